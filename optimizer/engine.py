@@ -1,0 +1,210 @@
+"""The portfolio engine: validate -> build -> solve -> extract (MODEL.md)."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, replace
+
+import pulp
+
+from optimizer import say_no
+from optimizer.checks import portfolio_impact, violations
+from optimizer.conflicts import find_conflicts
+from optimizer.model import Data, Model, build_model, index_plan
+from optimizer.plan import Plan
+from optimizer.planfile import plan_from_dict, plan_to_dict
+from optimizer.result import (
+    FEASIBLE,
+    INFEASIBLE,
+    NO_SOLUTION,
+    OPTIMAL,
+    MomentResult,
+    Result,
+    SolverInfo,
+    Usage,
+)
+from optimizer.solvers import DEFAULT_SOLVER, Outcome, run, solver_version
+
+DEFAULT_TIME_LIMIT = 60.0
+# Portfolios whose impacts differ by less than this (relative) are tied (MODEL.md).
+TIE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Options:
+    solver: str = DEFAULT_SOLVER
+    time_limit: float = DEFAULT_TIME_LIMIT
+    threads: int | None = None
+    tie_break: bool = True  # among equal-impact portfolios, choose the cheapest
+
+
+def with_overrides(plan: Plan, *, budget: float | None = None,
+                   max_focus: int | None = None) -> Plan:
+    """The plan with a different total budget and/or focus count."""
+    changes: dict = {}
+    if budget is not None:
+        changes["budget"] = budget
+    if max_focus is not None:
+        changes["max_focus"] = max_focus
+    return replace(plan, **changes) if changes else plan
+
+
+def validate(plan: Plan) -> Plan:
+    """Apply the plan-file rules to a Plan however it was made; PlanError lists problems."""
+    return plan_from_dict(plan_to_dict(plan))
+
+
+def solve(plan: Plan, options: Options = Options(), *,
+          start: list[str] | None = None) -> Result:
+    """Choose the focus moments and the portfolio; `start`: funded ids to begin from."""
+    deadline = time.monotonic() + options.time_limit
+    plan = validate(plan)
+    began = time.perf_counter()
+    data = index_plan(plan)
+    model = build_model(data)
+    build_seconds = time.perf_counter() - began
+    info = SolverInfo(name=options.solver, version=solver_version(options.solver),
+                      seconds=0.0, build_seconds=build_seconds)
+
+    outcome = run(model.problem, options.solver, options.time_limit, options.threads,
+                  _start_values(model, start))
+    info.seconds += outcome.seconds
+    if not outcome.found:
+        if outcome.infeasible:
+            return _empty(data, INFEASIBLE, info, find_conflicts(data))
+        return _empty(data, NO_SOLUTION, info, [])
+
+    funded, focus = _read_choice(model)
+    impact = portfolio_impact(data, funded, focus)
+    status = OPTIMAL if outcome.proven else FEASIBLE
+    bound = impact if outcome.proven else max(impact, outcome.bound or impact)
+    if outcome.proven and not outcome.bound is None:
+        bound = impact
+
+    if options.tie_break and any(data.cost):
+        funded, focus, tie_outcome = _cheapest_of_equal_impact(model, funded, focus, impact,
+                                                               options, deadline)
+        info.phases = 2
+        if tie_outcome is not None:
+            info.seconds += tie_outcome.seconds
+            info.tie_break = "proven" if tie_outcome.proven else "time_limit"
+        else:
+            info.tie_break = "time_limit"
+    else:
+        info.tie_break = "skipped" if options.tie_break else "off"
+
+    problems = violations(data, funded, focus)
+    if problems:  # a solver tolerance let something through: never report it as a portfolio
+        raise RuntimeError("solver returned a portfolio that breaks the plan: "
+                           + "; ".join(problems))
+    return _extract(data, funded, focus, status, bound, info)
+
+
+def _start_values(model: Model, funded_ids: list[str] | None) -> dict[str, float] | None:
+    """A start solution from funded ids, completed with the best focus for it."""
+    if funded_ids is None:
+        return None
+    data = model.data
+    funded = {data.initiative_index[i] for i in funded_ids if i in data.initiative_index}
+    focus = _best_focus(data, funded)
+    return _values(model, funded, focus)
+
+
+def _values(model: Model, funded: set[int], focus: set[int]) -> dict[str, float]:
+    data = model.data
+    values = {model.x[i].name: float(i in funded) for i in range(len(model.x))}
+    for m in range(len(model.y)):
+        values[model.y[m].name] = float(m in focus)
+        uplift = math.fsum(data.uplift[i][m] for i in data.moved_by[m] if i in funded)
+        values[model.v[m].name] = min(uplift, data.cap[m]) if m in focus else 0.0
+    return values
+
+
+def _best_focus(data: Data, funded: set[int]) -> set[int]:
+    """The focus moments that count most for a fixed portfolio (ties to the lower index)."""
+    gains = []
+    for m, moment in enumerate(data.moments):
+        if any(i in funded for i in data.moved_by[m]):
+            uplift = math.fsum(data.uplift[i][m] for i in data.moved_by[m] if i in funded)
+            gains.append((-moment.weight * min(uplift, data.cap[m]), m))
+    return {m for _, m in sorted(gains)[:data.max_focus]}
+
+
+def _read_choice(model: Model) -> tuple[set[int], set[int]]:
+    funded = {i for i, var in enumerate(model.x) if (var.varValue or 0.0) > 0.5}
+    focus = {m for m, var in enumerate(model.y) if (var.varValue or 0.0) > 0.5}
+    return funded, focus
+
+
+def _cheapest_of_equal_impact(model: Model, funded: set[int], focus: set[int], impact: float,
+                              options: Options, deadline: float
+                              ) -> tuple[set[int], set[int], Outcome | None]:
+    """Second phase: the cheapest portfolio whose impact ties the best one."""
+    remaining = deadline - time.monotonic()
+    if remaining < 0.2:
+        return funded, focus, None
+    data = model.data
+    tolerance = TIE_TOLERANCE * max(1.0, abs(impact))
+    problem = model.problem.copy()
+    problem.sense = pulp.LpMinimize
+    problem.setObjective(model.cost)
+    problem.addConstraint(pulp.LpConstraint(model.impact, pulp.LpConstraintGE,
+                                            rhs=impact - tolerance, name="tied_impact"))
+    start = _values(model, funded, focus)
+    outcome = run(problem, options.solver, remaining, options.threads, start)
+    if not outcome.found:
+        return funded, focus, outcome
+    cheaper, cheaper_focus = _read_choice(model)
+    # Keep the second answer only if it truly ties on impact and is cheaper.
+    if (portfolio_impact(data, cheaper, cheaper_focus) >= impact - tolerance
+            and not violations(data, cheaper, cheaper_focus)
+            and _cost(data, cheaper) < _cost(data, funded)):
+        return cheaper, cheaper_focus, outcome
+    return funded, focus, outcome
+
+
+def _cost(data: Data, funded: set[int]) -> float:
+    return math.fsum(data.cost[i] for i in funded)
+
+
+def _usages(data: Data, funded: set[int]) -> tuple[list[Usage], list[Usage]]:
+    plan = data.plan
+    periods = [Usage(id=p.id, limit=p.budget,
+                     used=math.fsum(data.initiatives[i].cost_in(p.id) for i in funded))
+               for p in plan.periods]
+    resources = [Usage(id=r.id, limit=r.capacity,
+                       used=math.fsum(dict(data.initiatives[i].uses).get(r.id, 0.0)
+                                      for i in funded))
+                 for r in plan.resources]
+    return periods, resources
+
+
+def _extract(data: Data, funded: set[int], focus: set[int], status: str, bound: float,
+             info: SolverInfo) -> Result:
+    focus = say_no.trim_focus(data, funded, focus)
+    moments = []
+    for m, moment in enumerate(data.moments):
+        uplift = math.fsum(data.uplift[i][m] for i in data.moved_by[m] if i in funded)
+        improvement = min(uplift, data.cap[m]) if m in focus else 0.0
+        moments.append(MomentResult(id=moment.id, focus=m in focus, improvement=improvement,
+                                    uplift=uplift, headroom=moment.headroom,
+                                    contribution=moment.weight * improvement))
+    impact = math.fsum(m.contribution for m in moments)
+    bound = max(bound, impact)
+    gap = 0.0 if status == OPTIMAL else (bound - impact) / max(abs(bound), 1e-9)
+    periods, resources = _usages(data, funded)
+    focus_ids = sorted((data.moments[m].id for m in focus),
+                       key=lambda mid: -next(r.contribution for r in moments if r.id == mid))
+    return Result(status=status, impact=impact, bound=bound, gap=gap,
+                  cost=_cost(data, funded), budget=data.budget, focus=focus_ids,
+                  moments=moments,
+                  funded=sorted(data.initiatives[i].id for i in funded),
+                  rejected=say_no.reasons(data, funded, focus, periods, resources),
+                  conflicts=[], solver=info, periods=periods, resources=resources)
+
+
+def _empty(data: Data, status: str, info: SolverInfo, conflicts: list[str]) -> Result:
+    return Result(status=status, impact=None, bound=None, gap=None, cost=None,
+                  budget=data.budget, focus=[], moments=[], funded=[], rejected=[],
+                  conflicts=conflicts, solver=info)

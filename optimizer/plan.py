@@ -1,0 +1,101 @@
+"""The plan: plain, frozen inputs of the portfolio model (see docs MODEL.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_MAX_FOCUS = 3
+DECISIONS = ("auto", "fund", "reject")
+SIDES = ("front", "back")
+CATEGORIES = ("revenue", "bond", "rescue", "retain")
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Period:
+    id: str
+    budget: float | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    id: str
+    capacity: float
+    name: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Moment:
+    id: str
+    name: str
+    stage: str | None = None
+    side: str = "front"
+    weight: float = 1.0
+    headroom: float | None = None
+    category: str | None = None
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class Influence:
+    source: str  # the back-stage step ("from" in the plan file)
+    target: str  # the moment it feeds ("to" in the plan file)
+    factor: float
+
+
+@dataclass(frozen=True)
+class Initiative:
+    id: str
+    name: str
+    # Cost per period id; a plan without periods keeps its single cost under "".
+    cost: tuple[tuple[str, float], ...]
+    effects: tuple[tuple[str, float], ...]
+    uses: tuple[tuple[str, float], ...] = ()
+    confidence: float = 1.0
+    decision: str = "auto"
+    requires: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    benefit: float | None = None
+    team: str = ""
+    note: str = ""
+    reason: str = ""
+
+    @property
+    def total_cost(self) -> float:
+        return sum(amount for _, amount in self.cost)
+
+    def cost_in(self, period_id: str) -> float:
+        return dict(self.cost).get(period_id, 0.0)
+
+
+@dataclass(frozen=True)
+class Finance:
+    horizon_years: int = 3
+    discount_rate: float = 0.08
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str
+    moments: tuple[Moment, ...]
+    initiatives: tuple[Initiative, ...]
+    currency: str = "EUR"
+    budget: float | None = None
+    max_focus: int = DEFAULT_MAX_FOCUS
+    finance: Finance | None = None
+    periods: tuple[Period, ...] = ()
+    resources: tuple[Resource, ...] = ()
+    stages: tuple[Stage, ...] = ()
+    influences: tuple[Influence, ...] = field(default=())
+
+    def moment(self, moment_id: str) -> Moment:
+        return next(m for m in self.moments if m.id == moment_id)
+
+    def initiative(self, initiative_id: str) -> Initiative:
+        return next(i for i in self.initiatives if i.id == initiative_id)

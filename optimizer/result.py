@@ -1,0 +1,93 @@
+"""The solve result: plain dataclasses out of the engine, and the result document."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+OPTIMAL = "optimal"
+FEASIBLE = "feasible"
+INFEASIBLE = "infeasible"
+NO_SOLUTION = "no_solution"
+
+# Say-no reason codes, in the order in which they are tried (MODEL.md).
+REASONS = ("forced_out", "off_focus", "blocked", "saturated", "outranked")
+
+
+@dataclass
+class MomentResult:
+    id: str
+    focus: bool
+    improvement: float  # the improvement that counts (v_m)
+    uplift: float  # effective uplift from the funded work, before the headroom cap
+    headroom: float | None
+    contribution: float  # weight * improvement
+
+
+@dataclass
+class Rejection:
+    id: str
+    reason: str
+    message: str
+
+
+@dataclass
+class Usage:
+    """How much of a budget or capacity the portfolio uses."""
+
+    id: str
+    used: float
+    limit: float | None
+
+
+@dataclass
+class SolverInfo:
+    name: str
+    version: str
+    seconds: float  # solver time, all phases
+    build_seconds: float = 0.0
+    phases: int = 1
+    tie_break: str = "proven"  # proven | time_limit | skipped
+
+
+@dataclass
+class Result:
+    status: str
+    impact: float | None
+    bound: float | None
+    gap: float | None
+    cost: float | None
+    budget: float | None
+    focus: list[str]
+    moments: list[MomentResult]
+    funded: list[str]
+    rejected: list[Rejection]
+    conflicts: list[str]
+    solver: SolverInfo
+    periods: list[Usage] = field(default_factory=list)
+    resources: list[Usage] = field(default_factory=list)
+
+    @property
+    def has_portfolio(self) -> bool:
+        return self.status in (OPTIMAL, FEASIBLE)
+
+    def rejection(self, initiative_id: str) -> Rejection | None:
+        return next((r for r in self.rejected if r.id == initiative_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The solve result document of PLAN_FORMAT.md."""
+        return asdict(self)
+
+
+def result_from_dict(document: dict[str, Any]) -> Result:
+    """Rebuild a Result from its document (as saved with a run)."""
+    return Result(
+        status=document["status"], impact=document["impact"], bound=document["bound"],
+        gap=document["gap"], cost=document["cost"], budget=document["budget"],
+        focus=list(document["focus"]),
+        moments=[MomentResult(**m) for m in document["moments"]],
+        funded=list(document["funded"]),
+        rejected=[Rejection(**r) for r in document["rejected"]],
+        conflicts=list(document["conflicts"]), solver=SolverInfo(**document["solver"]),
+        periods=[Usage(**u) for u in document.get("periods", [])],
+        resources=[Usage(**u) for u in document.get("resources", [])])

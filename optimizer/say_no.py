@@ -1,0 +1,148 @@
+"""Say-no reasons: for every unfunded initiative, the first reason that applies (MODEL.md)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from optimizer.model import Data
+from optimizer.result import Rejection, Usage
+
+# Uplift within this much of the headroom counts as at the headroom.
+AT_HEADROOM = 1e-9
+
+
+def money(amount: float, currency: str) -> str:
+    return f"{currency} {amount:,.0f}" if abs(amount - round(amount)) < 0.005 or abs(
+        amount) >= 1000 else f"{currency} {amount:,.2f}"
+
+
+def _names(data: Data, moments: list[int] | set[int]) -> str:
+    named = [f"'{data.moments[m].name}'" for m in sorted(moments)]
+    if len(named) <= 1:
+        return "".join(named)
+    return ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def _uplift(data: Data, funded: set[int], m: int) -> float:
+    return math.fsum(data.uplift[i][m] for i in data.moved_by[m] if i in funded)
+
+
+def trim_focus(data: Data, funded: set[int], focus: set[int]) -> set[int]:
+    """Drop focus moments that count for nothing and that no funded work needs.
+
+    A solver may leave a spare focus slot on a moment that adds no impact; reporting it
+    as a focus moment would tell teams to focus on something that does not matter.
+    """
+    kept = set(focus)
+    auto_funded = [i for i in funded if data.initiatives[i].decision == "auto"]
+    for m in sorted(focus):
+        if data.moments[m].weight * min(_uplift(data, funded, m), data.cap[m]) > 0:
+            continue
+        rest = kept - {m}
+        if all(rest.intersection(data.uplift[i]) for i in auto_funded):
+            kept = rest
+    return kept
+
+
+def reasons(data: Data, funded: set[int], focus: set[int], periods: list[Usage],
+            resources: list[Usage]) -> list[Rejection]:
+    """One Rejection for every initiative not funded, in id order."""
+    rules: list[Callable[[Data, int, set[int], set[int]], str | None]] = [
+        _forced_out, _off_focus, _blocked, _saturated]
+    rejected = []
+    for i, initiative in enumerate(data.initiatives):
+        if i in funded:
+            continue
+        for code, rule in zip(("forced_out", "off_focus", "blocked", "saturated"), rules):
+            message = rule(data, i, funded, focus)
+            if message is not None:
+                break
+        else:
+            code, message = "outranked", _outranked(data, i, funded, focus, periods, resources)
+        rejected.append(Rejection(id=initiative.id, reason=code, message=message))
+    return rejected
+
+
+def _forced_out(data: Data, i: int, funded: set[int], focus: set[int]) -> str | None:
+    initiative = data.initiatives[i]
+    if initiative.decision != "reject":
+        return None
+    why = initiative.reason.strip() or "no reason was recorded"
+    return f"Rejected by decision: {why}."
+
+
+def _off_focus(data: Data, i: int, funded: set[int], focus: set[int]) -> str | None:
+    moves = set(data.uplift[i])
+    if moves & focus:
+        return None
+    focus_names = _names(data, focus) or "none chosen"
+    if not moves:
+        return ("Not funded: it does not move any moment (its uplifts come to zero), so it "
+                f"cannot move the moments we focus on this cycle ({focus_names}).")
+    return (f"Not funded: it moves {_names(data, moves)}, but none of the moments we focus on "
+            f"this cycle ({focus_names}).")
+
+
+def _blocked(data: Data, i: int, funded: set[int], focus: set[int]) -> str | None:
+    initiative = data.initiatives[i]
+    index = data.initiative_index
+    missing = [o for o in initiative.requires if index[o] not in funded]
+    clashing = [o for o in initiative.excludes if index[o] in funded]
+    clashing += [o.id for j, o in enumerate(data.initiatives)
+                 if j in funded and initiative.id in o.excludes and o.id not in clashing]
+    if not missing and not clashing:
+        return None
+    parts = []
+    if missing:
+        names = ", ".join(f"'{data.initiatives[index[o]].name}'" for o in missing)
+        parts.append(f"it depends on {names}, which {'is' if len(missing) == 1 else 'are'} "
+                     "not funded")
+    if clashing:
+        names = ", ".join(f"'{data.initiatives[index[o]].name}'" for o in clashing)
+        parts.append(f"it conflicts with {names}, which {'is' if len(clashing) == 1 else 'are'}"
+                     " funded")
+    return "Not funded: " + "; and ".join(parts) + "."
+
+
+def _saturated(data: Data, i: int, funded: set[int], focus: set[int]) -> str | None:
+    moved = [m for m in data.uplift[i] if m in focus]
+    for m in moved:
+        headroom = data.moments[m].headroom
+        if headroom is None or _uplift(data, funded, m) < headroom * (1 - AT_HEADROOM):
+            return None
+    return (f"Not funded: the focus moments it moves ({_names(data, moved)}) are already at "
+            "their headroom through funded work.")
+
+
+def _outranked(data: Data, i: int, funded: set[int], focus: set[int], periods: list[Usage],
+               resources: list[Usage]) -> str:
+    """Name the limits this initiative would break on top of the chosen portfolio."""
+    plan, initiative = data.plan, data.initiatives[i]
+    currency = plan.currency
+    moved = [m for m in data.uplift[i] if m in focus]
+    limits = []
+    cost = data.cost[i]
+    spent = math.fsum(data.cost[j] for j in funded)
+    if plan.budget is not None and spent + cost > plan.budget:
+        limits.append(f"the budget (it costs {money(cost, currency)}; "
+                      f"{money(max(plan.budget - spent, 0), currency)} is left)")
+    for usage in periods:
+        need = initiative.cost_in(usage.id)
+        if usage.limit is not None and need and usage.used + need > usage.limit:
+            limits.append(f"the {usage.id} budget (it needs {money(need, currency)}; "
+                          f"{money(max(usage.limit - usage.used, 0), currency)} is left)")
+    uses = dict(initiative.uses)
+    for usage, resource in zip(resources, plan.resources):
+        need = uses.get(usage.id, 0.0)
+        if need and usage.used + need > usage.limit:
+            unit = f" {resource.unit}" if resource.unit else ""
+            limits.append(f"{resource.name or resource.id} (it needs {need:g}{unit}; "
+                          f"{max(usage.limit - usage.used, 0):g}{unit} is left)")
+    focus_part = (f"it moves {_names(data, moved)} (a focus moment)" if len(moved) == 1
+                  else f"it moves {_names(data, moved)} (focus moments)")
+    if not limits:
+        return (f"Not funded: {focus_part}, but funding it would add no impact to the "
+                "chosen portfolio.")
+    return (f"Not funded: {focus_part}, but " + " and ".join(limits) +
+            " went to work with more impact.")
