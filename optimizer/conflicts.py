@@ -113,7 +113,7 @@ def _fewest_focus(data: Data, needy: list[int]) -> int:
     """The fewest moments that every needy initiative moves at least one of (set cover)."""
     moments = sorted({m for i in needy for m in data.uplift[i]})
     problem = pulp.LpProblem("cover", pulp.LpMinimize)
-    pick = {m: pulp.LpVariable(f"y{m}", cat=pulp.LpBinary) for m in moments}
+    pick = {m: problem.add_variable(f"y{m}", 0, 1, cat=pulp.LpBinary) for m in moments}
     problem.setObjective(pulp.lpSum(pick.values()))
     for i in needy:
         problem.addConstraint(pulp.lpSum(pick[m] for m in data.uplift[i]) >= 1, f"cover{i}")

@@ -79,7 +79,7 @@ def solve(plan: Plan, options: Options = Options(), *,
     impact = portfolio_impact(data, funded, focus)
     status = OPTIMAL if outcome.proven else FEASIBLE
     bound = impact if outcome.proven else max(impact, outcome.bound or impact)
-    if outcome.proven and not outcome.bound is None:
+    if outcome.proven and outcome.bound is not None:
         bound = impact
 
     if options.tie_break and any(data.cost):

@@ -109,9 +109,9 @@ def build_model(data: Data) -> Model:
     plan = data.plan
     problem = pulp.LpProblem("portfolio", pulp.LpMaximize)
     n_i, n_m = len(data.initiatives), len(data.moments)
-    x = [pulp.LpVariable(f"x{i}", cat=pulp.LpBinary) for i in range(n_i)]
-    y = [pulp.LpVariable(f"y{m}", cat=pulp.LpBinary) for m in range(n_m)]
-    v = [pulp.LpVariable(f"v{m}", lowBound=0, upBound=data.cap[m]) for m in range(n_m)]
+    x = [problem.add_variable(f"x{i}", 0, 1, cat=pulp.LpBinary) for i in range(n_i)]
+    y = [problem.add_variable(f"y{m}", 0, 1, cat=pulp.LpBinary) for m in range(n_m)]
+    v = [problem.add_variable(f"v{m}", 0, data.cap[m]) for m in range(n_m)]
     scale = money_scale(plan)
 
     impact = _expr([(v[m], moment.weight) for m, moment in enumerate(data.moments)
@@ -125,7 +125,7 @@ def build_model(data: Data) -> Model:
             return
         constraints[name] = pulp.LpConstraint(_expr(terms), sense=sense, rhs=rhs, name=name)
 
-    le, ge, eq = pulp.LpConstraintLE, pulp.LpConstraintGE, pulp.LpConstraintEQ
+    le, eq = pulp.LpConstraintLE, pulp.LpConstraintEQ
     for m in range(n_m):
         movers = data.moved_by[m]
         # improvement comes from funded work, and only focus moments count (capped)

@@ -175,7 +175,8 @@ def plan_from_dict(document: Any) -> Plan:
     currency = check.text("currency", document.get("currency", "EUR")) or "EUR"
     if "currency" in document and isinstance(document["currency"], str) and (
             len(currency) != 3 or not currency.isalpha() or not currency.isupper()):
-        check.add("currency", f'must be a three-letter ISO 4217 code such as "EUR", not "{currency}"')
+        check.add("currency",
+                  f'must be a three-letter ISO 4217 code such as "EUR", not "{currency}"')
     budget = None
     if document.get("budget") is not None:
         budget = check.number("budget", document["budget"])

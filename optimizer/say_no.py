@@ -48,18 +48,16 @@ def trim_focus(data: Data, funded: set[int], focus: set[int]) -> set[int]:
 def reasons(data: Data, funded: set[int], focus: set[int], periods: list[Usage],
             resources: list[Usage]) -> list[Rejection]:
     """One Rejection for every initiative not funded, in id order."""
-    rules: list[Callable[[Data, int, set[int], set[int]], str | None]] = [
-        _forced_out, _off_focus, _blocked, _saturated]
     rejected = []
     for i, initiative in enumerate(data.initiatives):
         if i in funded:
             continue
-        for code, rule in zip(("forced_out", "off_focus", "blocked", "saturated"), rules):
-            message = rule(data, i, funded, focus)
-            if message is not None:
-                break
-        else:
-            code, message = "outranked", _outranked(data, i, funded, focus, periods, resources)
+        code, message = next(
+            ((code, message) for code, rule in RULES
+             if (message := rule(data, i, funded, focus)) is not None),
+            ("outranked", None))
+        if message is None:
+            message = _outranked(data, i, funded, focus, periods, resources)
         rejected.append(Rejection(id=initiative.id, reason=code, message=message))
     return rejected
 
@@ -133,7 +131,7 @@ def _outranked(data: Data, i: int, funded: set[int], focus: set[int], periods: l
             limits.append(f"the {usage.id} budget (it needs {money(need, currency)}; "
                           f"{money(max(usage.limit - usage.used, 0), currency)} is left)")
     uses = dict(initiative.uses)
-    for usage, resource in zip(resources, plan.resources):
+    for usage, resource in zip(resources, plan.resources, strict=True):
         need = uses.get(usage.id, 0.0)
         if need and usage.used + need > usage.limit:
             unit = f" {resource.unit}" if resource.unit else ""
@@ -146,3 +144,12 @@ def _outranked(data: Data, i: int, funded: set[int], focus: set[int], periods: l
                 "chosen portfolio.")
     return (f"Not funded: {focus_part}, but " + " and ".join(limits) +
             " went to work with more impact.")
+
+
+# The reasons tried in order before `outranked` (MODEL.md): each gives a message or None.
+RULES: list[tuple[str, Callable[[Data, int, set[int], set[int]], str | None]]] = [
+    ("forced_out", _forced_out),
+    ("off_focus", _off_focus),
+    ("blocked", _blocked),
+    ("saturated", _saturated),
+]

@@ -16,6 +16,11 @@ from dataclasses import dataclass
 
 import highspy
 import pulp
+from pulp.apis.coin_api import pulp_cbc_path
+
+# The CBC binary bundled with PuLP 3.3, called through COIN_CMD: PuLP deprecates the
+# PULP_CBC_CMD wrapper for 4.0, which no longer bundles CBC (we pin PuLP below 3.4).
+CBC_PATH = pulp.COIN_CMD.executableExtension(pulp_cbc_path)
 
 SOLVERS = ("highs", "cbc")
 DEFAULT_SOLVER = "highs"
@@ -62,7 +67,7 @@ def solver_version(name: str) -> str:
     if name == "highs":
         return highspy.Highs().version()
     try:
-        banner = subprocess.run([pulp.PULP_CBC_CMD().path, "-quit"], capture_output=True,
+        banner = subprocess.run([CBC_PATH, "-quit"], capture_output=True,
                                 text=True, timeout=10, stdin=subprocess.DEVNULL).stdout
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -105,7 +110,7 @@ def _run_cbc(problem: pulp.LpProblem, time_limit: float, threads: int | None,
     handle, log_path = tempfile.mkstemp(prefix="mot-cbc-", suffix=".log")
     os.close(handle)
     try:
-        engine = pulp.PULP_CBC_CMD(msg=False, gapRel=0.0, timeLimit=time_limit,
+        engine = pulp.COIN_CMD(path=CBC_PATH, msg=False, gapRel=0.0, timeLimit=time_limit,
                                    threads=threads, warmStart=bool(start), logPath=log_path)
         problem.solve(engine)
         with open(log_path, encoding="utf-8", errors="replace") as log:

@@ -1,0 +1,84 @@
+"""`planner solve`: the report, the result document and the exit codes."""
+
+import json
+
+import pytest
+
+from planner.cli import main
+from tests.conftest import EXAMPLE_PLAN
+
+
+def _run(capsys, *args):
+    code = main(["solve", *map(str, args)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_report_lists_focus_funded_totals_and_say_no(capsys):
+    code, out, _ = _run(capsys, EXAMPLE_PLAN)
+    assert code == 0
+    assert "Status: optimal (proven)" in out
+    assert "Impact 563.95" in out
+    assert "Door greeter at peak hours" in out
+    assert "Cost: EUR 420,000 of EUR 450,000" in out
+    assert "Does not move a focus moment (7)" in out
+    assert "Blocked by a dependency or a conflict (1)" in out
+
+
+def test_json_is_the_result_document(capsys):
+    code, out, _ = _run(capsys, EXAMPLE_PLAN, "--json")
+    document = json.loads(out)
+    assert code == 0
+    for key in ("status", "impact", "bound", "gap", "cost", "budget", "focus", "moments",
+                "funded", "rejected", "conflicts", "solver"):
+        assert key in document
+    assert document["impact"] == pytest.approx(563.95)
+    assert {"name", "version", "seconds"} <= set(document["solver"])
+    everyone = document["funded"] + [r["id"] for r in document["rejected"]]
+    assert len(everyone) == len(set(everyone)) == 15
+
+
+def test_overrides_and_solver_choice(capsys):
+    code, out, _ = _run(capsys, EXAMPLE_PLAN, "--json", "--budget", "200000", "--max-focus",
+                        "2", "--solver", "cbc", "--time-limit", "30")
+    document = json.loads(out)
+    assert code == 0
+    assert document["budget"] == 200000 and len(document["focus"]) <= 2
+    assert document["solver"]["name"] == "cbc"
+
+
+def test_infeasible_plan_exits_1_with_reasons(capsys, tmp_path):
+    plan = json.loads(EXAMPLE_PLAN.read_text())
+    plan["budget"] = 10000
+    path = tmp_path / "tight.json"
+    path.write_text(json.dumps(plan))
+    code, out, _ = _run(capsys, path)
+    assert code == 1
+    assert "infeasible" in out and "over the budget of EUR 10,000" in out
+
+
+@pytest.mark.parametrize("content,expected", [
+    ('{"plan": "x"', "not valid JSON"),
+    ('{"plan": "x", "moments": [], "initiatives": [], "oops": 1}', 'unknown key "oops"'),
+    ('{"plan": "x", "budget": NaN, "moments": [], "initiatives": []}', "not a finite number"),
+])
+def test_bad_plan_exits_2_with_a_message_and_no_traceback(capsys, tmp_path, content, expected):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    code, out, err = _run(capsys, path)
+    assert code == 2 and out == ""
+    assert expected in err and "Traceback" not in err
+
+
+def test_missing_file_exits_2(capsys, tmp_path):
+    code, _, err = _run(capsys, tmp_path / "none.json")
+    assert code == 2 and "cannot read" in err
+
+
+@pytest.mark.parametrize("args", [["--budget", "-5"], ["--budget", "nan"], ["--max-focus", "0"],
+                                  ["--solver", "gurobi"], ["--time-limit", "0"]])
+def test_bad_options_exit_2(capsys, args):
+    with pytest.raises(SystemExit) as caught:
+        main(["solve", str(EXAMPLE_PLAN), *args])
+    assert caught.value.code == 2
+    assert "error" in capsys.readouterr().err
