@@ -274,3 +274,29 @@ def test_optimizer_imports_nothing_of_the_web_or_database_layer():
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] not in forbidden, f"{path.name} imports {name}"
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_concurrent_solves_do_not_interfere(example_plan, solver):
+    from concurrent.futures import ThreadPoolExecutor
+
+    budgets = [450000, 200000, 300000, 450000, 200000, 300000]
+    alone = {b: solve(with_overrides(example_plan, budget=b), Options(solver=solver))
+             for b in set(budgets)}
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        together = list(pool.map(
+            lambda b: solve(with_overrides(example_plan, budget=b), Options(solver=solver)),
+            budgets))
+    for budget, result in zip(budgets, together, strict=True):
+        assert result.funded == alone[budget].funded
+        assert result.impact == alone[budget].impact
+
+
+def test_cbc_leaves_no_temporary_files(example_plan, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.delenv("TMP", raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    solve(example_plan, Options(solver="cbc"))
+    assert list(tmp_path.iterdir()) == []
