@@ -6,14 +6,12 @@ import math
 import time
 from dataclasses import dataclass, replace
 
-import pulp
-
 from optimizer import say_no
 from optimizer.checks import portfolio_impact, violations
 from optimizer.conflicts import find_conflicts
 from optimizer.model import Data, Model, build_model, index_plan
 from optimizer.plan import Plan
-from optimizer.planfile import plan_from_dict, plan_to_dict
+from optimizer.planfile import PlanError, known_valid, mark_valid, plan_from_dict, plan_to_dict
 from optimizer.result import (
     FEASIBLE,
     INFEASIBLE,
@@ -24,7 +22,7 @@ from optimizer.result import (
     SolverInfo,
     Usage,
 )
-from optimizer.solvers import DEFAULT_SOLVER, Outcome, run, solver_version
+from optimizer.solvers import DEFAULT_SOLVER, Outcome, open_session, solver_version
 
 DEFAULT_TIME_LIMIT = 60.0
 # Portfolios whose impacts differ by less than this (relative) are tied (MODEL.md).
@@ -43,15 +41,27 @@ def with_overrides(plan: Plan, *, budget: float | None = None,
                    max_focus: int | None = None) -> Plan:
     """The plan with a different total budget and/or focus count."""
     changes: dict = {}
+    problems = []
     if budget is not None:
+        if isinstance(budget, bool) or not math.isfinite(budget) or budget < 0:
+            problems.append(f"budget: must be a finite number >= 0, not {budget!r}")
         changes["budget"] = budget
     if max_focus is not None:
+        if isinstance(max_focus, bool) or not isinstance(max_focus, int) or max_focus < 1:
+            problems.append(f"max_focus: must be a whole number >= 1, not {max_focus!r}")
         changes["max_focus"] = max_focus
-    return replace(plan, **changes) if changes else plan
+    if problems:
+        raise PlanError(problems)
+    if not changes:
+        return plan
+    changed = replace(plan, **changes)
+    return mark_valid(changed) if known_valid(plan) else changed
 
 
 def validate(plan: Plan) -> Plan:
     """Apply the plan-file rules to a Plan however it was made; PlanError lists problems."""
+    if known_valid(plan):
+        return plan
     return plan_from_dict(plan_to_dict(plan))
 
 
@@ -67,8 +77,9 @@ def solve(plan: Plan, options: Options = Options(), *,
     info = SolverInfo(name=options.solver, version=solver_version(options.solver),
                       seconds=0.0, build_seconds=build_seconds)
 
-    outcome = run(model.problem, options.solver, options.time_limit, options.threads,
-                  _start_values(model, start))
+    session = open_session(model.problem, model.columns, model.constraints, options.solver,
+                           options.threads)
+    outcome = session.solve(options.time_limit, _start_values(model, start))
     info.seconds += outcome.seconds
     if not outcome.found:
         if outcome.infeasible:
@@ -79,20 +90,18 @@ def solve(plan: Plan, options: Options = Options(), *,
     impact = portfolio_impact(data, funded, focus)
     status = OPTIMAL if outcome.proven else FEASIBLE
     bound = impact if outcome.proven else max(impact, outcome.bound or impact)
-    if outcome.proven and outcome.bound is not None:
-        bound = impact
 
-    if options.tie_break and any(data.cost):
-        funded, focus, tie_outcome = _cheapest_of_equal_impact(model, funded, focus, impact,
-                                                               options, deadline)
+    if not options.tie_break:
+        info.tie_break = "off"
+    elif not any(data.cost):
+        info.tie_break = "skipped"  # every portfolio costs nothing: no cheaper one exists
+    else:
         info.phases = 2
+        funded, focus, tie_outcome = _cheapest_of_equal_impact(session, model, funded, focus,
+                                                               impact, deadline)
         if tie_outcome is not None:
             info.seconds += tie_outcome.seconds
-            info.tie_break = "proven" if tie_outcome.proven else "time_limit"
-        else:
-            info.tie_break = "time_limit"
-    else:
-        info.tie_break = "skipped" if options.tie_break else "off"
+        info.tie_break = "proven" if tie_outcome and tie_outcome.proven else "time_limit"
 
     problems = violations(data, funded, focus)
     if problems:  # a solver tolerance let something through: never report it as a portfolio
@@ -137,8 +146,8 @@ def _read_choice(model: Model) -> tuple[set[int], set[int]]:
     return funded, focus
 
 
-def _cheapest_of_equal_impact(model: Model, funded: set[int], focus: set[int], impact: float,
-                              options: Options, deadline: float
+def _cheapest_of_equal_impact(session, model: Model, funded: set[int], focus: set[int],
+                              impact: float, deadline: float
                               ) -> tuple[set[int], set[int], Outcome | None]:
     """Second phase: the cheapest portfolio whose impact ties the best one."""
     remaining = deadline - time.monotonic()
@@ -146,13 +155,8 @@ def _cheapest_of_equal_impact(model: Model, funded: set[int], focus: set[int], i
         return funded, focus, None
     data = model.data
     tolerance = TIE_TOLERANCE * max(1.0, abs(impact))
-    problem = model.problem.copy()
-    problem.sense = pulp.LpMinimize
-    problem.setObjective(model.cost)
-    problem.addConstraint(pulp.LpConstraint(model.impact, pulp.LpConstraintGE,
-                                            rhs=impact - tolerance, name="tied_impact"))
-    start = _values(model, funded, focus)
-    outcome = run(problem, options.solver, remaining, options.threads, start)
+    outcome = session.tie_break(list(model.cost.items()), list(model.impact.items()),
+                                impact - tolerance, remaining, _values(model, funded, focus))
     if not outcome.found:
         return funded, focus, outcome
     cheaper, cheaper_focus = _read_choice(model)

@@ -34,6 +34,7 @@ class Data:
     cost: list[float]  # total cost per initiative
     budget: float | None
     max_focus: int
+    excluded_by: list[list[str]]  # initiative index -> ids of initiatives that exclude it
 
     def moves(self, i: int) -> list[int]:
         return list(self.uplift[i])
@@ -66,10 +67,15 @@ def index_plan(plan: Plan) -> Data:
     for m, moment in enumerate(moments):
         most = math.fsum(uplift[i][m] for i in moved_by[m])
         cap.append(most if moment.headroom is None else min(moment.headroom, most))
+    initiative_index = {i.id: k for k, i in enumerate(initiatives)}
+    excluded_by: list[list[str]] = [[] for _ in initiatives]
+    for initiative in initiatives:
+        for other in initiative.excludes:
+            excluded_by[initiative_index[other]].append(initiative.id)
     return Data(plan=plan, moments=moments, initiatives=initiatives, moment_index=moment_index,
-                initiative_index={i.id: k for k, i in enumerate(initiatives)}, uplift=uplift,
-                moved_by=moved_by, cap=cap, cost=[i.total_cost for i in initiatives],
-                budget=plan.budget, max_focus=plan.max_focus)
+                initiative_index=initiative_index, uplift=uplift, moved_by=moved_by, cap=cap,
+                cost=[i.total_cost for i in initiatives], budget=plan.budget,
+                max_focus=plan.max_focus, excluded_by=excluded_by)
 
 
 @dataclass
@@ -84,6 +90,11 @@ class Model:
     impact: pulp.LpAffineExpression
     cost: pulp.LpAffineExpression
     money_scale: float
+    constraints: list[pulp.LpConstraint]
+
+    @property
+    def columns(self) -> list[pulp.LpVariable]:
+        return self.x + self.y + self.v
 
 
 def money_scale(plan: Plan) -> float:
@@ -168,4 +179,4 @@ def build_model(data: Data) -> Model:
 
     problem.extend(constraints)
     return Model(data=data, problem=problem, x=x, y=y, v=v, impact=impact, cost=cost,
-                 money_scale=scale)
+                 money_scale=scale, constraints=list(constraints.values()))

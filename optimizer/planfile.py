@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,20 @@ MOMENT_KEYS = {"id", "name", "stage", "side", "weight", "headroom", "category", 
 INFLUENCE_KEYS = {"from", "to", "factor"}
 INITIATIVE_KEYS = {"id", "name", "team", "cost", "uses", "effects", "confidence", "decision",
                    "requires", "excludes", "benefit", "note", "reason"}
+
+
+# Plans known to keep the rules, by identity: checking a 5,000-initiative plan again on
+# every solve costs a tenth of the solve. Weak, so that no plan is kept alive by it.
+_VALID: weakref.WeakValueDictionary[int, Plan] = weakref.WeakValueDictionary()
+
+
+def mark_valid(plan: Plan) -> Plan:
+    _VALID[id(plan)] = plan
+    return plan
+
+
+def known_valid(plan: Plan) -> bool:
+    return _VALID.get(id(plan)) is plan
 
 
 class PlanError(ValueError):
@@ -201,10 +216,10 @@ def plan_from_dict(document: Any) -> Plan:
 
     if check.problems:
         raise PlanError(check.problems)
-    return Plan(name=name, currency=currency, budget=budget, max_focus=max_focus,
+    return mark_valid(Plan(name=name, currency=currency, budget=budget, max_focus=max_focus,
                 finance=finance, periods=tuple(periods), resources=tuple(resources),
                 stages=tuple(stages), moments=tuple(moments), influences=tuple(influences),
-                initiatives=tuple(initiatives))
+                initiatives=tuple(initiatives)))
 
 
 def _read_finance(check: _Checker, value: Any) -> Finance | None:

@@ -87,8 +87,7 @@ def _blocked(data: Data, i: int, funded: set[int], focus: set[int]) -> str | Non
     index = data.initiative_index
     missing = [o for o in initiative.requires if index[o] not in funded]
     clashing = [o for o in initiative.excludes if index[o] in funded]
-    clashing += [o.id for j, o in enumerate(data.initiatives)
-                 if j in funded and initiative.id in o.excludes and o.id not in clashing]
+    clashing += [o for o in data.excluded_by[i] if index[o] in funded and o not in clashing]
     if not missing and not clashing:
         return None
     parts = []

@@ -1,7 +1,11 @@
-"""Running a PuLP problem on CBC or HiGHS, and reading the outcome honestly.
+"""Running the PuLP model on HiGHS or CBC, and reading the outcome honestly.
 
 Both are asked for a proven optimum (relative gap 0). PuLP says "Optimal" after a time
-limit too, so the outcome is read from `sol_status`, and the bound from the solver itself.
+limit too, so the outcome is read from the solver's own status, with its bound.
+
+HiGHS gets the model straight from the PuLP problem as sparse arrays: PuLP's own HiGHS
+interface adds it one row at a time in Python (a third of the time at 5,000 initiatives)
+and cannot change a model in place, which the tie-break phase needs.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import time
 from dataclasses import dataclass
 
 import highspy
+import numpy as np
 import pulp
 from pulp.apis.coin_api import pulp_cbc_path
 
@@ -23,7 +28,10 @@ from pulp.apis.coin_api import pulp_cbc_path
 CBC_PATH = pulp.COIN_CMD.executableExtension(pulp_cbc_path)
 
 SOLVERS = ("highs", "cbc")
-DEFAULT_SOLVER = "highs"
+DEFAULT_SOLVER = "highs"  # faster on our plans: see docs/benchmarks.md
+MIN_SECONDS = 0.1
+
+Terms = list[tuple[pulp.LpVariable, float]]
 
 
 @dataclass
@@ -35,97 +43,171 @@ class Outcome:
     seconds: float
 
 
-class _HiGHS(pulp.HiGHS):
-    """PuLP's HiGHS interface, with a start solution and the MIP bound kept."""
-
-    def __init__(self, start: dict[str, float] | None = None, **options):
-        super().__init__(**options)
-        self.start = start
-        self.bound: float | None = None
-
-    def actualSolve(self, lp):  # noqa: N802 (PuLP's name)
-        self.createAndConfigureSolver(lp)
-        self.buildSolverModel(lp)
-        highs = lp.solverModel
-        if self.start:
-            solution = highspy.HighsSolution()
-            solution.col_value = [self.start.get(var.name, 0.0) for var in lp.variables()]
-            solution.value_valid = True
-            highs.setSolution(solution)
-        self.callSolver(lp)
-        info = highs.getInfo()
-        sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0
-        if info.mip_node_count >= 0 and abs(info.mip_dual_bound) < highspy.kHighsInf:
-            self.bound = sign * info.mip_dual_bound
-        status, sol_status = self.findSolutionValues(lp)
-        lp.assignStatus(status, sol_status)
-        return status
-
-
 @functools.cache
 def solver_version(name: str) -> str:
     if name == "highs":
         return highspy.Highs().version()
     try:
-        banner = subprocess.run([CBC_PATH, "-quit"], capture_output=True,
-                                text=True, timeout=10, stdin=subprocess.DEVNULL).stdout
+        banner = subprocess.run([CBC_PATH, "-quit"], capture_output=True, text=True,
+                                timeout=10, stdin=subprocess.DEVNULL).stdout
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     match = re.search(r"Version:\s*(\S+)", banner)
     return match.group(1) if match else "unknown"
 
 
-def run(problem: pulp.LpProblem, solver: str, time_limit: float, threads: int | None = None,
-        start: dict[str, float] | None = None) -> Outcome:
-    """Solve `problem` in place (variables get their values); report what is proven."""
-    if solver not in SOLVERS:
-        raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
-    time_limit = max(0.1, float(time_limit))
-    began = time.perf_counter()
+def open_session(problem: pulp.LpProblem, columns: list[pulp.LpVariable],
+                 rows: list[pulp.LpConstraint], solver: str,
+                 threads: int | None = None) -> HighsSession | CbcSession:
+    """A solver session for `problem`, whose variables are `columns` and whose
+    constraints are `rows`."""
     if solver == "highs":
-        options = {}
+        return HighsSession(problem, columns, rows, threads)
+    if solver == "cbc":
+        return CbcSession(problem, columns, threads)
+    raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
+
+
+class HighsSession:
+    """One HiGHS model, solved, then changed in place for the tie-break phase."""
+
+    def __init__(self, problem: pulp.LpProblem, columns: list[pulp.LpVariable],
+                 rows: list[pulp.LpConstraint], threads: int | None):
+        self.columns = columns
+        self.position = {var.name: k for k, var in enumerate(columns)}
+        self.highs = highspy.Highs()
+        for option, value in (("output_flag", False), ("mip_rel_gap", 0.0)):
+            self.highs.setOptionValue(option, value)
         if threads:
-            options["threads"] = threads
-        engine = _HiGHS(start=start, msg=False, gapRel=0.0, timeLimit=time_limit, **options)
-        problem.solve(engine)
-        bound = engine.bound
-    else:
-        bound = _run_cbc(problem, time_limit, threads, start)
-    seconds = time.perf_counter() - began
-    found = problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
-    proven = problem.sol_status == pulp.LpSolutionOptimal
-    infeasible = problem.status == pulp.LpStatusInfeasible or (
-        problem.sol_status == pulp.LpSolutionInfeasible)
-    if proven:
-        bound = pulp.value(problem.objective)
-    return Outcome(found=found, proven=proven, infeasible=infeasible and not found,
-                   bound=bound, seconds=seconds)
+            self.highs.setOptionValue("threads", int(threads))
+        self._pass_model(problem, rows)
+
+    def _pass_model(self, problem: pulp.LpProblem, rows: list[pulp.LpConstraint]) -> None:
+        n = len(self.columns)
+        lower = np.array([var.lowBound for var in self.columns], dtype=np.float64)
+        upper = np.array([var.upBound for var in self.columns], dtype=np.float64)
+        cost = np.zeros(n)
+        for var, coefficient in problem.objective.items():
+            cost[self.position[var.name]] = coefficient
+        self.highs.addCols(n, cost, lower, upper, 0, np.zeros(0, np.int32),
+                           np.zeros(0, np.int32), np.zeros(0))
+        integer = [k for k, var in enumerate(self.columns) if var.cat == pulp.LpInteger]
+        self.highs.changeColsIntegrality(len(integer), np.array(integer, dtype=np.int32),
+                                         np.ones(len(integer), dtype=np.uint8))
+        self._add_rows(rows)
+        sense = highspy.ObjSense.kMaximize if problem.sense == pulp.LpMaximize else (
+            highspy.ObjSense.kMinimize)
+        self.highs.changeObjectiveSense(sense)
+
+    def _add_rows(self, constraints: list[pulp.LpConstraint]) -> None:
+        inf = highspy.kHighsInf
+        starts, index, values, lower, upper = [], [], [], [], []
+        for constraint in constraints:
+            starts.append(len(index))
+            for var, coefficient in constraint.items():
+                index.append(self.position[var.name])
+                values.append(coefficient)
+            rhs = -constraint.constant
+            lower.append(rhs if constraint.sense != pulp.LpConstraintLE else -inf)
+            upper.append(rhs if constraint.sense != pulp.LpConstraintGE else inf)
+        self.highs.addRows(len(constraints), np.array(lower), np.array(upper), len(index),
+                           np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
+                           np.array(values, dtype=np.float64))
+
+    def solve(self, time_limit: float, start: dict[str, float] | None = None) -> Outcome:
+        highs = self.highs
+        highs.setOptionValue("time_limit", max(MIN_SECONDS, float(time_limit)))
+        if start:
+            values = np.array([start.get(var.name, 0.0) for var in self.columns])
+            highs.setSolution(len(values), np.arange(len(values), dtype=np.int32), values)
+        began = time.perf_counter()
+        highs.run()
+        seconds = time.perf_counter() - began
+        status = highs.getModelStatus()
+        info = highs.getInfo()
+        found = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        if found:
+            for var, value in zip(self.columns, highs.getSolution().col_value, strict=True):
+                var.varValue = value
+        proven = found and status == highspy.HighsModelStatus.kOptimal
+        bound = info.mip_dual_bound if np.isfinite(info.mip_dual_bound) else None
+        infeasible = status == highspy.HighsModelStatus.kInfeasible
+        return Outcome(found=found, proven=proven, infeasible=infeasible, bound=bound,
+                       seconds=seconds)
+
+    def tie_break(self, cost: Terms, impact: Terms, least_impact: float, time_limit: float,
+                  start: dict[str, float]) -> Outcome:
+        """Minimise cost among solutions with impact >= least_impact."""
+        n = len(self.columns)
+        costs = np.zeros(n)
+        for var, coefficient in cost:
+            costs[self.position[var.name]] = coefficient
+        self.highs.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
+        self.highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
+        self.highs.addRow(least_impact, highspy.kHighsInf, len(impact),
+                          np.array([self.position[v.name] for v, _ in impact], dtype=np.int32),
+                          np.array([c for _, c in impact], dtype=np.float64))
+        return self.solve(time_limit, start)
 
 
-def _run_cbc(problem: pulp.LpProblem, time_limit: float, threads: int | None,
-             start: dict[str, float] | None) -> float | None:
+class CbcSession:
+    """CBC through PuLP's command-line interface (an MPS file and a solution file)."""
+
+    def __init__(self, problem: pulp.LpProblem, columns: list[pulp.LpVariable],
+                 threads: int | None):
+        self.problem = problem
+        self.columns = columns
+        self.threads = threads
+
+    def solve(self, time_limit: float, start: dict[str, float] | None = None) -> Outcome:
+        return _run_cbc(self.problem, self.columns, time_limit, self.threads, start)
+
+    def tie_break(self, cost: Terms, impact: Terms, least_impact: float, time_limit: float,
+                  start: dict[str, float]) -> Outcome:
+        problem = self.problem.copy()
+        problem.sense = pulp.LpMinimize
+        problem.setObjective(pulp.LpAffineExpression(cost))
+        problem.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression(impact),
+                                                pulp.LpConstraintGE, rhs=least_impact,
+                                                name="tied_impact"))
+        return _run_cbc(problem, self.columns, time_limit, self.threads, start)
+
+
+def _run_cbc(problem: pulp.LpProblem, columns: list[pulp.LpVariable], time_limit: float,
+             threads: int | None, start: dict[str, float] | None) -> Outcome:
     if start:
-        for var in problem.variables():
+        for var in columns:
             var.setInitialValue(start.get(var.name, 0.0))
     handle, log_path = tempfile.mkstemp(prefix="mot-cbc-", suffix=".log")
     os.close(handle)
+    began = time.perf_counter()
     try:
-        engine = pulp.COIN_CMD(path=CBC_PATH, msg=False, gapRel=0.0, timeLimit=time_limit,
-                                   threads=threads, warmStart=bool(start), logPath=log_path)
+        engine = pulp.COIN_CMD(path=CBC_PATH, msg=False, gapRel=0.0,
+                               timeLimit=max(MIN_SECONDS, float(time_limit)), threads=threads,
+                               warmStart=bool(start), logPath=log_path)
         problem.solve(engine)
         with open(log_path, encoding="utf-8", errors="replace") as log:
-            return _cbc_bound(log.read(), problem.sense)
+            bound = cbc_bound(log.read(), problem.sense)
     finally:
         os.unlink(log_path)
+    seconds = time.perf_counter() - began
+    found = problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+    proven = problem.sol_status == pulp.LpSolutionOptimal
+    infeasible = not found and (problem.status == pulp.LpStatusInfeasible
+                                or problem.sol_status == pulp.LpSolutionInfeasible)
+    return Outcome(found=found, proven=proven, infeasible=infeasible, bound=bound,
+                   seconds=seconds)
 
 
-def _cbc_bound(log: str, sense: int) -> float | None:
+def cbc_bound(log: str, sense: int) -> float | None:
     """The best possible objective CBC proved, from its log (None if it did not say)."""
-    match = re.search(r"best possible (-?[\d.eE+-]+)", log)
-    if match is None:
-        match = re.search(r"Lower bound:\s*(-?[\d.eE+-]+)", log)
-    if match is None:
+    # The closing summary states the final bound in the problem's own sense.
+    summary = re.findall(r"^(?:Upper|Lower) bound:\s*(\S+)", log, re.MULTILINE)
+    if summary:
+        return float(summary[-1])
+    # Progress lines are in CBC's internal (minimising) sense: the last one is the latest.
+    progress = re.findall(r"best possible (-?[\d.eE+-]+)", log)
+    if not progress:
         return None
-    value = float(match.group(1))
-    # CBC minimises internally; with -max its bound is printed for the negated objective.
-    return -value if sense == pulp.LpMaximize and value < 0 else abs(value) if sense == pulp.LpMaximize else value
+    value = float(progress[-1])
+    return -value if sense == pulp.LpMaximize else value

@@ -300,3 +300,15 @@ def test_cbc_leaves_no_temporary_files(example_plan, tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", None)
     solve(example_plan, Options(solver="cbc"))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_plan_built_in_code_is_checked_before_solving(example_plan):
+    from optimizer import PlanError
+
+    broken = dataclasses.replace(example_plan, max_focus=0)
+    with pytest.raises(PlanError, match="max_focus"):
+        solve(broken)
+    with pytest.raises(PlanError, match="budget"):
+        with_overrides(example_plan, budget=float("nan"))
+    with pytest.raises(PlanError, match="max_focus"):
+        with_overrides(example_plan, max_focus=0)
