@@ -50,17 +50,13 @@ SAME = 1e-6  # relative tolerance when two solvers' optimal impacts are compared
 # Functions whose cumulative time the profile reports, in the order solve() calls them;
 # those marked ↳ run inside the one above.
 PROFILED = (
-    ("engine.validate: plan_from_dict(plan_to_dict(plan))", engine.validate),
+    ("engine.validate (skipped for plans already checked)", engine.validate),
     ("model.index_plan", model.index_plan),
     ("model.build_model", model.build_model),
     ("↳ LpProblem.extend", pulp.LpProblem.extend),
-    ("solvers.run, both phases", solvers.run),
-    ("↳ PuLP HiGHS buildSolverModel", pulp.HiGHS.buildSolverModel),
-    ("↳ PuLP HiGHS callSolver (the search)", pulp.HiGHS.callSolver),
-    ("↳ PuLP HiGHS findSolutionValues", pulp.HiGHS.findSolutionValues),
-    ("↳ LpProblem.variables", pulp.LpProblem.variables),
+    ("solvers.open_session: model handed to the solver", solvers.open_session),
+    ("HighsSession.solve, both phases (the search)", solvers.HighsSession.solve),
     ("engine._cheapest_of_equal_impact (phase 2)", engine._cheapest_of_equal_impact),
-    ("↳ LpProblem.copy", pulp.LpProblem.copy),
     ("checks.violations", checks.violations),
     ("engine._extract: say-no reasons, usage", engine._extract),
 )

@@ -35,6 +35,8 @@ class Data:
     budget: float | None
     max_focus: int
     excluded_by: list[list[str]]  # initiative index -> ids of initiatives that exclude it
+    uses: list[dict[str, float]]  # initiative index -> {resource id: amount}
+    period_cost: list[dict[str, float]]  # initiative index -> {period id: cost}
 
     def moves(self, i: int) -> list[int]:
         return list(self.uplift[i])
@@ -75,7 +77,9 @@ def index_plan(plan: Plan) -> Data:
     return Data(plan=plan, moments=moments, initiatives=initiatives, moment_index=moment_index,
                 initiative_index=initiative_index, uplift=uplift, moved_by=moved_by, cap=cap,
                 cost=[i.total_cost for i in initiatives], budget=plan.budget,
-                max_focus=plan.max_focus, excluded_by=excluded_by)
+                max_focus=plan.max_focus, excluded_by=excluded_by,
+                uses=[dict(i.uses) for i in initiatives],
+                period_cost=[dict(i.cost) for i in initiatives])
 
 
 @dataclass
@@ -163,19 +167,25 @@ def build_model(data: Data) -> Model:
             if name not in constraints:
                 add(name, [(x[i], 1.0), (x[j], 1.0)], le, 1)
 
-    cost = _expr([(x[i], c / scale) for i, c in enumerate(data.cost) if c])
+    cost_terms = [(x[i], c / scale) for i, c in enumerate(data.cost) if c]
+    cost = _expr(cost_terms)
     if plan.budget is not None:
-        add("budget", [(x[i], c / scale) for i, c in enumerate(data.cost) if c], le,
-            plan.budget / scale)
+        add("budget", cost_terms, le, plan.budget / scale)
+    # One pass over the initiatives collects the terms of every period and resource row.
+    period_terms: dict[str, list] = {p.id: [] for p in plan.periods}
+    resource_terms: dict[str, list] = {r.id: [] for r in plan.resources}
+    for i in range(n_i):
+        for period_id, amount in data.period_cost[i].items():
+            if amount and period_id in period_terms:
+                period_terms[period_id].append((x[i], amount / scale))
+        for resource_id, amount in data.uses[i].items():
+            if amount:
+                resource_terms[resource_id].append((x[i], amount))
     for t, period in enumerate(plan.periods):
         if period.budget is not None:
-            terms = [(x[i], ini.cost_in(period.id) / scale)
-                     for i, ini in enumerate(data.initiatives) if ini.cost_in(period.id)]
-            add(f"period{t}", terms, le, period.budget / scale)
+            add(f"period{t}", period_terms[period.id], le, period.budget / scale)
     for k, resource in enumerate(plan.resources):
-        terms = [(x[i], dict(ini.uses).get(resource.id, 0.0))
-                 for i, ini in enumerate(data.initiatives) if dict(ini.uses).get(resource.id)]
-        add(f"resource{k}", terms, le, resource.capacity)
+        add(f"resource{k}", resource_terms[resource.id], le, resource.capacity)
 
     problem.extend(constraints)
     return Model(data=data, problem=problem, x=x, y=y, v=v, impact=impact, cost=cost,
