@@ -30,6 +30,8 @@ CBC_PATH = pulp.COIN_CMD.executableExtension(pulp_cbc_path)
 SOLVERS = ("highs", "cbc")
 DEFAULT_SOLVER = "highs"  # faster on our plans: see docs/benchmarks.md
 MIN_SECONDS = 0.1
+# CBC is killed this long after its own time limit, should it not stop by itself.
+GRACE_SECONDS = 5.0
 
 Terms = list[tuple[pulp.LpVariable, float]]
 
@@ -175,28 +177,50 @@ class CbcSession:
 
 def _run_cbc(problem: pulp.LpProblem, columns: list[pulp.LpVariable], time_limit: float,
              threads: int | None, start: dict[str, float] | None) -> Outcome:
-    if start:
-        for var in columns:
-            var.setInitialValue(start.get(var.name, 0.0))
-    handle, log_path = tempfile.mkstemp(prefix="mot-cbc-", suffix=".log")
-    os.close(handle)
+    """CBC on an MPS file of the problem, with PuLP's writer and reader.
+
+    Called here rather than through COIN_CMD.solve so that the wall-clock limit is also
+    enforced from outside (CBC is killed past its own limit plus a grace period), the
+    log is read from the pipe, and every temporary file goes with its directory.
+    """
+    limit = max(MIN_SECONDS, float(time_limit))
+    reader = pulp.COIN_CMD(path=CBC_PATH, msg=False)
     began = time.perf_counter()
-    try:
-        engine = pulp.COIN_CMD(path=CBC_PATH, msg=False, gapRel=0.0,
-                               timeLimit=max(MIN_SECONDS, float(time_limit)), threads=threads,
-                               warmStart=bool(start), logPath=log_path)
-        problem.solve(engine)
-        with open(log_path, encoding="utf-8", errors="replace") as log:
-            bound = cbc_bound(log.read(), problem.sense)
-    finally:
-        os.unlink(log_path)
-    seconds = time.perf_counter() - began
-    found = problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
-    proven = problem.sol_status == pulp.LpSolutionOptimal
-    infeasible = not found and (problem.status == pulp.LpStatusInfeasible
-                                or problem.sol_status == pulp.LpSolutionInfeasible)
-    return Outcome(found=found, proven=proven, infeasible=infeasible, bound=bound,
-                   seconds=seconds)
+    with tempfile.TemporaryDirectory(prefix="mot-cbc-") as folder:
+        mps, solution, start_file = (os.path.join(folder, name)
+                                     for name in ("model.mps", "model.sol", "start.mst"))
+        names = problem.writeMPS(mps, rename=1)
+        variables, variable_names, constraint_names, _ = names
+        command = [CBC_PATH, mps]
+        if problem.sense == pulp.LpMaximize:
+            command.append("-max")
+        if start:
+            for var in columns:
+                var.setInitialValue(start.get(var.name, 0.0))
+            reader.writesol(start_file, problem, variables, variable_names, constraint_names)
+            command += ["-mips", start_file]
+        command += ["-sec", str(limit), "-timeMode", "elapsed", "-ratio", "0"]
+        if threads:
+            command += ["-threads", str(threads)]
+        command += ["-solve", "-printingOptions", "all", "-solution", solution]
+        try:
+            run = subprocess.run(command, capture_output=True, text=True, errors="replace",
+                                 stdin=subprocess.DEVNULL, timeout=limit + GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            return Outcome(found=False, proven=False, infeasible=False, bound=None,
+                           seconds=time.perf_counter() - began)
+        if run.returncode != 0 or not os.path.exists(solution):
+            raise RuntimeError(f"CBC failed (exit {run.returncode}): {run.stderr[-500:]}")
+        status, values, _, _, _, sol_status = reader.readsol_MPS(
+            solution, problem, variables, variable_names, constraint_names)
+    problem.assignVarsVals(values)
+    problem.assignStatus(status, sol_status)
+    found = sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+    infeasible = not found and (status == pulp.LpStatusInfeasible
+                                or sol_status == pulp.LpSolutionInfeasible)
+    return Outcome(found=found, proven=sol_status == pulp.LpSolutionOptimal,
+                   infeasible=infeasible, bound=cbc_bound(run.stdout, problem.sense),
+                   seconds=time.perf_counter() - began)
 
 
 def cbc_bound(log: str, sense: int) -> float | None:

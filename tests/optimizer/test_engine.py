@@ -312,3 +312,20 @@ def test_a_plan_built_in_code_is_checked_before_solving(example_plan):
         with_overrides(example_plan, budget=float("nan"))
     with pytest.raises(PlanError, match="max_focus"):
         with_overrides(example_plan, max_focus=0)
+
+
+def test_a_solver_that_overruns_its_limit_is_stopped_from_outside(example_plan, tmp_path,
+                                                                  monkeypatch):
+    import time
+
+    from optimizer import solvers
+
+    stuck = tmp_path / "cbc"
+    stuck.write_text("#!/bin/sh\nsleep 30\n")
+    stuck.chmod(0o755)
+    monkeypatch.setattr(solvers, "CBC_PATH", str(stuck))
+    monkeypatch.setattr(solvers, "GRACE_SECONDS", 0.5)
+    began = time.monotonic()
+    result = solve(example_plan, Options(solver="cbc", time_limit=0.5))
+    assert time.monotonic() - began < 10
+    assert result.status == "no_solution" and result.funded == []
