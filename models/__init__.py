@@ -1,0 +1,17 @@
+"""SQLModel tables of the planner and the queries that belong to them."""
+
+from models.initiative import (
+    Initiative,
+    InitiativeCost,
+    InitiativeEffect,
+    InitiativeLink,
+    InitiativeUse,
+)
+from models.journey import Influence, Moment
+from models.plan import Period, Plan, Resource, Stage
+from models.run import Run
+
+__all__ = [
+    "Influence", "Initiative", "InitiativeCost", "InitiativeEffect", "InitiativeLink",
+    "InitiativeUse", "Moment", "Period", "Plan", "Resource", "Run", "Stage",
+]

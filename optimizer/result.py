@@ -12,6 +12,14 @@ NO_SOLUTION = "no_solution"
 
 # Say-no reason codes, in the order in which they are tried (MODEL.md).
 REASONS = ("forced_out", "off_focus", "blocked", "saturated", "outranked")
+# How each reason is headed where rejected work is listed by reason.
+REASON_TITLES = {
+    "forced_out": "Rejected by decision",
+    "off_focus": "Does not move a focus moment",
+    "blocked": "Blocked by a dependency or a conflict",
+    "saturated": "Its moments are already covered by funded work",
+    "outranked": "Outranked: the money or capacity went to work with more impact",
+}
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import signal
 import subprocess
 import tempfile
 import time
@@ -203,14 +204,19 @@ def _run_cbc(problem: pulp.LpProblem, columns: list[pulp.LpVariable], time_limit
         if threads:
             command += ["-threads", str(threads)]
         command += ["-solve", "-printingOptions", "all", "-solution", solution]
+        # A session of its own, so that a kill reaches anything CBC started too.
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   stdin=subprocess.DEVNULL, text=True, errors="replace",
+                                   start_new_session=True)
         try:
-            run = subprocess.run(command, capture_output=True, text=True, errors="replace",
-                                 stdin=subprocess.DEVNULL, timeout=limit + GRACE_SECONDS)
+            log, errors = process.communicate(timeout=limit + GRACE_SECONDS)
         except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
             return Outcome(found=False, proven=False, infeasible=False, bound=None,
                            seconds=time.perf_counter() - began)
-        if run.returncode != 0 or not os.path.exists(solution):
-            raise RuntimeError(f"CBC failed (exit {run.returncode}): {run.stderr[-500:]}")
+        if process.returncode != 0 or not os.path.exists(solution):
+            raise RuntimeError(f"CBC failed (exit {process.returncode}): {errors[-500:]}")
         status, values, _, _, _, sol_status = reader.readsol_MPS(
             solution, problem, variables, variable_names, constraint_names)
     problem.assignVarsVals(values)
@@ -219,7 +225,7 @@ def _run_cbc(problem: pulp.LpProblem, columns: list[pulp.LpVariable], time_limit
     infeasible = not found and (status == pulp.LpStatusInfeasible
                                 or sol_status == pulp.LpSolutionInfeasible)
     return Outcome(found=found, proven=sol_status == pulp.LpSolutionOptimal,
-                   infeasible=infeasible, bound=cbc_bound(run.stdout, problem.sense),
+                   infeasible=infeasible, bound=cbc_bound(log, problem.sense),
                    seconds=time.perf_counter() - began)
 
 

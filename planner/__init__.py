@@ -1,0 +1,69 @@
+"""The Moments of Truth Planner web application: create_app() builds it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "dev"
+
+
+class ConfigError(RuntimeError):
+    """The app is configured in a way that is unsafe or unusable."""
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py and the environment, then test_config.
+
+    A mapping with TESTING true is used on its own (tests never read the environment).
+    """
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(ROOT / "templates"), static_folder="static")
+    app.config.from_mapping(
+        SECRET_KEY=DEFAULT_SECRET_KEY,
+        DATABASE_URL=f"sqlite:///{Path(app.instance_path) / 'planner.sqlite'}",
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SOLVE_TIME_LIMIT=30.0,
+        SOLVER=None,  # None: the engine's default solver
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    if not (test_config or {}).get("TESTING"):
+        app.config.from_pyfile("config.py", silent=True)
+        for name in ("SECRET_KEY", "DATABASE_URL"):
+            if os.environ.get(name):
+                app.config[name] = os.environ[name]
+    if test_config:
+        app.config.from_mapping(test_config)
+    _check_secret_key(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from planner import database, demo, web
+
+    database.init_app(app)
+    web.init_app(app)
+    demo.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _check_secret_key(app: Flask) -> None:
+    key = app.config.get("SECRET_KEY")
+    if app.testing or app.debug:
+        return
+    if not key or key == DEFAULT_SECRET_KEY:
+        raise ConfigError("SECRET_KEY is missing or the default: set the SECRET_KEY environment "
+                          "variable (or instance/config.py) to a long random value.")
+
+
+def _register_blueprints(app: Flask) -> None:
+    # These modules add their views to the plans and journey blueprints.
+    from planner import initiatives, journey, moments, plan_parts, plans, portfolio, teams  # noqa: F401
+
+    for module in (plans, journey, initiatives, portfolio, teams):
+        app.register_blueprint(module.bp)

@@ -19,7 +19,7 @@ from optimizer import (
     solve,
     with_overrides,
 )
-from planner.report import render_report
+from planner.text_report import render_report
 
 EXIT_OK, EXIT_NO_PORTFOLIO, EXIT_BAD_INPUT = 0, 1, 2
 

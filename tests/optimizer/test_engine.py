@@ -320,6 +320,7 @@ def test_a_solver_that_overruns_its_limit_is_stopped_from_outside(example_plan, 
 
     from optimizer import solvers
 
+    solvers.solver_version("cbc")  # the real version, before the stand-in replaces CBC
     stuck = tmp_path / "cbc"
     stuck.write_text("#!/bin/sh\nsleep 30\n")
     stuck.chmod(0o755)

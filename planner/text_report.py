@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 from optimizer import Plan, Result
+from optimizer.result import REASON_TITLES
 from optimizer.say_no import money
-
-REASON_TITLES = {
-    "forced_out": "Rejected by decision",
-    "off_focus": "Does not move a focus moment",
-    "blocked": "Blocked by a dependency or a conflict",
-    "saturated": "Its moments are already covered",
-    "outranked": "Outranked: the money or capacity went to work with more impact",
-}
 
 
 def _status_line(result: Result) -> str:

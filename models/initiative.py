@@ -1,0 +1,89 @@
+"""Initiatives and what each one costs, uses, moves and depends on."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Optional
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+from models.plan import utcnow
+
+if TYPE_CHECKING:
+    from models.plan import Plan
+
+ROWS = {"cascade_delete": True, "passive_deletes": True}
+
+
+class InitiativeBase(SQLModel):
+    key: str
+    name: str
+    team: str = Field(default="", index=True)
+    decision: str = "auto"
+    reason: str = ""
+    confidence: float = 1.0
+    benefit: float | None = None
+    note: str = ""
+
+
+class Initiative(InitiativeBase, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+
+    plan: Optional["Plan"] = Relationship(back_populates="initiatives")
+    costs: list["InitiativeCost"] = Relationship(
+        **ROWS, sa_relationship_kwargs={"order_by": "InitiativeCost.id"})
+    effects: list["InitiativeEffect"] = Relationship(
+        **ROWS, sa_relationship_kwargs={"order_by": "InitiativeEffect.id"})
+    uses: list["InitiativeUse"] = Relationship(
+        **ROWS, sa_relationship_kwargs={"order_by": "InitiativeUse.id"})
+    links: list["InitiativeLink"] = Relationship(
+        **ROWS, sa_relationship_kwargs={"order_by": "InitiativeLink.id",
+                                        "foreign_keys": "[InitiativeLink.initiative_id]"})
+
+    @property
+    def total_cost(self) -> float:
+        return sum(cost.amount for cost in self.costs)
+
+
+class InitiativeCost(SQLModel, table=True):
+    """Cost in one period, or (period None) the whole cost of a plan without periods."""
+
+    __tablename__ = "initiative_cost"
+    id: int | None = Field(default=None, primary_key=True)
+    initiative_id: int = Field(foreign_key="initiative.id", ondelete="CASCADE", index=True)
+    period_id: int | None = Field(default=None, foreign_key="period.id", ondelete="CASCADE",
+                                  index=True)
+    amount: float
+
+
+class InitiativeEffect(SQLModel, table=True):
+    __tablename__ = "initiative_effect"
+    __table_args__ = (UniqueConstraint("initiative_id", "moment_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    initiative_id: int = Field(foreign_key="initiative.id", ondelete="CASCADE", index=True)
+    moment_id: int = Field(foreign_key="moment.id", ondelete="CASCADE", index=True)
+    uplift: float
+
+
+class InitiativeUse(SQLModel, table=True):
+    __tablename__ = "initiative_use"
+    __table_args__ = (UniqueConstraint("initiative_id", "resource_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    initiative_id: int = Field(foreign_key="initiative.id", ondelete="CASCADE", index=True)
+    resource_id: int = Field(foreign_key="resource.id", ondelete="CASCADE", index=True)
+    amount: float
+
+
+class InitiativeLink(SQLModel, table=True):
+    """`initiative` requires or excludes `other` (kind "requires" / "excludes")."""
+
+    __tablename__ = "initiative_link"
+    __table_args__ = (UniqueConstraint("initiative_id", "other_id", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    initiative_id: int = Field(foreign_key="initiative.id", ondelete="CASCADE", index=True)
+    other_id: int = Field(foreign_key="initiative.id", ondelete="CASCADE", index=True)
+    kind: str

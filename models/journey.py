@@ -1,0 +1,46 @@
+"""The journey: moments of truth (front and back stage) and the influences between them."""
+
+from typing import TYPE_CHECKING, Optional
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+if TYPE_CHECKING:
+    from models.plan import Plan
+
+
+class MomentBase(SQLModel):
+    key: str
+    name: str
+    side: str = "front"
+    weight: float = 1.0
+    headroom: float | None = None
+    category: str | None = None
+    score: float | None = None
+
+
+class Moment(MomentBase, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
+    stage_id: int | None = Field(default=None, foreign_key="stage.id", ondelete="SET NULL",
+                                 index=True)
+    # Optimistic locking: a save names the version it was edited from.
+    version: int = 1
+
+    plan: Optional["Plan"] = Relationship(back_populates="moments")
+
+
+class Influence(SQLModel, table=True):
+    """Improving the back-stage step `source` improves moment `target` by `factor` times."""
+
+    __table_args__ = (UniqueConstraint("source_id", "target_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
+    source_id: int = Field(foreign_key="moment.id", ondelete="CASCADE", index=True)
+    target_id: int = Field(foreign_key="moment.id", ondelete="CASCADE", index=True)
+    factor: float
+
+    plan: Optional["Plan"] = Relationship(back_populates="influences")

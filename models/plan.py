@@ -1,0 +1,96 @@
+"""The planning cycle and its settings: plan, stages, periods, resources."""
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Optional
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+if TYPE_CHECKING:
+    from models.initiative import Initiative
+    from models.journey import Influence, Moment
+    from models.run import Run
+
+
+def utcnow() -> datetime:
+    """Now, in UTC."""
+    return datetime.now(UTC)
+
+
+CHILDREN = {"cascade_delete": True, "passive_deletes": True}
+
+
+class PlanBase(SQLModel):
+    name: str = Field(unique=True, index=True)
+    currency: str = "EUR"
+    budget: float | None = None
+    max_focus: int = 3
+    # Both None when the plan has no finance block; both set when it has one.
+    horizon_years: int | None = None
+    discount_rate: float | None = None
+
+
+class Plan(PlanBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    stages: list["Stage"] = Relationship(
+        back_populates="plan", **CHILDREN,
+        sa_relationship_kwargs={"order_by": "Stage.position"})
+    periods: list["Period"] = Relationship(
+        back_populates="plan", **CHILDREN,
+        sa_relationship_kwargs={"order_by": "Period.position"})
+    resources: list["Resource"] = Relationship(
+        back_populates="plan", **CHILDREN,
+        sa_relationship_kwargs={"order_by": "Resource.position"})
+    moments: list["Moment"] = Relationship(
+        back_populates="plan", **CHILDREN, sa_relationship_kwargs={"order_by": "Moment.id"})
+    influences: list["Influence"] = Relationship(
+        back_populates="plan", **CHILDREN, sa_relationship_kwargs={"order_by": "Influence.id"})
+    initiatives: list["Initiative"] = Relationship(
+        back_populates="plan", **CHILDREN,
+        sa_relationship_kwargs={"order_by": "Initiative.id"})
+    runs: list["Run"] = Relationship(
+        back_populates="plan", **CHILDREN, sa_relationship_kwargs={"order_by": "Run.id"})
+
+    @property
+    def has_finance(self) -> bool:
+        return self.horizon_years is not None
+
+
+class Stage(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
+    position: int = 0
+    key: str
+    name: str
+
+    plan: Optional["Plan"] = Relationship(back_populates="stages")
+
+
+class Period(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
+    position: int = 0
+    key: str
+    budget: float | None = None
+
+    plan: Optional["Plan"] = Relationship(back_populates="periods")
+
+
+class Resource(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
+    position: int = 0
+    key: str
+    name: str = ""
+    capacity: float = 0.0
+    unit: str = ""
+
+    plan: Optional["Plan"] = Relationship(back_populates="resources")

@@ -1,0 +1,174 @@
+"""Plan file <-> database: import a plan document as rows, export rows as a plan document.
+
+The plan document is the one of PLAN_FORMAT.md; an import validates it whole with the
+engine's rules first, so that a bad file writes nothing.
+"""
+
+from typing import Any
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+import optimizer
+from models.initiative import (
+    Initiative,
+    InitiativeCost,
+    InitiativeEffect,
+    InitiativeLink,
+    InitiativeUse,
+)
+from models.journey import Influence, Moment
+from models.plan import Period, Plan, Resource, Stage
+
+NO_PERIOD = ""
+
+
+def load_plan_rows(session: Session, plan_id: int) -> Plan | None:
+    """The plan with every row it owns, in a fixed number of queries (no N+1)."""
+    statement = select(Plan).where(Plan.id == plan_id).options(
+        selectinload(Plan.stages), selectinload(Plan.periods), selectinload(Plan.resources),
+        selectinload(Plan.moments), selectinload(Plan.influences),
+        selectinload(Plan.initiatives).selectinload(Initiative.costs),
+        selectinload(Plan.initiatives).selectinload(Initiative.effects),
+        selectinload(Plan.initiatives).selectinload(Initiative.uses),
+        selectinload(Plan.initiatives).selectinload(Initiative.links))
+    return session.exec(statement).first()
+
+
+def import_plan(session: Session, document: Any, *, name: str | None = None) -> Plan:
+    """Validate a plan document and add it as a new plan; PlanError when it breaks a rule.
+
+    The rows are added and flushed, not committed: the caller owns the transaction.
+    """
+    plan = optimizer.plan_from_dict(document)
+    plan_name = name or plan.name
+    if session.exec(select(Plan.id).where(Plan.name == plan_name)).first() is not None:
+        raise optimizer.PlanError([f'plan: a plan named "{plan_name}" already exists'])
+    finance = plan.finance
+    row = Plan(name=plan_name, currency=plan.currency, budget=plan.budget,
+               max_focus=plan.max_focus,
+               horizon_years=finance.horizon_years if finance else None,
+               discount_rate=finance.discount_rate if finance else None)
+    session.add(row)
+    session.flush()
+    stages = _add_all(session, {s.id: Stage(plan_id=row.id, position=n, key=s.id, name=s.name)
+                                for n, s in enumerate(plan.stages)})
+    periods = _add_all(session, {p.id: Period(plan_id=row.id, position=n, key=p.id,
+                                              budget=p.budget)
+                                 for n, p in enumerate(plan.periods)})
+    resources = _add_all(session, {r.id: Resource(plan_id=row.id, position=n, key=r.id,
+                                                  name=r.name, capacity=r.capacity, unit=r.unit)
+                                   for n, r in enumerate(plan.resources)})
+    moments = _add_all(session, {m.id: Moment(
+        plan_id=row.id, key=m.id, name=m.name, side=m.side, weight=m.weight,
+        headroom=m.headroom, category=m.category, score=m.score,
+        stage_id=stages[m.stage].id if m.stage else None) for m in plan.moments})
+    session.add_all(Influence(plan_id=row.id, source_id=moments[f.source].id,
+                              target_id=moments[f.target].id, factor=f.factor)
+                    for f in plan.influences)
+    initiatives = _add_all(session, {i.id: Initiative(
+        plan_id=row.id, key=i.id, name=i.name, team=i.team, decision=i.decision,
+        reason=i.reason, confidence=i.confidence, benefit=i.benefit, note=i.note)
+        for i in plan.initiatives})
+    for initiative in plan.initiatives:
+        _add_initiative_rows(session, initiative, initiatives, periods, resources, moments)
+    session.flush()
+    return row
+
+
+def _add_all(session: Session, rows: dict[str, Any]) -> dict[str, Any]:
+    session.add_all(rows.values())
+    session.flush()
+    return rows
+
+
+def _add_initiative_rows(session: Session, initiative: optimizer.Initiative,
+                         initiatives: dict, periods: dict, resources: dict,
+                         moments: dict) -> None:
+    own_id = initiatives[initiative.id].id
+    session.add_all(InitiativeCost(initiative_id=own_id, amount=amount,
+                                   period_id=periods[key].id if key != NO_PERIOD else None)
+                    for key, amount in initiative.cost)
+    session.add_all(InitiativeEffect(initiative_id=own_id, moment_id=moments[key].id,
+                                     uplift=uplift) for key, uplift in initiative.effects)
+    session.add_all(InitiativeUse(initiative_id=own_id, resource_id=resources[key].id,
+                                  amount=amount) for key, amount in initiative.uses)
+    for kind in ("requires", "excludes"):
+        session.add_all(InitiativeLink(initiative_id=own_id, other_id=initiatives[other].id,
+                                       kind=kind) for other in getattr(initiative, kind))
+
+
+def export_plan(plan: Plan) -> dict[str, Any]:
+    """The plan document (PLAN_FORMAT.md) of a plan row loaded with load_plan_rows."""
+    document: dict[str, Any] = {"plan": plan.name, "currency": plan.currency}
+    if plan.budget is not None:
+        document["budget"] = plan.budget
+    document["max_focus"] = plan.max_focus
+    if plan.has_finance:
+        document["finance"] = {"horizon_years": plan.horizon_years,
+                               "discount_rate": plan.discount_rate}
+    if plan.periods:
+        document["periods"] = [_some({"id": p.key, "budget": p.budget}) for p in plan.periods]
+    if plan.resources:
+        document["resources"] = [_some({"id": r.key, "name": r.name or None,
+                                        "capacity": r.capacity, "unit": r.unit or None})
+                                 for r in plan.resources]
+    stage_keys = {s.id: s.key for s in plan.stages}
+    if plan.stages:
+        document["stages"] = [{"id": s.key, "name": s.name} for s in plan.stages]
+    moment_keys = {m.id: m.key for m in plan.moments}
+    document["moments"] = [_some({
+        "id": m.key, "name": m.name, "stage": stage_keys.get(m.stage_id), "side": m.side,
+        "weight": m.weight, "headroom": m.headroom, "category": m.category, "score": m.score})
+        for m in plan.moments]
+    if plan.influences:
+        document["influences"] = [{"from": moment_keys[f.source_id], "to": moment_keys[f.target_id],
+                                   "factor": f.factor} for f in plan.influences]
+    keys = Keys(plan)
+    document["initiatives"] = [initiative_document(i, keys) for i in plan.initiatives]
+    return document
+
+
+class Keys:
+    """Plan-format ids of a plan's rows, by database id."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.periods = {p.id: p.key for p in plan.periods}
+        self.first_period = plan.periods[0].key if plan.periods else None
+        self.resources = {r.id: r.key for r in plan.resources}
+        self.moments = {m.id: m.key for m in plan.moments}
+        self.initiatives = {i.id: i.key for i in plan.initiatives}
+
+
+def initiative_document(initiative: Initiative, keys: Keys) -> dict[str, Any]:
+    """One entry of the plan document's initiatives list."""
+    cost: Any
+    if keys.first_period is None:
+        cost = sum(c.amount for c in initiative.costs)
+    else:
+        cost = {}
+        for c in initiative.costs:
+            # A cost entered before the plan had periods falls in the first one.
+            period = keys.periods.get(c.period_id, keys.first_period)
+            cost[period] = cost.get(period, 0.0) + c.amount
+    links = {kind: [keys.initiatives[link.other_id] for link in initiative.links
+                    if link.kind == kind] for kind in ("requires", "excludes")}
+    return _some({
+        "id": initiative.key, "name": initiative.name, "team": initiative.team or None,
+        "cost": cost,
+        "uses": {keys.resources[u.resource_id]: u.amount for u in initiative.uses} or None,
+        "effects": {keys.moments[e.moment_id]: e.uplift for e in initiative.effects},
+        "confidence": initiative.confidence, "decision": initiative.decision,
+        "requires": links["requires"] or None, "excludes": links["excludes"] or None,
+        "benefit": initiative.benefit, "note": initiative.note or None,
+        "reason": initiative.reason or None})
+
+
+def _some(entry: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in entry.items() if value is not None}
+
+
+def plan_document(session: Session, plan_id: int) -> dict[str, Any] | None:
+    """The plan document of the plan with this id, or None when there is none."""
+    plan = load_plan_rows(session, plan_id)
+    return None if plan is None else export_plan(plan)

@@ -1,0 +1,95 @@
+"""Read queries the pages need, each in a fixed number of statements (no N+1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from models.initiative import Initiative, InitiativeEffect
+from models.journey import Influence, Moment
+from models.plan import Plan, Stage
+from models.run import Run
+
+
+def plans_with_counts(*, session: Session) -> list[tuple[Plan, int, int, int]]:
+    """Every plan with its number of moments, initiatives and runs."""
+    def counts(model: Any) -> dict[int, int]:
+        rows = session.exec(select(model.plan_id, func.count()).group_by(model.plan_id))
+        return dict(rows.all())
+
+    moments, initiatives, runs = counts(Moment), counts(Initiative), counts(Run)
+    plans = session.exec(select(Plan).order_by(Plan.created_at.desc(), Plan.id.desc())).all()
+    return [(p, moments.get(p.id, 0), initiatives.get(p.id, 0), runs.get(p.id, 0))
+            for p in plans]
+
+
+def latest_run(*, session: Session, plan_id: int) -> Run | None:
+    statement = select(Run).where(Run.plan_id == plan_id).order_by(Run.id.desc()).limit(1)
+    return session.exec(statement).first()
+
+
+def runs_of(*, session: Session, plan_id: int) -> list[Run]:
+    statement = select(Run).where(Run.plan_id == plan_id).order_by(Run.id.desc())
+    return list(session.exec(statement).all())
+
+
+def stages_of(*, session: Session, plan_id: int) -> list[Stage]:
+    statement = select(Stage).where(Stage.plan_id == plan_id).order_by(Stage.position, Stage.id)
+    return list(session.exec(statement).all())
+
+
+def moments_of(*, session: Session, plan_id: int) -> list[Moment]:
+    return list(session.exec(select(Moment).where(Moment.plan_id == plan_id)
+                             .order_by(Moment.id)).all())
+
+
+def influences_of(*, session: Session, plan_id: int) -> list[Influence]:
+    return list(session.exec(select(Influence).where(Influence.plan_id == plan_id)
+                             .order_by(Influence.id)).all())
+
+
+def movers(*, session: Session, plan_id: int) -> dict[int, list[tuple[int, str, str, float]]]:
+    """For each moment id, the initiatives that move it: (id, key, name, uplift)."""
+    statement = (select(InitiativeEffect.moment_id, Initiative.id, Initiative.key,
+                        Initiative.name, InitiativeEffect.uplift)
+                 .join(Initiative, Initiative.id == InitiativeEffect.initiative_id)
+                 .where(Initiative.plan_id == plan_id)
+                 .order_by(InitiativeEffect.uplift.desc(), Initiative.id))
+    by_moment: dict[int, list[tuple[int, str, str, float]]] = {}
+    for moment_id, *initiative in session.exec(statement).all():
+        by_moment.setdefault(moment_id, []).append(tuple(initiative))
+    return by_moment
+
+
+def initiatives_of(*, session: Session, plan_id: int, team: str | None = None,
+                   moment_id: int | None = None) -> list[Initiative]:
+    """The plan's initiatives with their costs and effects loaded, optionally filtered."""
+    statement = (select(Initiative).where(Initiative.plan_id == plan_id)
+                 .options(selectinload(Initiative.costs), selectinload(Initiative.effects))
+                 .order_by(Initiative.id))
+    if team is not None:
+        statement = statement.where(Initiative.team == team)
+    if moment_id is not None:
+        statement = statement.where(Initiative.id.in_(
+            select(InitiativeEffect.initiative_id).where(InitiativeEffect.moment_id == moment_id)))
+    return list(session.exec(statement).all())
+
+
+def teams_of(*, session: Session, plan_id: int) -> list[tuple[str, int]]:
+    """Each team of the plan with its number of initiatives."""
+    statement = (select(Initiative.team, func.count()).where(Initiative.plan_id == plan_id)
+                 .group_by(Initiative.team).order_by(Initiative.team))
+    return [(team, count) for team, count in session.exec(statement).all()]
+
+
+def users_of_moment(*, session: Session, moment_id: int) -> list[tuple[Initiative, int]]:
+    """Initiatives that move a moment, each with how many moments it moves in all."""
+    moved = select(InitiativeEffect.initiative_id).where(InitiativeEffect.moment_id == moment_id)
+    statement = (select(Initiative, func.count(InitiativeEffect.id))
+                 .join(InitiativeEffect, InitiativeEffect.initiative_id == Initiative.id)
+                 .where(Initiative.id.in_(moved)).group_by(Initiative.id)
+                 .order_by(Initiative.id))
+    return [(initiative, count) for initiative, count in session.exec(statement).all()]

@@ -1,0 +1,50 @@
+"""The database in the app: one engine, one session per request opened when first used."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app, g, has_request_context, request
+from flask.cli import with_appcontext
+from sqlmodel import Session
+
+from models.db import create_schema, make_engine, open_session
+
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def init_app(app: Flask) -> None:
+    """Create the engine and the tables, close each request's session, add `init-db`."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["planner_engine"] = engine
+    create_schema(engine)
+    app.teardown_appcontext(close_session)
+    app.cli.add_command(init_db_command)
+
+
+def engine():
+    return current_app.extensions["planner_engine"]
+
+
+def get_session() -> Session:
+    """This request's session; a POST's transactions take the write lock when they begin."""
+    if "db_session" not in g:
+        g.db_session = open_session(engine(), write=_is_write())
+    return g.db_session
+
+
+def close_session(_error: BaseException | None = None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create the tables that do not exist yet."""
+    create_schema(engine())
+    click.echo("Database ready.")
+
+
+def _is_write() -> bool:
+    return has_request_context() and request.method not in READ_METHODS

@@ -1,0 +1,45 @@
+"""The demo plan (a store-retail journey) and plan import/export for the app's database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlmodel import select
+
+from models import Plan
+from models.db import open_session
+from models.planfile import export_plan, import_plan, load_plan_rows
+
+DEMO_PLAN = Path(__file__).resolve().parent / "demo" / "retail-fy2027.json"
+
+__all__ = ["DEMO_PLAN", "demo_document", "export_plan", "import_plan", "load_demo",
+           "load_plan_rows"]
+
+
+def demo_document() -> dict[str, Any]:
+    return json.loads(DEMO_PLAN.read_text(encoding="utf-8"))
+
+
+def load_demo(app: Flask) -> int:
+    """Load the demo plan into the app's database unless a plan of its name is there; its id."""
+    document = demo_document()
+    with open_session(app.extensions["planner_engine"], write=True) as session:
+        existing = session.exec(select(Plan.id).where(Plan.name == document["plan"])).first()
+        if existing is not None:
+            return existing
+        plan = import_plan(session, document)
+        session.commit()
+        return plan.id
+
+
+def init_app(app: Flask) -> None:
+    """Add the `load-demo` command to `flask --app planner`."""
+    import click
+
+    @app.cli.command("load-demo")
+    def load_demo_command() -> None:
+        """Load the demo plan (store retail, FY2027) unless it is already there."""
+        click.echo(f"Demo plan ready (id {load_demo(app)}).")

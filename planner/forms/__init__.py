@@ -1,0 +1,1 @@
+"""WTForms forms; each one owns the mapping to its model (fill / save)."""

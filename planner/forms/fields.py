@@ -1,0 +1,125 @@
+"""Form fields and validators shared by every form: finite numbers, ranges, plan-format ids."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from sqlmodel import Session, select
+from wtforms import FloatField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import NumberInput
+
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+
+
+class Number(FloatField):
+    """A float field that refuses nan, inf and numbers too large to be finite (1e309)."""
+
+    widget = NumberInput(step="any")
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        if self.data is None:
+            return ""
+        # The shortest text that reads back as the same float, without a trailing ".0".
+        text = repr(float(self.data))
+        return text[:-2] if text.endswith(".0") else text
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            self.raw_data = valuelist
+            return
+        try:
+            value = float(str(valuelist[0]).strip().replace(",", ""))
+        except ValueError as error:
+            self.data = None
+            raise ValueError("Enter a number, such as 12 or 0.5.") from error
+        if not math.isfinite(value):
+            self.data = None
+            raise ValueError("Enter a finite number (not nan or infinity).")
+        self.data = value
+
+
+class Above:
+    """Greater than a bound (e.g. confidence > 0), and optionally at most a maximum."""
+
+    def __init__(self, bound: float, maximum: float | None = None) -> None:
+        self.bound, self.maximum = bound, maximum
+
+    def __call__(self, _form: Any, field: Any) -> None:
+        if field.data is None:
+            return
+        if field.data <= self.bound:
+            raise ValidationError(f"Must be greater than {self.bound:g}.")
+        if self.maximum is not None and field.data > self.maximum:
+            raise ValidationError(f"Must be {self.maximum:g} or less.")
+
+
+class Below:
+    """Less than a bound (e.g. a discount rate below 1)."""
+
+    def __init__(self, bound: float) -> None:
+        self.bound = bound
+
+    def __call__(self, _form: Any, field: Any) -> None:
+        if field.data is not None and field.data >= self.bound:
+            raise ValidationError(f"Must be less than {self.bound:g}.")
+
+
+def key_field(label: str = "ID", required: bool = True) -> StringField:
+    validators = [Length(max=64)] + ([DataRequired()] if required else [])
+    return StringField(label, validators, filters=[_strip],
+                       description="Short, unique in the plan: letters, digits, - _ . :")
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def check_key(key: str | None) -> None:
+    if key and not KEY_PATTERN.match(key):
+        raise ValidationError("Use letters, digits and - _ . : only, starting with a letter "
+                              "or digit.")
+
+
+def check_unique_key(session: Session, model: Any, plan_id: int, key: str,
+                     own_id: int | None) -> None:
+    """Refuse a key another row of the same plan already has."""
+    statement = select(model.id).where(model.plan_id == plan_id, model.key == key)
+    other = session.exec(statement).first()
+    if other is not None and other != own_id:
+        raise ValidationError(f'"{key}" is already used in this plan; choose another.')
+
+
+def slug(text: str, taken: set[str]) -> str:
+    """A key derived from a name, unique among `taken`."""
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "item"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+def choices(pairs: Any) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class AtLeast:
+    """At least `minimum` (0 for money and amounts), and at most a sane maximum."""
+
+    def __init__(self, minimum: float = 0.0, maximum: float = 1e15) -> None:
+        self.minimum, self.maximum = minimum, maximum
+
+    def __call__(self, _form: Any, field: Any) -> None:
+        if field.data is None:
+            return
+        if field.data < self.minimum:
+            raise ValidationError(f"Must be at least {self.minimum:g}.")
+        if field.data > self.maximum:
+            raise ValidationError(f"Must be at most {self.maximum:,.0f}.")

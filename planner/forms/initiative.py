@@ -1,0 +1,199 @@
+"""The initiative form, built per plan: one field per moment, period and resource."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_wtf import FlaskForm
+from sqlmodel import Session, select
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from models import (
+    Initiative,
+    InitiativeCost,
+    InitiativeEffect,
+    InitiativeLink,
+    InitiativeUse,
+    Moment,
+    Period,
+    Resource,
+    Stage,
+)
+from planner.forms.fields import (
+    Above,
+    AtLeast,
+    Number,
+    check_key,
+    check_unique_key,
+    choices,
+    key_field,
+    slug,
+)
+
+DECISION_CHOICES = choices([("auto", "auto: let the optimiser decide"),
+                            ("fund", "fund: force it in"), ("reject", "reject: force it out")])
+
+
+@dataclass
+class PlanParts:
+    """What an initiative of this plan can cost, use, move and link to."""
+
+    plan_id: int
+    stages: list[Stage]
+    moments: list[Moment]
+    periods: list[Period]
+    resources: list[Resource]
+    others: list[tuple[int, str, str]]  # (id, key, name) of the plan's initiatives
+
+    @classmethod
+    def load(cls, session: Session, plan_id: int) -> PlanParts:
+        def rows(model: Any, order: Any) -> list[Any]:
+            return list(session.exec(select(model).where(model.plan_id == plan_id)
+                                     .order_by(order)).all())
+
+        others = session.exec(select(Initiative.id, Initiative.key, Initiative.name)
+                              .where(Initiative.plan_id == plan_id).order_by(Initiative.id))
+        return cls(plan_id, rows(Stage, Stage.position), rows(Moment, Moment.id),
+                   rows(Period, Period.position), rows(Resource, Resource.position),
+                   [tuple(row) for row in others.all()])
+
+
+class InitiativeForm(FlaskForm):
+    key = key_field("ID", required=False)
+    name = StringField("Name", [DataRequired(), Length(max=200)])
+    team = StringField("Team", [Length(max=80)], description="The team that proposes it.")
+    confidence = Number("Confidence", [InputRequired(), Above(0, maximum=1)], default=1,
+                        description="Chance the uplift materialises, in (0, 1].")
+    decision = SelectField("Decision", choices=DECISION_CHOICES, default="auto")
+    reason = TextAreaField("Reason for the decision", [Length(max=1000)],
+                           description="Required when the decision is fund or reject.")
+    requires = SelectMultipleField("Requires", coerce=int,
+                                   description="Initiatives it cannot go ahead without.")
+    excludes = SelectMultipleField("Excludes", coerce=int,
+                                   description="Initiatives it cannot run alongside.")
+    benefit = Number("Benefit per year", [Optional(), NumberRange(min=-1e15, max=1e15)],
+                     description="Money per year, for ROI reports; the optimiser ignores it.")
+    note = TextAreaField("Note", [Length(max=2000)])
+    version = HiddenField()
+
+    parts: PlanParts
+
+    def __init__(self, *args: Any, session: Session, own_id: int | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session, self.own_id = session, own_id
+        self.effect_errors: list[str] = []
+        others = choices((i, f"{key} — {name}") for i, key, name in self.parts.others
+                         if i != own_id)
+        self.requires.choices = self.excludes.choices = others
+
+    # The per-plan fields, paired with what they stand for, for the template.
+    def effect_groups(self) -> list[tuple[str, list[tuple[Moment, Any]]]]:
+        names = {s.id: s.name for s in self.parts.stages}
+        groups: dict[int | None, list[tuple[Moment, Any]]] = {s.id: [] for s in self.parts.stages}
+        for moment in self.parts.moments:
+            groups.setdefault(moment.stage_id, []).append((moment, self[f"effect_{moment.id}"]))
+        return [(names.get(stage_id, "No stage"), pairs) for stage_id, pairs in groups.items()
+                if pairs]
+
+    def cost_fields(self) -> list[tuple[Period | None, Any]]:
+        if not self.parts.periods:
+            return [(None, self["cost"])]
+        return [(p, self[f"cost_{p.id}"]) for p in self.parts.periods]
+
+    def use_fields(self) -> list[tuple[Resource, Any]]:
+        return [(r, self[f"use_{r.id}"]) for r in self.parts.resources]
+
+    def validate_key(self, field: Any) -> None:
+        check_key(field.data)
+        if field.data:
+            check_unique_key(self.session, Initiative, self.parts.plan_id, field.data,
+                             self.own_id)
+
+    def validate_reason(self, field: Any) -> None:
+        if self.decision.data in ("fund", "reject") and not (field.data or "").strip():
+            raise ValidationError("Say why it is forced in or out: the teams will read it.")
+
+    def validate_excludes(self, field: Any) -> None:
+        both = set(field.data or ()) & set(self.requires.data or ())
+        if both:
+            raise ValidationError("An initiative cannot both require and exclude the same one.")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        uplifts = [field.data for _, pairs in self.effect_groups() for _, field in pairs]
+        if not any(uplift and uplift > 0 for uplift in uplifts):
+            self.effect_errors.append("Give at least one moment an uplift above 0: "
+                                      "work that moves no moment cannot be chosen.")
+            valid = False
+        return valid
+
+    def fill(self, initiative: Initiative) -> None:
+        for name in ("key", "name", "team", "confidence", "decision", "reason", "benefit",
+                     "note", "version"):
+            self[name].data = getattr(initiative, name)
+        first = self.parts.periods[0].id if self.parts.periods else None
+        for cost in initiative.costs:
+            field = self["cost"] if first is None else self[f"cost_{cost.period_id or first}"]
+            field.data = (field.data or 0.0) + cost.amount
+        for effect in initiative.effects:
+            self[f"effect_{effect.moment_id}"].data = effect.uplift
+        for use in initiative.uses:
+            self[f"use_{use.resource_id}"].data = use.amount
+        for kind in ("requires", "excludes"):
+            self[kind].data = [link.other_id for link in initiative.links if link.kind == kind]
+
+    def save(self, initiative: Initiative) -> None:
+        for name in ("name", "team", "confidence", "decision", "benefit"):
+            setattr(initiative, name, self[name].data)
+        initiative.name = initiative.name.strip()
+        initiative.team = (initiative.team or "").strip()
+        initiative.reason = (self.reason.data or "").strip()
+        initiative.note = (self.note.data or "").strip()
+        initiative.key = self.key.data or slug(
+            initiative.name, {key for _, key, _ in self.parts.others})
+        initiative.plan_id = self.parts.plan_id
+        rows = {
+            "costs": [InitiativeCost(period_id=p.id if p else None, amount=f.data)
+                      for p, f in self.cost_fields() if f.data],
+            "effects": [InitiativeEffect(moment_id=m.id, uplift=f.data)
+                        for _, pairs in self.effect_groups() for m, f in pairs if f.data],
+            "uses": [InitiativeUse(resource_id=r.id, amount=f.data)
+                     for r, f in self.use_fields() if f.data],
+            "links": [InitiativeLink(other_id=other, kind=kind)
+                      for kind in ("requires", "excludes") for other in self[kind].data],
+        }
+        # Delete the old rows before inserting the new ones: the unique constraints
+        # (one effect per moment, ...) would refuse the two side by side.
+        for name in rows:
+            getattr(initiative, name).clear()
+        self.session.flush()
+        for name, new in rows.items():
+            getattr(initiative, name).extend(new)
+
+def initiative_form(session: Session, plan_id: int, own_id: int | None = None,
+                    **kwargs: Any) -> InitiativeForm:
+    """An InitiativeForm with one field per moment, period and resource of the plan."""
+    parts = PlanParts.load(session, plan_id)
+    fields: dict[str, Any] = {"parts": parts}
+    amount = [Optional(), AtLeast(0)]
+    for moment in parts.moments:
+        fields[f"effect_{moment.id}"] = Number(moment.name, amount)
+    if parts.periods:
+        for period in parts.periods:
+            fields[f"cost_{period.id}"] = Number(f"Cost in {period.key}", amount)
+    else:
+        fields["cost"] = Number("Cost", [InputRequired(), AtLeast(0)])
+    for resource in parts.resources:
+        fields[f"use_{resource.id}"] = Number(resource.name or resource.key, amount)
+    form_class = type("PlanInitiativeForm", (InitiativeForm,), fields)
+    return form_class(session=session, own_id=own_id, **kwargs)

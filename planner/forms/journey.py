@@ -1,0 +1,107 @@
+"""Forms for the journey: a moment of truth, and an influence of a back-stage step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from sqlmodel import Session, select
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
+
+from models import Influence, Moment, Stage
+from optimizer.plan import CATEGORIES
+from planner.forms.fields import (
+    Above,
+    AtLeast,
+    Number,
+    check_key,
+    check_unique_key,
+    choices,
+    key_field,
+)
+
+NO_STAGE = 0
+CATEGORY_HELP = {"revenue": "drives revenue", "bond": "forms a bond",
+                 "rescue": "rescues a customer at risk", "retain": "retains and grows share"}
+CATEGORY_CHOICES = choices([("", "none")] + [(c, f"{c}: {CATEGORY_HELP[c]}") for c in CATEGORIES])
+
+
+class MomentForm(FlaskForm):
+    key = key_field()
+    name = StringField("Name", [DataRequired(), Length(max=200)],
+                       description="In the customer's words: \"My size is in stock\".")
+    stage_id = SelectField("Stage", coerce=int)
+    side = SelectField("Side", choices=choices([
+        ("front", "front stage (the customer sees it)"), ("back", "back stage (hidden step)")]))
+    weight = Number("Weight", [InputRequired(), AtLeast(0, maximum=1e6)], default=1,
+                    description="How much the moment matters to loyalty; 0 for hidden steps.")
+    headroom = Number("Headroom (points)", [Optional(), Above(0)],
+                      description="How many points it can still improve; empty = no cap.")
+    category = SelectField("Category", choices=CATEGORY_CHOICES)
+    score = Number("Current score", [Optional()], description="As measured today; display only.")
+    version = HiddenField()
+
+    def __init__(self, *args: Any, session: Session, plan_id: int, own_id: int | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session, self.plan_id, self.own_id = session, plan_id, own_id
+        stages = session.exec(select(Stage).where(Stage.plan_id == plan_id)
+                              .order_by(Stage.position)).all()
+        self.stage_id.choices = choices([(NO_STAGE, "no stage")]
+                                        + [(s.id, s.name) for s in stages])
+
+    def validate_key(self, field: Any) -> None:
+        check_key(field.data)
+        check_unique_key(self.session, Moment, self.plan_id, field.data, self.own_id)
+
+    def fill(self, moment: Moment) -> None:
+        for name in ("key", "name", "side", "weight", "headroom", "score", "version"):
+            self[name].data = getattr(moment, name)
+        self.stage_id.data = moment.stage_id or NO_STAGE
+        self.category.data = moment.category or ""
+
+    def save(self, moment: Moment) -> None:
+        for name in ("key", "name", "side", "weight", "headroom", "score"):
+            setattr(moment, name, self[name].data)
+        moment.stage_id = self.stage_id.data or None
+        moment.category = self.category.data or None
+
+
+class InfluenceForm(FlaskForm):
+    source_id = SelectField("Back-stage step", coerce=int,
+                            description="The hidden step that, improved, lifts a moment.")
+    target_id = SelectField("Moment it feeds", coerce=int)
+    factor = Number("Factor", [InputRequired(), Above(0, maximum=1)],
+                    description="Share of the step's improvement the moment gets, in (0, 1].")
+
+    def __init__(self, *args: Any, session: Session, plan_id: int, own_id: int | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session, self.plan_id, self.own_id = session, plan_id, own_id
+        moments = session.exec(select(Moment).where(Moment.plan_id == plan_id)
+                               .order_by(Moment.side, Moment.id)).all()
+        back = [m for m in moments if m.side == "back"] or moments
+        self.source_id.choices = choices((m.id, f"{m.name} ({m.key})") for m in back)
+        self.target_id.choices = choices((m.id, f"{m.name} ({m.key})") for m in moments)
+
+    def validate_target_id(self, field: Any) -> None:
+        if field.data == self.source_id.data:
+            raise ValidationError("A step cannot feed itself; pick a different moment.")
+        statement = select(Influence.id).where(Influence.source_id == self.source_id.data,
+                                               Influence.target_id == field.data)
+        other = self.session.exec(statement).first()
+        if other is not None and other != self.own_id:
+            raise ValidationError("This step already feeds this moment; edit that influence.")
+
+    def save(self, influence: Influence) -> None:
+        influence.source_id, influence.target_id = self.source_id.data, self.target_id.data
+        influence.factor = self.factor.data
+
+

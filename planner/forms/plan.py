@@ -1,0 +1,99 @@
+"""Forms for a plan's settings and the lists it owns: stages, periods, resources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from sqlmodel import Session, select
+from wtforms import IntegerField, StringField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from models import Period, Plan, Resource, Stage
+from planner.forms.fields import AtLeast, Below, Number, check_key, check_unique_key, key_field
+
+DEFAULT_HORIZON, DEFAULT_RATE = 3, 0.08
+
+
+class PlanForm(FlaskForm):
+    name = StringField("Name of the planning cycle", [DataRequired(), Length(max=120)],
+                       description='For example "FY2027 customer experience plan".')
+    currency = StringField("Currency", [DataRequired(), Regexp(
+        r"^[A-Z]{3}$", message='A three-letter ISO 4217 code such as "EUR".')], default="EUR")
+    budget = Number("Total budget", [Optional(), AtLeast(0)],
+                    description="Leave empty for no total budget.")
+    max_focus = IntegerField("Focus moments (at most)", [InputRequired(), NumberRange(1, 20)],
+                             default=3, description="Three, four at most, is the usual advice.")
+    horizon_years = IntegerField("Finance horizon (years)", [Optional(), NumberRange(1, 50)])
+    discount_rate = Number("Discount rate", [Optional(), AtLeast(0), Below(1)],
+                           description="For example 0.08 for 8 %.")
+
+    def __init__(self, *args: Any, session: Session, plan_id: int | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session, self.plan_id = session, plan_id
+
+    def validate_name(self, field: Any) -> None:
+        other = self.session.exec(select(Plan.id).where(Plan.name == field.data)).first()
+        if other is not None and other != self.plan_id:
+            raise ValidationError("A plan with this name already exists.")
+
+    def save(self, plan: Plan) -> None:
+        plan.name, plan.currency = self.name.data.strip(), self.currency.data
+        plan.budget, plan.max_focus = self.budget.data, self.max_focus.data
+        if self.horizon_years.data is None and self.discount_rate.data is None:
+            plan.horizon_years = plan.discount_rate = None
+        else:
+            plan.horizon_years = self.horizon_years.data or DEFAULT_HORIZON
+            rate = self.discount_rate.data
+            plan.discount_rate = DEFAULT_RATE if rate is None else rate
+
+
+class PartForm(FlaskForm):
+    """A row of one of the plan's lists, with an id unique in the plan."""
+
+    model: Any = None
+    saved: tuple[str, ...] = ("key",)
+    key = key_field()
+
+    def __init__(self, *args: Any, session: Session, plan_id: int, own_id: int | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session, self.plan_id, self.own_id = session, plan_id, own_id
+
+    def validate_key(self, field: Any) -> None:
+        check_key(field.data)
+        check_unique_key(self.session, self.model, self.plan_id, field.data, self.own_id)
+
+    def save(self, row: Any) -> None:
+        for name in self.saved:
+            setattr(row, name, self[name].data)
+
+
+class StageForm(PartForm):
+    model = Stage
+    saved = ("key", "name")
+    name = StringField("Name", [DataRequired(), Length(max=120)])
+
+
+class PeriodForm(PartForm):
+    model = Period
+    saved = ("key", "budget")
+    budget = Number("Budget of the period", [Optional(), AtLeast(0)],
+                    description="Leave empty for no limit in this period.")
+
+
+class ResourceForm(PartForm):
+    model = Resource
+    saved = ("key", "name", "capacity", "unit")
+    name = StringField("Name", [Length(max=120)])
+    capacity = Number("Capacity", [InputRequired(), AtLeast(0)])
+    unit = StringField("Unit", [Length(max=40)], description="For example FTE-months.")

@@ -1,0 +1,16 @@
+"""The form that starts a run of the optimiser."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField
+from wtforms.validators import NumberRange, Optional
+
+from planner.forms.fields import AtLeast, Number
+
+
+class RunForm(FlaskForm):
+    budget = Number("Budget for this run", [Optional(), AtLeast(0)],
+                    description="Empty: the plan's budget.")
+    max_focus = IntegerField("Focus moments", [Optional(), NumberRange(1, 20)],
+                             description="Empty: the plan's setting.")

@@ -1,0 +1,87 @@
+"""Initiatives: the list (with filters and latest-run status), create, edit, delete."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from models import Initiative
+from models.queries import initiatives_of, latest_run, moments_of
+from planner.database import get_session
+from planner.forms.confirm import ConfirmForm
+from planner.forms.initiative import initiative_form
+from planner.reports import Verdicts
+from planner.views import CONFLICT, claim_version, commit, form_page, plan_or_404, row_or_404
+
+bp = Blueprint("initiatives", __name__)
+
+
+@bp.get("/plans/<int:plan_id>/initiatives")
+def index(plan_id: int):
+    """Every initiative of the plan, optionally only one team's or one moment's."""
+    plan, session = plan_or_404(plan_id), get_session()
+    team = request.args.get("team")
+    moments = moments_of(session=session, plan_id=plan.id)
+    moment = next((m for m in moments if m.key == request.args.get("moment")), None)
+    initiatives = initiatives_of(session=session, plan_id=plan.id, team=team,
+                                 moment_id=moment.id if moment else None)
+    verdicts = Verdicts(latest_run(session=session, plan_id=plan.id))
+    return render_template("initiatives/index.html", plan=plan, initiatives=initiatives,
+                           moment_keys={m.id: m.key for m in moments}, team=team,
+                           moment=moment, verdicts=verdicts)
+
+
+@bp.route("/plans/<int:plan_id>/initiatives/new", methods=["GET", "POST"])
+def create(plan_id: int):
+    """Propose an initiative: cost, capacity, the moments it moves, dependencies."""
+    plan, session = plan_or_404(plan_id), get_session()
+    if not plan.moments:
+        flash("Add the journey's moments first: an initiative has to move at least one.", "error")
+        return redirect(url_for("journey.moment_create", plan_id=plan.id))
+    form = initiative_form(session, plan.id)
+    if form.validate_on_submit():
+        initiative = Initiative(plan_id=plan.id, key="", name="")
+        form.save(initiative)
+        session.add(initiative)
+        if commit(f'Initiative "{initiative.name}" added.'):
+            return redirect(url_for("initiatives.index", plan_id=plan.id))
+    return form_page("initiatives/form.html", form, plan=plan, initiative=None)
+
+
+@bp.route("/plans/<int:plan_id>/initiatives/<int:initiative_id>/edit", methods=["GET", "POST"])
+def edit(plan_id: int, initiative_id: int):
+    """Change an initiative; a save from a stale page is refused with a conflict message."""
+    plan, session = plan_or_404(plan_id), get_session()
+    initiative = row_or_404(Initiative, plan.id, initiative_id)
+    form = initiative_form(session, plan.id, own_id=initiative.id)
+    if not form.is_submitted():
+        form.fill(initiative)
+    elif form.validate():
+        if not claim_version(session, initiative, form.version.data):
+            form.form_errors.append(CONFLICT)
+            return form_page("initiatives/form.html", form, 409, plan=plan,
+                             initiative=initiative)
+        form.save(initiative)
+        if commit(f'Initiative "{initiative.name}" saved.'):
+            return redirect(url_for("initiatives.index", plan_id=plan.id))
+    return form_page("initiatives/form.html", form, plan=plan, initiative=initiative)
+
+
+@bp.route("/plans/<int:plan_id>/initiatives/<int:initiative_id>/delete",
+          methods=["GET", "POST"])
+def delete(plan_id: int, initiative_id: int):
+    """Ask, then delete an initiative and the links other initiatives have to it."""
+    plan, session = plan_or_404(plan_id), get_session()
+    initiative = row_or_404(Initiative, plan.id, initiative_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        session.delete(initiative)
+        if commit(f'Initiative "{initiative.name}" deleted.'):
+            return redirect(url_for("initiatives.index", plan_id=plan.id))
+    return render_template("confirm.html", form=form, plan=plan,
+                           title=f'Delete initiative "{initiative.name}"?',
+                           consequences=["Other initiatives that require or exclude it "
+                                         "lose that link."],
+                           cancel=url_for("initiatives.edit", plan_id=plan.id,
+                                          initiative_id=initiative.id))
+
+

@@ -1,0 +1,68 @@
+"""The journey map: stages as columns, moments as cards, focus and back stage marked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Blueprint, render_template
+
+from models import Moment, Stage
+from models.queries import influences_of, latest_run, moments_of, movers, stages_of
+from planner.database import get_session
+from planner.forms.confirm import ConfirmForm
+from planner.views import plan_or_404
+
+bp = Blueprint("journey", __name__)
+
+MOVERS_SHOWN = 5
+
+
+@dataclass
+class Card:
+    moment: Moment
+    focus: bool = False
+    movers: list[tuple[int, str, str, float]] = field(default_factory=list)
+    feeds: list[tuple[Moment, float]] = field(default_factory=list)  # back stage: moments fed
+    fed_by: list[tuple[Moment, float]] = field(default_factory=list)
+
+
+@dataclass
+class Column:
+    stage: Stage | None
+    front: list[Card]
+    back: list[Card]
+
+
+@bp.get("/plans/<int:plan_id>/journey")
+def show(plan_id: int):
+    """The journey as a map, with the focus moments of the latest run."""
+    plan, session = plan_or_404(plan_id), get_session()
+    run = latest_run(session=session, plan_id=plan.id)
+    focus = set(run.result.get("focus", [])) if run else set()
+    moments = moments_of(session=session, plan_id=plan.id)
+    influences = influences_of(session=session, plan_id=plan.id)
+    columns = journey_columns(stages_of(session=session, plan_id=plan.id), moments, focus,
+                              movers(session=session, plan_id=plan.id), influences)
+    by_id = {m.id: m for m in moments}
+    table = [(by_id[f.source_id], by_id[f.target_id], f) for f in influences]
+    return render_template("journey/show.html", plan=plan, columns=columns, run=run,
+                           shown=MOVERS_SHOWN, influences_table=table,
+                           confirm_form=ConfirmForm())
+
+
+def journey_columns(stages: list[Stage], moments: list[Moment], focus: set[str],
+                    moved_by: dict, influences: list) -> list[Column]:
+    """Cards for every moment, in columns by stage (plus one for moments without a stage)."""
+    cards = {m.id: Card(m, focus=m.key in focus, movers=moved_by.get(m.id, []))
+             for m in moments}
+    for influence in influences:
+        source, target = cards[influence.source_id], cards[influence.target_id]
+        source.feeds.append((target.moment, influence.factor))
+        target.fed_by.append((source.moment, influence.factor))
+    columns = {s.id: Column(s, [], []) for s in stages}
+    for card in cards.values():
+        column = columns.get(card.moment.stage_id)
+        if column is None:
+            column = columns.setdefault(None, Column(None, [], []))
+        (column.back if card.moment.side == "back" else column.front).append(card)
+    return list(columns.values())

@@ -1,0 +1,101 @@
+"""Moments of truth and influences: create, edit, delete (views on the journey blueprint)."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+
+from models import Influence, Moment
+from models.queries import users_of_moment
+from planner.database import get_session
+from planner.forms.confirm import ConfirmForm
+from planner.forms.journey import InfluenceForm, MomentForm
+from planner.journey import bp
+from planner.views import CONFLICT, claim_version, commit, form_page, plan_or_404, row_or_404
+
+
+@bp.route("/plans/<int:plan_id>/moments/new", methods=["GET", "POST"])
+def moment_create(plan_id: int):
+    """Add a moment of truth to the journey."""
+    plan, session = plan_or_404(plan_id), get_session()
+    form = MomentForm(session=session, plan_id=plan.id)
+    if form.validate_on_submit():
+        moment = Moment(plan_id=plan.id, key="", name="")
+        form.save(moment)
+        session.add(moment)
+        if commit(f'Moment "{moment.name}" added.'):
+            return redirect(url_for("journey.show", plan_id=plan.id))
+    return form_page("journey/moment_form.html", form, plan=plan, moment=None)
+
+
+@bp.route("/plans/<int:plan_id>/moments/<int:moment_id>/edit", methods=["GET", "POST"])
+def moment_edit(plan_id: int, moment_id: int):
+    """Change a moment; a save from a stale page is refused, never silently applied."""
+    plan, session = plan_or_404(plan_id), get_session()
+    moment = row_or_404(Moment, plan.id, moment_id)
+    form = MomentForm(session=session, plan_id=plan.id, own_id=moment.id)
+    if not form.is_submitted():
+        form.fill(moment)
+    elif form.validate():
+        if not claim_version(session, moment, form.version.data):
+            form.form_errors.append(CONFLICT)
+            return form_page("journey/moment_form.html", form, 409, plan=plan, moment=moment)
+        form.save(moment)
+        if commit(f'Moment "{moment.name}" saved.'):
+            return redirect(url_for("journey.show", plan_id=plan.id))
+    return form_page("journey/moment_form.html", form, plan=plan, moment=moment)
+
+
+@bp.route("/plans/<int:plan_id>/moments/<int:moment_id>/delete", methods=["GET", "POST"])
+def moment_delete(plan_id: int, moment_id: int):
+    """Delete a moment, after asking; refused while an initiative moves only this moment."""
+    plan, session = plan_or_404(plan_id), get_session()
+    moment = row_or_404(Moment, plan.id, moment_id)
+    users = users_of_moment(session=session, moment_id=moment.id)
+    blockers = [initiative for initiative, moved in users if moved == 1]
+    form = ConfirmForm()
+    if not blockers and form.validate_on_submit():
+        session.delete(moment)  # its effects and influences go with it (ON DELETE CASCADE)
+        if commit(f'Moment "{moment.name}" deleted.'):
+            return redirect(url_for("journey.show", plan_id=plan.id))
+    return render_template("journey/moment_delete.html", form=form, plan=plan, moment=moment,
+                           users=[i for i, _ in users], blockers=blockers,
+                           cancel=url_for("journey.show", plan_id=plan.id)), \
+        409 if blockers and form.is_submitted() else 200
+
+
+@bp.route("/plans/<int:plan_id>/influences/new", methods=["GET", "POST"])
+def influence_create(plan_id: int):
+    """Say which customer moment a back-stage step feeds, and how strongly."""
+    plan, session = plan_or_404(plan_id), get_session()
+    form = InfluenceForm(session=session, plan_id=plan.id)
+    if form.validate_on_submit():
+        influence = Influence(plan_id=plan.id, source_id=0, target_id=0, factor=1)
+        form.save(influence)
+        session.add(influence)
+        if commit("Influence added."):
+            return redirect(url_for("journey.show", plan_id=plan.id))
+    return form_page("journey/influence_form.html", form, plan=plan, influence=None)
+
+
+@bp.route("/plans/<int:plan_id>/influences/<int:influence_id>/edit", methods=["GET", "POST"])
+def influence_edit(plan_id: int, influence_id: int):
+    """Change an influence's step, moment or factor."""
+    plan, session = plan_or_404(plan_id), get_session()
+    influence = row_or_404(Influence, plan.id, influence_id)
+    form = InfluenceForm(session=session, plan_id=plan.id, own_id=influence.id, obj=influence)
+    if form.validate_on_submit():
+        form.save(influence)
+        if commit("Influence saved."):
+            return redirect(url_for("journey.show", plan_id=plan.id))
+    return form_page("journey/influence_form.html", form, plan=plan, influence=influence)
+
+
+@bp.post("/plans/<int:plan_id>/influences/<int:influence_id>/delete")
+def influence_delete(plan_id: int, influence_id: int):
+    """Delete an influence (it owns nothing, so there is nothing to ask)."""
+    plan, session = plan_or_404(plan_id), get_session()
+    influence = row_or_404(Influence, plan.id, influence_id)
+    if ConfirmForm().validate_on_submit():
+        session.delete(influence)
+        commit("Influence deleted.")
+    return redirect(url_for("journey.show", plan_id=plan.id))

@@ -1,0 +1,86 @@
+"""Plans (planning cycles): list, create, settings, edit, delete, plan-file download."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, redirect, render_template, url_for
+
+from models import Plan
+from models.planfile import plan_document
+from models.queries import plans_with_counts
+from planner.database import get_session
+from planner.forms.confirm import ConfirmForm
+from planner.forms.plan import PlanForm
+from planner.views import commit, form_page, plan_or_404
+
+bp = Blueprint("plans", __name__)
+
+
+@bp.get("/")
+def index():
+    """Every plan, newest first."""
+    return render_template("plans/index.html", plans=plans_with_counts(session=get_session()))
+
+
+@bp.route("/plans/new", methods=["GET", "POST"])
+def create():
+    """A new, empty planning cycle."""
+    session = get_session()
+    form = PlanForm(session=session)
+    if form.validate_on_submit():
+        plan = Plan(name="")
+        form.save(plan)
+        session.add(plan)
+        if commit(f'Plan "{plan.name}" created. Add its stages and moments next.'):
+            return redirect(url_for("plans.show", plan_id=plan.id))
+    return form_page("plans/form.html", form, plan=None)
+
+
+@bp.get("/plans/<int:plan_id>")
+def show(plan_id: int):
+    """The plan's settings and the lists it owns."""
+    plan = plan_or_404(plan_id)
+    return render_template("plans/show.html", plan=plan, stages=plan.stages,
+                           periods=plan.periods, resources=plan.resources,
+                           confirm_form=ConfirmForm())
+
+
+@bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
+def edit(plan_id: int):
+    """Change the plan's name, budget, focus count and finance settings."""
+    plan = plan_or_404(plan_id)
+    form = PlanForm(session=get_session(), plan_id=plan.id, obj=plan)
+    if form.validate_on_submit():
+        form.save(plan)
+        if commit("Plan settings saved."):
+            return redirect(url_for("plans.show", plan_id=plan.id))
+    return form_page("plans/form.html", form, plan=plan)
+
+
+@bp.route("/plans/<int:plan_id>/delete", methods=["GET", "POST"])
+def delete(plan_id: int):
+    """Ask, then delete the plan with everything in it."""
+    plan = plan_or_404(plan_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        get_session().delete(plan)
+        if commit(f'Plan "{plan.name}" deleted.'):
+            return redirect(url_for("plans.index"))
+    consequences = [f"{len(plan.moments)} moments, {len(plan.initiatives)} initiatives and "
+                    f"{len(plan.runs)} saved runs are deleted with it."]
+    return render_template("confirm.html", form=form, plan=plan,
+                           title=f'Delete plan "{plan.name}"?', consequences=consequences,
+                           cancel=url_for("plans.show", plan_id=plan.id))
+
+
+@bp.get("/plans/<int:plan_id>/plan.json")
+def download(plan_id: int):
+    """The plan as a plan file (PLAN_FORMAT.md)."""
+    plan = plan_or_404(plan_id)
+    document = plan_document(get_session(), plan.id)
+    response = Response(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+                        mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="plan-{plan.id}.json"'
+    return response
+

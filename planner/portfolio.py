@@ -1,0 +1,83 @@
+"""The portfolio page: run the optimiser, see focus, funded work and the say-no list."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+
+import optimizer
+from models import Plan, Run
+from models.planfile import plan_document
+from models.queries import latest_run, runs_of
+from planner.database import get_session
+from planner.forms.run import RunForm
+from planner.reports import run_report
+from planner.views import commit, plan_or_404, row_or_404
+
+bp = Blueprint("portfolio", __name__)
+
+
+@bp.get("/plans/<int:plan_id>/portfolio")
+def show(plan_id: int):
+    """The run form, the latest run in full and every earlier run."""
+    plan = plan_or_404(plan_id)
+    form = RunForm(data={"budget": plan.budget, "max_focus": plan.max_focus})
+    return _page(plan, form)
+
+
+@bp.post("/plans/<int:plan_id>/runs")
+def run(plan_id: int):
+    """Solve the plan as it is now (with this run's budget and focus count) and save it."""
+    plan, session = plan_or_404(plan_id), get_session()
+    form = RunForm()
+    if not form.validate_on_submit():
+        return _page(plan, form, status=422)
+    document = plan_document(session, plan.id)
+    session.rollback()  # hold no write lock while the solver works
+    try:
+        document, result = solve_document(document, form.budget.data, form.max_focus.data,
+                                           solve_options())
+    except optimizer.PlanError as error:
+        return _page(plan, form, problems=error.problems, status=422)
+    saved = Run(plan_id=plan.id, budget=document.get("budget"),
+                max_focus=document["max_focus"], status=result.status, impact=result.impact,
+                cost=result.cost, inputs=document, result=result.to_dict())
+    session.add(saved)
+    if commit(f"Run saved: {result.status.replace('_', ' ')}."):
+        return redirect(url_for("portfolio.run_page", plan_id=plan.id, run_id=saved.id))
+    return redirect(url_for("portfolio.show", plan_id=plan.id))
+
+
+@bp.get("/plans/<int:plan_id>/runs/<int:run_id>")
+def run_page(plan_id: int, run_id: int):
+    """One saved run: its inputs in brief and its result in full."""
+    plan = plan_or_404(plan_id)
+    saved = row_or_404(Run, plan.id, run_id)
+    return render_template("portfolio/run.html", plan=plan, report=run_report(saved))
+
+
+def solve_options() -> optimizer.Options:
+    """The solver and time limit from the app's configuration."""
+    config = current_app.config
+    solver = config.get("SOLVER") or optimizer.DEFAULT_SOLVER
+    return optimizer.Options(solver=solver, time_limit=float(config["SOLVE_TIME_LIMIT"]))
+
+
+def solve_document(document: dict, budget: float | None, max_focus: int | None,
+                   options: optimizer.Options) -> tuple[dict, optimizer.Result]:
+    """Apply a run's budget and focus count to the plan document and solve it."""
+    if budget is not None:
+        document["budget"] = budget
+    if max_focus is not None:
+        document["max_focus"] = max_focus
+    plan = optimizer.plan_from_dict(document)
+    return document, optimizer.solve(plan, options)
+
+
+def _page(plan: Plan, form: RunForm, problems: list[str] | None = None, status: int = 200):
+    session = get_session()
+    latest = latest_run(session=session, plan_id=plan.id)
+    if problems:
+        flash("The plan cannot be solved as it stands; fix the problems listed below.", "error")
+    return render_template("portfolio/show.html", plan=plan, form=form, problems=problems or [],
+                           report=run_report(latest) if latest else None,
+                           runs=runs_of(session=session, plan_id=plan.id)), status

@@ -1,0 +1,27 @@
+"""The team view: one team's initiatives, funded or not, and why not, in words."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from models.queries import initiatives_of, latest_run, teams_of
+from planner.database import get_session
+from planner.reports import Verdicts
+from planner.views import plan_or_404
+
+bp = Blueprint("teams", __name__)
+
+
+@bp.get("/plans/<int:plan_id>/teams")
+def show(plan_id: int):
+    """Pick a team; see each of its initiatives with the latest run's verdict."""
+    plan, session = plan_or_404(plan_id), get_session()
+    teams = teams_of(session=session, plan_id=plan.id)
+    team = request.args.get("team")
+    if team is None and teams:
+        team = teams[0][0]
+    initiatives = (initiatives_of(session=session, plan_id=plan.id, team=team)
+                   if team is not None else [])
+    verdicts = Verdicts(latest_run(session=session, plan_id=plan.id))
+    return render_template("teams/show.html", plan=plan, teams=teams, team=team,
+                           initiatives=initiatives, verdicts=verdicts)

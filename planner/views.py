@@ -1,0 +1,72 @@
+"""Helpers every blueprint's views share: finding rows, committing, optimistic locking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, render_template
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from models import Plan
+from planner.database import get_session
+
+CONFLICT = ("Someone else saved this since you opened it, so your changes were not saved. "
+            "Reload the page to see their version, then make your change again.")
+
+
+def plan_or_404(plan_id: int) -> Plan:
+    plan = get_session().get(Plan, plan_id)
+    if plan is None:
+        abort(404, "There is no such plan.")
+    return plan
+
+
+def row_or_404(model: Any, plan_id: int, row_id: int) -> Any:
+    """A row of the plan; another plan's row is as missing as one that does not exist."""
+    row = get_session().get(model, row_id)
+    if row is None or row.plan_id != plan_id:
+        abort(404, "There is no such record in this plan.")
+    return row
+
+
+def commit(message: str) -> bool:
+    """Commit this request's changes and flash `message`; False if the database refused."""
+    session = get_session()
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        flash("That change clashes with a record saved at the same moment "
+              "(a duplicate ID?). Nothing was saved.", "error")
+        return False
+    flash(message, "ok")
+    return True
+
+
+def claim_version(session: Session, row: Any, version: Any) -> bool:
+    """Move the row to its next version if it still has the one the form was opened at.
+
+    A single conditional UPDATE, so that of two people saving the same version exactly
+    one wins, on SQLite and PostgreSQL alike.
+    """
+    try:
+        seen = int(version)
+    except (TypeError, ValueError):
+        return False
+    model = type(row)
+    result = session.execute(update(model).where(model.id == row.id, model.version == seen)
+                             .values(version=seen + 1))
+    if result.rowcount != 1:
+        session.rollback()
+        return False
+    session.refresh(row, ["version"])
+    return True
+
+
+def form_page(template: str, form: Any, status: int | None = None, **context: Any):
+    """Render a form page: 422 when the submitted form has errors, so tests and tools see it."""
+    if status is None:
+        status = 422 if form.errors or getattr(form, "effect_errors", None) else 200
+    return render_template(template, form=form, **context), status

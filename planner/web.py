@@ -1,0 +1,91 @@
+"""What every page shares: security headers, error pages, CSRF and number formatting."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+from flask import Flask, Response, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+csrf = CSRFProtect()
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+                               "base-uri 'none'; object-src 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+ERROR_TITLES = {
+    400: "That request could not be read",
+    404: "Page not found",
+    405: "Not allowed",
+    409: "Someone else changed this",
+    413: "That upload is too large",
+    500: "Something went wrong on our side",
+}
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    app.after_request(_add_security_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    # Unhandled exceptions reach this as a 500 (in tests they propagate instead).
+    app.register_error_handler(500, _server_error)
+    app.jinja_env.filters.update(number=number, money=money, when=when, percent=percent)
+
+
+def _add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _csrf_error(error: CSRFError):
+    message = "The form had expired or was not sent by this site. Go back, reload it and try again."
+    return render_template("error.html", code=400, title=ERROR_TITLES[400],
+                           message=message), 400
+
+
+def _http_error(error: HTTPException):
+    code = error.code or 500
+    return render_template("error.html", code=code,
+                           title=ERROR_TITLES.get(code, error.name),
+                           message=error.description), code
+
+
+def _server_error(_error: Exception):
+    # Flask has logged the traceback; the page shows none of it.
+    return render_template("error.html", code=500, title=ERROR_TITLES[500],
+                           message="The error has been logged. Please try again."), 500
+
+
+def number(value: float | None, digits: int = 2) -> str:
+    """1234.5 -> '1,234.5'; None -> '–'; whole numbers without decimals."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    if abs(value - round(value)) < 10 ** -digits / 2:
+        return f"{round(value):,}"
+    return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+
+
+def money(value: float | None, currency: str = "") -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.0f}" if abs(value) >= 100 or value == round(value) else f"{value:,.2f}"
+    return f"{currency} {text}".strip()
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.2f} %"
+
+
+def when(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")

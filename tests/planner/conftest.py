@@ -1,0 +1,100 @@
+"""Fixtures for the web app's tests: an app on a fresh database per test.
+
+The database is a temporary SQLite file, or, when TEST_DATABASE_URL is set, a PostgreSQL
+schema made for this test session (emptied before every test, dropped at the end).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import Session, SQLModel
+
+from models.db import open_session
+from planner import create_app
+from planner.demo import load_demo
+
+TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
+               "SOLVE_TIME_LIMIT": 30.0}
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str | None]:
+    """A URL whose connections use a schema of their own, or None for SQLite."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield None
+        return
+    schema = f"planner_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path, postgres_url) -> str:
+    if postgres_url is None:
+        return f"sqlite:///{tmp_path / 'planner.sqlite'}"
+    return postgres_url
+
+
+def _empty_tables(engine) -> None:
+    tables = [t.name for t in SQLModel.metadata.sorted_tables]
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {', '.join(f'{chr(34)}{t}{chr(34)}' for t in tables)} "
+                                "RESTART IDENTITY CASCADE"))
+
+
+def make_app(database_url: str, **config):
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, **config})
+    engine = app.extensions["planner_engine"]
+    if engine.dialect.name == "postgresql":
+        _empty_tables(engine)
+    return app
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_app(database_url)
+    yield app
+    app.extensions["planner_engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app) -> Iterator[Session]:
+    """A session on the app's database, for checking what was (not) saved."""
+    session = open_session(app.extensions["planner_engine"])
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def demo_id(app) -> int:
+    return load_demo(app)
+
+
+def page_text(response) -> str:
+    """The response's visible text, tags stripped and whitespace folded."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    words = re.sub(r"<[^>]+>", " ", html)
+    for entity, char in (("&#39;", "'"), ("&quot;", '"'), ("&#34;", '"'), ("&amp;", "&"),
+                         ("&lt;", "<"), ("&gt;", ">")):
+        words = words.replace(entity, char)
+    return re.sub(r"\s+", " ", words)
