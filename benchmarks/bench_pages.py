@@ -20,6 +20,7 @@ from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.report import write_section  # noqa: E402
 from models.db import open_session  # noqa: E402
 from models.planfile import import_plan  # noqa: E402
 from planner import create_app  # noqa: E402
@@ -87,13 +88,25 @@ def main() -> None:
         client = app.test_client()
         pages = {"initiative list": f"/plans/{plan_id}/initiatives",
                  "journey map": f"/plans/{plan_id}/journey"}
-        print(f"{len(document['initiatives'])} initiatives, {len(document['moments'])} moments, "
-              f"SQLite, {args.repeat} renders each\n")
-        print("| page | min (ms) | median (ms) | SQL statements |")
-        print("|---|---:|---:|---:|")
+        rows = []
         for name, url in pages.items():
             fastest, median, statements = measure(client, url, engine, args.repeat)
-            print(f"| {name} | {fastest * 1000:.0f} | {median * 1000:.0f} | {statements} |")
+            rows.append(f"| {name} | {fastest * 1000:.0f} | {median * 1000:.0f} | "
+                        f"{statements} |")
+        section = "\n".join([
+            "## Web pages with a large plan",
+            "",
+            f"{len(document['initiatives'])} initiatives, {len(document['moments'])} moments "
+            f"(`optimizer.samples.generate_plan`), SQLite, Flask test client, {args.repeat} "
+            "renders each after one warm-up. Target: well under a second per page, with a "
+            "fixed number of SQL statements (no N+1). Rerun: "
+            "`.venv/bin/python benchmarks/bench_pages.py`.",
+            "",
+            "| page | min (ms) | median (ms) | SQL statements |",
+            "|---|---:|---:|---:|",
+            *rows])
+        print(section)
+        write_section("pages", section)
         engine.dispose()
 
 
