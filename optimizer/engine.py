@@ -79,7 +79,7 @@ def solve(plan: Plan, options: Options = Options(), *,
 
     session = open_session(model.problem, model.columns, model.constraints, options.solver,
                            options.threads)
-    outcome = session.solve(options.time_limit, _start_values(model, start))
+    outcome = session.solve(options.time_limit, _startportfolio_values(model, start))
     info.seconds += outcome.seconds
     if not outcome.found:
         if outcome.infeasible:
@@ -110,17 +110,18 @@ def solve(plan: Plan, options: Options = Options(), *,
     return _extract(data, funded, focus, status, bound, info)
 
 
-def _start_values(model: Model, funded_ids: list[str] | None) -> dict[str, float] | None:
+def _startportfolio_values(model: Model, funded_ids: list[str] | None) -> dict[str, float] | None:
     """A start solution from funded ids, completed with the best focus for it."""
     if funded_ids is None:
         return None
     data = model.data
     funded = {data.initiative_index[i] for i in funded_ids if i in data.initiative_index}
     focus = _best_focus(data, funded)
-    return _values(model, funded, focus)
+    return portfolio_values(model, funded, focus)
 
 
-def _values(model: Model, funded: set[int], focus: set[int]) -> dict[str, float]:
+def portfolio_values(model: Model, funded: set[int], focus: set[int]) -> dict[str, float]:
+    """Values of every model variable for a portfolio and focus: a solver start."""
     data = model.data
     values = {model.x[i].name: float(i in funded) for i in range(len(model.x))}
     for m in range(len(model.y)):
@@ -155,8 +156,9 @@ def _cheapest_of_equal_impact(session, model: Model, funded: set[int], focus: se
         return funded, focus, None
     data = model.data
     tolerance = TIE_TOLERANCE * max(1.0, abs(impact))
+    start = portfolio_values(model, funded, focus)
     outcome = session.tie_break(list(model.cost.items()), list(model.impact.items()),
-                                impact - tolerance, remaining, _values(model, funded, focus))
+                                impact - tolerance, remaining, start)
     if not outcome.found:
         return funded, focus, outcome
     cheaper, cheaper_focus = _read_choice(model)

@@ -17,7 +17,7 @@ def money(amount: float, currency: str) -> str:
         amount) >= 1000 else f"{currency} {amount:,.2f}"
 
 
-def _names(data: Data, moments: list[int] | set[int]) -> str:
+def names(data: Data, moments: list[int] | set[int]) -> str:
     named = [f"'{data.moments[m].name}'" for m in sorted(moments)]
     if len(named) <= 1:
         return "".join(named)
@@ -74,11 +74,11 @@ def _off_focus(data: Data, i: int, funded: set[int], focus: set[int]) -> str | N
     moves = set(data.uplift[i])
     if moves & focus:
         return None
-    focus_names = _names(data, focus) or "none chosen"
+    focus_names = names(data, focus) or "none chosen"
     if not moves:
         return ("Not funded: it does not move any moment (its uplifts come to zero), so it "
                 f"cannot move the moments we focus on this cycle ({focus_names}).")
-    return (f"Not funded: it moves {_names(data, moves)}, but none of the moments we focus on "
+    return (f"Not funded: it moves {names(data, moves)}, but none of the moments we focus on "
             f"this cycle ({focus_names}).")
 
 
@@ -108,16 +108,15 @@ def _saturated(data: Data, i: int, funded: set[int], focus: set[int]) -> str | N
         headroom = data.moments[m].headroom
         if headroom is None or _uplift(data, funded, m) < headroom * (1 - AT_HEADROOM):
             return None
-    return (f"Not funded: the focus moments it moves ({_names(data, moved)}) are already at "
+    return (f"Not funded: the focus moments it moves ({names(data, moved)}) are already at "
             "their headroom through funded work.")
 
 
-def _outranked(data: Data, i: int, funded: set[int], focus: set[int], periods: list[Usage],
-               resources: list[Usage]) -> str:
-    """Name the limits this initiative would break on top of the chosen portfolio."""
+def limits_in_the_way(data: Data, i: int, funded: set[int], periods: list[Usage],
+                      resources: list[Usage]) -> list[str]:
+    """The budgets and capacities this initiative would break on top of the portfolio."""
     plan, initiative = data.plan, data.initiatives[i]
     currency = plan.currency
-    moved = [m for m in data.uplift[i] if m in focus]
     limits = []
     cost = data.cost[i]
     spent = math.fsum(data.cost[j] for j in funded)
@@ -129,15 +128,23 @@ def _outranked(data: Data, i: int, funded: set[int], focus: set[int], periods: l
         if usage.limit is not None and need and usage.used + need > usage.limit:
             limits.append(f"the {usage.id} budget (it needs {money(need, currency)}; "
                           f"{money(max(usage.limit - usage.used, 0), currency)} is left)")
-    uses = dict(initiative.uses)
+    uses = data.uses[i]
     for usage, resource in zip(resources, plan.resources, strict=True):
         need = uses.get(usage.id, 0.0)
         if need and usage.used + need > usage.limit:
             unit = f" {resource.unit}" if resource.unit else ""
             limits.append(f"{resource.name or resource.id} (it needs {need:g}{unit}; "
                           f"{max(usage.limit - usage.used, 0):g}{unit} is left)")
-    focus_part = (f"it moves {_names(data, moved)} (a focus moment)" if len(moved) == 1
-                  else f"it moves {_names(data, moved)} (focus moments)")
+    return limits
+
+
+def _outranked(data: Data, i: int, funded: set[int], focus: set[int], periods: list[Usage],
+               resources: list[Usage]) -> str:
+    """Name the limits this initiative would break on top of the chosen portfolio."""
+    moved = [m for m in data.uplift[i] if m in focus]
+    limits = limits_in_the_way(data, i, funded, periods, resources)
+    focus_part = (f"it moves {names(data, moved)} (a focus moment)" if len(moved) == 1
+                  else f"it moves {names(data, moved)} (focus moments)")
     if not limits:
         return (f"Not funded: {focus_part}, but funding it would add no impact to the "
                 "chosen portfolio.")

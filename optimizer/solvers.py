@@ -83,7 +83,19 @@ class HighsSession:
             self.highs.setOptionValue(option, value)
         if threads:
             self.highs.setOptionValue("threads", int(threads))
+        self.row_position = {row.name: k for k, row in enumerate(rows)}
         self._pass_model(problem, rows)
+        self._pristine: highspy.HighsModel | None = None
+
+    def keep_pristine(self) -> None:
+        """Remember the model as it is now, for reset() after what-if changes."""
+        self._pristine = self.highs.getModel()
+
+    def reset(self) -> None:
+        """Back to the model kept by keep_pristine()."""
+        if self._pristine is None:
+            raise RuntimeError("keep_pristine() was not called")
+        self.highs.passModel(self._pristine)
 
     def _pass_model(self, problem: pulp.LpProblem, rows: list[pulp.LpConstraint]) -> None:
         n = len(self.columns)
@@ -130,7 +142,8 @@ class HighsSession:
         info = highs.getInfo()
         found = info.primal_solution_status == 2  # kSolutionStatusFeasible
         if found:
-            for var, value in zip(self.columns, highs.getSolution().col_value, strict=True):
+            values = highs.getSolution().col_value
+            for var, value in zip(self.columns, values[:len(self.columns)], strict=True):
                 var.varValue = value
         proven = found and status == highspy.HighsModelStatus.kOptimal
         bound = info.mip_dual_bound if np.isfinite(info.mip_dual_bound) else None

@@ -1,0 +1,41 @@
+"""What an explanation of a rejected initiative says: plain data, as stored with a run."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Explanation:
+    """Why one initiative was not funded, and what would change the answer."""
+
+    id: str
+    reason: str  # the say-no reason code of the run (MODEL.md)
+    message: str  # what the proposing team reads, with the figures below in words
+    impact: float  # the run's impact
+    impact_if_funded: float | None  # best impact of a portfolio that funds it; None: none can
+    impact_lost: float | None  # impact - impact_if_funded
+    displaces: list[str] = field(default_factory=list)  # funded ids that portfolio drops
+    brings: list[str] = field(default_factory=list)  # ids it funds that the run did not
+    focus_out: list[str] = field(default_factory=list)  # focus moments it gives up
+    focus_in: list[str] = field(default_factory=list)  # focus moments it takes instead
+    break_even_cost: float | None = None  # highest cost at which it would be funded
+    break_even_uplift: float | None = None  # factor its uplifts need (None: not up to x10)
+    binding: list[str] = field(default_factory=list)  # the limits in the way, in words
+    conflict: str | None = None  # why no portfolio can fund it, when none can
+    solves: int = 0  # solver calls this explanation took
+
+    @property
+    def focus_change(self) -> dict[str, list[str]]:
+        return {"out": self.focus_out, "in": self.focus_in}
+
+    def to_dict(self) -> dict[str, Any]:
+        document = asdict(self)
+        document["focus_change"] = self.focus_change
+        return document
+
+
+def explanation_from_dict(document: dict[str, Any]) -> Explanation:
+    fields = {key: value for key, value in document.items() if key != "focus_change"}
+    return Explanation(**fields)

@@ -1,0 +1,174 @@
+"""Explanations of rejected initiatives, checked against brute force and fresh solves."""
+
+import dataclasses
+import itertools
+
+import pytest
+
+from optimizer import Options, plan_from_dict, solve
+from optimizer.explain import Explainer, explain
+from optimizer.explain_types import explanation_from_dict
+from tests.optimizer.randomplans import feasible, impact_of, random_plan
+
+
+def _with(plan, initiative_id, **changes):
+    initiatives = tuple(dataclasses.replace(i, **changes) if i.id == initiative_id else i
+                        for i in plan.initiatives)
+    return dataclasses.replace(plan, initiatives=initiatives)
+
+
+def _scaled_cost(plan, initiative_id, new_cost):
+    initiative = plan.initiative(initiative_id)
+    total = initiative.total_cost
+    cost = tuple((period, amount * new_cost / total) for period, amount in initiative.cost)
+    return _with(plan, initiative_id, cost=cost)
+
+
+def _scaled_uplift(plan, initiative_id, factor):
+    initiative = plan.initiative(initiative_id)
+    return _with(plan, initiative_id,
+                 effects=tuple((m, u * factor) for m, u in initiative.effects))
+
+
+def _funded(plan, initiative_id) -> bool:
+    result = solve(plan)
+    return result.has_portfolio and initiative_id in result.funded
+
+
+def _only_through_a_tie(plan, initiative_id, run) -> bool:
+    """Not funded, or funded in a portfolio that ties the run on impact and cost alike
+    (the tie rule then may pick either: funding it changes nothing)."""
+    result = solve(plan)
+    if initiative_id not in result.funded:
+        return True
+    return (result.impact == pytest.approx(run.impact, abs=1e-9)
+            and result.cost == pytest.approx(run.cost, abs=1e-9))
+
+
+def _best_with(plan, initiative_id):
+    """Exhaustive: the best impact of a portfolio that funds the initiative."""
+    if plan.initiative(initiative_id).decision == "reject":
+        plan = _with(plan, initiative_id, decision="fund")  # the rejection lifted
+    ids = [i.id for i in plan.initiatives if i.id != initiative_id]
+    moments = [m.id for m in plan.moments]
+    best = None
+    for size in range(len(ids) + 1):
+        for chosen in itertools.combinations(ids, size):
+            funded = set(chosen) | {initiative_id}
+            for k in range(plan.max_focus + 1):
+                for focus in itertools.combinations(moments, k):
+                    if feasible(plan, funded, set(focus)):
+                        value = impact_of(plan, funded, set(focus))
+                        best = value if best is None else max(best, value)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_explanations_match_brute_force_and_fresh_solves(seed):
+    plan = random_plan(3000 + seed, max_initiatives=6)
+    result = solve(plan)
+    if not result.has_portfolio or not result.rejected:
+        return
+    explainer = Explainer(plan, result)
+    for rejection in result.rejected:
+        initiative = plan.initiative(rejection.id)
+        e = explainer.explain(rejection.id)
+        assert e.reason == rejection.reason and e.message.startswith(rejection.message)
+        best = _best_with(plan, rejection.id)
+        if best is None:
+            assert e.impact_if_funded is None and e.conflict
+        else:
+            assert e.impact_if_funded == pytest.approx(best, abs=1e-9)
+            assert e.impact_lost == pytest.approx(max(0.0, result.impact - best), abs=1e-7)
+            assert set(e.displaces) <= set(result.funded)
+        cost = initiative.total_cost
+        if e.break_even_cost is not None:
+            assert 0 <= e.break_even_cost <= cost
+            if e.break_even_cost > 0:  # at 0 it may tie the run on impact and cost alike
+                assert _funded(_scaled_cost(plan, rejection.id, e.break_even_cost),
+                               rejection.id)
+            above = e.break_even_cost + max(0.01 * cost, 1.0) * 1.001
+            if above < cost:
+                assert not _funded(_scaled_cost(plan, rejection.id, above), rejection.id)
+        elif rejection.reason != "forced_out" and cost > 0:
+            assert _only_through_a_tie(_scaled_cost(plan, rejection.id, 0.0), rejection.id,
+                                       result)
+        if e.break_even_uplift is not None:
+            assert 1 < e.break_even_uplift <= 10
+            assert _funded(_scaled_uplift(plan, rejection.id, e.break_even_uplift), rejection.id)
+            below = e.break_even_uplift - 0.011
+            if below > 1:
+                assert not _funded(_scaled_uplift(plan, rejection.id, below), rejection.id)
+        elif rejection.reason != "forced_out" and e.impact_if_funded is not None:
+            assert not _funded(_scaled_uplift(plan, rejection.id, 10.0), rejection.id)
+
+
+def _plan(initiatives, **settings):
+    moments = [{"id": "m", "name": "Checkout queue", "weight": 2, "headroom": 10},
+               {"id": "n", "name": "Signage", "weight": 1}]
+    return plan_from_dict({"plan": "t", "currency": "EUR", "moments": moments,
+                           "initiatives": initiatives, **settings})
+
+
+def test_outranked_message_has_the_figures_a_team_needs():
+    plan = _plan([{"id": "a", "name": "Mobile POS", "cost": 60, "effects": {"m": 5}},
+                  {"id": "b", "name": "Kiosks", "cost": 90, "effects": {"m": 4}}],
+                 budget=100, max_focus=1)
+    result = solve(plan)
+    e = explain(plan, result, "b")
+    assert e.reason == "outranked"
+    assert e.impact_if_funded == pytest.approx(8) and e.impact_lost == pytest.approx(2)
+    assert e.displaces == ["a"]
+    assert e.break_even_cost == pytest.approx(39.99)  # funded with "a" below 40
+    assert "Funding it would lower total impact by 2.0 (20%) and drop 'Mobile POS'" in e.message
+    assert "funded at a cost of EUR 39.99 or less (now EUR 90)" in e.message
+    assert any("the budget" in limit for limit in e.binding)
+
+
+@pytest.mark.parametrize("reason,initiatives,settings", [
+    ("forced_out", [{"id": "a", "name": "A", "cost": 1, "effects": {"m": 3}},
+                    {"id": "b", "name": "B", "cost": 1, "effects": {"m": 3},
+                     "decision": "reject", "reason": "brand freeze"}], {}),
+    ("off_focus", [{"id": "a", "name": "A", "cost": 1, "effects": {"m": 3}},
+                   {"id": "b", "name": "B", "cost": 1, "effects": {"n": 1}}], {"max_focus": 1}),
+    ("blocked", [{"id": "a", "name": "A", "cost": 1, "effects": {"m": 3}},
+                 {"id": "b", "name": "B", "cost": 1, "effects": {"m": 4}, "excludes": ["a"],
+                  "decision": "auto"},
+                 {"id": "c", "name": "C", "cost": 1, "effects": {"m": 1}, "decision": "fund",
+                  "requires": ["a"]}], {}),
+    ("saturated", [{"id": "a", "name": "A", "cost": 1, "effects": {"m": 10}},
+                   {"id": "b", "name": "B", "cost": 1, "effects": {"m": 5}}], {}),
+    ("outranked", [{"id": "a", "name": "A", "cost": 6, "effects": {"m": 5}},
+                   {"id": "b", "name": "B", "cost": 6, "effects": {"m": 4}}], {"budget": 10}),
+])
+def test_each_reason_is_explained(reason, initiatives, settings):
+    plan = _plan(initiatives, **settings)
+    result = solve(plan)
+    e = explain(plan, result, "b")
+    assert e.reason == reason and e.binding
+    assert explanation_from_dict(e.to_dict()) == e
+    if reason == "forced_out":
+        assert e.break_even_cost is None and e.impact_if_funded is not None
+        assert "brand freeze" in e.message
+    if reason == "saturated":
+        assert e.impact_lost == 0 and e.solves <= 2  # settled without a solve of its own
+    if reason == "blocked":
+        assert e.impact_if_funded is None
+        assert "exclude each other" in e.conflict
+
+
+def test_only_rejected_initiatives_are_explained(example_plan):
+    result = solve(example_plan)
+    explainer = Explainer(example_plan, result)
+    with pytest.raises(KeyError):
+        explainer.explain(result.funded[0])
+    everything = explainer.explain_all()
+    assert [e.id for e in everything] == [r.id for r in result.rejected]
+    assert sum(e.solves for e in everything) <= 3 * len(everything)
+
+
+def test_an_infeasible_run_has_nothing_to_explain():
+    plan = _plan([{"id": "a", "name": "A", "cost": 9, "effects": {"m": 1}, "decision": "fund"}],
+                 budget=1)
+    with pytest.raises(ValueError):
+        Explainer(plan, solve(plan, Options()))
