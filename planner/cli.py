@@ -19,7 +19,8 @@ from optimizer import (
     solve,
     with_overrides,
 )
-from planner.text_report import render_report
+from optimizer.explain import Explainer
+from planner.text_report import render_explanation, render_report
 
 EXIT_OK, EXIT_NO_PORTFOLIO, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -64,14 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     solve_cmd = commands.add_parser("solve", help="choose the focus moments and the portfolio")
-    solve_cmd.add_argument("plan", help="the plan file (JSON, see PLAN_FORMAT.md)")
-    solve_cmd.add_argument("--budget", type=_non_negative, help="total budget to use instead")
-    solve_cmd.add_argument("--max-focus", type=_positive_int, help="how many focus moments")
-    solve_cmd.add_argument("--solver", choices=SOLVERS, default=DEFAULT_SOLVER)
-    solve_cmd.add_argument("--time-limit", type=_time_limit, default=DEFAULT_TIME_LIMIT,
-                           metavar="S", help="seconds before the best answer so far is given")
-    solve_cmd.add_argument("--json", action="store_true", help="print the result document")
+    _solve_arguments(solve_cmd)
+    solve_cmd.add_argument("--explain", action="store_true",
+                           help="explain every rejected initiative (what-if figures)")
     solve_cmd.set_defaults(run=_solve)
+
+    explain_cmd = commands.add_parser("explain", help="why one initiative was not funded")
+    _solve_arguments(explain_cmd)
+    explain_cmd.add_argument("initiative", help="the id of the initiative")
+    explain_cmd.set_defaults(run=_explain)
 
     serve = commands.add_parser("serve", help="start the web app")
     serve.add_argument("--demo", action="store_true", help="load the demo plan first")
@@ -81,21 +83,77 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _solve(args: argparse.Namespace) -> int:
+def _solve_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("plan", help="the plan file (JSON, see PLAN_FORMAT.md)")
+    command.add_argument("--budget", type=_non_negative, help="total budget to use instead")
+    command.add_argument("--max-focus", type=_positive_int, help="how many focus moments")
+    command.add_argument("--solver", choices=SOLVERS, default=DEFAULT_SOLVER)
+    command.add_argument("--time-limit", type=_time_limit, default=DEFAULT_TIME_LIMIT,
+                         metavar="S", help="seconds before the best answer so far is given")
+    command.add_argument("--json", action="store_true", help="print the result document")
+
+
+def _load(args: argparse.Namespace):
+    """The plan with the command's overrides, or None after saying what is wrong."""
     try:
         plan = load_plan(args.plan)
     except PlanError as error:
         print(f"planner: cannot use the plan {args.plan}:", file=sys.stderr)
         for problem in error.problems:
             print(f"  - {problem}", file=sys.stderr)
+        return None
+    return with_overrides(plan, budget=args.budget, max_focus=args.max_focus)
+
+
+def _solve(args: argparse.Namespace) -> int:
+    plan = _load(args)
+    if plan is None:
         return EXIT_BAD_INPUT
-    plan = with_overrides(plan, budget=args.budget, max_focus=args.max_focus)
     result = solve(plan, Options(solver=args.solver, time_limit=args.time_limit))
+    explanations = {}
+    if args.explain and result.has_portfolio and result.rejected:
+        explainer = Explainer(plan, result, time_limit=args.time_limit)
+        explanations = {e.id: e for e in explainer.explain_all(progress=_progress_bar)}
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
+        document = result.to_dict()
+        for entry in document["rejected"]:
+            if entry["id"] in explanations:
+                entry.update(explanations[entry["id"]].to_dict())
+        print(json.dumps(document, indent=2))
     else:
-        print(render_report(plan, result))
+        print(render_report(plan, result, explanations))
     return EXIT_OK if result.has_portfolio else EXIT_NO_PORTFOLIO
+
+
+def _explain(args: argparse.Namespace) -> int:
+    plan = _load(args)
+    if plan is None:
+        return EXIT_BAD_INPUT
+    if args.initiative not in {i.id for i in plan.initiatives}:
+        print(f"planner: the plan has no initiative {args.initiative!r}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    result = solve(plan, Options(solver=args.solver, time_limit=args.time_limit))
+    if not result.has_portfolio:
+        print(render_report(plan, result))
+        return EXIT_NO_PORTFOLIO
+    if args.initiative in result.funded:
+        print(f"{plan.initiative(args.initiative).name} [{args.initiative}] is funded.")
+        return EXIT_OK
+    explanation = Explainer(plan, result, time_limit=args.time_limit).explain(args.initiative)
+    if args.json:
+        print(json.dumps(explanation.to_dict(), indent=2))
+    else:
+        print(render_explanation(plan, explanation))
+    return EXIT_OK
+
+
+def _progress_bar(done: int, total: int, width: int = 30) -> None:
+    """A progress bar on stderr, redrawn in place."""
+    filled = width * done // total
+    sys.stderr.write(f"\rexplaining [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
 
 
 def _serve(args: argparse.Namespace) -> int:

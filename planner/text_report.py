@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from optimizer import Plan, Result
+from optimizer.explain_types import Explanation
 from optimizer.result import REASON_TITLES
 from optimizer.say_no import money
 
@@ -18,7 +19,8 @@ def _status_line(result: Result) -> str:
     return "Status: no solution: the time limit stopped the search before any portfolio"
 
 
-def render_report(plan: Plan, result: Result) -> str:
+def render_report(plan: Plan, result: Result,
+                  explanations: dict[str, Explanation] | None = None) -> str:
     lines = [plan.name, "=" * len(plan.name), _status_line(result)]
     if result.status == "infeasible":
         lines += ["", "Why:"] + [f"  - {conflict}" for conflict in result.conflicts]
@@ -26,7 +28,7 @@ def render_report(plan: Plan, result: Result) -> str:
     if not result.has_portfolio:
         return "\n".join(lines)
     lines += [_focus_section(plan, result), _funded_section(plan, result),
-              _totals_section(plan, result), _say_no_section(plan, result)]
+              _totals_section(plan, result), _say_no_section(plan, result, explanations or {})]
     return "\n".join(lines)
 
 
@@ -66,7 +68,7 @@ def _totals_section(plan: Plan, result: Result) -> str:
     return "\n".join(rows)
 
 
-def _say_no_section(plan: Plan, result: Result) -> str:
+def _say_no_section(plan: Plan, result: Result, explanations: dict[str, Explanation]) -> str:
     rows = [f"\nSay no ({len(result.rejected)}):"]
     for code, title in REASON_TITLES.items():
         group = [r for r in result.rejected if r.reason == code]
@@ -75,5 +77,36 @@ def _say_no_section(plan: Plan, result: Result) -> str:
         rows.append(f"  {title} ({len(group)}):")
         for rejection in group:
             initiative = plan.initiative(rejection.id)
-            rows.append(f"    - {initiative.name} [{rejection.id}]: {rejection.message}")
+            explained = explanations.get(rejection.id)
+            message = explained.message if explained else rejection.message
+            rows.append(f"    - {initiative.name} [{rejection.id}]: {message}")
     return "\n".join(rows)
+
+
+def render_explanation(plan: Plan, explanation: Explanation) -> str:
+    """One rejected initiative: its reason, the what-if figures and the limits in the way."""
+    initiative = plan.initiative(explanation.id)
+    title = f"{initiative.name} [{initiative.id}]: not funded ({explanation.reason})"
+    lines = [title, "=" * len(title), explanation.message, ""]
+    if explanation.impact_if_funded is None:
+        lines.append(f"Impact if funded: no portfolio can fund it ({explanation.conflict})")
+    else:
+        lines.append(f"Impact if funded: {explanation.impact_if_funded:,.2f} "
+                     f"(now {explanation.impact:,.2f}; lost {explanation.impact_lost:,.2f})")
+    if explanation.displaces:
+        lines.append("It would drop: " + ", ".join(
+            f"{plan.initiative(i).name} [{i}]" for i in explanation.displaces))
+    if explanation.brings:
+        lines.append("It would bring in: " + ", ".join(
+            f"{plan.initiative(i).name} [{i}]" for i in explanation.brings))
+    if explanation.focus_out:
+        lines.append(f"Focus moments: out {', '.join(explanation.focus_out)}; "
+                     f"in {', '.join(explanation.focus_in)}")
+    cost = ("none" if explanation.break_even_cost is None
+            else money(explanation.break_even_cost, plan.currency))
+    uplift = ("none up to x10" if explanation.break_even_uplift is None
+              else f"x{explanation.break_even_uplift:.2f}")
+    lines.append(f"Break-even cost: {cost} (now {money(initiative.total_cost, plan.currency)})")
+    lines.append(f"Break-even uplift: {uplift}")
+    lines.append("In the way: " + ("; ".join(explanation.binding) or "nothing"))
+    return "\n".join(lines)

@@ -82,3 +82,33 @@ def test_bad_options_exit_2(capsys, args):
         main(["solve", str(EXAMPLE_PLAN), *args])
     assert caught.value.code == 2
     assert "error" in capsys.readouterr().err
+
+
+def test_explain_one_initiative(capsys):
+    code = main(["explain", str(EXAMPLE_PLAN), "selfcheck"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Self-checkout kiosks [selfcheck]: not funded (blocked)" in out
+    assert "Impact if funded:" in out and "Break-even cost:" in out
+
+
+def test_explain_json_and_funded_and_unknown(capsys):
+    assert main(["explain", str(EXAMPLE_PLAN), "fitattend", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["id"] == "fitattend" and document["reason"] == "off_focus"
+    assert {"impact_if_funded", "impact_lost", "displaces", "focus_change",
+            "break_even_cost", "break_even_uplift", "binding"} <= set(document)
+    assert main(["explain", str(EXAMPLE_PLAN), "greeter"]) == 0
+    assert "is funded" in capsys.readouterr().out
+    assert main(["explain", str(EXAMPLE_PLAN), "nope"]) == 2
+    assert "no initiative 'nope'" in capsys.readouterr().err
+
+
+def test_solve_explain_adds_figures_to_every_rejected_entry(capsys):
+    code = main(["solve", str(EXAMPLE_PLAN), "--explain", "--json"])
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    assert code == 0
+    assert all("impact_if_funded" in entry and "break_even_cost" in entry
+               for entry in document["rejected"])
+    assert "explaining [" in captured.err and "8/8" in captured.err
