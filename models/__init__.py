@@ -9,9 +9,9 @@ from models.initiative import (
 )
 from models.journey import Influence, Moment
 from models.plan import Period, Plan, Resource, Stage
-from models.run import Run
+from models.run import Run, RunExplanation
 
 __all__ = [
     "Influence", "Initiative", "InitiativeCost", "InitiativeEffect", "InitiativeLink",
-    "InitiativeUse", "Moment", "Period", "Plan", "Resource", "Run", "Stage",
+    "InitiativeUse", "Moment", "Period", "Plan", "Resource", "Run", "RunExplanation", "Stage",
 ]

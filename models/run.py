@@ -1,9 +1,10 @@
-"""A saved run of the optimiser: the plan document it used and the result it gave."""
+"""A saved run of the optimiser: the plan document it used, the result it gave, and the
+explanations of its rejected initiatives, each computed once and kept with it."""
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Optional
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from models.plan import utcnow
@@ -26,3 +27,17 @@ class Run(SQLModel, table=True):
     result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
 
     plan: Optional["Plan"] = Relationship(back_populates="runs")
+
+
+class RunExplanation(SQLModel, table=True):
+    """Why the run did not fund one initiative, with its counterfactuals (Explanation)."""
+
+    __tablename__ = "run_explanation"
+    __table_args__ = (UniqueConstraint("run_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="run.id", ondelete="CASCADE", index=True)
+    key: str  # the initiative's id in the run's plan document
+    created_at: datetime = Field(default_factory=utcnow)
+    # optimizer.explain_types.Explanation.to_dict(): derived from the run alone.
+    document: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

@@ -63,7 +63,16 @@ def _check_secret_key(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # These modules add their views to the plans and journey blueprints.
-    from planner import initiatives, journey, moments, plan_parts, plans, portfolio, teams  # noqa: F401
+    from planner import (  # noqa: F401
+        initiatives,
+        journey,
+        moments,
+        plan_parts,
+        plans,
+        portfolio,
+        say_no,
+        teams,
+    )
 
-    for module in (plans, journey, initiatives, portfolio, teams):
+    for module in (plans, journey, initiatives, portfolio, say_no, teams):
         app.register_blueprint(module.bp)

@@ -6,10 +6,12 @@ the same after the plan has changed.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from models import Run
+from optimizer.explain_types import Explanation
 from optimizer.result import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL, REASON_TITLES, REASONS
 
 STATUS_WORDS = {
@@ -23,20 +25,24 @@ STATUS_WORDS = {
 class Verdicts:
     """Per initiative id, what the latest run decided: funded, or the say-no entry."""
 
-    def __init__(self, run: Run | None) -> None:
+    def __init__(self, run: Run | None,
+                 explanations: dict[str, Explanation] | None = None) -> None:
         self.run = run
         result = run.result if run else {}
         self.funded = set(result.get("funded", []))
         self.rejected = {r["id"]: r for r in result.get("rejected", [])}
+        self.explanations = explanations or {}
 
     def of(self, key: str) -> dict[str, Any]:
         if key in self.funded:
             return {"state": "funded", "label": "funded", "message": ""}
         if key in self.rejected:
             rejection = self.rejected[key]
+            explanation = self.explanations.get(key)
             return {"state": "rejected", "label": "not funded",
                     "reason": REASON_TITLES.get(rejection["reason"], rejection["reason"]),
-                    "message": rejection["message"]}
+                    "message": explanation.message if explanation else rejection["message"],
+                    "explained": explanation is not None}
         if self.run is None:
             return {"state": "none", "label": "no run yet", "message": ""}
         return {"state": "none", "label": "not in the latest run", "message": ""}
@@ -64,11 +70,34 @@ class FundedLine:
 
 
 @dataclass
-class SayNo:
+class SayNoEntry:
+    """A rejected initiative of a run, with its explanation when one is stored."""
+
     key: str
     name: str
     team: str
-    message: str
+    cost: float
+    reason: str
+    reason_title: str
+    message: str  # the explanation's message when explained, else the run's reason
+    explanation: Explanation | None = None
+    # Names (from the run's own inputs) of what the explanation refers to by id.
+    displaces: list[str] = field(default_factory=list)
+    brings: list[str] = field(default_factory=list)
+    focus_out: list[str] = field(default_factory=list)
+    focus_in: list[str] = field(default_factory=list)
+
+    @property
+    def impact_lost(self) -> float | None:
+        return self.explanation.impact_lost if self.explanation else None
+
+    @property
+    def impact_lost_share(self) -> str | None:
+        """Impact lost as a share of the run's impact, '2%' as in the message; None: unknown."""
+        if self.impact_lost is None or not self.explanation.impact:
+            return None
+        share = self.impact_lost / self.explanation.impact
+        return f"{share:.0%}" if abs(share) >= 0.01 or share == 0 else f"{share:.1%}"
 
 
 @dataclass
@@ -81,7 +110,7 @@ class RunReport:
     period_keys: list[str]
     periods: list[dict[str, Any]]
     resources: list[dict[str, Any]]
-    say_no: list[tuple[str, str, list[SayNo]]] = field(default_factory=list)
+    say_no: list[tuple[str, str, list[SayNoEntry]]] = field(default_factory=list)
 
     @property
     def result(self) -> dict[str, Any]:
@@ -102,21 +131,84 @@ def run_report(run: Run) -> RunReport:
     resources = [dict(usage, name=resource_names[usage["id"]].get("name") or usage["id"],
                       unit=resource_names[usage["id"]].get("unit", ""))
                  for usage in result.get("resources", [])]
-    say_no = []
-    for reason in REASONS:
-        entries = [SayNo(r["id"], initiatives[r["id"]]["name"],
-                         initiatives[r["id"]].get("team", ""), r["message"])
-                   for r in result["rejected"] if r["reason"] == reason]
-        if entries:
-            say_no.append((reason, REASON_TITLES[reason], entries))
+    say_no = group_by_reason(say_no_entries(run))
     return RunReport(run, inputs.get("currency", "EUR"), STATUS_WORDS.get(run.status, run.status),
                      focus, funded, period_keys, result.get("periods", []), resources, say_no)
+
+
+def say_no_entries(run: Run, explanations: dict[str, Explanation] | None = None
+                   ) -> list[SayNoEntry]:
+    """The run's rejected initiatives in the run's order, with their stored explanations."""
+    explanations = explanations or {}
+    initiatives = {i["id"]: i for i in run.inputs["initiatives"]}
+    moments = {m["id"]: m["name"] for m in run.inputs["moments"]}
+
+    def named(keys: list[str], names: dict[str, Any]) -> list[str]:
+        return [names.get(key, key) for key in keys]
+
+    initiative_names = {key: i["name"] for key, i in initiatives.items()}
+    entries = []
+    for rejection in run.result.get("rejected", []):
+        initiative = initiatives[rejection["id"]]
+        explanation = explanations.get(rejection["id"])
+        entry = SayNoEntry(rejection["id"], initiative["name"], initiative.get("team", ""),
+                           total_cost(initiative), rejection["reason"],
+                           REASON_TITLES.get(rejection["reason"], rejection["reason"]),
+                           explanation.message if explanation else rejection["message"],
+                           explanation)
+        if explanation:
+            entry.displaces = named(explanation.displaces, initiative_names)
+            entry.brings = named(explanation.brings, initiative_names)
+            entry.focus_out = named(explanation.focus_out, moments)
+            entry.focus_in = named(explanation.focus_in, moments)
+        entries.append(entry)
+    return entries
+
+
+def group_by_reason(entries: list[SayNoEntry]) -> list[tuple[str, str, list[SayNoEntry]]]:
+    """(reason code, title, entries) for each reason that has entries, in MODEL.md's order."""
+    groups = []
+    for reason in REASONS:
+        members = [entry for entry in entries if entry.reason == reason]
+        if members:
+            groups.append((reason, REASON_TITLES[reason], members))
+    return groups
+
+
+def by_impact_lost(entries: list[SayNoEntry]) -> list[SayNoEntry]:
+    """Most impact lost first; those without a figure (not explained, or never fundable) last."""
+    return sorted(entries, key=lambda entry: (entry.impact_lost is None,
+                                              -(entry.impact_lost or 0.0)))
+
+
+def total_cost(initiative: dict[str, Any]) -> float:
+    """An initiative's cost over all periods, from its plan-document entry."""
+    cost = initiative["cost"]
+    return math.fsum(cost.values()) if isinstance(cost, dict) else float(cost)
 
 
 def _funded_line(initiative: dict[str, Any], period_keys: list[str]) -> FundedLine:
     cost = initiative["cost"]
     costs = dict(cost) if isinstance(cost, dict) else {}
-    total = sum(costs.values()) if isinstance(cost, dict) else float(cost)
     return FundedLine(initiative["id"], initiative["name"], initiative.get("team", ""),
-                      {key: costs.get(key, 0.0) for key in period_keys}, total,
+                      {key: costs.get(key, 0.0) for key in period_keys}, total_cost(initiative),
                       initiative.get("decision", "auto"))
+
+
+@dataclass
+class TeamMemo:
+    team: str
+    funded: list[FundedLine]
+    not_funded: list[SayNoEntry]
+
+    @property
+    def funded_cost(self) -> float:
+        return math.fsum(line.total for line in self.funded)
+
+
+def memo_by_team(report: RunReport, entries: list[SayNoEntry]) -> list[TeamMemo]:
+    """Per team (alphabetical, work without a team last): what was funded and what was not."""
+    teams = {line.team for line in report.funded} | {entry.team for entry in entries}
+    return [TeamMemo(team, [line for line in report.funded if line.team == team],
+                     [entry for entry in entries if entry.team == team])
+            for team in sorted(teams, key=lambda team: (team == "", team.casefold()))]

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 
 from models.queries import initiatives_of, latest_run, teams_of
 from planner.database import get_session
+from planner.explanations import stored_explanations
 from planner.reports import Verdicts
 from planner.views import plan_or_404
 
@@ -22,6 +23,9 @@ def show(plan_id: int):
         team = teams[0][0]
     initiatives = (initiatives_of(session=session, plan_id=plan.id, team=team)
                    if team is not None else [])
-    verdicts = Verdicts(latest_run(session=session, plan_id=plan.id))
+    latest = latest_run(session=session, plan_id=plan.id)
+    explanations = (stored_explanations(session=session, run_id=latest.id, keys=[
+        i.key for i in initiatives]) if latest else {})
+    verdicts = Verdicts(latest, explanations)
     return render_template("teams/show.html", plan=plan, teams=teams, team=team,
                            initiatives=initiatives, verdicts=verdicts)

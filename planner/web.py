@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 
 from flask import Flask, Response, render_template
@@ -35,7 +36,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     # Unhandled exceptions reach this as a 500 (in tests they propagate instead).
     app.register_error_handler(500, _server_error)
-    app.jinja_env.filters.update(number=number, money=money, when=when, percent=percent)
+    app.jinja_env.filters.update(number=number, money=money, when=when, percent=percent,
+                                  figure=figure, markdown_text=markdown_text)
 
 
 def _add_security_headers(response: Response) -> Response:
@@ -72,6 +74,13 @@ def number(value: float | None, digits: int = 2) -> str:
     return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
 
 
+def figure(value: float | None) -> str:
+    """An impact figure as the engine's messages write it: 1234.56 -> '1,234.6'."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{value:,.1f}"
+
+
 def money(value: float | None, currency: str = "") -> str:
     if value is None:
         return "–"
@@ -81,6 +90,17 @@ def money(value: float | None, currency: str = "") -> str:
 
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.2f} %"
+
+
+# Inline Markdown syntax; user text never starts a line of the memo, so line-start syntax
+# (# - + 1.) cannot take effect and is left alone, which keeps the file readable as text.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~&])")
+
+
+def markdown_text(value: object) -> str:
+    """Text for a Markdown file that reads as itself: no markup, links or HTML; one line."""
+    text = " ".join(str(value).split())
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def when(moment: datetime | None) -> str:

@@ -1,0 +1,127 @@
+"""Saying no, with reasons: a run's say-no page, one rejection explained, the say-no memo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from models import Plan, Run
+from models.db import open_session
+from optimizer.explain_types import Explanation
+from planner.database import engine, get_session
+from planner.explanations import explain_run, get_or_explain, rejected_keys, stored_explanations
+from planner.forms.confirm import ConfirmForm
+from planner.reports import (
+    SayNoEntry,
+    by_impact_lost,
+    group_by_reason,
+    memo_by_team,
+    run_report,
+    say_no_entries,
+)
+from planner.views import plan_or_404, row_or_404
+
+bp = Blueprint("say_no", __name__)
+
+SORTS = ("reason", "impact_lost")
+
+
+@bp.get("/plans/<int:plan_id>/runs/<int:run_id>/say-no")
+def show(plan_id: int, run_id: int):
+    """Every initiative the run did not fund: grouped by reason, or by impact lost."""
+    plan, saved = _plan_and_run(plan_id, run_id)
+    sort = _sort()
+    entries = _entries(saved)
+    return render_template("say_no/show.html", plan=plan, run=saved, sort=sort,
+                           entries=by_impact_lost(entries), groups=group_by_reason(entries),
+                           explained=sum(entry.explanation is not None for entry in entries),
+                           currency=_currency(saved), form=ConfirmForm())
+
+
+@bp.post("/plans/<int:plan_id>/runs/<int:run_id>/say-no/explain")
+def explain_all(plan_id: int, run_id: int):
+    """Compute and store the explanation of every rejection not explained yet."""
+    plan, saved = _plan_and_run(plan_id, run_id)
+    computed = explain_run(session=get_session(), run=saved, time_limit=_time_limit())
+    flash(f"Explained {computed} rejected initiative{'s' if computed != 1 else ''}."
+          if computed else "Every rejected initiative was already explained.", "ok")
+    return redirect(url_for("say_no.show", plan_id=plan.id, run_id=run_id, sort=_sort()))
+
+
+@bp.get("/plans/<int:plan_id>/runs/<int:run_id>/say-no/<key>")
+def explanation(plan_id: int, run_id: int, key: str):
+    """One rejection explained in words and figures (computed and stored the first time)."""
+    plan, saved = _plan_and_run(plan_id, run_id)
+    if key not in rejected_keys(saved):
+        abort(404, "This run did not reject an initiative with that ID.")
+    stored = stored_explanations(session=get_session(), run_id=saved.id, keys=[key])
+    found = stored.get(key) or _explain(saved, key)
+    [entry] = [e for e in say_no_entries(saved, {key: found}) if e.key == key]
+    return render_template("say_no/explanation.html", plan=plan, run=saved, entry=entry,
+                           explanation=found, currency=_currency(saved))
+
+
+@bp.get("/plans/<int:plan_id>/runs/<int:run_id>/memo")
+def memo(plan_id: int, run_id: int):
+    """The say-no memo: per team, what was funded and what was not, and why; printable."""
+    plan, saved = _plan_and_run(plan_id, run_id)
+    return render_template("say_no/memo.html", **_memo(plan, saved))
+
+
+@bp.get("/plans/<int:plan_id>/runs/<int:run_id>/memo.md")
+def memo_download(plan_id: int, run_id: int):
+    """The say-no memo as a Markdown file, to paste into a mail or a wiki."""
+    plan, saved = _plan_and_run(plan_id, run_id)
+    response = Response(render_template("say_no/memo.md", **_memo(plan, saved)),
+                        mimetype="text/markdown")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="say-no-memo-plan-{plan.id}-run-{saved.id}.md"')
+    return response
+
+
+def _plan_and_run(plan_id: int, run_id: int) -> tuple[Plan, Run]:
+    plan = plan_or_404(plan_id)
+    return plan, row_or_404(Run, plan.id, run_id)
+
+
+def _sort() -> str:
+    sort = request.args.get("sort", "reason")
+    return sort if sort in SORTS else "reason"
+
+
+def _entries(run: Run) -> list[SayNoEntry]:
+    return say_no_entries(run, stored_explanations(session=get_session(), run_id=run.id))
+
+
+def _explain(run: Run, key: str) -> Explanation:
+    # Storing derived data is the only change a GET makes; it takes a write transaction of
+    # its own so that, on SQLite, it queues for the lock instead of failing.
+    with open_session(engine(), write=True) as session:
+        return get_or_explain(session=session, run=run, key=key, time_limit=_time_limit())
+
+
+def _memo(plan: Plan, run: Run) -> dict[str, Any]:
+    report = run_report(run)
+    entries = _entries(run)
+    return {"plan": plan, "run": run, "report": report, "currency": report.currency,
+            "teams": memo_by_team(report, entries),
+            "unexplained": sum(entry.explanation is None for entry in entries)}
+
+
+def _currency(run: Run) -> str:
+    return run.inputs.get("currency", "EUR")
+
+
+def _time_limit() -> float:
+    return float(current_app.config["SOLVE_TIME_LIMIT"])
