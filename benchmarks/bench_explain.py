@@ -51,9 +51,12 @@ def explain_everything(plan) -> tuple[float, int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(MOMENTS),
+                        choices=list(MOMENTS))
     args = parser.parse_args()
     rows = []
-    for size, moments in MOMENTS.items():
+    for size in args.sizes:
+        moments = MOMENTS[size]
         for scenario, share in (("plan", None), ("tight", 0.05)):
             plan = generate_plan(size, moments, seed=1)
             if share is not None:

@@ -43,7 +43,7 @@ def violations(data: Data, funded: set[int], focus: set[int]) -> list[str]:
         if period.budget is not None and _over(spent, period.budget):
             problems.append(f"period {period.id}: {spent:g} over its budget {period.budget:g}")
     for resource in plan.resources:
-        used = math.fsum(dict(data.initiatives[i].uses).get(resource.id, 0.0) for i in funded)
+        used = math.fsum(data.uses[i].get(resource.id, 0.0) for i in funded)
         if _over(used, resource.capacity):
             problems.append(f"resource {resource.id}: {used:g} over its capacity "
                             f"{resource.capacity:g}")

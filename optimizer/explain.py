@@ -1,27 +1,35 @@
 """Counterfactual explanations: for a rejected initiative, what funding it would cost the
 portfolio, and what would get it funded.
 
-One HiGHS model is built per run and changed in place for each question, and easy cases
-are settled without a solve:
+One HiGHS model is built per run and changed in place for each question, and what one
+answer proves is kept for the next, so that most questions are settled without a solve:
 - impact_if_funded: the best portfolio that must fund the initiative. When the run's own
   portfolio plus the initiative (and what it requires) already keeps every rule, that is
-  the answer: no portfolio beats the run's optimum.
+  the answer: no portfolio beats the run's optimum. Work that moves no focus moment can
+  only be funded with one of its moments in focus, so the best portfolio with that moment
+  in focus (one solve per moment, shared by all the work that moves it) bounds the answer
+  from above; when that portfolio plus the initiative keeps every rule, the bound is met.
 - break_even_cost and break_even_uplift: each one solve, not a bisection. The cost (or the
   uplift factor) becomes a variable of the model, maximised (or minimised) under the
   condition that the portfolio funding the initiative would be the optimiser's choice:
   strictly more impact than the run, or the same impact at no more cost (the tie rule).
+  Bounds settle "no cost / no factor would do" first, without that solve: the impact of
+  any focus set that includes one of its moments (from the weights and headrooms alone,
+  or from one solve per moment with the limits widened by what such work costs), and
+  impact_if_funded plus the most the larger uplifts could add.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
 
-from optimizer.checks import portfolio_impact, violations
+from optimizer.checks import SLACK, portfolio_impact, violations
 from optimizer.conflicts import find_conflicts
 from optimizer.engine import TIE_TOLERANCE, portfolio_values, validate
 from optimizer.explain_types import Explanation
@@ -29,7 +37,7 @@ from optimizer.model import Data, Model, build_model, index_plan
 from optimizer.plan import Plan
 from optimizer.result import Result
 from optimizer.say_no import limits_in_the_way, money, names, trim_focus
-from optimizer.solvers import HighsSession
+from optimizer.solvers import HighsSession, Outcome
 
 DEFAULT_TIME_LIMIT = 60.0
 MAX_UPLIFT_FACTOR = 10.0
@@ -38,15 +46,28 @@ CHEAPER = 1e-6  # relative: less than this cheaper is the same cost
 INF = highspy.kHighsInf
 
 
+@dataclass(frozen=True)
+class _Best:
+    """A proven best portfolio under some condition: `bound` is the solver's proof."""
+
+    bound: float | None  # None: no portfolio meets the condition
+    funded: frozenset[int] = frozenset()
+    focus: frozenset[int] = frozenset()
+
+
 class Explainer:
     """Answers what-if questions about the rejected initiatives of one run."""
 
-    def __init__(self, plan: Plan, result: Result, time_limit: float = DEFAULT_TIME_LIMIT):
+    def __init__(self, plan: Plan, result: Result, time_limit: float = DEFAULT_TIME_LIMIT,
+                 *, shortcuts: bool = True):
+        """`shortcuts=False`: every figure from a solve of its own, no bounds (the
+        reference the shortcuts are tested against)."""
         if not result.has_portfolio:
             raise ValueError("only a run with a portfolio has rejected initiatives to explain")
         self.plan = validate(plan)
         self.result = result
         self.time_limit = time_limit
+        self.shortcuts = shortcuts
         self.data: Data = index_plan(self.plan)
         self.model: Model = build_model(self.data)
         self.session = HighsSession(self.model.problem, self.model.columns,
@@ -63,19 +84,38 @@ class Explainer:
         # "More impact" must clear the solver's feasibility tolerances to count; they are
         # tightened too, since the what-if rows compare impacts and costs at the margin.
         self.better = BETTER * max(1.0, abs(self.impact))
+        # What the solves with a moment held in focus proved, shared across initiatives;
+        # None where a time limit stopped one.
+        self._sharing = False  # whether to make solves that only pay off across questions
+        self._with_moment: dict[int, _Best | None] = {}
+        self._with_moment_widened: dict[int, _Best | None] = {}
+        self._with_fewer_focus: dict[int, _Best | None] = {}
+        self._required = {data.initiative_index[o] for initiative in data.initiatives
+                          for o in initiative.requires}
+        self._funding: dict[int, tuple[set[int], set[int]]] = {}  # i -> impact_if_funded's
+        self._focus_values = sorted(
+            (max(0.0, moment.weight) * data.cap[m] for m, moment in enumerate(data.moments)),
+            reverse=True)
 
-    def explain_all(self, progress: Callable[[int, int], None] | None = None
-                    ) -> list[Explanation]:
-        """An explanation for every rejected initiative, in the run's order."""
+    def explain_all(self, ids: list[str] | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> list[Explanation]:
+        """Explanations of these rejected initiatives (all of them, in the run's order, by
+        default). Solves that serve many questions (the best portfolio with a moment in
+        focus, or with fewer focus moments) are made here, once, and shared."""
+        ids = [rejection.id for rejection in self.result.rejected] if ids is None else ids
         explanations = []
-        total = len(self.result.rejected)
-        for done, rejection in enumerate(self.result.rejected, start=1):
-            explanations.append(self.explain(rejection.id))
-            if progress is not None:
-                progress(done, total)
+        self._sharing = len(ids) > 1
+        try:
+            for done, initiative_id in enumerate(ids, start=1):
+                explanations.append(self.explain(initiative_id))
+                if progress is not None:
+                    progress(done, len(ids))
+        finally:
+            self._sharing = False
         return explanations
 
     def explain(self, initiative_id: str) -> Explanation:
+        """One explanation; alone, it takes at most three solves of its own."""
         rejection = self.result.rejection(initiative_id)
         if rejection is None:
             raise KeyError(f"{initiative_id!r} is not a rejected initiative of this run")
@@ -96,9 +136,9 @@ class Explainer:
 
     def _if_funded(self, i: int, explanation: Explanation) -> None:
         data = self.data
-        shortcut = self._run_portfolio_with(i)
-        if shortcut is not None:
-            funded, focus = shortcut
+        settled = self._settled_if_funded(i, explanation)
+        if settled is not None:
+            funded, focus = settled
         else:
             self.session.reset()
             self._force_in(i)
@@ -109,7 +149,8 @@ class Explainer:
                     "the time limit stopped the search before any portfolio that funds it")
                 return
             funded, focus = self._read()
-            funded, focus = self._prune(i, funded, focus)
+        funded, focus = self._least_change(i, funded, focus)
+        self._funding[i] = funded, focus
         impact = portfolio_impact(data, funded, focus)
         explanation.impact_if_funded = impact
         explanation.impact_lost = max(0.0, self.impact - impact) if (
@@ -119,6 +160,84 @@ class Explainer:
         explanation.brings = sorted(ids[j].id for j in funded - self.funded - {i})
         explanation.focus_out = sorted(data.moments[m].id for m in self.focus - focus)
         explanation.focus_in = sorted(data.moments[m].id for m in focus - self.focus)
+
+    def _settled_if_funded(self, i: int, explanation: Explanation
+                           ) -> tuple[set[int], set[int]] | None:
+        """The best portfolio that funds i, when bounds prove it without a solve of its own."""
+        if not self.shortcuts:
+            return None
+        data = self.data
+        initiative = data.initiatives[i]
+        if initiative.decision == "reject":
+            return None  # lifting a rejection can beat the run: it must be solved
+        added = self._closure(i)
+        with_run = self.funded | added
+        if not violations(data, with_run, self.focus):
+            return with_run, set(self.focus)  # no portfolio beats the run's optimum
+        if set(data.uplift[i]) & self.focus:
+            return None  # the run's optimum bounds it, and the run cannot take it
+        # Off the focus: funded only with one of its moments in focus.
+        bests = [(m, self._moment_best(m, explanation)) for m in data.uplift[i]]
+        if any(best is None for _, best in bests):
+            return None
+        feasible = [(m, best) for m, best in bests if best.bound is not None]
+        if not feasible:
+            return None
+        upper = max(best.bound for _, best in feasible)
+        for _, best in sorted(feasible, key=lambda pair: -pair[1].bound):
+            if best.bound < upper - self.tolerance:
+                break
+            funded = set(best.funded) | added
+            if not violations(data, funded, set(best.focus)):
+                return funded, set(best.focus)
+        return None
+
+    def _moment_best(self, m: int, explanation: Explanation) -> _Best | None:
+        """The best portfolio with moment m in focus; one solve per moment and run."""
+        if m in self.focus:
+            return _Best(self.impact, frozenset(self.funded), frozenset(self.focus))
+        if m not in self._with_moment:
+            if not self._sharing:
+                return None
+            explanation.solves += 1
+            self._with_moment[m] = self._solve_with_moment(m, widened=False)
+        return self._with_moment[m]
+
+    def _moment_best_widened(self, m: int, explanation: Explanation) -> _Best | None:
+        """As _moment_best, with the budgets widened by the most that any rejected work
+        moving m costs: a bound on what such work would get at a cost of zero."""
+        if m not in self._with_moment_widened:
+            if not self._sharing:
+                return None
+            explanation.solves += 1
+            self._with_moment_widened[m] = self._solve_with_moment(m, widened=True)
+        return self._with_moment_widened[m]
+
+    def _solve_with_moment(self, m: int, widened: bool) -> _Best | None:
+        session = self.session
+        session.reset()
+        session.highs.changeColBounds(session.position[self.model.y[m].name], 1.0, 1.0)
+        if widened:
+            self._widen_limits(m)
+        return self._proven_best(session.solve(self.time_limit))
+
+    def _widen_limits(self, m: int) -> None:
+        """Budgets raised by what the costliest rejected work moving m costs (a cost of zero
+        frees money; the work still takes its share of every capacity)."""
+        data, highs, rows = self.data, self.session.highs, self.session.row_position
+        scale = self.model.money_scale
+        movers = [j for j in data.moved_by[m] if j not in self.funded
+                  and data.initiatives[j].decision == "auto"]
+        plan = self.plan
+        if "budget" in rows:
+            extra = max((data.cost[j] for j in movers), default=0.0)
+            highs.changeRowBounds(rows["budget"], -INF, (plan.budget + extra) / scale)
+        for t, period in enumerate(plan.periods):
+            row = rows.get(f"period{t}")
+            if row is not None:
+                extra = max((data.period_cost[j].get(period.id, 0.0) for j in movers),
+                            default=0.0)
+                highs.changeRowBounds(row, -INF, (period.budget + extra) / scale)
 
     def _closure(self, i: int) -> set[int]:
         """The initiative and everything it requires, directly or not."""
@@ -131,15 +250,6 @@ class Explainer:
                     queue.append(j)
         return needed
 
-    def _run_portfolio_with(self, i: int) -> tuple[set[int], set[int]] | None:
-        """The run's portfolio plus i, if that keeps every rule (then it is optimal)."""
-        if self.data.initiatives[i].decision == "reject":
-            return None  # lifting a rejection can beat the run: it must be solved
-        funded = self.funded | self._closure(i)
-        if violations(self.data, funded, self.focus):
-            return None
-        return funded, self.focus
-
     def _force_in(self, i: int) -> None:
         position = self.session.position[self.model.x[i].name]
         self.session.highs.changeColBounds(position, 1.0, 1.0)
@@ -148,31 +258,47 @@ class Explainer:
             self.session.highs.changeRowBounds(row, -INF, INF)
 
     def _start_with(self, i: int) -> dict[str, float] | None:
-        """The run's portfolio with i and what it requires, less what they exclude."""
+        """A portfolio that funds i, to start the search from: the run's portfolio, or the
+        best one with one of i's moments in focus, with i and what it requires, less what
+        they exclude."""
         data = self.data
         added = self._closure(i)
-        funded = (self.funded | added) - {
-            data.initiative_index[o] for j in added for o in data.initiatives[j].excludes}
-        funded -= {j for j in funded if set(data.excluded_by[j]) & {
-            data.initiatives[k].id for k in added}}
-        focus = self.focus
-        if violations(data, funded, focus):
-            return None
-        return portfolio_values(self.model, funded, focus)
+        bases = [(self.funded, self.focus)] + [
+            (set(best.funded), set(best.focus)) for m in data.uplift[i]
+            if (best := self._with_moment.get(m)) is not None and best.bound is not None]
+        for funded, focus in bases:
+            funded = (funded | added) - {
+                data.initiative_index[o] for j in added for o in data.initiatives[j].excludes}
+            funded -= {j for j in funded if set(data.excluded_by[j]) & {
+                data.initiatives[k].id for k in added}}
+            if not violations(data, funded, focus):
+                return portfolio_values(self.model, funded, focus)
+        return None
 
     def _read(self) -> tuple[set[int], set[int]]:
         funded = {i for i, var in enumerate(self.model.x) if (var.varValue or 0.0) > 0.5}
         focus = {m for m, var in enumerate(self.model.y) if (var.varValue or 0.0) > 0.5}
         return funded, focus
 
-    def _prune(self, i: int, funded: set[int], focus: set[int]) -> tuple[set[int], set[int]]:
-        """Drop work the what-if portfolio funds for nothing (the solve has no tie-break)."""
+    def _least_change(self, i: int, funded: set[int], focus: set[int]
+                      ) -> tuple[set[int], set[int]]:
+        """Of the portfolios as good as this one, one that keeps the run's work where the
+        rules allow and drops what it funds for nothing (the solves have no tie-break):
+        `displaces` then names only the work that really has to go."""
         data = self.data
         best = portfolio_impact(data, funded, focus)
+        totals = _Totals(data, funded)
+        for j in sorted(self.funded - funded):
+            more = funded | {j}
+            if data.initiatives[j].decision == "auto" and not focus.intersection(data.uplift[j]):
+                continue  # the say-no rule: it moves no focus moment of this portfolio
+            if totals.fit(j) and not violations(data, more, focus):
+                funded = more
+                totals.add(j)
         for j in sorted(funded - self.funded - {i}, key=lambda k: -data.cost[k]):
             fewer = funded - {j}
-            if (not violations(data, fewer, focus)
-                    and portfolio_impact(data, fewer, focus) >= best - self.tolerance):
+            if (portfolio_impact(data, fewer, focus) >= best - self.tolerance
+                    and not violations(data, fewer, focus)):
                 funded = fewer
         return funded, trim_focus(data, funded, focus)
 
@@ -226,11 +352,193 @@ class Explainer:
         highs.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
         highs.changeObjectiveSense(sense)
 
+    def _never_chosen(self, i: int, explanation: Explanation) -> bool:
+        """Whether work off the focus would lose to the run even at a cost of zero: every
+        portfolio funding it has one of its moments in focus, and is bounded by the best
+        focus set that holds that moment (weights and headrooms alone), then by the best
+        portfolio with that moment in focus and the limits widened by what it takes."""
+        if not self.shortcuts:
+            return False
+        data = self.data
+        if data.initiatives[i].decision != "auto" or set(data.uplift[i]) & self.focus:
+            return False
+        floor = self.impact - self.tolerance
+        if self._outside_focus_bound(i, data.cap, explanation) < floor:
+            return True
+        values, k = self._focus_values, data.max_focus
+        for m in data.uplift[i]:
+            own = max(0.0, data.moments[m].weight) * data.cap[m]
+            most = (math.fsum(values[:k]) if len(values) <= k or own >= values[k - 1]
+                    else own + math.fsum(values[:k - 1]))
+            if most < floor:
+                continue
+            best = self._moment_best_widened(m, explanation)
+            if best is None or (best.bound is not None and best.bound >= floor):
+                return False
+        return True
+
+    def _outside_focus_bound(self, i: int, caps: list[float],
+                             explanation: Explanation) -> float:
+        """An upper bound on the impact of any portfolio that funds i (at any cost) with
+        t of i's moments in focus: the best portfolio with t fewer focus moments (one solve
+        per t, shared by all initiatives), plus the most those t moments can give."""
+        data = self.data
+        values = sorted((max(0.0, data.moments[m].weight) * caps[m] for m in data.uplift[i]),
+                        reverse=True)
+        bound = -INF
+        for t in range(1, min(data.max_focus, len(values)) + 1):
+            rest = (self._fewer_focus_best(data.max_focus - t, explanation)
+                    if t < data.max_focus else 0.0)
+            if rest is None:
+                return INF
+            bound = max(bound, rest + math.fsum(values[:t]))
+        return bound
+
+    def _fewer_focus_best(self, k: int, explanation: Explanation) -> float | None:
+        """The best impact with k focus moments (see _fewer_focus); -inf if none."""
+        best = self._fewer_focus(k, explanation)
+        return None if best is None else -INF if best.bound is None else best.bound
+
+    def _fewer_focus(self, k: int, explanation: Explanation) -> _Best | None:
+        """The best portfolio with k focus moments, the say-no rule lifted for work that
+        other work requires; None if not proven. One solve per k and run.
+
+        It bounds the part of any portfolio that its other focus moments make: of a
+        portfolio with more focus moments, keep the work that moves these k, and the work
+        it requires, which may move none of them.
+        """
+        if k not in self._with_fewer_focus:
+            if not self._sharing:
+                return None
+            explanation.solves += 1
+            session = self.session
+            session.reset()
+            rows = session.row_position
+            session.highs.changeRowBounds(rows["max_focus"], -INF, float(k))
+            lifted = np.array([rows[f"say_no{j}"] for j in sorted(self._required)
+                               if f"say_no{j}" in rows], dtype=np.int32)
+            if len(lifted):
+                session.highs.changeRowsBounds(len(lifted), lifted, np.full(len(lifted), -INF),
+                                               np.full(len(lifted), INF))
+            self._with_fewer_focus[k] = self._proven_best(session.solve(self.time_limit))
+        return self._with_fewer_focus[k]
+
+    def _proven_best(self, outcome: Outcome) -> _Best | None:
+        """What a solve proved: its portfolio and bound; None if a time limit stopped it."""
+        if outcome.infeasible:
+            return _Best(None)
+        if not outcome.proven:
+            return None
+        funded, focus = self._read()
+        impact = portfolio_impact(self.data, funded, focus)
+        return _Best(max(impact, outcome.bound if outcome.bound is not None else impact),
+                     frozenset(funded), frozenset(focus))
+
+    def _never_chosen_with_larger_uplifts(self, i: int, if_funded: float,
+                                          explanation: Explanation) -> bool:
+        """Whether even ten times its uplifts would leave i's portfolios behind the run.
+
+        Two bounds on a portfolio funding i with larger uplifts: its impact now (at most
+        impact_if_funded) plus the most the extra uplift adds on the focus moments; and the
+        best focus set holding one of i's moments, from weights and (larger) headrooms.
+        """
+        if not self.shortcuts:
+            return False
+        data = self.data
+        floor = self.impact - self.tolerance
+        gains = sorted((max(0.0, data.moments[m].weight) * (MAX_UPLIFT_FACTOR - 1) * e
+                        for m, e in data.uplift[i].items()), reverse=True)[:data.max_focus]
+        if if_funded + math.fsum(gains) < floor:
+            return True
+        if data.initiatives[i].decision != "auto" or set(data.uplift[i]) & self.focus:
+            return False  # the bounds below are for work off the focus
+        caps = [self._larger_cap(i, m) for m in range(len(data.moments))]
+        if self._outside_focus_bound(i, caps, explanation) < floor:
+            return True
+        values = [max(0.0, moment.weight) * caps[m] for m, moment in enumerate(data.moments)]
+        k = data.max_focus
+        for m in data.uplift[i]:
+            others = sorted(values[:m] + values[m + 1:], reverse=True)
+            if values[m] + math.fsum(others[:k - 1]) >= floor:
+                return False
+        return True
+
+    def _implied_uplift(self, i: int, explanation: Explanation) -> float | None:
+        """The factor without a solve, when two figures pin it to the same hundredth.
+
+        From below, _least_factor; from above, the portfolio found for impact_if_funded,
+        whose gain with the factor is computed exactly.
+        """
+        if not self.shortcuts:
+            return None
+        data = self.data
+        funded, focus = self._funding[i]
+        low = self._least_factor(i, explanation)
+        if low is None:
+            return None
+        target = self.impact + self.better
+
+        def impact_at(factor: float) -> float:
+            total = []
+            for m in focus:
+                uplift = math.fsum(data.uplift[j][m] for j in data.moved_by[m]
+                                   if j in funded and j != i)
+                uplift += factor * data.uplift[i].get(m, 0.0)
+                headroom = data.moments[m].headroom
+                total.append(data.moments[m].weight * (
+                    uplift if headroom is None else min(headroom, uplift)))
+            return math.fsum(total)
+
+        if low < 1.0 or impact_at(MAX_UPLIFT_FACTOR) < target:
+            return None
+        below, high = 1.0, MAX_UPLIFT_FACTOR  # impact_at(below) < target <= impact_at(high)
+        for _ in range(60):
+            middle = (below + high) / 2
+            below, high = (below, middle) if impact_at(middle) >= target else (middle, high)
+        if _hundredths(low) != _hundredths(high):
+            return None
+        return _just_above(high)
+
+    def _least_factor(self, i: int, explanation: Explanation) -> float | None:
+        """A factor below which no portfolio funding i reaches the run's impact.
+
+        A portfolio funding i with T its focus moments among i's has, now, at most the best
+        impact with any one of T in focus, and gains at most the sum over T of w_m * e_im
+        per unit of factor.
+        """
+        data = self.data
+        bests = {}
+        for m in data.uplift[i]:
+            best = self._moment_best(m, explanation)
+            if best is None:
+                return None
+            if best.bound is not None:
+                bests[m] = best.bound
+        floor = self.impact - self.tolerance
+        low = INF
+        for size in range(1, min(data.max_focus, len(bests)) + 1):
+            for held in itertools.combinations(bests, size):
+                rate = math.fsum(max(0.0, data.moments[m].weight) * data.uplift[i][m]
+                                 for m in held)
+                if rate > 0:
+                    low = min(low, 1.0 + (floor - min(bests[m] for m in held)) / rate)
+        return low
+
+    def _larger_cap(self, i: int, m: int) -> float:
+        """The most moment m could improve with i's uplifts at ten times their size."""
+        data = self.data
+        if m not in data.uplift[i]:
+            return data.cap[m]
+        most = math.fsum(data.uplift[j][m] for j in data.moved_by[m]) + (
+            (MAX_UPLIFT_FACTOR - 1) * data.uplift[i][m])
+        headroom = data.moments[m].headroom
+        return most if headroom is None else min(headroom, most)
+
     def _break_even_cost(self, i: int, explanation: Explanation) -> float | None:
         """Highest cost at which the optimiser would fund i; None if no cost >= 0 would."""
         data = self.data
         cost = data.cost[i]
-        if cost <= 0 or not data.uplift[i]:
+        if cost <= 0 or not data.uplift[i] or self._never_chosen(i, explanation):
             return None
         scale = self.model.money_scale
         highs, position = self.session.highs, self.session.position
@@ -266,6 +574,12 @@ class Explainer:
         data = self.data
         if not data.uplift[i]:
             return None
+        if self._never_chosen_with_larger_uplifts(i, explanation.impact_if_funded,
+                                                  explanation):
+            return None
+        implied = self._implied_uplift(i, explanation)
+        if implied is not None:
+            return implied
         highs, position = self.session.highs, self.session.position
         rows = self.session.row_position
         self.session.reset()
@@ -289,9 +603,7 @@ class Explainer:
         outcome = self.session.solve(self.time_limit)
         if not outcome.proven:
             return None
-        factor = highs.getSolution().col_value[k]
-        # Just above the boundary, where the funding portfolio is strictly preferred.
-        return min(MAX_UPLIFT_FACTOR, math.floor(factor * 100 + 1e-9) / 100 + 0.01)
+        return _just_above(highs.getSolution().col_value[k])
 
     # --- words ---
 
@@ -348,6 +660,44 @@ class Explainer:
             parts.append(f"It would also be funded if its uplifts were "
                          f"{explanation.break_even_uplift:.2f} times larger.")
         return " ".join(parts)
+
+
+class _Totals:
+    """Money and capacity a portfolio takes, to rule work out before a full check."""
+
+    def __init__(self, data: Data, funded: set[int]):
+        plan = data.plan
+        self.data = data
+        self.limits = [(None, plan.budget, data.cost)] if plan.budget is not None else []
+        self.limits += [(p.id, p.budget, None) for p in plan.periods if p.budget is not None]
+        self.limits += [(r.id, r.capacity, data.uses) for r in plan.resources]
+        self.used = [math.fsum(self._amount(limit, j) for j in funded) for limit in self.limits]
+
+    def _amount(self, limit: tuple, j: int) -> float:
+        key, _, table = limit
+        if key is None:
+            return table[j]
+        if table is None:
+            return self.data.initiatives[j].cost_in(key)
+        return table[j].get(key, 0.0)
+
+    def fit(self, j: int) -> bool:
+        return all(used + self._amount(limit, j) <= limit[1] * (1 + SLACK) + SLACK
+                   for limit, used in zip(self.limits, self.used, strict=True))
+
+    def add(self, j: int) -> None:
+        self.used = [used + self._amount(limit, j)
+                     for limit, used in zip(self.limits, self.used, strict=True)]
+
+
+def _hundredths(factor: float) -> int:
+    return math.floor(factor * 100 + 1e-9)
+
+
+def _just_above(factor: float) -> float:
+    """The factor reported: the next hundredth above the boundary, where the portfolio
+    funding the initiative is strictly preferred."""
+    return min(MAX_UPLIFT_FACTOR, _hundredths(factor) / 100 + 0.01)
 
 
 def _and(items: list[str]) -> str:

@@ -79,7 +79,12 @@ class HighsSession:
         self.columns = columns
         self.position = {var.name: k for k, var in enumerate(columns)}
         self.highs = highspy.Highs()
-        for option, value in (("output_flag", False), ("mip_rel_gap", 0.0)):
+        # The feasibility-jump heuristic costs some 8 ms on every run, however small the
+        # model, and finds nothing our models need: the empty portfolio is feasible unless
+        # work is forced in, and branching finds good portfolios at once (measured in
+        # docs/benchmarks.md). Explanations run many small solves, so it is off.
+        for option, value in (("output_flag", False), ("mip_rel_gap", 0.0),
+                              ("mip_heuristic_run_feasibility_jump", False)):
             self.highs.setOptionValue(option, value)
         if threads:
             self.highs.setOptionValue("threads", int(threads))

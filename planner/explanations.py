@@ -61,7 +61,7 @@ def _explain_and_store(session: Session, run: Run, keys: list[str],
     explainer = Explainer(optimizer.plan_from_dict(run.inputs),
                           optimizer.result_from_dict(run.result), time_limit=time_limit)
     session.rollback()  # hold no lock while the solver works
-    explanations = {key: explainer.explain(key) for key in keys}
+    explanations = {e.id: e for e in explainer.explain_all(keys)}
     for _attempt in range(3):
         # Another request may have stored some of them meanwhile: same run, same answer.
         stored = stored_explanations(session=session, run_id=run_id, keys=keys)

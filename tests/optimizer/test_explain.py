@@ -8,6 +8,7 @@ import pytest
 from optimizer import Options, plan_from_dict, solve
 from optimizer.explain import Explainer, explain
 from optimizer.explain_types import explanation_from_dict
+from optimizer.samples import generate_plan
 from tests.optimizer.randomplans import feasible, impact_of, random_plan
 
 
@@ -70,9 +71,17 @@ def test_explanations_match_brute_force_and_fresh_solves(seed):
     if not result.has_portfolio or not result.rejected:
         return
     explainer = Explainer(plan, result)
+    # explained together, shared solves and bounds settle what each alone would solve
+    together = {e.id: e for e in Explainer(plan, result).explain_all()}
     for rejection in result.rejected:
         initiative = plan.initiative(rejection.id)
         e = explainer.explain(rejection.id)
+        assert e.solves <= 3
+        same = together[rejection.id]
+        assert (same.impact_if_funded, same.break_even_cost, same.break_even_uplift) == (
+            pytest.approx(e.impact_if_funded, abs=1e-9),
+            pytest.approx(e.break_even_cost, abs=1e-9),
+            pytest.approx(e.break_even_uplift, abs=1e-9))
         assert e.reason == rejection.reason and e.message.startswith(rejection.message)
         best = _best_with(plan, rejection.id)
         if best is None:
@@ -172,3 +181,39 @@ def test_an_infeasible_run_has_nothing_to_explain():
                  budget=1)
     with pytest.raises(ValueError):
         Explainer(plan, solve(plan, Options()))
+
+
+def _compare_with_reference(plan):
+    """Every figure the bounds settle equals the one a solve of its own gives."""
+    result = solve(plan)
+    if not result.has_portfolio or not result.rejected:
+        return 0, 0
+    fast = Explainer(plan, result).explain_all()
+    slow = Explainer(plan, result, shortcuts=False).explain_all()
+    for quick, reference in zip(fast, slow, strict=True):
+        assert quick.id == reference.id
+        if reference.impact_if_funded is None:
+            assert quick.impact_if_funded is None and quick.conflict
+        else:
+            assert quick.impact_if_funded == pytest.approx(reference.impact_if_funded,
+                                                           rel=1e-9, abs=1e-9)
+            assert quick.impact_lost == pytest.approx(reference.impact_lost, abs=1e-7)
+            assert set(quick.displaces) <= set(result.funded)
+        assert quick.break_even_cost == pytest.approx(reference.break_even_cost, abs=1e-6)
+        assert quick.break_even_uplift == pytest.approx(reference.break_even_uplift,
+                                                        abs=1e-9)
+    return sum(e.solves for e in fast), sum(e.solves for e in slow)
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("budget_share", [0.3, 0.12])
+def test_bounds_give_the_figures_of_full_solves_on_generated_plans(seed, budget_share):
+    plan = generate_plan(26, 7, seed=seed, budget_share=budget_share)
+    fast, slow = _compare_with_reference(plan)
+    if budget_share == 0.3:  # money to spare: bounds settle most questions
+        assert fast < slow
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_bounds_give_the_figures_of_full_solves_on_random_plans(seed):
+    _compare_with_reference(random_plan(7000 + seed, max_initiatives=14))
