@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import (
     Blueprint,
@@ -18,6 +18,7 @@ from flask import (
 
 from models import Plan, Run
 from models.db import open_session
+from optimizer import PlanError
 from optimizer.explain_types import Explanation
 from planner.database import engine, get_session
 from planner.explanations import explain_run, get_or_explain, rejected_keys, stored_explanations
@@ -53,7 +54,10 @@ def show(plan_id: int, run_id: int):
 def explain_all(plan_id: int, run_id: int):
     """Compute and store the explanation of every rejection not explained yet."""
     plan, saved = _plan_and_run(plan_id, run_id)
-    computed = explain_run(session=get_session(), run=saved, time_limit=_time_limit())
+    try:
+        computed = explain_run(session=get_session(), run=saved, time_limit=_time_limit())
+    except PlanError as error:
+        _unreadable(error)
     flash(f"Explained {computed} rejected initiative{'s' if computed != 1 else ''}."
           if computed else "Every rejected initiative was already explained.", "ok")
     return redirect(url_for("say_no.show", plan_id=plan.id, run_id=run_id, sort=_sort()))
@@ -108,7 +112,17 @@ def _explain(run: Run, key: str) -> Explanation:
     # Storing derived data is the only change a GET makes; it takes a write transaction of
     # its own so that, on SQLite, it queues for the lock instead of failing.
     with open_session(engine(), write=True) as session:
-        return get_or_explain(session=session, run=run, key=key, time_limit=_time_limit())
+        try:
+            return get_or_explain(session=session, run=run, key=key,
+                                  time_limit=_time_limit())
+        except PlanError as error:
+            _unreadable(error)
+
+
+def _unreadable(error: PlanError) -> NoReturn:
+    abort(409, "The inputs saved with this run no longer pass the plan checks, so its "
+               "rejections cannot be explained; run the plan again. "
+               + "; ".join(error.problems[:3]))
 
 
 def _memo(plan: Plan, run: Run) -> dict[str, Any]:

@@ -353,3 +353,19 @@ def test_an_explanation_stored_meanwhile_is_kept(app, client, db, demo_id, run_i
     monkeypatch.setattr(Explainer, "explain", explain_while_another_request_stores_it)
     assert client.get(f"/plans/{demo_id}/runs/{run_id}/say-no/selfcheck").status_code == 200
     assert list(_stored(db, run_id)) == ["selfcheck"]
+
+
+def test_a_run_whose_saved_inputs_fail_the_checks_says_so(client, db, demo_id, run_id):
+    saved = _run(db, run_id)
+    inputs = dict(saved.inputs)
+    inputs["max_focus"] = 0  # as if the plan rules had changed since the run was saved
+    saved.inputs = inputs
+    db.add(saved)
+    db.commit()
+    key = saved.result["rejected"][0]["id"]
+    for response in (client.get(f"/plans/{demo_id}/runs/{run_id}/say-no/{key}"),
+                     client.post(f"/plans/{demo_id}/runs/{run_id}/say-no/explain")):
+        assert response.status_code == 409
+        assert "no longer pass the plan checks" in page_text(response)
+        assert "max_focus" in page_text(response)
+    assert _stored(db, run_id) == {}
