@@ -1,8 +1,10 @@
-"""The `planner` command line: solve a plan file, or serve the web app."""
+"""The `planner` command line: solve or explain a plan file, trace its frontier, or serve
+the web app."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import secrets
@@ -20,7 +22,8 @@ from optimizer import (
     with_overrides,
 )
 from optimizer.explain import Explainer
-from planner.text_report import render_explanation, render_report
+from optimizer.frontier import DEFAULT_POINTS, frontier
+from planner.text_report import render_explanation, render_frontier, render_report
 
 EXIT_OK, EXIT_NO_PORTFOLIO, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -53,6 +56,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _at_least_two(text: str) -> int:
+    value = _positive_int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"a frontier needs 2 points or more, not {text!r}")
+    return value
+
+
 def _time_limit(text: str) -> float:
     value = _non_negative(text)
     if value == 0:
@@ -74,6 +84,19 @@ def build_parser() -> argparse.ArgumentParser:
     _solve_arguments(explain_cmd)
     explain_cmd.add_argument("initiative", help="the id of the initiative")
     explain_cmd.set_defaults(run=_explain)
+
+    frontier_cmd = commands.add_parser(
+        "frontier", help="the best impact at each budget, from zero to the cost of all")
+    frontier_cmd.add_argument("plan", help="the plan file (JSON, see PLAN_FORMAT.md)")
+    frontier_cmd.add_argument("--points", type=_at_least_two, default=DEFAULT_POINTS,
+                              help=f"how many budgets (default {DEFAULT_POINTS})")
+    frontier_cmd.add_argument("--max-focus", type=_positive_int,
+                              help="how many focus moments")
+    frontier_cmd.add_argument("--solver", choices=SOLVERS, default=DEFAULT_SOLVER)
+    frontier_cmd.add_argument("--time-limit", type=_time_limit, default=DEFAULT_TIME_LIMIT,
+                              metavar="S", help="seconds per point")
+    frontier_cmd.add_argument("--json", action="store_true", help="print the points as JSON")
+    frontier_cmd.set_defaults(run=_frontier, budget=None)
 
     serve = commands.add_parser("serve", help="start the web app")
     serve.add_argument("--demo", action="store_true", help="load the demo plan first")
@@ -147,10 +170,25 @@ def _explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _progress_bar(done: int, total: int, width: int = 30) -> None:
+def _frontier(args: argparse.Namespace) -> int:
+    plan = _load(args)
+    if plan is None:
+        return EXIT_BAD_INPUT
+    options = Options(solver=args.solver, time_limit=args.time_limit)
+    found = frontier(plan, args.points, options,
+                     progress=functools.partial(_progress_bar, verb="solving"))
+    if args.json:
+        print(json.dumps(found.to_dict(), indent=2))
+    else:
+        print(render_frontier(plan, found))
+    return EXIT_OK if any(point.impact is not None for point in found.points) else (
+        EXIT_NO_PORTFOLIO)
+
+
+def _progress_bar(done: int, total: int, width: int = 30, verb: str = "explaining") -> None:
     """A progress bar on stderr, redrawn in place."""
     filled = width * done // total
-    sys.stderr.write(f"\rexplaining [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    sys.stderr.write(f"\r{verb} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
     if done == total:
         sys.stderr.write("\n")
     sys.stderr.flush()

@@ -1,9 +1,10 @@
-"""The readable text report of a solve, as `planner solve` prints it."""
+"""The readable text reports: a solve (`planner solve`), an explanation, a frontier."""
 
 from __future__ import annotations
 
 from optimizer import Plan, Result
 from optimizer.explain_types import Explanation
+from optimizer.frontier import Frontier, step_words
 from optimizer.result import REASON_TITLES
 from optimizer.say_no import money
 
@@ -109,4 +110,27 @@ def render_explanation(plan: Plan, explanation: Explanation) -> str:
     lines.append(f"Break-even cost: {cost} (now {money(initiative.total_cost, plan.currency)})")
     lines.append(f"Break-even uplift: {uplift}")
     lines.append("In the way: " + ("; ".join(explanation.binding) or "nothing"))
+    return "\n".join(lines)
+
+
+def render_frontier(plan: Plan, found: Frontier) -> str:
+    currency = plan.currency
+    title = f"{plan.name}: efficient frontier"
+    lines = [title, "=" * len(title),
+             f"{len(found.points)} budgets from {money(0, currency)} to "
+             f"{money(found.total_cost, currency)} (the cost of every initiative); each "
+             "point is a proven optimum at its budget.", "",
+             f"  {'budget':>16}  {'impact':>10}  {'cost':>16}  {'funded':>6}  focus"]
+    for point in found.points:
+        if point.impact is None:
+            lines.append(f"  {money(point.budget, currency):>16}  {point.status}")
+            continue
+        lines.append(f"  {money(point.budget, currency):>16}  {point.impact:>10,.1f}  "
+                     f"{money(point.cost or 0, currency):>16}  {len(point.funded):>6}  "
+                     f"{', '.join(point.focus) or '-'}")
+    if found.plan_budget is not None:
+        lines.append(f"\nThe plan's budget: {money(found.plan_budget, currency)}.")
+    lines.append("\nWhat each step buys:")
+    for lower, upper in zip(found.points, found.points[1:], strict=False):
+        lines.append(f"  - {step_words(plan, lower, upper)}")
     return "\n".join(lines)

@@ -112,3 +112,26 @@ def test_solve_explain_adds_figures_to_every_rejected_entry(capsys):
     assert all("impact_if_funded" in entry and "break_even_cost" in entry
                for entry in document["rejected"])
     assert "explaining [" in captured.err and "8/8" in captured.err
+
+
+def test_frontier_text_and_json(capsys):
+    code = main(["frontier", str(EXAMPLE_PLAN), "--points", "4"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "efficient frontier" in out and "What each step buys:" in out
+    assert "The plan's budget: EUR 450,000." in out
+    assert "solving [" in err and "4/4" in err
+    code = main(["frontier", str(EXAMPLE_PLAN), "--points", "3", "--json"])
+    document = json.loads(capsys.readouterr()[0])
+    assert code == 0 and len(document["points"]) == 3
+    assert document["points"][-1]["impact"] == pytest.approx(563.95)
+    assert {"budget", "status", "impact", "cost", "funded", "focus"} <= set(
+        document["points"][0])
+
+
+@pytest.mark.parametrize("args", [["--points", "1"], ["--points", "x"], ["--budget", "5"]])
+def test_frontier_bad_options_exit_2(capsys, args):
+    with pytest.raises(SystemExit) as stopped:
+        main(["frontier", str(EXAMPLE_PLAN), *args])
+    assert stopped.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
