@@ -64,6 +64,7 @@ def _check_secret_key(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     # These modules add their views to the plans and journey blueprints.
     from planner import (  # noqa: F401
+        frontier_views,
         initiatives,
         journey,
         moments,
@@ -74,5 +75,5 @@ def _register_blueprints(app: Flask) -> None:
         teams,
     )
 
-    for module in (plans, journey, initiatives, portfolio, say_no, teams):
+    for module in (plans, journey, initiatives, portfolio, frontier_views, say_no, teams):
         app.register_blueprint(module.bp)

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+
+from markupsafe import Markup
 
 from models import Run
 from optimizer.explain_types import Explanation
 from optimizer.result import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL, REASON_TITLES, REASONS
+from planner.charts import cost_by_period_svg, impact_by_moment_svg
+from planner.returns import RunReturns, run_returns
 
 STATUS_WORDS = {
     OPTIMAL: "Proven optimal",
@@ -115,6 +120,23 @@ class RunReport:
     @property
     def result(self) -> dict[str, Any]:
         return self.run.result
+
+    # Worked out when a page shows them, not for every use of the report (the memo).
+    @cached_property
+    def returns(self) -> RunReturns | None:
+        """Cost, benefit, ROI, NPV and payback of the funded work; None without a portfolio."""
+        return run_returns(self.run)
+
+    @cached_property
+    def impact_chart(self) -> Markup:
+        return impact_by_moment_svg([(line.name, line.contribution) for line in self.focus])
+
+    @cached_property
+    def cost_chart(self) -> Markup:
+        """Spent against budget per period, then for the whole plan."""
+        rows = [(period["id"], period["used"], period["limit"]) for period in self.periods]
+        rows.append(("Whole plan", self.result["cost"] or 0.0, self.result["budget"]))
+        return cost_by_period_svg(rows, self.currency)
 
 
 def run_report(run: Run) -> RunReport:

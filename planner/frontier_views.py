@@ -1,0 +1,125 @@
+"""The efficient frontier page: the best impact at each budget, and each point's portfolio."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, render_template, request, url_for
+
+import optimizer
+from models import Plan, Run
+from models.planfile import plan_document
+from optimizer.frontier import Frontier, Point, frontier, step_words
+from planner.charts import frontier_svg
+from planner.database import get_session
+from planner.forms.frontier import FrontierForm, PointForm
+from planner.forms.run import RunForm
+from planner.portfolio import solve_document, solve_options
+from planner.reports import STATUS_WORDS, run_report
+from planner.views import plan_or_404
+
+bp = Blueprint("frontier", __name__)
+
+NEXT_SLICE = 100_000.0  # "what the next slice of budget buys", in the plan's currency
+
+
+@dataclass(frozen=True)
+class PointRow:
+    """A point of the frontier as the table shows it."""
+
+    point: Point
+    url: str
+    focus: list[str]  # the focus moments' names
+    status_words: str
+
+
+@bp.get("/plans/<int:plan_id>/frontier")
+def show(plan_id: int):
+    """The frontier chart and table, what each step buys and what the next slice buys."""
+    plan = plan_or_404(plan_id)
+    form = FrontierForm(request.args)
+    if "points" in request.args and not form.validate():
+        return _frontier_page(plan, form, status=422)
+    try:
+        current = _plan_now(plan.id)
+        found = frontier(current, form.points.data, solve_options())
+        next_step = _next_slice(current)
+    except optimizer.PlanError as error:
+        return _frontier_page(plan, form, problems=error.problems, status=422)
+    rows = [PointRow(point, _point_url(plan.id, point.budget),
+                     [current.moment(key).name for key in point.focus],
+                     STATUS_WORDS.get(point.status, point.status)) for point in found.points]
+    steps = [step_words(current, lower, upper)
+             for lower, upper in zip(found.points, found.points[1:], strict=False)]
+    chart = frontier_svg(found.points, found.plan_budget, current.currency,
+                         lambda budget: _point_url(plan.id, budget))
+    return _frontier_page(plan, form, found=found, rows=rows, steps=steps, chart=chart,
+                          next_step=next_step, currency=current.currency)
+
+
+@bp.get("/plans/<int:plan_id>/frontier/portfolio")
+def portfolio(plan_id: int):
+    """The portfolio at one budget, solved now, with a button to save it as a run."""
+    plan = plan_or_404(plan_id)
+    form = PointForm(request.args)
+    if not form.validate():
+        return _point_page(plan, form, status=422)
+    session = get_session()
+    document = plan_document(session, plan.id)
+    session.rollback()  # hold no lock while the solver works
+    try:
+        document, result = solve_document(document, form.budget.data, None, solve_options())
+    except optimizer.PlanError as error:
+        return _point_page(plan, form, problems=error.problems, status=422)
+    unsaved = Run(plan_id=plan.id, budget=document.get("budget"),
+                  max_focus=document["max_focus"], status=result.status, impact=result.impact,
+                  cost=result.cost, inputs=document, result=result.to_dict())
+    return _point_page(plan, form, report=run_report(unsaved),
+                       save_form=RunForm(data={"budget": form.budget.data}))
+
+
+def _plan_now(plan_id: int) -> optimizer.Plan:
+    """The plan as it is now; the session is rolled back so no lock is held while solving."""
+    session = get_session()
+    document = plan_document(session, plan_id)
+    session.rollback()
+    return optimizer.plan_from_dict(document)
+
+
+def _next_slice(plan: optimizer.Plan) -> str | None:
+    """What NEXT_SLICE more than the plan's budget buys, in words; None without a budget."""
+    if plan.budget is None:
+        return None
+    lower, upper = (_point_at(plan, budget) for budget in (plan.budget,
+                                                           plan.budget + NEXT_SLICE))
+    return step_words(plan, lower, upper)
+
+
+def _point_at(plan: optimizer.Plan, budget: float) -> Point:
+    result = optimizer.solve(optimizer.with_overrides(plan, budget=budget), solve_options())
+    return Point(budget=budget, status=result.status, impact=result.impact, cost=result.cost,
+                 funded=list(result.funded), focus=list(result.focus))
+
+
+def _point_url(plan_id: int, budget: float) -> str:
+    return url_for("frontier.portfolio", plan_id=plan_id, budget=budget_text(budget))
+
+
+def budget_text(budget: float) -> str:
+    """The shortest text that reads back as the same budget: 244600.0 -> '244600'."""
+    text = repr(float(budget))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _frontier_page(plan: Plan, form: FrontierForm, status: int = 200,
+                   problems: list[str] | None = None, found: Frontier | None = None,
+                   **context):
+    return render_template("frontier/show.html", plan=plan, form=form, found=found,
+                           problems=problems or [], next_slice=NEXT_SLICE,
+                           **context), status
+
+
+def _point_page(plan: Plan, form: PointForm, status: int = 200,
+                problems: list[str] | None = None, **context):
+    return render_template("frontier/portfolio.html", plan=plan, form=form,
+                           problems=problems or [], **context), status

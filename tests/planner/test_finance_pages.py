@@ -1,0 +1,439 @@
+"""Finance on the pages: a run's return, the efficient frontier, each point's portfolio, and
+the charts drawn on the server."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+from sqlmodel import func, select
+
+import optimizer
+from models import Initiative, Moment, Run
+from models.db import open_session
+from models.planfile import import_plan, plan_document
+from optimizer.finance import PortfolioReturns, initiative_returns, portfolio_returns
+from optimizer.frontier import Point, frontier, step_words
+from planner.charts import cost_by_period_svg, frontier_svg, impact_by_moment_svg
+from planner.demo import load_demo
+from planner.frontier_views import budget_text
+from planner.returns import coverage_words
+from planner.web import money, number, percent
+from tests.planner.conftest import make_app, page_text
+
+OPTIONS = optimizer.Options(time_limit=30.0)  # as the test app's solve_options()
+HOSTILE = "<script>alert(1)</script> costs $5 or $x"
+
+# Worked by hand: one initiative of EUR 100,000 bringing EUR 60,000 a year, 2 years at 10 %.
+TINY = {
+    "plan": "Tiny", "currency": "EUR", "budget": 100000,
+    "finance": {"horizon_years": 2, "discount_rate": 0.1},
+    "moments": [{"id": "greet", "name": "Greeted at the door"}],
+    "initiatives": [
+        {"id": "smile", "name": "Smile training", "cost": 100000, "effects": {"greet": 5},
+         "benefit": 60000},
+        {"id": "mat", "name": "Welcome mat", "cost": 200000, "effects": {"greet": 1}}],
+}
+
+
+def _import(app, document: dict) -> int:
+    with open_session(app.extensions["planner_engine"], write=True) as session:
+        plan_id = import_plan(session, copy.deepcopy(document)).id
+        session.commit()
+    return plan_id
+
+
+def _run_page(client, plan_id: int, **data):
+    response = client.post(f"/plans/{plan_id}/runs", data=data)
+    assert response.status_code == 302
+    return client.get(response.headers["Location"])
+
+
+def _latest_run(db) -> Run:
+    db.rollback()
+    return db.exec(select(Run).order_by(Run.id.desc())).first()
+
+
+def _run_count(db) -> int:
+    db.rollback()
+    return db.exec(select(func.count()).select_from(Run)).one()
+
+
+def _plan_now(db, plan_id: int) -> optimizer.Plan:
+    plan = optimizer.plan_from_dict(plan_document(db, plan_id))
+    db.rollback()
+    return plan
+
+
+def _rename(db, model, key: str, name: str) -> None:
+    row = db.exec(select(model).where(model.key == key)).one()
+    row.name = name
+    db.commit()
+
+
+# --- a run's return -----------------------------------------------------------------------
+
+def test_run_page_shows_the_return_of_the_funded_work(client, db, demo_id):
+    response = _run_page(client, demo_id)
+    text = page_text(response)
+    run = _latest_run(db)
+    plan = optimizer.plan_from_dict(run.inputs)
+    expected = portfolio_returns(plan, run.result["funded"])
+    assert expected.without_benefit == ["accessibility"]  # the demo's one funded gap
+    covered = expected.covered
+    assert "<h2>Return</h2>" in response.get_data(as_text=True)
+    for words in (f"Total cost {money(expected.cost, 'EUR')}",
+                  f"Yearly benefit {money(covered.benefit, 'EUR')}",
+                  f"ROI over 3 years {percent(covered.roi)}",
+                  f"NPV at 8.00 % {money(covered.npv, 'EUR')}",
+                  f"Payback {number(covered.payback_years, 1)} years",
+                  "1 funded initiative (EUR 30,000) states no benefit: the figures cover the "
+                  "other 6.",
+                  "Over 3 years of benefit, discounted at 8.00 % a year (the defaults"):
+        assert words in text
+
+
+def test_run_page_gives_each_funded_initiative_its_return(client, db, demo_id):
+    text = page_text(_run_page(client, demo_id))
+    run = _latest_run(db)
+    plan = optimizer.plan_from_dict(run.inputs)
+    for key in run.result["funded"]:
+        initiative = plan.initiative(key)
+        own = initiative_returns(plan, initiative)
+        if own.benefit is None:
+            row = f"{initiative.name} {key} {money(own.cost)} no benefit stated – – –"
+        else:
+            row = (f"{initiative.name} {key} {money(own.cost)} {money(own.benefit)} "
+                   f"{percent(own.roi)} {money(own.npv)} {number(own.payback_years, 1)} years")
+        assert row in text
+
+
+def test_return_of_a_tiny_plan_worked_by_hand(app, client):
+    plan_id = _import(app, TINY)
+    text = page_text(_run_page(client, plan_id))
+    # ROI (2 x 60,000 - 100,000) / 100,000 = 20 %; NPV 60,000/1.1 + 60,000/1.21 - 100,000
+    # = 4,132.23; payback 100,000 / 60,000 = 1.67 years.
+    assert "Total cost EUR 100,000" in text and "Yearly benefit EUR 60,000" in text
+    assert "ROI over 2 years 20.00 %" in text
+    assert "NPV at 10.00 % EUR 4,132" in text
+    assert "Payback 1.7 years" in text
+    assert "Over 2 years of benefit, discounted at 10.00 % a year." in text
+    assert "states no benefit" not in text
+
+
+def test_no_stated_benefit_is_said_in_words_not_shown_as_zero(app, client):
+    document = copy.deepcopy(TINY)
+    document["budget"] = 300000
+    del document["initiatives"][0]["benefit"]
+    response = _run_page(client, _import(app, document))
+    text = page_text(response)
+    assert ("None of the 2 funded initiatives states a yearly benefit, so ROI, NPV and payback "
+            "cannot be worked out.") in text
+    assert "ROI over" not in text and "NPV at" not in text
+    assert text.count("no benefit stated") == 2
+
+
+@pytest.mark.parametrize("missing, cost, funded, words", [
+    (["a"], 30000.0, 7, "1 funded initiative (EUR 30,000) states no benefit: the figures "
+                        "cover the other 6."),
+    (["a", "b", "c"], 120000.0, 12, "3 funded initiatives (EUR 120,000) state no benefit: "
+                                    "the figures cover the other 9."),
+    ([], 0.0, 5, ""),
+])
+def test_coverage_words(missing, cost, funded, words):
+    portfolio = PortfolioReturns(cost=500000.0, covered=None, without_benefit=missing,
+                                 cost_without_benefit=cost)
+    assert coverage_words(portfolio, funded, "EUR") == words
+
+
+def test_an_infeasible_run_has_no_return_panel(client, db, demo_id):
+    rfid = db.exec(select(Initiative).where(Initiative.key == "rfid")).one()
+    rfid.decision, rfid.reason = "fund", "board decision"
+    db.commit()
+    response = _run_page(client, demo_id, budget="100000")
+    assert "No portfolio fits the plan" in page_text(response)
+    assert "<h2>Return</h2>" not in response.get_data(as_text=True)
+
+
+def test_a_run_whose_saved_inputs_fail_the_checks_still_shows(client, db, demo_id):
+    _run_page(client, demo_id)
+    saved = _latest_run(db)
+    saved.inputs = dict(saved.inputs, max_focus=0)  # as if the plan rules had changed
+    db.add(saved)
+    db.commit()
+    response = client.get(f"/plans/{demo_id}/runs/{saved.id}")
+    assert response.status_code == 200
+    assert "no longer pass the plan checks, so its return cannot be worked out" in page_text(
+        response)
+
+
+def test_run_page_draws_impact_by_moment_and_cost_against_budget(client, db, demo_id):
+    html = _run_page(client, demo_id).get_data(as_text=True)
+    run = _latest_run(db)
+    assert html.count("<svg") == 2
+    assert 'class="chart-svg chart-impact"' in html and 'class="chart-svg chart-cost"' in html
+    names = {m["id"]: m["name"] for m in run.inputs["moments"]}
+    for moment in run.result["moments"]:
+        if moment["focus"]:
+            assert f"{names[moment['id']]} {moment['contribution']:,.1f}" in html
+    assert "H1 EUR 260,000 spent of EUR 260,000" in html
+    assert f"Whole plan {money(run.cost, 'EUR')} spent of EUR 450,000" in html
+
+
+def test_user_text_in_charts_and_pages_is_escaped(client, db, demo_id):
+    _rename(db, Moment, "queue", HOSTILE)
+    _rename(db, Initiative, "mobilepos", HOSTILE)
+    run_page = _run_page(client, demo_id)
+    pages = [run_page, client.get(f"/plans/{demo_id}/frontier"),
+             client.get(f"/plans/{demo_id}/frontier/portfolio?budget=450000")]
+    for response in pages:
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert "<script" not in html.lower()
+    run_html = run_page.get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; costs $5 or $x" in run_html
+    assert "<svg" in run_html
+
+
+# --- the frontier page --------------------------------------------------------------------
+
+def test_frontier_page_draws_the_chart_the_table_and_the_steps(client, db, demo_id):
+    response = client.get(f"/plans/{demo_id}/frontier")
+    assert response.status_code == 200
+    html, text = response.get_data(as_text=True), page_text(response)
+    plan = _plan_now(db, demo_id)
+    expected = frontier(plan, 11, OPTIONS)
+    assert html.count("<svg") == 1 and 'class="chart-svg chart-frontier"' in html
+    assert "Plan budget EUR 450,000" in text
+    for point in expected.points:
+        url = f"/plans/{demo_id}/frontier/portfolio?budget={budget_text(point.budget)}"
+        assert f'<a href="{url}"' in html  # in the table
+        assert f'xlink:href="{url}"' in html  # on the chart
+    assert html.count(f'<a href="/plans/{demo_id}/frontier/portfolio') == 11
+    for lower, upper in zip(expected.points, expected.points[1:], strict=False):
+        assert step_words(plan, lower, upper) in text
+    # The forced-in accessibility fixes cost EUR 30,000: nothing fits a budget of 0.
+    assert "EUR 0 – – – – No portfolio fits the plan" in text
+    top = expected.points[-1]
+    names = ", ".join(plan.moment(key).name for key in top.focus)
+    assert (f"{money(top.budget, 'EUR')} {top.impact:,.1f} {money(top.cost, 'EUR')} "
+            f"{len(top.funded)} {names} Proven optimal") in text
+
+
+def test_frontier_says_what_the_next_100k_buys_at_the_plan_budget(client, db, demo_id):
+    plan = _plan_now(db, demo_id)
+    lower, upper = (_point(plan, budget) for budget in (450000.0, 550000.0))
+    text = page_text(client.get(f"/plans/{demo_id}/frontier?points=3"))
+    assert f"What the next EUR 100,000 buys: {step_words(plan, lower, upper)}" in text
+    client.post(f"/plans/{demo_id}/edit", data={"name": "Retail stores FY2027",
+                                                "currency": "EUR", "max_focus": "3"})
+    plan = _plan_now(db, demo_id)
+    assert plan.budget is None
+    text = page_text(client.get(f"/plans/{demo_id}/frontier?points=3"))
+    assert "What the next" not in text and "The plan has no total budget" in text
+    assert "Plan budget" not in text
+
+
+def test_frontier_with_more_points(client, demo_id):
+    html = client.get(f"/plans/{demo_id}/frontier?points=41").get_data(as_text=True)
+    assert html.count(f'<a href="/plans/{demo_id}/frontier/portfolio') == 41
+    assert html.count(f'xlink:href="/plans/{demo_id}/frontier/portfolio') == 41
+
+
+@pytest.mark.parametrize("points, message", [
+    ("0", "between 2 and 41"),
+    ("1", "between 2 and 41"),
+    ("42", "between 2 and 41"),
+    ("x", "Not a valid integer"),
+    ("2.5", "Not a valid integer"),
+    ("", "Enter how many budgets to solve"),
+])
+def test_bad_point_counts_are_a_message_at_the_field(client, demo_id, points, message):
+    response = client.get(f"/plans/{demo_id}/frontier", query_string={"points": points})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in page_text(response)
+    assert f'value="{points}"' in html and 'aria-invalid="true"' in html
+    assert "<svg" not in html
+
+
+def test_frontier_of_a_plan_that_breaks_the_rules_lists_its_problems(client, db):
+    client.post("/plans/new", data={"name": "Empty", "currency": "EUR", "max_focus": "3"})
+    for url in ("/plans/1/frontier", "/plans/1/frontier/portfolio?budget=1000"):
+        response = client.get(url)
+        assert response.status_code == 422
+        assert "moments: must list at least one moment" in page_text(response)
+    assert _run_count(db) == 0
+
+
+def test_frontier_of_a_plan_without_initiatives(client):
+    client.post("/plans/new", data={"name": "Bare", "currency": "EUR", "max_focus": "3",
+                                    "budget": "5000"})
+    moment = client.post("/plans/1/moments/new", data={
+        "key": "greet", "name": "Greeted", "stage_id": "0", "side": "front", "weight": "1",
+        "headroom": "", "category": "", "score": "", "version": ""})
+    assert moment.status_code == 302
+    response = client.get("/plans/1/frontier")
+    assert response.status_code == 200
+    assert "<svg" in response.get_data(as_text=True)
+    assert "11 budgets, from EUR 0 to EUR 0" in page_text(response)
+    assert client.get("/plans/1/frontier/portfolio?budget=0").status_code == 200
+
+
+def test_frontier_of_a_plan_no_portfolio_can_satisfy(client, db, demo_id):
+    # Self-checkout and mobile point-of-sale exclude each other: forcing both in fits nothing.
+    for key in ("selfcheck", "mobilepos"):
+        row = db.exec(select(Initiative).where(Initiative.key == key)).one()
+        row.decision, row.reason = "fund", "board decision"
+    db.commit()
+    response = client.get(f"/plans/{demo_id}/frontier?points=3")
+    assert response.status_code == 200
+    text = page_text(response)
+    assert text.count("No portfolio fits the plan") == 3
+    assert "no portfolio keeps every rule at either budget" in text
+    point = client.get(f"/plans/{demo_id}/frontier/portfolio?budget=500000")
+    assert point.status_code == 200
+    assert "Why no portfolio fits" in page_text(point)
+    assert "Save as a run" in page_text(point)
+
+
+# --- one point's portfolio ----------------------------------------------------------------
+
+def test_a_point_opens_its_portfolio_solved_now(client, db, demo_id):
+    response = client.get(f"/plans/{demo_id}/frontier/portfolio?budget=244600")
+    assert response.status_code == 200
+    text = page_text(response)
+    plan = _plan_now(db, demo_id)
+    expected = optimizer.solve(optimizer.with_overrides(plan, budget=244600.0), OPTIONS)
+    assert "Portfolio at EUR 244,600" in text and "solved just now, not saved" in text
+    assert f"Impact {number(expected.impact)} Cost {money(expected.cost, 'EUR')}" in text
+    funded_table = text.split("Funded initiatives", 1)[1].split("Capacity", 1)[0]
+    for initiative in plan.initiatives:
+        assert (initiative.name in funded_table) == (initiative.id in expected.funded)
+    for key in expected.focus:
+        assert plan.moment(key).name in text
+    assert "<svg" in response.get_data(as_text=True)
+    assert "/say-no" not in response.get_data(as_text=True)  # an unsaved run has no pages
+    assert _run_count(db) == 0
+
+
+def test_save_as_a_run_posts_the_run_form_with_that_budget(client, db, demo_id):
+    html = client.get(f"/plans/{demo_id}/frontier/portfolio?budget=244600").get_data(
+        as_text=True)
+    action, data = _save_form(html)
+    assert action == f"/plans/{demo_id}/runs" and data == {"budget": "244600"}
+    response = client.post(action, data=data)
+    assert response.status_code == 302
+    run = _latest_run(db)
+    expected = optimizer.solve(optimizer.with_overrides(_plan_now(db, demo_id),
+                                                        budget=244600.0), OPTIONS)
+    assert run.budget == 244600
+    assert run.result["funded"] == expected.funded and run.impact == pytest.approx(
+        expected.impact)
+    assert response.headers["Location"].endswith(f"/runs/{run.id}")
+
+
+def test_save_as_a_run_carries_a_csrf_token_when_csrf_is_on(database_url):
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    try:
+        plan_id = load_demo(app)
+        client = app.test_client()
+        # The frontier's GET forms need no token; the save button's POST has one.
+        assert client.get(f"/plans/{plan_id}/frontier?points=3").status_code == 200
+        html = client.get(f"/plans/{plan_id}/frontier/portfolio?budget=300000").get_data(
+            as_text=True)
+        action, data = _save_form(html)
+        assert data["csrf_token"] and data["budget"] == "300000"
+        assert client.post(action, data=data).status_code == 302
+        assert client.post(action, data={"budget": "300000"}).status_code == 400
+        with open_session(app.extensions["planner_engine"]) as session:
+            assert [run.budget for run in session.exec(select(Run)).all()] == [300000]
+    finally:
+        app.extensions["planner_engine"].dispose()
+
+
+@pytest.mark.parametrize("query, message", [
+    ({}, "Enter a budget"),
+    ({"budget": ""}, "Enter a budget"),
+    ({"budget": "-1"}, "at least 0"),
+    ({"budget": "abc"}, "Enter a number"),
+    ({"budget": "inf"}, "finite"),
+    ({"budget": "1e309"}, "finite"),
+])
+def test_bad_point_budgets_are_a_message_at_the_field(client, db, demo_id, query, message):
+    response = client.get(f"/plans/{demo_id}/frontier/portfolio", query_string=query)
+    assert response.status_code == 422
+    assert message in page_text(response)
+    assert "Save as a run" not in page_text(response)
+    assert _run_count(db) == 0
+
+
+def test_plan_navigation_links_the_frontier(client, demo_id):
+    html = client.get(f"/plans/{demo_id}/portfolio").get_data(as_text=True)
+    assert f'<a href="/plans/{demo_id}/frontier" >Frontier</a>' in html
+    html = client.get(f"/plans/{demo_id}/frontier?points=2").get_data(as_text=True)
+    assert f'<a href="/plans/{demo_id}/frontier" aria-current="page">Frontier</a>' in html
+
+
+# --- the charts ---------------------------------------------------------------------------
+
+POINTS = [Point(0.0, "infeasible", None, None),
+          Point(100.0, "optimal", 5.0, 90.0, ["a"], ["m"]),
+          Point(200.0, "feasible", 7.5, 180.0, ["a", "b"], ["m"]),
+          Point(300.0, "no_solution", None, None)]
+
+
+def _charts() -> dict[str, str]:
+    return {"frontier": frontier_svg(POINTS, 150.0, "EUR", lambda budget: f"/p?b={budget:g}"),
+            "impact": impact_by_moment_svg([(HOSTILE, 3.0), ("Queue", 1.5)]),
+            "cost": cost_by_period_svg([("H1", 5.0, 10.0), ("H2", 7.0, None)], "EUR")}
+
+
+def test_charts_are_inline_svg_the_page_policy_allows():
+    for name, svg in _charts().items():
+        assert svg.startswith("<svg ") and svg.endswith("</svg>")
+        # The CSP refuses inline styles and scripts: presentation attributes only.
+        assert "style" not in svg and "<script" not in svg
+        assert "<title>Chart: " in svg and 'role="img"' in svg and 'aria-label="Chart: ' in svg
+        ids = re.findall(r' id="([^"]+)"', svg)
+        assert ids and all(key.startswith(f"{name}-") for key in ids)
+        for reference in re.findall(r'(?:href="#|url\(#)([^")]+)', svg):
+            assert reference in ids
+
+
+def test_charts_are_the_same_every_time():
+    assert _charts() == _charts()
+
+
+def test_frontier_chart_marks_each_kind_of_point_and_links_it():
+    svg = _charts()["frontier"]
+    for label in ("Proven optimal", "Not proven optimal (time limit)", "No portfolio fits",
+                  "None found in the time limit", "Plan budget EUR 150", "7.5", "5.0"):
+        assert label in svg
+    for budget in ("0", "100", "200", "300"):
+        assert f'xlink:href="/p?b={budget}"' in svg
+    assert "Budget EUR 200: impact 7.5. Open its portfolio." in svg
+    assert "Budget EUR 300: no portfolio. Open its portfolio." in svg
+    assert 'target="' not in svg  # links open in the same tab
+
+
+def test_bar_charts_carry_their_figures_and_escape_names():
+    charts = _charts()
+    assert "3.0" in charts["impact"] and "1.5" in charts["impact"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; costs $5 or $x 3.0" in charts["impact"]
+    assert "5 of 10" in charts["cost"] and "7, no budget" in charts["cost"]
+    assert impact_by_moment_svg([]) == "" and cost_by_period_svg([], "EUR") == ""
+
+
+def _save_form(html: str) -> tuple[str, dict[str, str]]:
+    """The action and fields of the page's "Save as a run" form."""
+    form = re.search(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', html, re.S)
+    assert form is not None and "Save as a run" in form[2]
+    fields = dict(re.findall(r'<input [^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', form[2]))
+    return form[1], fields
+
+
+def _point(plan: optimizer.Plan, budget: float) -> Point:
+    result = optimizer.solve(optimizer.with_overrides(plan, budget=budget), OPTIONS)
+    return Point(budget, result.status, result.impact, result.cost, result.funded, result.focus)
