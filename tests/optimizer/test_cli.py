@@ -1,6 +1,8 @@
 """`planner solve`: the report, the result document and the exit codes."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -23,6 +25,16 @@ def test_report_lists_focus_funded_totals_and_say_no(capsys):
     assert "Cost: EUR 420,000 of EUR 450,000" in out
     assert "Does not move a focus moment (7)" in out
     assert "Blocked by a dependency or a conflict (1)" in out
+
+
+def test_json_on_stdout_is_all_a_separate_process_prints():
+    # A solver library writing to the process's stdout (a banner, a log line) would make the
+    # document unreadable; capsys cannot see such writes, a separate process can.
+    done = subprocess.run([sys.executable, "-m", "planner.cli", "solve", str(EXAMPLE_PLAN),
+                           "--json"], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["status"] == "optimal"
+    assert done.stderr == ""
 
 
 def test_json_is_the_result_document(capsys):
