@@ -10,8 +10,10 @@ from models.initiative import (
 from models.journey import Influence, Moment
 from models.plan import Period, Plan, Resource, Stage
 from models.run import Run, RunExplanation
+from models.scenario import Scenario
 
 __all__ = [
     "Influence", "Initiative", "InitiativeCost", "InitiativeEffect", "InitiativeLink",
-    "InitiativeUse", "Moment", "Period", "Plan", "Resource", "Run", "RunExplanation", "Stage",
+    "InitiativeUse", "Moment", "Period", "Plan", "Resource", "Run", "RunExplanation", "Scenario",
+    "Stage",
 ]

@@ -72,8 +72,10 @@ def _register_blueprints(app: Flask) -> None:
         plans,
         portfolio,
         say_no,
+        scenarios,
         teams,
     )
 
-    for module in (plans, journey, initiatives, portfolio, frontier_views, say_no, teams):
+    for module in (plans, journey, initiatives, portfolio, frontier_views, scenarios, say_no,
+                   teams):
         app.register_blueprint(module.bp)

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template, request, url_for
 
 import optimizer
-from models import Plan, Run
+from models import Plan
 from models.planfile import plan_document
 from optimizer.frontier import Frontier, Point, frontier, step_words
 from planner.charts import frontier_svg
 from planner.database import get_session
 from planner.forms.frontier import FrontierForm, PointForm
 from planner.forms.run import RunForm
-from planner.portfolio import solve_document, solve_options
+from planner.portfolio import new_run, solve_document, solve_options
 from planner.reports import STATUS_WORDS, run_report
 from planner.views import plan_or_404
 
@@ -71,9 +71,7 @@ def portfolio(plan_id: int):
         document, result = solve_document(document, form.budget.data, None, solve_options())
     except optimizer.PlanError as error:
         return _point_page(plan, form, problems=error.problems, status=422)
-    unsaved = Run(plan_id=plan.id, budget=document.get("budget"),
-                  max_focus=document["max_focus"], status=result.status, impact=result.impact,
-                  cost=result.cost, inputs=document, result=result.to_dict())
+    unsaved = new_run(plan.id, document, result)
     return _point_page(plan, form, report=run_report(unsaved),
                        save_form=RunForm(data={"budget": form.budget.data}))
 

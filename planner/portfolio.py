@@ -38,9 +38,7 @@ def run(plan_id: int):
                                            solve_options())
     except optimizer.PlanError as error:
         return _page(plan, form, problems=error.problems, status=422)
-    saved = Run(plan_id=plan.id, budget=document.get("budget"),
-                max_focus=document["max_focus"], status=result.status, impact=result.impact,
-                cost=result.cost, inputs=document, result=result.to_dict())
+    saved = new_run(plan.id, document, result)
     session.add(saved)
     if commit(f"Run saved: {result.status.replace('_', ' ')}."):
         return redirect(url_for("portfolio.run_page", plan_id=plan.id, run_id=saved.id))
@@ -53,6 +51,13 @@ def run_page(plan_id: int, run_id: int):
     plan = plan_or_404(plan_id)
     saved = row_or_404(Run, plan.id, run_id)
     return render_template("portfolio/run.html", plan=plan, report=run_report(saved))
+
+
+def new_run(plan_id: int, document: dict, result: optimizer.Result) -> Run:
+    """A run of this plan document with its result (not yet added to any session)."""
+    return Run(plan_id=plan_id, budget=document.get("budget"), max_focus=document["max_focus"],
+               status=result.status, impact=result.impact, cost=result.cost, inputs=document,
+               result=result.to_dict())
 
 
 def solve_options() -> optimizer.Options:
