@@ -71,7 +71,7 @@ def import_plan(session: Session, document: Any, *, name: str | None = None) -> 
         reason=i.reason, confidence=i.confidence, benefit=i.benefit, note=i.note)
         for i in plan.initiatives})
     for initiative in plan.initiatives:
-        _add_initiative_rows(session, initiative, initiatives, periods, resources, moments)
+        add_initiative_rows(session, initiative, initiatives, periods, resources, moments)
     session.flush()
     return row
 
@@ -82,7 +82,7 @@ def _add_all(session: Session, rows: dict[str, Any]) -> dict[str, Any]:
     return rows
 
 
-def _add_initiative_rows(session: Session, initiative: optimizer.Initiative,
+def add_initiative_rows(session: Session, initiative: optimizer.Initiative,
                          initiatives: dict, periods: dict, resources: dict,
                          moments: dict) -> None:
     own_id = initiatives[initiative.id].id
