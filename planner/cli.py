@@ -23,6 +23,7 @@ from optimizer import (
 )
 from optimizer.explain import Explainer
 from optimizer.frontier import DEFAULT_POINTS, frontier
+from planner import cli_plans
 from planner.text_report import render_explanation, render_frontier, render_report
 
 EXIT_OK, EXIT_NO_PORTFOLIO, EXIT_BAD_INPUT = 0, 1, 2
@@ -97,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
                               metavar="S", help="seconds per point")
     frontier_cmd.add_argument("--json", action="store_true", help="print the points as JSON")
     frontier_cmd.set_defaults(run=_frontier, budget=None)
+
+    cli_plans.add_commands(commands)
 
     serve = commands.add_parser("serve", help="start the web app")
     serve.add_argument("--demo", action="store_true", help="load the demo plan first")

@@ -1,0 +1,125 @@
+"""`planner import` and `planner export`: plan files (JSON or .xlsx) in and out of the app's
+database (DATABASE_URL, or the SQLite file in instance/)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import select
+
+from optimizer import PlanError, plan_to_dict
+from optimizer.planfile import plan_from_json
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+FORMATS = (".json", ".xlsx")
+
+
+def add_commands(commands: Any) -> None:
+    importer = commands.add_parser("import", help="add a plan file to the app's database")
+    importer.add_argument("file", help="the plan file: .json (PLAN_FORMAT.md) or .xlsx")
+    importer.add_argument("--name", help="the new plan's name (default: the file's)")
+    importer.set_defaults(run=_import)
+    exporter = commands.add_parser("export", help="write a plan of the app as a plan file")
+    exporter.add_argument("plan", help="the plan's id or name")
+    exporter.add_argument("file", help="where to write it: .json or .xlsx")
+    exporter.set_defaults(run=_export)
+
+
+def _import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        document = read_plan_file(path)
+    except (OSError, PlanError) as error:
+        return _refuse(f"cannot import {path}", error)
+    from models.db import open_session
+    from models.planfile import import_plan
+
+    with _engine() as engine, open_session(engine, write=True) as session:
+        try:
+            plan = import_plan(session, document, name=args.name)
+        except PlanError as error:
+            session.rollback()
+            return _refuse(f"cannot import {path}", error)
+        session.commit()
+        print(f'Imported "{plan.name}" as plan {plan.id}.')
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if path.suffix.lower() not in FORMATS:
+        print(f"planner: write a .json or .xlsx file, not {path.name!r}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from models import Plan
+    from models.db import open_session
+    from models.planfile import plan_document
+
+    with _engine() as engine, open_session(engine) as session:
+        condition = (Plan.id == int(args.plan)) if args.plan.isdigit() else (
+            Plan.name == args.plan)
+        plan_id = session.exec(select(Plan.id).where(condition)).first()
+        if plan_id is None:
+            print(f"planner: there is no plan {args.plan!r}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        document = plan_document(session, plan_id)
+    path.write_bytes(plan_file_bytes(document, path.suffix.lower()))
+    print(f"Wrote {path}.")
+    return EXIT_OK
+
+
+def read_plan_file(path: Path) -> dict[str, Any]:
+    """The plan document in a .json or .xlsx file; PlanError names what is wrong."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise PlanError([f"{path.name}: a plan file is .json or .xlsx"])
+    if suffix == ".json":
+        # plan_from_json refuses NaN and Infinity, which json.loads would let through.
+        return plan_to_dict(plan_from_json(path.read_text(encoding="utf-8-sig")))
+    from planner.tables.plan_sheets import document_from_tables
+    from planner.tables.read import FileProblem, read_tables
+
+    try:
+        tables = read_tables(path.name, path.read_bytes())
+    except FileProblem as problem:
+        raise PlanError([str(problem)]) from problem
+    document, problems = document_from_tables(tables)
+    if problems:
+        raise PlanError([str(problem) for problem in problems])
+    return document
+
+
+def plan_file_bytes(document: dict[str, Any], suffix: str) -> bytes:
+    """The plan document as a .json or .xlsx file."""
+    if suffix == ".json":
+        return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    from planner.spreadsheets import workbook_bytes
+    from planner.tables.plan_sheets import plan_sheets
+
+    return workbook_bytes(plan_sheets(document))
+
+
+@contextmanager
+def _engine() -> Iterator[Any]:
+    """The app's database engine, closed afterwards."""
+    from planner import create_app
+
+    # Not served: the key only satisfies the production check.
+    engine = create_app({"SECRET_KEY": secrets.token_hex(16)}).extensions["planner_engine"]
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _refuse(what: str, error: Exception) -> int:
+    print(f"planner: {what}:", file=sys.stderr)
+    for problem in getattr(error, "problems", [str(error)]):
+        print(f"  - {problem}", file=sys.stderr)
+    return EXIT_BAD_INPUT
