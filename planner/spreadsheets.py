@@ -104,3 +104,10 @@ def _shown(value: Any, number_format: str | None) -> str:
     if number_format and isinstance(value, int | float):
         return f"{value:,.2f}"
     return str(value)
+
+
+def unescape_cell(text: str) -> str:
+    """The text escape_cell was given: the apostrophe it put before a formula start removed."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text

@@ -1,0 +1,1 @@
+"""Spreadsheets in and out: reading uploads safely, plans as sheets, imports with a preview."""
