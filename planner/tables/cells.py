@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from planner.spreadsheets import unescape_cell
 
@@ -39,9 +40,14 @@ def header_key(header: str) -> str:
     return HEADER_SPACES.sub(" ", unescape_cell(str(header))).strip().lower()
 
 
-def cell_text(value: str) -> str | None:
-    """The text of a cell as the user wrote it, or None for an empty cell."""
-    text = unescape_cell(value)
+def cell_text(value: Any) -> str | None:
+    """The text of a cell as the user wrote it, or None for an empty cell.
+
+    read_tables gives text only; a frame made otherwise may hold None, NaN or numbers.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = unescape_cell(str(value))
     return text if text.strip() else None
 
 

@@ -201,7 +201,7 @@ def _match(header: str, table: Table, known: dict[str, list[str]]) -> tuple[Any,
 
 
 def _value(cell: Any, kind: str) -> Any:
-    text = cell_text(str(cell))
+    text = cell_text(cell)
     if text is None:
         return None
     if kind == "number":

@@ -79,6 +79,19 @@ def validate(document: dict[str, Any], locator: Locator) -> list[Problem]:
     try:
         plan_from_dict(document)
     except PlanError as error:
-        placed = (locator.place(document, text) for text in error.problems)
-        return [problem for problem in placed if problem is not None]
+        placed: list[Problem] = []
+        for text in error.problems:
+            problem = locator.place(document, text)
+            # An empty required cell is "required" and also "must be text, not null".
+            if problem is not None and not (problem.message.endswith("not null") and any(
+                    (p.sheet, p.row, p.column) == (problem.sheet, problem.row, problem.column)
+                    for p in placed)):
+                placed.append(problem)
+        return placed
     return []
+
+
+def in_sheet_order(problems: list[Problem], sheets: list[str]) -> list[Problem]:
+    """Problems sheet by sheet as the workbook orders them, row by row; general ones first."""
+    order = {name: index for index, name in enumerate(sheets)}
+    return sorted(problems, key=lambda p: (order.get(p.sheet, -1), p.row or 0))

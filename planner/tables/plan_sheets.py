@@ -14,7 +14,7 @@ from planner.spreadsheets import Sheet
 from planner.tables.cells import NumberError, Problem, cell_text, header_key, parse_number
 from planner.tables.cells import whole_if_whole as whole
 from planner.tables.columns import TABLES, Grid, entry_of, read_rows, row_numbers, table_frame
-from planner.tables.locate import PLAN_SHEET, VALUE, Locator, validate
+from planner.tables.locate import PLAN_SHEET, VALUE, Locator, in_sheet_order, validate
 
 SETTING = "Setting"
 README_SHEET = "Read me"
@@ -116,13 +116,14 @@ def document_from_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, Any
             for field_name in row.bad:
                 locator.unread.add((table.key, len(entries), field_name))
             entries.append(entry)
-        document[table.key] = entries
+        if entries or table.key in ("moments", "initiatives"):
+            document[table.key] = entries  # an empty optional list is left out, as in JSON
         ids[table.key] = [e["id"] for e in entries if isinstance(e.get("id"), str)]
         locator.layouts[table.key] = layout
         locator.rows[table.key] = [row.number for row in rows]
     if not missing:
         problems += validate(document, locator)
-    return document, problems
+    return document, in_sheet_order(problems, list(tables))
 
 
 def _settings(tables: dict[str, pd.DataFrame], locator: Locator,
@@ -139,8 +140,8 @@ def _settings(tables: dict[str, pd.DataFrame], locator: Locator,
     by_name = {header_key(name): (name, within, number) for name, within, number in SETTINGS}
     cells_by_row = frame.itertuples(index=False, name=None)
     for number, cells in zip(row_numbers(frame), cells_by_row, strict=True):
-        written = cell_text(str(cells[columns[header_key(SETTING)]])) or ""
-        value = cell_text(str(cells[columns[header_key(VALUE)]]))
+        written = cell_text(cells[columns[header_key(SETTING)]]) or ""
+        value = cell_text(cells[columns[header_key(VALUE)]])
         if header_key(written) not in by_name:
             problems.append(Problem(sheet, number, SETTING, f'unknown setting "{written}"'))
             continue

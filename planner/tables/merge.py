@@ -1,0 +1,169 @@
+"""Importing moments, influences and initiatives into an existing plan, with a preview.
+
+Nothing is written here: the preview says what would be added and changed, lists every
+problem by sheet, row and column, and holds the merged document only when there are none,
+so that the caller writes it all or nothing. An import never deletes: a row absent from
+the sheet leaves its moment or initiative as it is, and so does a column absent.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from planner.forms.fields import slug
+from planner.tables.cells import Problem
+from planner.tables.columns import TABLE_BY_KEY, Row, entry_of, read_rows
+from planner.tables.locate import Locator, in_sheet_order, validate
+from planner.tables.plan_sheets import find_sheet
+
+IMPORTED = ("moments", "influences", "initiatives")  # in order: effects name new moments
+
+
+@dataclass
+class Preview:
+    """What an import would do; `document` is the merged plan, None when there are problems."""
+
+    added: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in IMPORTED})
+    # list -> {id: fields that change}; influences are named "from -> to"
+    changed: dict[str, dict[str, list[str]]] = field(
+        default_factory=lambda: {k: {} for k in IMPORTED})
+    unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(IMPORTED, 0))
+    problems: list[Problem] = field(default_factory=list)
+    document: dict[str, Any] | None = None
+    ignored: list[str] = field(default_factory=list)  # sheets that are not imported
+
+
+def preview_import(current: dict[str, Any], tables: dict[str, pd.DataFrame]) -> Preview:
+    """The preview of importing these tables into the plan document `current`."""
+    preview = Preview()
+    document = copy.deepcopy(current)
+    sheets = {key: find_sheet(tables, TABLE_BY_KEY[key].sheet) for key in IMPORTED}
+    used = {found[0] for found in sheets.values() if found is not None}
+    preview.ignored = [name for name in tables if name not in used]
+    if not used:
+        preview.problems.append(Problem("", None, None, "nothing to import: no sheet named "
+                                        "Moments, Influences or Initiatives (found "
+                                        + ", ".join(f'"{n}"' for n in tables) + ")"))
+        return preview
+    locator = Locator()
+    for key in IMPORTED:
+        entries = document.setdefault(key, [])
+        locator.rows[key] = [None] * len(entries)
+        if sheets[key] is None:
+            continue
+        sheet, frame = sheets[key]
+        ids = {name: [e.get("id") for e in document.get(name) or []]
+               for name in ("periods", "resources", "moments")}
+        rows, layout, problems = read_rows(sheet, frame, TABLE_BY_KEY[key], ids)
+        locator.layouts[key] = layout
+        preview.problems += problems
+        _merge(preview, locator, document, key, sheet, rows)
+    preview.problems = in_sheet_order(preview.problems + validate(document, locator),
+                                      list(tables))
+    if not preview.problems:
+        preview.document = document
+    return preview
+
+
+def _merge(preview: Preview, locator: Locator, document: dict[str, Any], key: str,
+           sheet: str, rows: list[Row]) -> None:
+    entries: list[dict[str, Any]] = document[key]
+    keys = [_key(key, entry) for entry in entries]
+    position = {entry_key: index for index, entry_key in enumerate(keys)}
+    taken = set(keys) | {row.values.get("id") for row in rows}
+    first_row: dict[Any, int] = {}
+    first_period = (document.get("periods") or [{}])[0].get("id")
+    for row in rows:
+        entry_key = _row_key(preview, key, sheet, row, taken)
+        if entry_key is None:
+            continue
+        if entry_key in first_row:
+            preview.problems.append(Problem(sheet, row.number, _id_column(key),
+                                            f"{_show(key, entry_key)} is also on row "
+                                            f"{first_row[entry_key]}; keep one"))
+            continue
+        first_row[entry_key] = row.number
+        if entry_key in position:
+            index = position[entry_key]
+            entries[index], fields = _updated(entries[index], row.values, first_period)
+            if fields:
+                preview.changed[key][_show(key, entry_key)] = fields
+            else:
+                preview.unchanged[key] += 1
+        else:
+            index = len(entries)
+            entries.append(entry_of({**row.values, **_key_fields(key, entry_key)}))
+            locator.rows[key].append(None)
+            preview.added[key].append(_show(key, entry_key))
+        locator.rows[key][index] = row.number
+        locator.unread |= {(key, index, name) for name in row.bad}
+
+
+def _key(key: str, entry: dict[str, Any]) -> Any:
+    return (entry.get("from"), entry.get("to")) if key == "influences" else entry.get("id")
+
+
+def _key_fields(key: str, entry_key: Any) -> dict[str, Any]:
+    if key == "influences":
+        return {"from": entry_key[0], "to": entry_key[1]}
+    return {"id": entry_key}
+
+
+def _show(key: str, entry_key: Any) -> str:
+    return f"{entry_key[0]} -> {entry_key[1]}" if key == "influences" else str(entry_key)
+
+
+def _id_column(key: str) -> str:
+    return "from" if key == "influences" else "id"
+
+
+def _row_key(preview: Preview, key: str, sheet: str, row: Row, taken: set[Any]) -> Any:
+    """The row's key; an id made from the name when the row has none."""
+    values = row.values
+    if key == "influences":
+        missing = [name for name in ("from", "to") if not values.get(name)]
+        for name in missing:
+            preview.problems.append(Problem(sheet, row.number, name, "is required"))
+        return None if missing else (values["from"], values["to"])
+    if values.get("id"):
+        return values["id"]
+    if not values.get("name"):
+        preview.problems.append(Problem(sheet, row.number, "id",
+                                        "needs an id, or a name to make one from"))
+        return None
+    made = slug(values["name"], taken)
+    taken.add(made)
+    return made
+
+
+def _updated(entry: dict[str, Any], values: dict[str, Any],
+             first_period: str | None) -> tuple[dict[str, Any], list[str]]:
+    """The entry with the row's fields applied, and the names of the fields that change.
+
+    An empty cell clears its field; a grid column ("effect fit") sets or clears one id of
+    the field and leaves the ids without a column as they were.
+    """
+    updated = dict(entry)
+    for name, value in values.items():
+        if isinstance(value, dict):
+            before = updated.get(name)
+            amounts = dict(before) if isinstance(before, dict) else {}
+            for grid_id, amount in value.items():
+                if amount is None:
+                    amounts.pop(grid_id, None)
+                else:
+                    amounts[grid_id] = amount
+            value = amounts or None
+        elif name == "cost" and first_period is not None and value is not None:
+            value = {first_period: value}  # one cost in a plan with periods: the first one
+        if value is None:
+            updated.pop(name, None)
+        else:
+            updated[name] = value
+    fields = [name for name in dict.fromkeys([*entry, *updated])
+              if entry.get(name) != updated.get(name)]
+    return updated, fields
