@@ -371,7 +371,11 @@ def _read_cost(check: _Checker, path: str, value: Any,
         if not period_ids:
             check.add(path, "per-period costs need the plan's periods; give one number instead")
             return ()
-        return _read_amounts(check, path, value, set(period_ids), "period")
+        amounts = _read_amounts(check, path, value, set(period_ids), "period")
+        if not math.isfinite(sum(amount for _, amount in amounts)):
+            check.add(path, "the costs add up to more than any finite number")
+            return ()
+        return amounts
     if value is None:
         return ()
     amount = check.number(path, value)

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from sqlmodel import Session, select
-from wtforms import FloatField, StringField
+from wtforms import FloatField, IntegerField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import NumberInput
@@ -43,6 +43,20 @@ class Number(FloatField):
             self.data = None
             raise ValueError("Enter a finite number (not nan or infinity).")
         self.data = value
+
+
+class WholeNumber(IntegerField):
+    """An integer field that refuses numbers too long to be a count, before any validator
+    compares them with a float (which raises OverflowError past 10**308)."""
+
+    MAX_DIGITS = 9
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        text = str(valuelist[0]).strip() if valuelist else ""
+        if len(text.lstrip("+-")) > self.MAX_DIGITS and text.lstrip("+-").isdigit():
+            self.data = None
+            raise ValueError("Enter a whole number of a sensible size, such as 3.")
+        super().process_formdata(valuelist)
 
 
 class Above:

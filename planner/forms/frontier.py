@@ -7,11 +7,10 @@ linkable and bookmarkable); the "Save as a run" button posts the run form, which
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 from optimizer.frontier import DEFAULT_POINTS
-from planner.forms.fields import AtLeast, Number
+from planner.forms.fields import AtLeast, Number, WholeNumber
 
 MIN_POINTS, MAX_POINTS = 2, 41
 
@@ -20,7 +19,7 @@ class FrontierForm(FlaskForm):
     class Meta:
         csrf = False
 
-    points = IntegerField(
+    points = WholeNumber(
         "Points", [InputRequired("Enter how many budgets to solve, such as 11."),
                    NumberRange(MIN_POINTS, MAX_POINTS)],
         default=DEFAULT_POINTS, render_kw={"min": MIN_POINTS, "max": MAX_POINTS},

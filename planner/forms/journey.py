@@ -92,6 +92,8 @@ class InfluenceForm(FlaskForm):
         self.target_id.choices = choices((m.id, f"{m.name} ({m.key})") for m in moments)
 
     def validate_target_id(self, field: Any) -> None:
+        if field.errors or self.source_id.errors:
+            return  # not one of the plan's moments: nothing to look up
         if field.data == self.source_id.data:
             raise ValidationError("A step cannot feed itself; pick a different moment.")
         statement = select(Influence.id).where(Influence.source_id == self.source_id.data,

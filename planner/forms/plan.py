@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlmodel import Session, select
-from wtforms import IntegerField, StringField
+from wtforms import StringField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -18,7 +18,15 @@ from wtforms.validators import (
 )
 
 from models import Period, Plan, Resource, Stage
-from planner.forms.fields import AtLeast, Below, Number, check_key, check_unique_key, key_field
+from planner.forms.fields import (
+    AtLeast,
+    Below,
+    Number,
+    WholeNumber,
+    check_key,
+    check_unique_key,
+    key_field,
+)
 
 DEFAULT_HORIZON, DEFAULT_RATE = 3, 0.08
 
@@ -30,9 +38,9 @@ class PlanForm(FlaskForm):
         r"^[A-Z]{3}$", message='A three-letter ISO 4217 code such as "EUR".')], default="EUR")
     budget = Number("Total budget", [Optional(), AtLeast(0)],
                     description="Leave empty for no total budget.")
-    max_focus = IntegerField("Focus moments (at most)", [InputRequired(), NumberRange(1, 20)],
+    max_focus = WholeNumber("Focus moments (at most)", [InputRequired(), NumberRange(1, 20)],
                              default=3, description="Three, four at most, is the usual advice.")
-    horizon_years = IntegerField("Finance horizon (years)", [Optional(), NumberRange(1, 50)])
+    horizon_years = WholeNumber("Finance horizon (years)", [Optional(), NumberRange(1, 50)])
     discount_rate = Number("Discount rate", [Optional(), AtLeast(0), Below(1)],
                            description="For example 0.08 for 8 %.")
 

@@ -9,11 +9,11 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlmodel import Session, select
-from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from models import Initiative, Moment, Period, Plan, Resource, Scenario
-from planner.forms.fields import AtLeast, Number
+from planner.forms.fields import AtLeast, Number, WholeNumber
 
 IDS_SEPARATOR = re.compile(r"[\s,;]+")
 # Decision field -> the decision it sets.
@@ -73,7 +73,7 @@ class ScenarioForm(FlaskForm):
     note = TextAreaField("Note", [Length(max=2000)], description="What this scenario asks.")
     budget = Number("Total budget", [Optional(), AtLeast(0)])
     no_budget = BooleanField("No total budget in this scenario")
-    max_focus = IntegerField("Focus moments (at most)", [Optional(), NumberRange(1, 20)])
+    max_focus = WholeNumber("Focus moments (at most)", [Optional(), NumberRange(1, 20)])
     force_in = StringField("Force in", description="Initiative IDs to fund whatever they "
                            "move, separated by spaces or commas.")
     force_out = StringField("Force out", description="Initiative IDs to reject.")

@@ -104,6 +104,7 @@ RULES = [
     ("initiative cost required", _delete(["initiatives", 0, "cost"]), ".cost: is required"),
     ("cost >= 0", _set(["initiatives", 0, "cost"], {"H1": -1}), 'initiatives[0] (id "a").cost.H1: must be 0'),
     ("cost period exists", _set(["initiatives", 0, "cost"], {"H3": 1}), 'cost: unknown period "H3"'),
+    ("cost total finite", _set(["initiatives", 0, "cost"], {"H1": 1e308, "H2": 1e308}), 'initiatives[0] (id "a").cost: the costs add up to more than any finite number'),
     ("cost object needs periods", lambda d: (d.pop("periods"), d["initiatives"][0].update(cost={"H1": 1})),
      "per-period costs need the plan's periods"),
     ("effects required", _delete(["initiatives", 0, "effects"]), ".effects: is required"),
