@@ -69,3 +69,28 @@ def test_only_json_and_xlsx(cli, tmp_path, name):
     assert cli("import", EXAMPLE_PLAN)[0] == 0
     code, _, err = cli("export", "1", path)
     assert code == 2 and ".json or .xlsx" in err
+
+
+def test_a_workbook_export_imports_back_as_the_same_plan(cli, tmp_path):
+    assert cli("import", EXAMPLE_PLAN)[0] == 0
+    assert cli("export", "1", tmp_path / "plan.xlsx")[0] == 0
+    assert cli("export", "1", tmp_path / "plan.json")[0] == 0
+    code, out, err = cli("import", tmp_path / "plan.xlsx", "--name", "From Excel")
+    assert code == 0, err
+    assert cli("export", "From Excel", tmp_path / "again.json")[0] == 0
+    original = json.loads((tmp_path / "plan.json").read_text())
+    again = json.loads((tmp_path / "again.json").read_text())
+    assert again == {**original, "plan": "From Excel"}
+
+
+def test_a_workbook_with_a_formula_is_refused_naming_the_cell(cli, tmp_path):
+    import openpyxl
+
+    assert cli("import", EXAMPLE_PLAN)[0] == 0
+    assert cli("export", "1", tmp_path / "plan.xlsx")[0] == 0
+    book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+    book["Initiatives"]["B2"] = "=1+1"
+    book.save(tmp_path / "plan.xlsx")
+    code, _, err = cli("import", tmp_path / "plan.xlsx", "--name", "Formula")
+    assert code == 2
+    assert "B2" in err and "formula" in err
