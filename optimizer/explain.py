@@ -44,6 +44,16 @@ MAX_UPLIFT_FACTOR = 10.0
 BETTER = 1e-5  # relative: less than this more impact is no improvement
 CHEAPER = 1e-6  # relative: less than this cheaper is the same cost
 INF = highspy.kHighsInf
+# Plans this large (initiatives) find the start of a full solve with quick fixed-focus
+# solves: below, a full solve takes little more than they do (docs/benchmarks.md).
+KNAPSACKS_FROM = 100
+# HiGHS settings for a search started from a good portfolio: no primal heuristics, no
+# restarts.
+PROVE_ONLY = (("mip_heuristic_effort", 0.0), ("mip_heuristic_run_rins", False),
+              ("mip_heuristic_run_rens", False), ("mip_heuristic_run_root_reduced_cost", False),
+              ("mip_allow_restart", False))
+
+_Portfolio = tuple[set[int], set[int]]  # funded initiatives, focus moments
 
 
 @dataclass(frozen=True)
@@ -59,15 +69,19 @@ class Explainer:
     """Answers what-if questions about the rejected initiatives of one run."""
 
     def __init__(self, plan: Plan, result: Result, time_limit: float = DEFAULT_TIME_LIMIT,
-                 *, shortcuts: bool = True):
+                 *, shortcuts: bool = True, knapsacks: bool | None = None):
         """`shortcuts=False`: every figure from a solve of its own, no bounds (the
-        reference the shortcuts are tested against)."""
+        reference the shortcuts are tested against). `knapsacks`: whether to find the
+        start of a full solve with quick fixed-focus solves; by default on plans of
+        KNAPSACKS_FROM initiatives or more, where a full solve costs many of them."""
         if not result.has_portfolio:
             raise ValueError("only a run with a portfolio has rejected initiatives to explain")
         self.plan = validate(plan)
         self.result = result
         self.time_limit = time_limit
         self.shortcuts = shortcuts
+        self.knapsacks = (len(plan.initiatives) >= KNAPSACKS_FROM if knapsacks is None
+                          else knapsacks)
         self.data: Data = index_plan(self.plan)
         self.model: Model = build_model(self.data)
         self.session = HighsSession(self.model.problem, self.model.columns,
@@ -136,14 +150,18 @@ class Explainer:
 
     def _if_funded(self, i: int, explanation: Explanation) -> None:
         data = self.data
-        settled = self._settled_if_funded(i, explanation)
+        settled, candidate = self._settled_if_funded(i, explanation)
         if settled is not None:
             funded, focus = settled
         else:
             self.session.reset()
             self._force_in(i)
+            start = self._start_with(i)
+            if candidate is not None:
+                start = portfolio_values(self.model, *candidate)
+                self._rule_out_focus(portfolio_impact(data, *candidate))
             explanation.solves += 1
-            outcome = self.session.solve(self.time_limit, self._start_with(i))
+            outcome = self._solve_from(start)
             if not outcome.found:
                 explanation.conflict = self._conflict(i) if outcome.infeasible else (
                     "the time limit stopped the search before any portfolio that funds it")
@@ -162,35 +180,99 @@ class Explainer:
         explanation.focus_in = sorted(data.moments[m].id for m in focus - self.focus)
 
     def _settled_if_funded(self, i: int, explanation: Explanation
-                           ) -> tuple[set[int], set[int]] | None:
-        """The best portfolio that funds i, when bounds prove it without a solve of its own."""
+                           ) -> tuple[_Portfolio | None, _Portfolio | None]:
+        """The best portfolio that funds i, when bounds prove it without a full solve of its
+        own; else, when one was found, a good portfolio funding i to start that solve from.
+
+        A portfolio funding i has a focus set; with the focus fixed, the best one is a small
+        knapsack, solved at once. The focus sets tried are those of the best portfolios with
+        one of i's moments in focus (or the run's, for work on the focus): when one of them
+        reaches the best bound of any focus, it is the answer.
+        """
         if not self.shortcuts:
-            return None
+            return None, None
         data = self.data
         initiative = data.initiatives[i]
         if initiative.decision == "reject":
-            return None  # lifting a rejection can beat the run: it must be solved
+            return None, None  # lifting a rejection can beat the run: it must be solved
         added = self._closure(i)
         with_run = self.funded | added
         if not violations(data, with_run, self.focus):
-            return with_run, set(self.focus)  # no portfolio beats the run's optimum
+            return (with_run, set(self.focus)), None  # no portfolio beats the run's optimum
         if set(data.uplift[i]) & self.focus:
-            return None  # the run's optimum bounds it, and the run cannot take it
-        # Off the focus: funded only with one of its moments in focus.
-        bests = [(m, self._moment_best(m, explanation)) for m in data.uplift[i]]
-        if any(best is None for _, best in bests):
+            # The run's optimum bounds it, and the run cannot take it.
+            upper, bases = self.impact, [(self.impact, frozenset(self.focus))]
+        else:
+            # Off the focus: funded only with one of its moments in focus.
+            bests = [(m, self._moment_best(m, explanation)) for m in data.uplift[i]]
+            if any(best is None for _, best in bests):
+                return None, None
+            feasible = sorted((best for _, best in bests if best.bound is not None),
+                              key=lambda best: -best.bound)
+            if not feasible:
+                return None, None
+            upper = feasible[0].bound
+            for best in feasible:
+                if best.bound < upper - self.tolerance:
+                    break
+                funded = set(best.funded) | added
+                if not violations(data, funded, set(best.focus)):
+                    return (funded, set(best.focus)), None
+            bases = list(dict.fromkeys((best.bound, best.focus) for best in feasible))
+        if not (self._sharing and self.knapsacks):
+            return None, None  # alone, an explanation takes at most three solves
+        candidate, value = None, -INF
+        for bound, focus in bases:
+            if bound <= value + self.tolerance:
+                break  # no portfolio with this focus does better than the one found
+            found = self._fixed_focus_best(i, set(focus), explanation)
+            if found is not None and (impact := portfolio_impact(data, *found)) > value:
+                candidate, value = found, impact
+        if candidate is not None and value >= upper - self.tolerance:
+            return candidate, None
+        return None, candidate
+
+    def _fixed_focus_best(self, i: int, focus: set[int], explanation: Explanation
+                          ) -> _Portfolio | None:
+        """The best portfolio funding i with exactly this focus (None if none)."""
+        session = self.session
+        session.reset()
+        self._force_in(i)
+        n = len(self.data.moments)
+        columns = np.array([session.position[y.name] for y in self.model.y], np.int32)
+        fixed = np.array([float(m in focus) for m in range(n)])
+        session.highs.changeColsBounds(n, columns, fixed, fixed)
+        explanation.solves += 1
+        if not session.solve(self.time_limit).proven:
             return None
-        feasible = [(m, best) for m, best in bests if best.bound is not None]
-        if not feasible:
-            return None
-        upper = max(best.bound for _, best in feasible)
-        for _, best in sorted(feasible, key=lambda pair: -pair[1].bound):
-            if best.bound < upper - self.tolerance:
-                break
-            funded = set(best.funded) | added
-            if not violations(data, funded, set(best.focus)):
-                return funded, set(best.focus)
-        return None
+        return self._read()
+
+    def _rule_out_focus(self, reached: float) -> None:
+        """No focus moment whose best portfolio falls short of `reached` can be in the
+        best one: those moments are taken out of the search."""
+        session = self.session
+        out = [session.position[self.model.y[m].name] for m, best in self._with_moment.items()
+               if best is not None and (best.bound is None
+                                        or best.bound < reached - self.tolerance)]
+        if out:
+            session.highs.changeColsBounds(len(out), np.array(out, np.int32),
+                                           np.zeros(len(out)), np.zeros(len(out)))
+
+    def _solve_from(self, start: dict[str, float] | None) -> Outcome:
+        """A solve; from a start as good as the bounds find, the search need not look for
+        portfolios of its own, and its primal heuristics and restarts cost more time than
+        the proof that is left (measured in docs/benchmarks.md)."""
+        if start is None:
+            return self.session.solve(self.time_limit)
+        highs = self.session.highs
+        kept = {option: highs.getOptionValue(option)[1] for option, _ in PROVE_ONLY}
+        for option, value in PROVE_ONLY:
+            highs.setOptionValue(option, value)
+        try:
+            return self.session.solve(self.time_limit, start)
+        finally:
+            for option, value in kept.items():
+                highs.setOptionValue(option, value)
 
     def _moment_best(self, m: int, explanation: Explanation) -> _Best | None:
         """The best portfolio with moment m in focus; one solve per moment and run."""

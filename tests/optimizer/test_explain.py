@@ -6,7 +6,7 @@ import itertools
 import pytest
 
 from optimizer import Options, plan_from_dict, solve
-from optimizer.explain import Explainer, explain
+from optimizer.explain import KNAPSACKS_FROM, Explainer, explain
 from optimizer.explain_types import explanation_from_dict
 from optimizer.samples import generate_plan
 from tests.optimizer.randomplans import feasible, impact_of, random_plan
@@ -73,15 +73,17 @@ def test_explanations_match_brute_force_and_fresh_solves(seed):
     explainer = Explainer(plan, result)
     # explained together, shared solves and bounds settle what each alone would solve
     together = {e.id: e for e in Explainer(plan, result).explain_all()}
+    # ... and so do quick fixed-focus solves that find where a full solve starts
+    quick = {e.id: e for e in Explainer(plan, result, knapsacks=True).explain_all()}
     for rejection in result.rejected:
         initiative = plan.initiative(rejection.id)
         e = explainer.explain(rejection.id)
         assert e.solves <= 3
-        same = together[rejection.id]
-        assert (same.impact_if_funded, same.break_even_cost, same.break_even_uplift) == (
-            pytest.approx(e.impact_if_funded, abs=1e-9),
-            pytest.approx(e.break_even_cost, abs=1e-9),
-            pytest.approx(e.break_even_uplift, abs=1e-9))
+        for same in (together[rejection.id], quick[rejection.id]):
+            assert (same.impact_if_funded, same.break_even_cost, same.break_even_uplift) == (
+                pytest.approx(e.impact_if_funded, abs=1e-9),
+                pytest.approx(e.break_even_cost, abs=1e-9),
+                pytest.approx(e.break_even_uplift, abs=1e-9))
         assert e.reason == rejection.reason and e.message.startswith(rejection.message)
         best = _best_with(plan, rejection.id)
         if best is None:
@@ -183,12 +185,12 @@ def test_an_infeasible_run_has_nothing_to_explain():
         Explainer(plan, solve(plan, Options()))
 
 
-def _compare_with_reference(plan):
+def _compare_with_reference(plan, **options):
     """Every figure the bounds settle equals the one a solve of its own gives."""
     result = solve(plan)
     if not result.has_portfolio or not result.rejected:
         return 0, 0
-    fast = Explainer(plan, result).explain_all()
+    fast = Explainer(plan, result, **options).explain_all()
     slow = Explainer(plan, result, shortcuts=False).explain_all()
     for quick, reference in zip(fast, slow, strict=True):
         assert quick.id == reference.id
@@ -217,3 +219,21 @@ def test_bounds_give_the_figures_of_full_solves_on_generated_plans(seed, budget_
 @pytest.mark.parametrize("seed", range(80))
 def test_bounds_give_the_figures_of_full_solves_on_random_plans(seed):
     _compare_with_reference(random_plan(7000 + seed, max_initiatives=14))
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("budget_share", [0.3, 0.12, 0.05])
+def test_knapsack_starts_give_the_figures_of_full_solves_on_generated_plans(seed,
+                                                                            budget_share):
+    plan = generate_plan(26, 7, seed=seed, budget_share=budget_share)
+    _compare_with_reference(plan, knapsacks=True)
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_knapsack_starts_give_the_figures_of_full_solves_on_random_plans(seed):
+    _compare_with_reference(random_plan(7000 + seed, max_initiatives=14), knapsacks=True)
+
+
+def test_a_large_plan_with_a_tight_budget_gets_the_figures_of_full_solves():
+    # large enough that the quick fixed-focus solves are on by default
+    _compare_with_reference(generate_plan(KNAPSACKS_FROM, 6, seed=1, budget_share=0.05))
