@@ -232,12 +232,13 @@ class Explainer:
             return candidate, None
         return None, candidate
 
-    def _fixed_focus_best(self, i: int, focus: set[int], explanation: Explanation
+    def _fixed_focus_best(self, i: int | None, focus: set[int], explanation: Explanation
                           ) -> _Portfolio | None:
-        """The best portfolio funding i with exactly this focus (None if none)."""
+        """The best portfolio (funding i, unless None) with exactly this focus, or None."""
         session = self.session
         session.reset()
-        self._force_in(i)
+        if i is not None:
+            self._force_in(i)
         n = len(self.data.moments)
         columns = np.array([session.position[y.name] for y in self.model.y], np.int32)
         fixed = np.array([float(m in focus) for m in range(n)])
@@ -258,13 +259,17 @@ class Explainer:
             session.highs.changeColsBounds(len(out), np.array(out, np.int32),
                                            np.zeros(len(out)), np.zeros(len(out)))
 
-    def _solve_from(self, start: dict[str, float] | None) -> Outcome:
+    def _solve_from(self, start: dict[str, float] | np.ndarray | None) -> Outcome:
         """A solve; from a start as good as the bounds find, the search need not look for
         portfolios of its own, and its primal heuristics and restarts cost more time than
-        the proof that is left (measured in docs/benchmarks.md)."""
+        the proof that is left (measured in docs/benchmarks.md). `start`: values of the
+        model's variables by name, or of every column of the changed model."""
         if start is None:
             return self.session.solve(self.time_limit)
         highs = self.session.highs
+        if isinstance(start, np.ndarray):
+            highs.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
+            start = None
         kept = {option: highs.getOptionValue(option)[1] for option, _ in PROVE_ONLY}
         for option, value in PROVE_ONLY:
             highs.setOptionValue(option, value)
@@ -282,7 +287,7 @@ class Explainer:
             if not self._sharing:
                 return None
             explanation.solves += 1
-            self._with_moment[m] = self._solve_with_moment(m, widened=False)
+            self._with_moment[m] = self._solve_with_moment(m, False, explanation)
         return self._with_moment[m]
 
     def _moment_best_widened(self, m: int, explanation: Explanation) -> _Best | None:
@@ -292,16 +297,40 @@ class Explainer:
             if not self._sharing:
                 return None
             explanation.solves += 1
-            self._with_moment_widened[m] = self._solve_with_moment(m, widened=True)
+            self._with_moment_widened[m] = self._solve_with_moment(m, True, explanation)
         return self._with_moment_widened[m]
 
-    def _solve_with_moment(self, m: int, widened: bool) -> _Best | None:
+    def _solve_with_moment(self, m: int, widened: bool, explanation: Explanation
+                           ) -> _Best | None:
+        start = self._moment_start(m, widened, explanation) if self.knapsacks else None
         session = self.session
         session.reset()
         session.highs.changeColBounds(session.position[self.model.y[m].name], 1.0, 1.0)
         if widened:
             self._widen_limits(m)
-        return self._proven_best(session.solve(self.time_limit))
+        elif start is not None:
+            self._rule_out_focus(portfolio_impact(self.data, *start))
+        return self._proven_best(self._solve_from(
+            None if start is None else portfolio_values(self.model, *start)))
+
+    def _moment_start(self, m: int, widened: bool, explanation: Explanation
+                      ) -> _Portfolio | None:
+        """A good portfolio with m in focus: with the limits widened, the best one without;
+        else the best of the run's focus with one moment swapped for m (fixed-focus
+        solves)."""
+        if widened:
+            best = self._with_moment.get(m)
+            return None if best is None or best.bound is None else (
+                set(best.funded), set(best.focus))
+        focus = sorted(self.focus, key=lambda k: -self.data.moments[k].weight * self.data.cap[k])
+        bases = [set(focus) | {m}] if len(focus) < self.data.max_focus else [
+            set(focus) - {k} | {m} for k in reversed(focus)]
+        candidate, value = None, -INF
+        for base in bases:
+            found = self._fixed_focus_best(None, base, explanation)
+            if found is not None and (impact := portfolio_impact(self.data, *found)) > value:
+                candidate, value = found, impact
+        return candidate
 
     def _widen_limits(self, m: int) -> None:
         """Budgets raised by what the costliest rejected work moving m costs (a cost of zero
@@ -397,12 +426,12 @@ class Explainer:
 
     # --- break-even cost and uplift ---
 
-    def _chosen_rows(self, i: int, extra_cost: tuple[int, float] | None) -> None:
+    def _chosen_rows(self, i: int, extra_cost: tuple[int, float] | None) -> int:
         """Rows saying the portfolio beats the run, or ties it at no more cost.
 
         A binary z picks the case: z = 1, impact >= run + better; z = 0, impact >= run
         - tolerance and cost below the run's. `extra_cost`: a (column, coefficient) that stands
-        for i's own cost in the cost, when that cost is a variable.
+        for i's own cost in the cost, when that cost is a variable. Returns z's column.
         """
         highs, position = self.session.highs, self.session.position
         scale = self.model.money_scale
@@ -420,6 +449,7 @@ class Explainer:
         # Strictly cheaper: an equal cost ties, and the run's portfolio may win that tie.
         cheaper = CHEAPER * max(1.0, self.cost / scale)
         self._add_row([*cost, (z, -big)], -INF, self.cost / scale - cheaper)
+        return z
 
     def _add_row(self, terms: list[tuple[int, float]], lower: float, upper: float) -> None:
         self.session.highs.addRow(lower, upper, len(terms),
@@ -553,33 +583,40 @@ class Explainer:
         """
         if not self.shortcuts:
             return None
-        data = self.data
         funded, focus = self._funding[i]
         low = self._least_factor(i, explanation)
         if low is None:
             return None
-        target = self.impact + self.better
+        high = self._factor_reaching(i, funded, focus, self.impact + self.better)
+        if low < 1.0 or high is None or _hundredths(low) != _hundredths(high):
+            return None
+        return _just_above(high)
 
-        def impact_at(factor: float) -> float:
-            total = []
-            for m in focus:
-                uplift = math.fsum(data.uplift[j][m] for j in data.moved_by[m]
-                                   if j in funded and j != i)
-                uplift += factor * data.uplift[i].get(m, 0.0)
-                headroom = data.moments[m].headroom
-                total.append(data.moments[m].weight * (
-                    uplift if headroom is None else min(headroom, uplift)))
-            return math.fsum(total)
+    def _impact_at(self, i: int, funded: set[int], focus: set[int], factor: float) -> float:
+        """The impact of a portfolio funding i with i's uplifts `factor` times larger."""
+        data = self.data
+        total = []
+        for m in focus:
+            uplift = math.fsum(data.uplift[j][m] for j in data.moved_by[m]
+                               if j in funded and j != i)
+            uplift += factor * data.uplift[i].get(m, 0.0)
+            headroom = data.moments[m].headroom
+            total.append(data.moments[m].weight * (
+                uplift if headroom is None else min(headroom, uplift)))
+        return math.fsum(total)
 
-        if low < 1.0 or impact_at(MAX_UPLIFT_FACTOR) < target:
+    def _factor_reaching(self, i: int, funded: set[int], focus: set[int], target: float
+                         ) -> float | None:
+        """The least factor (to within 1e-15) at which this portfolio reaches target;
+        None if even the largest does not."""
+        if self._impact_at(i, funded, focus, MAX_UPLIFT_FACTOR) < target:
             return None
         below, high = 1.0, MAX_UPLIFT_FACTOR  # impact_at(below) < target <= impact_at(high)
         for _ in range(60):
             middle = (below + high) / 2
-            below, high = (below, middle) if impact_at(middle) >= target else (middle, high)
-        if _hundredths(low) != _hundredths(high):
-            return None
-        return _just_above(high)
+            below, high = (below, middle) if self._impact_at(
+                i, funded, focus, middle) >= target else (middle, high)
+        return high
 
     def _least_factor(self, i: int, explanation: Explanation) -> float | None:
         """A factor below which no portfolio funding i reaches the run's impact.
@@ -622,6 +659,7 @@ class Explainer:
         cost = data.cost[i]
         if cost <= 0 or not data.uplift[i] or self._never_chosen(i, explanation):
             return None
+        bases = self._likely_focus(i, explanation)  # before the model changes: it may solve
         scale = self.model.money_scale
         highs, position = self.session.highs, self.session.position
         rows = self.session.row_position
@@ -640,16 +678,38 @@ class Explainer:
             if row is not None and share:
                 highs.changeCoeff(row, x_i, 0.0)
                 highs.changeCoeff(row, c, share)
-        self._chosen_rows(i, extra_cost=(c, 1.0))
+        z = self._chosen_rows(i, extra_cost=(c, 1.0))
         self._objective_on(c, highspy.ObjSense.kMaximize)
+        start = self._fixed_focus_start(bases, explanation, highspy.ObjSense.kMaximize)
         explanation.solves += 1
-        outcome = self.session.solve(self.time_limit)
+        outcome = self._solve_from(start)
         if not outcome.proven:
             return None
-        best = highs.getSolution().col_value[c] * scale
+        funded, _ = self._read()
+        best = self._largest_cost(i, funded, highs.getSolution().col_value[z] > 0.5)
         # Just below the boundary, where the funding portfolio is strictly preferred.
         step = 1.0 if cost >= 100 else 0.01
         return max(0.0, math.ceil(best / step - 1e-9) * step - step)
+
+    def _largest_cost(self, i: int, funded: set[int], more_impact: bool) -> float:
+        """The highest cost of i at which this portfolio keeps the budgets (and, when it
+        only ties the run's impact, costs less than the run): from the amounts themselves,
+        not from the solver's value of the cost, which is off by its tolerance."""
+        data, plan = self.data, self.plan
+        cost, others = data.cost[i], funded - {i}
+        most = [cost]
+        if plan.budget is not None:
+            most.append(plan.budget - math.fsum(data.cost[j] for j in others))
+        for period in plan.periods:
+            share = data.period_cost[i].get(period.id, 0.0) / cost
+            if period.budget is not None and share:
+                spent = math.fsum(data.period_cost[j].get(period.id, 0.0) for j in others)
+                most.append((period.budget - spent) / share)
+        if not more_impact:
+            scale = self.model.money_scale
+            cheaper = CHEAPER * max(1.0, self.cost / scale) * scale
+            most.append(self.cost - cheaper - math.fsum(data.cost[j] for j in others))
+        return min(most)
 
     def _break_even_uplift(self, i: int, explanation: Explanation) -> float | None:
         """Smallest factor on i's uplifts that would get it funded (up to x10), else None."""
@@ -662,6 +722,7 @@ class Explainer:
         implied = self._implied_uplift(i, explanation)
         if implied is not None:
             return implied
+        bases = self._likely_focus(i, explanation)  # before the model changes: it may solve
         highs, position = self.session.highs, self.session.position
         rows = self.session.row_position
         self.session.reset()
@@ -681,11 +742,53 @@ class Explainer:
             highs.changeCoeff(rows[f"focus_cap{m}"], position[self.model.y[m].name], -cap)
         self._chosen_rows(i, extra_cost=None)
         self._objective_on(k, highspy.ObjSense.kMinimize)
+        start = self._fixed_focus_start(bases, explanation, highspy.ObjSense.kMinimize)
+        if self.shortcuts:
+            # With i's uplifts at most ten times larger, a portfolio gains at most this
+            # much over its impact now, which the best with a moment in focus bounds.
+            gains = sorted((max(0.0, data.moments[m].weight) * (MAX_UPLIFT_FACTOR - 1) * e
+                            for m, e in data.uplift[i].items()), reverse=True)
+            self._rule_out_focus(self.impact - math.fsum(gains[:data.max_focus]))
         explanation.solves += 1
-        outcome = self.session.solve(self.time_limit)
+        outcome = self._solve_from(start)
         if not outcome.proven:
             return None
         return _just_above(highs.getSolution().col_value[k])
+
+    def _likely_focus(self, i: int, explanation: Explanation) -> list[frozenset[int]]:
+        """Focus sets a portfolio that gets i funded is likely to have: those of the
+        best portfolios with one of i's moments in focus, and of the portfolio found for
+        impact_if_funded. None when the quick fixed-focus solves are off."""
+        if not (self.shortcuts and self.knapsacks):
+            return []
+        bases = [self._funding[i][1]] if i in self._funding else []
+        bases += [set(best.focus) for m in self.data.uplift[i]
+                  if (best := self._moment_best(m, explanation)) is not None
+                  and best.bound is not None]
+        return list(dict.fromkeys(frozenset(focus) for focus in bases))
+
+    def _fixed_focus_start(self, bases: list[frozenset[int]], explanation: Explanation,
+                           sense: highspy.ObjSense) -> np.ndarray | None:
+        """The best answer to the what-if question now in the model with the focus fixed to
+        one of these sets, as values of every column: a start for the search over every
+        focus. None if none has an answer."""
+        if not bases:
+            return None
+        data, session = self.data, self.session
+        highs = session.highs
+        n = len(data.moments)
+        columns = np.array([session.position[y.name] for y in self.model.y], np.int32)
+        best, best_value = None, INF
+        sign = 1.0 if sense == highspy.ObjSense.kMinimize else -1.0
+        for focus in bases:
+            fixed = np.array([float(m in focus) for m in range(n)])
+            highs.changeColsBounds(n, columns, fixed, fixed)
+            explanation.solves += 1
+            if session.solve(self.time_limit).proven and (
+                    value := sign * highs.getInfo().objective_function_value) < best_value:
+                best, best_value = np.array(highs.getSolution().col_value), value
+        highs.changeColsBounds(n, columns, np.zeros(n), np.ones(n))
+        return best
 
     # --- words ---
 
