@@ -44,9 +44,12 @@ MAX_UPLIFT_FACTOR = 10.0
 BETTER = 1e-5  # relative: less than this more impact is no improvement
 CHEAPER = 1e-6  # relative: less than this cheaper is the same cost
 INF = highspy.kHighsInf
-# Plans this large (initiatives) find the start of a full solve with quick fixed-focus
-# solves: below, a full solve takes little more than they do (docs/benchmarks.md).
+# Plans this large (initiatives), with a relaxation this much (relative) above the run's
+# impact, find the start of a full solve with quick fixed-focus solves: smaller plans, or
+# a tighter relaxation, make full solves that take little more than those (measured on
+# the benchmark plans: 0.4-1.3% with money to spare, 6-11% with 5% of the total cost).
 KNAPSACKS_FROM = 100
+WEAK_RELAXATION = 0.03
 # HiGHS settings for a search started from a good portfolio: no primal heuristics, no
 # restarts.
 PROVE_ONLY = (("mip_heuristic_effort", 0.0), ("mip_heuristic_run_rins", False),
@@ -73,15 +76,14 @@ class Explainer:
         """`shortcuts=False`: every figure from a solve of its own, no bounds (the
         reference the shortcuts are tested against). `knapsacks`: whether to find the
         start of a full solve with quick fixed-focus solves; by default on plans of
-        KNAPSACKS_FROM initiatives or more, where a full solve costs many of them."""
+        KNAPSACKS_FROM initiatives or more whose relaxation is weak, where a full solve
+        costs many of them."""
         if not result.has_portfolio:
             raise ValueError("only a run with a portfolio has rejected initiatives to explain")
         self.plan = validate(plan)
         self.result = result
         self.time_limit = time_limit
         self.shortcuts = shortcuts
-        self.knapsacks = (len(plan.initiatives) >= KNAPSACKS_FROM if knapsacks is None
-                          else knapsacks)
         self.data: Data = index_plan(self.plan)
         self.model: Model = build_model(self.data)
         self.session = HighsSession(self.model.problem, self.model.columns,
@@ -98,6 +100,7 @@ class Explainer:
         # "More impact" must clear the solver's feasibility tolerances to count; they are
         # tightened too, since the what-if rows compare impacts and costs at the margin.
         self.better = BETTER * max(1.0, abs(self.impact))
+        self.knapsacks = self._weak_relaxation() if knapsacks is None else knapsacks
         # What the solves with a moment held in focus proved, shared across initiatives;
         # None where a time limit stopped one.
         self._sharing = False  # whether to make solves that only pay off across questions
@@ -110,6 +113,23 @@ class Explainer:
         self._focus_values = sorted(
             (max(0.0, moment.weight) * data.cap[m] for m, moment in enumerate(data.moments)),
             reverse=True)
+
+    def _weak_relaxation(self) -> bool:
+        """Whether this is a large plan whose relaxation (fractional work and focus) is
+        WEAK_RELAXATION or more above the run's impact: then a full solve searches long,
+        and a good start and fewer focus moments to search pay off. Ample money makes
+        near-integral relaxations, and full solves quick: then they do not."""
+        if len(self.data.initiatives) < KNAPSACKS_FROM:
+            return False
+        highs = self.session.highs
+        highs.setOptionValue("solve_relaxation", True)
+        try:
+            highs.run()
+            relaxed = highs.getInfo().objective_function_value
+            ok = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        finally:
+            highs.setOptionValue("solve_relaxation", False)
+        return ok and relaxed - self.impact >= WEAK_RELAXATION * max(1.0, abs(self.impact))
 
     def explain_all(self, ids: list[str] | None = None,
                     progress: Callable[[int, int], None] | None = None) -> list[Explanation]:
@@ -159,7 +179,8 @@ class Explainer:
             start = self._start_with(i)
             if candidate is not None:
                 start = portfolio_values(self.model, *candidate)
-                self._rule_out_focus(portfolio_impact(data, *candidate))
+                if data.initiatives[i].decision != "reject":  # else the bounds do not hold
+                    self._rule_out_focus(portfolio_impact(data, *candidate))
             explanation.solves += 1
             outcome = self._solve_from(start)
             if not outcome.found:
@@ -192,9 +213,16 @@ class Explainer:
         if not self.shortcuts:
             return None, None
         data = self.data
-        initiative = data.initiatives[i]
-        if initiative.decision == "reject":
-            return None, None  # lifting a rejection can beat the run: it must be solved
+        quick = self._sharing and self.knapsacks  # alone, at most three solves in all
+        if quick:
+            for m in range(len(data.moments)):  # the bounds that rule focus moments out
+                self._moment_best(m, explanation)
+        if data.initiatives[i].decision == "reject":
+            # Lifting a rejection can beat the run: no bound holds, but a start does.
+            bases = [(INF, frozenset(self.focus))] + [
+                (INF, best.focus) for m in data.uplift[i]
+                if (best := self._with_moment.get(m)) is not None and best.bound is not None]
+            return None, self._best_of_fixed_focus(i, bases, explanation)[0] if quick else None
         added = self._closure(i)
         with_run = self.funded | added
         if not violations(data, with_run, self.focus):
@@ -218,19 +246,26 @@ class Explainer:
                 funded = set(best.funded) | added
                 if not violations(data, funded, set(best.focus)):
                     return (funded, set(best.focus)), None
-            bases = list(dict.fromkeys((best.bound, best.focus) for best in feasible))
-        if not (self._sharing and self.knapsacks):
-            return None, None  # alone, an explanation takes at most three solves
-        candidate, value = None, -INF
-        for bound, focus in bases:
-            if bound <= value + self.tolerance:
-                break  # no portfolio with this focus does better than the one found
-            found = self._fixed_focus_best(i, set(focus), explanation)
-            if found is not None and (impact := portfolio_impact(data, *found)) > value:
-                candidate, value = found, impact
+            bases = [(best.bound, best.focus) for best in feasible]
+        if not quick:
+            return None, None
+        candidate, value = self._best_of_fixed_focus(i, bases, explanation)
         if candidate is not None and value >= upper - self.tolerance:
             return candidate, None
         return None, candidate
+
+    def _best_of_fixed_focus(self, i: int, bases: list[tuple[float, frozenset[int]]],
+                             explanation: Explanation) -> tuple[_Portfolio | None, float]:
+        """The best portfolio funding i with one of these focus sets, each with a bound on
+        what it can give (in decreasing order), and its impact."""
+        candidate, value = None, -INF
+        for bound, focus in dict.fromkeys(bases):
+            if bound <= value + self.tolerance:
+                break  # no portfolio with this focus does better than the one found
+            found = self._fixed_focus_best(i, set(focus), explanation)
+            if found is not None and (impact := portfolio_impact(self.data, *found)) > value:
+                candidate, value = found, impact
+        return candidate, value
 
     def _fixed_focus_best(self, i: int | None, focus: set[int], explanation: Explanation
                           ) -> _Portfolio | None:
@@ -722,7 +757,9 @@ class Explainer:
         implied = self._implied_uplift(i, explanation)
         if implied is not None:
             return implied
-        bases = self._likely_focus(i, explanation)  # before the model changes: it may solve
+        # Before the model changes: these may solve.
+        bases = self._likely_focus(i, explanation)
+        low = self._least_factor(i, explanation) if bases else None
         highs, position = self.session.highs, self.session.position
         rows = self.session.row_position
         self.session.reset()
@@ -740,9 +777,14 @@ class Explainer:
             cap = cap if headroom is None else min(headroom, cap)
             highs.changeColBounds(position[self.model.v[m].name], 0.0, cap)
             highs.changeCoeff(rows[f"focus_cap{m}"], position[self.model.y[m].name], -cap)
-        self._chosen_rows(i, extra_cost=None)
+        z = self._chosen_rows(i, extra_cost=None)
         self._objective_on(k, highspy.ObjSense.kMinimize)
         start = self._fixed_focus_start(bases, explanation, highspy.ObjSense.kMinimize)
+        if start is not None and low is not None:
+            # The least factor lies between the bound and the best with a likely focus.
+            found = self._factor_of(i, start, z, k)
+            if _hundredths(max(1.0, low)) == _hundredths(found):
+                return _just_above(found)
         if self.shortcuts:
             # With i's uplifts at most ten times larger, a portfolio gains at most this
             # much over its impact now, which the best with a moment in focus bounds.
@@ -753,7 +795,21 @@ class Explainer:
         outcome = self._solve_from(start)
         if not outcome.proven:
             return None
-        return _just_above(highs.getSolution().col_value[k])
+        return _just_above(self._factor_of(i, np.array(highs.getSolution().col_value), z, k))
+
+    def _factor_of(self, i: int, values: np.ndarray, z: int, k: int) -> float:
+        """The least factor at which the portfolio in these column values beats the run
+        (z = 1) or ties it (z = 0, more cheaply): from its impact, computed exactly, not
+        from the solver's value of the factor, which is off by its tolerance."""
+        position = self.session.position
+        funded = {j for j, var in enumerate(self.model.x) if values[position[var.name]] > 0.5}
+        focus = {m for m, var in enumerate(self.model.y) if values[position[var.name]] > 0.5}
+        target = (self.impact + self.better if values[z] > 0.5
+                  else self.impact - self.tolerance)
+        if self._impact_at(i, funded, focus, 1.0) >= target:
+            return 1.0
+        factor = self._factor_reaching(i, funded, focus, target)
+        return values[k] if factor is None else factor
 
     def _likely_focus(self, i: int, explanation: Explanation) -> list[frozenset[int]]:
         """Focus sets a portfolio that gets i funded is likely to have: those of the

@@ -235,5 +235,14 @@ def test_knapsack_starts_give_the_figures_of_full_solves_on_random_plans(seed):
 
 
 def test_a_large_plan_with_a_tight_budget_gets_the_figures_of_full_solves():
-    # large enough that the quick fixed-focus solves are on by default
-    _compare_with_reference(generate_plan(KNAPSACKS_FROM, 6, seed=1, budget_share=0.05))
+    plan = generate_plan(KNAPSACKS_FROM, 6, seed=1, budget_share=0.05)
+    _compare_with_reference(plan, knapsacks=True)
+
+
+@pytest.mark.parametrize("budget_share,weak", [(None, False), (0.05, True)])
+def test_quick_fixed_focus_solves_are_on_where_full_solves_search_long(budget_share, weak):
+    plan = generate_plan(2 * KNAPSACKS_FROM, 30, seed=1)
+    if budget_share is not None:  # 5% of the total cost: a relaxation 11% above the run
+        total = sum(i.total_cost for i in plan.initiatives)
+        plan = dataclasses.replace(plan, budget=budget_share * total)
+    assert Explainer(plan, solve(plan)).knapsacks is weak
