@@ -26,7 +26,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         SECRET_KEY=DEFAULT_SECRET_KEY,
         DATABASE_URL=f"sqlite:///{Path(app.instance_path) / 'planner.sqlite'}",
-        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        # a 10,000-initiative workbook is about 0.6 MB; uploads are zip-checked before parsing
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         SOLVE_TIME_LIMIT=30.0,
         SOLVER=None,  # None: the engine's default solver
         SESSION_COOKIE_HTTPONLY=True,

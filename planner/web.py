@@ -6,7 +6,7 @@ import math
 import re
 from datetime import UTC, datetime
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, current_app, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -54,9 +54,21 @@ def _csrf_error(error: CSRFError):
 
 def _http_error(error: HTTPException):
     code = error.code or 500
-    return render_template("error.html", code=code,
-                           title=ERROR_TITLES.get(code, error.name),
-                           message=error.description), code
+    message = error.description
+    if code == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        message = (f"Uploads can be at most {_size(limit)}; nothing was saved. Split the file, "
+                   "or leave out what is not imported (a plan's runs are never part of it).")
+    return render_template("error.html", code=code, title=ERROR_TITLES.get(code, error.name),
+                           message=message), code
+
+
+def _size(size: int) -> str:
+    """1536 -> '1.5 KB', 16 * 2**20 -> '16 MB'."""
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:,.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
 
 
 def _server_error(_error: Exception):

@@ -72,6 +72,12 @@ def test_too_large_upload_gets_413(database_url):
     app = make_app(database_url, MAX_CONTENT_LENGTH=1000)
     response = app.test_client().post("/plans/new", data={"name": "x" * 5000})
     assert response.status_code == 413
+    assert b"That upload is too large" in response.data
+    assert b"at most 1000 bytes; nothing was saved" in response.data
+    with app.app_context():
+        from models import Plan
+        from planner.database import get_session
+        assert get_session().query(Plan).count() == 0
     app.extensions["planner_engine"].dispose()
 
 
