@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from models import Plan
 from planner import ConfigError, create_app
+from planner.database import get_session
 from tests.planner.conftest import make_app
 
 
@@ -75,9 +76,7 @@ def test_too_large_upload_gets_413(database_url):
     assert b"That upload is too large" in response.data
     assert b"at most 1000 bytes; nothing was saved" in response.data
     with app.app_context():
-        from models import Plan
-        from planner.database import get_session
-        assert get_session().query(Plan).count() == 0
+        assert get_session().exec(select(Plan)).all() == []
     app.extensions["planner_engine"].dispose()
 
 
