@@ -72,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
         plan_parts,
         plans,
         portfolio,
+        run_exports,
         say_no,
         scenarios,
         teams,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 
 from models import Plan
 from models.planfile import plan_document
@@ -12,7 +12,7 @@ from models.queries import plans_with_counts
 from planner.database import get_session
 from planner.forms.confirm import ConfirmForm
 from planner.forms.plan import PlanForm
-from planner.views import commit, form_page, plan_or_404
+from planner.views import attachment, commit, form_page, plan_or_404
 
 bp = Blueprint("plans", __name__)
 
@@ -79,8 +79,6 @@ def download(plan_id: int):
     """The plan as a plan file (PLAN_FORMAT.md)."""
     plan = plan_or_404(plan_id)
     document = plan_document(get_session(), plan.id)
-    response = Response(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
-                        mimetype="application/json")
-    response.headers["Content-Disposition"] = f'attachment; filename="plan-{plan.id}.json"'
-    return response
+    return attachment(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+                      "application/json", f"plan-{plan.id}.json")
 

@@ -6,7 +6,6 @@ from typing import Any, NoReturn
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -31,7 +30,7 @@ from planner.reports import (
     run_report,
     say_no_entries,
 )
-from planner.views import plan_or_404, row_or_404
+from planner.views import attachment, plan_or_404, row_or_404
 
 bp = Blueprint("say_no", __name__)
 
@@ -87,11 +86,8 @@ def memo(plan_id: int, run_id: int):
 def memo_download(plan_id: int, run_id: int):
     """The say-no memo as a Markdown file, to paste into a mail or a wiki."""
     plan, saved = _plan_and_run(plan_id, run_id)
-    response = Response(render_template("say_no/memo.md", **_memo(plan, saved)),
-                        mimetype="text/markdown")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="say-no-memo-plan-{plan.id}-run-{saved.id}.md"')
-    return response
+    return attachment(render_template("say_no/memo.md", **_memo(plan, saved)), "text/markdown",
+                      f"say-no-memo-plan-{plan.id}-run-{saved.id}.md")
 
 
 def _plan_and_run(plan_id: int, run_id: int) -> tuple[Plan, Run]:

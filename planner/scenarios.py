@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlmodel import Session, select
 
 import optimizer
@@ -26,10 +26,18 @@ from planner.scenario_compare import (
     comparison_workbook,
 )
 from planner.scenario_words import override_lines, staleness
-from planner.views import CONFLICT, claim_version, commit, form_page, plan_or_404, row_or_404
+from planner.spreadsheets import XLSX
+from planner.views import (
+    CONFLICT,
+    attachment,
+    claim_version,
+    commit,
+    form_page,
+    plan_or_404,
+    row_or_404,
+)
 
 bp = Blueprint("scenarios", __name__)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/plans/<int:plan_id>/scenarios")
@@ -164,8 +172,7 @@ def compare_download(plan_id: int):
     if problem:
         abort(400, problem)
     body = comparison_workbook(compare_scenarios(chosen))
-    return Response(body, mimetype=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="plan-{plan.id}-scenarios.xlsx"'})
+    return attachment(body, XLSX, f"plan-{plan.id}-scenarios.xlsx")
 
 
 @bp.route("/plans/<int:plan_id>/scenarios/<int:scenario_id>/promote", methods=["GET", "POST"])

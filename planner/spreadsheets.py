@@ -21,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_LENGTH = 31  # Excel's limit
@@ -82,8 +83,12 @@ def workbook_bytes(sheets: list[Sheet]) -> bytes:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A CSV in UTF-8 with a byte-order mark, so that Excel reads accents right."""
-    return escape_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    """A CSV in UTF-8 with a byte-order mark, so that Excel reads accents right.
+
+    Lines end in CR LF (RFC 4180): the csv writer quotes a cell holding any character of the
+    line ending, so with LF alone a text holding a lone CR went out unquoted and split its row.
+    """
+    return escape_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _write_sheet(worksheet: Any, sheet: Sheet) -> None:

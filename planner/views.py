@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, render_template
+from flask import Response, abort, flash, render_template
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -29,6 +29,12 @@ def row_or_404(model: Any, plan_id: int, row_id: int) -> Any:
     if row is None or row.plan_id != plan_id:
         abort(404, "There is no such record in this plan.")
     return row
+
+
+def attachment(body: bytes | str, mimetype: str, filename: str) -> Response:
+    """A file to download under `filename` (ASCII: it goes in the header unencoded)."""
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def commit(message: str) -> bool:

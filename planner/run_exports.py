@@ -1,0 +1,172 @@
+"""A saved run as files: the funded portfolio and the say-no list with reasons, as one Excel
+workbook and as CSV files.
+
+The tables are built from the run's own inputs and result (as its page is), with the
+explanations stored for it so far; nothing is solved or saved to export them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+import pandas as pd
+from flask import Response
+
+from models import Plan, Run
+from planner.database import get_session
+from planner.explanations import stored_explanations
+from planner.portfolio import bp
+from planner.reports import RunReport, SayNoEntry, run_report, say_no_entries
+from planner.spreadsheets import XLSX, Sheet, csv_bytes, workbook_bytes
+from planner.views import attachment, plan_or_404, row_or_404
+from planner.web import when
+
+CSV = "text/csv"  # Flask adds the charset
+DECISION_WORDS = {"auto": "chosen by the optimiser", "fund": "forced in"}
+SEPARATOR = "; "  # between names in one cell; names may hold commas
+
+
+@bp.get("/plans/<int:plan_id>/runs/<int:run_id>/portfolio.xlsx")
+def run_workbook(plan_id: int, run_id: int):
+    """The run as a workbook: its summary, the funded work and the say-no list."""
+    plan, saved = _plan_and_run(plan_id, run_id)
+    report, entries = run_report(saved), _say_no(saved)
+    body = workbook_bytes([summary_sheet(report, entries), funded_sheet(report),
+                           not_funded_sheet(report, entries)])
+    return _download(body, XLSX, plan, saved, "portfolio.xlsx")
+
+
+@bp.get("/plans/<int:plan_id>/runs/<int:run_id>/funded.csv")
+def funded_csv(plan_id: int, run_id: int):
+    """The run's funded initiatives as a CSV file."""
+    plan, saved = _plan_and_run(plan_id, run_id)
+    body = csv_bytes(funded_sheet(run_report(saved)).frame)
+    return _download(body, CSV, plan, saved, "funded.csv")
+
+
+@bp.get("/plans/<int:plan_id>/runs/<int:run_id>/not-funded.csv")
+def not_funded_csv(plan_id: int, run_id: int):
+    """The run's say-no list, with reasons and any stored explanation, as a CSV file."""
+    plan, saved = _plan_and_run(plan_id, run_id)
+    body = csv_bytes(not_funded_sheet(run_report(saved), _say_no(saved)).frame)
+    return _download(body, CSV, plan, saved, "not-funded.csv")
+
+
+def summary_sheet(report: RunReport, entries: list[SayNoEntry]) -> Sheet:
+    """One row: status in words, impact, money against the budget, focus, counts, return."""
+    result, currency = report.result, report.currency
+    cost, budget = result.get("cost"), result.get("budget")
+    row = {
+        "Run": report.run.id,
+        "Run at": when(report.run.created_at),
+        "Status": report.status_words,
+        "Impact": result.get("impact"),
+        _in("Cost", currency): cost,
+        _in("Budget", currency): budget,
+        _in("Unspent", currency): budget - cost if None not in (budget, cost) else None,
+        "Focus moments": SEPARATOR.join(line.name for line in report.focus),
+        "Funded": len(report.funded),
+        "Not funded": len(entries),
+        **_return_figures(report),
+    }
+    money = [column for column in row if column.endswith(f"({currency})")]
+    return Sheet("Summary", pd.DataFrame([row]), money=money, percent=["ROI", "Discount rate"],
+                 numbers=["Impact", "Payback (years)"])
+
+
+def funded_sheet(report: RunReport) -> Sheet:
+    """Each funded initiative: its cost per period and in all, decision, moments moved."""
+    currency = report.currency
+    initiatives = _initiatives(report.run)
+    moments = {moment["id"]: moment["name"] for moment in report.run.inputs["moments"]}
+    periods = {_in(key, currency): key for key in report.period_keys}
+    total, benefit = _in("Total cost", currency), _in("Yearly benefit", currency)
+    states_benefit = any(i.get("benefit") is not None for i in initiatives.values())
+    columns = ["Initiative", "Name", "Team", *periods, total, "Decision", "Moments moved",
+               *([benefit] if states_benefit else [])]
+    rows = []
+    for line in report.funded:
+        initiative = initiatives[line.key]
+        rows.append({
+            "Initiative": line.key, "Name": line.name, "Team": line.team,
+            **{column: line.costs[key] for column, key in periods.items()},
+            total: line.total, "Decision": DECISION_WORDS.get(line.decision, line.decision),
+            "Moments moved": SEPARATOR.join(moments.get(key, key)
+                                            for key in initiative["effects"]),
+            benefit: initiative.get("benefit"),
+        })
+    money = [*periods, total, *([benefit] if states_benefit else [])]
+    return Sheet("Funded", pd.DataFrame(rows, columns=columns), money=money)
+
+
+def not_funded_sheet(report: RunReport, entries: list[SayNoEntry]) -> Sheet:
+    """Each rejected initiative: its reason and message, and the figures of its stored
+    explanation (empty cells while it is not explained)."""
+    currency = report.currency
+    total, break_even = _in("Total cost", currency), _in("Break-even cost", currency)
+    rows = [{"Initiative": entry.key, "Name": entry.name, "Team": entry.team,
+             total: entry.cost, "Reason": entry.reason_title, "Message": entry.message,
+             "Explained": "yes" if entry.explanation else "no",
+             **_explained_figures(entry, break_even)} for entry in entries]
+    columns = ["Initiative", "Name", "Team", total, "Reason", "Message", "Explained",
+               "Impact lost", "Impact if funded", break_even, "Break-even uplift", "Displaces"]
+    return Sheet("Not funded", pd.DataFrame(rows, columns=columns), money=[total, break_even],
+                 numbers=["Impact lost", "Impact if funded", "Break-even uplift"])
+
+
+def download_name(plan: Plan, run: Run, what: str) -> str:
+    """'retail-stores-fy2027-run-3-portfolio.xlsx': the plan's name in ASCII letters and
+    digits, so that every browser and mail program keeps it."""
+    ascii_name = unicodedata.normalize("NFKD", plan.name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-")
+    return f"{base or f'plan-{plan.id}'}-run-{run.id}-{what}"
+
+
+def _explained_figures(entry: SayNoEntry, break_even: str) -> dict[str, Any]:
+    explanation = entry.explanation
+    if explanation is None:
+        return {}
+    return {"Impact lost": explanation.impact_lost,
+            "Impact if funded": explanation.impact_if_funded,
+            break_even: explanation.break_even_cost,
+            "Break-even uplift": explanation.break_even_uplift,
+            "Displaces": SEPARATOR.join(entry.displaces)}
+
+
+def _return_figures(report: RunReport) -> dict[str, Any]:
+    """ROI, NPV and payback of the funded work that states a benefit; none without figures."""
+    returns = report.returns
+    figures = returns.figures if returns else None
+    if figures is None:
+        return {}
+    currency = report.currency
+    return {_in("Yearly benefit", currency): figures.benefit, "ROI": figures.roi,
+            _in("NPV", currency): figures.npv, "Payback (years)": figures.payback_years,
+            "Horizon (years)": returns.portfolio.horizon_years,
+            "Discount rate": returns.portfolio.discount_rate,
+            _in("Cost without a stated benefit", currency):
+                returns.portfolio.cost_without_benefit}
+
+
+def _in(label: str, currency: str) -> str:
+    """A money column's header: 'Total cost (EUR)'."""
+    return f"{label} ({currency})"
+
+
+def _initiatives(run: Run) -> dict[str, dict[str, Any]]:
+    return {initiative["id"]: initiative for initiative in run.inputs["initiatives"]}
+
+
+def _say_no(run: Run) -> list[SayNoEntry]:
+    return say_no_entries(run, stored_explanations(session=get_session(), run_id=run.id))
+
+
+def _plan_and_run(plan_id: int, run_id: int) -> tuple[Plan, Run]:
+    plan = plan_or_404(plan_id)
+    return plan, row_or_404(Run, plan.id, run_id)
+
+
+def _download(body: bytes, mimetype: str, plan: Plan, run: Run, what: str) -> Response:
+    return attachment(body, mimetype, download_name(plan, run, what))
