@@ -9,11 +9,12 @@ from models.initiative import (
 )
 from models.journey import Influence, Moment
 from models.plan import Period, Plan, Resource, Stage
+from models.plan_import import PendingImport
 from models.run import Run, RunExplanation
 from models.scenario import Scenario
 
 __all__ = [
     "Influence", "Initiative", "InitiativeCost", "InitiativeEffect", "InitiativeLink",
-    "InitiativeUse", "Moment", "Period", "Plan", "Resource", "Run", "RunExplanation", "Scenario",
-    "Stage",
+    "InitiativeUse", "Moment", "PendingImport", "Period", "Plan", "Resource", "Run",
+    "RunExplanation", "Scenario", "Stage",
 ]

@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     # These modules add their views to the plans and journey blueprints.
     from planner import (  # noqa: F401
         frontier_views,
+        imports,
         initiatives,
         journey,
         moments,
@@ -79,5 +80,5 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     for module in (plans, journey, initiatives, portfolio, frontier_views, scenarios, say_no,
-                   teams):
+                   teams, imports):
         app.register_blueprint(module.bp)

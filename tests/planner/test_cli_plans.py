@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -52,6 +53,15 @@ def test_a_bad_plan_file_is_refused_with_its_problems(cli, tmp_path, content, me
     assert message in err
     code, _, err = cli("export", "1", tmp_path / "none.json")
     assert code == 2 and "no plan '1'" in err
+
+
+def test_import_shows_its_steps_on_stderr(cli):
+    code, out, err = cli("import", EXAMPLE_PLAN)
+    assert code == 0 and "Imported" in out
+    assert re.search(rf"reading and checking {EXAMPLE_PLAN.name} \.\.\. \d+\.\d s\n", err)
+    assert re.search(r"writing 15 initiatives \.\.\. \d+\.\d s\n", err)
+    code, _, err = cli("import", EXAMPLE_PLAN)
+    assert code == 2 and "writing 15 initiatives ... stopped" in err
 
 
 def test_import_refuses_a_name_already_taken(cli):

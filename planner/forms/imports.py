@@ -1,0 +1,33 @@
+"""Upload forms: a spreadsheet into a plan, and a plan file as a new plan."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from planner.forms.fields import choices
+from planner.tables.columns import TABLE_BY_KEY
+from planner.tables.merge import IMPORTED
+
+# The extension is checked where the file is read, whose message names the file.
+CHOOSE_FILE = "Choose a file to upload."
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Spreadsheet (.xlsx or .csv)", [FileRequired(CHOOSE_FILE)],
+                     description="An Excel workbook with sheets named Moments, Influences "
+                                 "or Initiatives (the template's), or a CSV file of one of "
+                                 "them.")
+    table = SelectField("A CSV file holds", choices=choices(
+        (key, TABLE_BY_KEY[key].sheet) for key in reversed(IMPORTED)), default="initiatives",
+        description="Only for a CSV file: which list its rows are.")
+
+
+class PlanFileForm(FlaskForm):
+    file = FileField("Plan file (.json or .xlsx)", [FileRequired(CHOOSE_FILE)],
+                     description="A plan file as the app and `planner export` write it: "
+                                 "JSON, or a workbook with a Plan sheet and one sheet per list.")
+    name = StringField("Name of the new plan", [Optional(), Length(max=120)],
+                       description="Leave empty to use the name in the file.")

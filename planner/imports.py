@@ -1,0 +1,185 @@
+"""Bringing data in and out of the app: spreadsheets into a plan (upload, preview, confirm),
+plan files as new plans, and a plan as a workbook or its template to fill in."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import PurePath
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from sqlmodel import select
+
+from models import PendingImport
+from models.plan_import import forget_stale_imports, plan_fingerprint
+from models.plan_update import update_plan
+from models.planfile import import_plan, plan_document
+from optimizer import PlanError
+from planner.database import get_session
+from planner.forms.confirm import ConfirmForm
+from planner.forms.imports import ImportForm, PlanFileForm
+from planner.plan_files import plan_file_bytes, read_plan_bytes
+from planner.spreadsheets import XLSX, workbook_bytes
+from planner.tables.columns import TABLE_BY_KEY
+from planner.tables.merge import IMPORTED, Preview, preview_import
+from planner.tables.plan_sheets import template_sheets
+from planner.tables.read import FileProblem, read_tables
+from planner.views import attachment, commit, form_page, plan_or_404
+
+bp = Blueprint("imports", __name__)
+
+GONE = ("This import preview is no longer kept: it was imported or cancelled, or is more "
+        "than a day old. Upload the file again.")
+
+
+@bp.route("/plans/<int:plan_id>/import", methods=["GET", "POST"])
+def upload(plan_id: int):
+    """Upload a workbook or CSV; its preview is kept for the person to confirm."""
+    plan, session = plan_or_404(plan_id), get_session()
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return form_page("imports/upload.html", form, plan=plan)
+    filename = _filename(form.file.data)
+    data = form.file.data.read()
+    current = plan_document(session, plan.id)
+    session.rollback()  # hold no write lock while the file is read and checked
+    try:
+        tables = read_tables(filename, data, csv_table=TABLE_BY_KEY[form.table.data].sheet)
+    except FileProblem as problem:
+        form.file.errors = [str(problem)]
+        return form_page("imports/upload.html", form, plan=plan, status=422)
+    preview = preview_import(current, tables)
+    summary = _summary(preview)
+    if preview.problems or not _changes(summary):
+        return render_template("imports/preview.html", plan=plan, filename=filename,
+                               summary=summary, problems=preview.problems, pending=None,
+                               form=ConfirmForm()), 422 if preview.problems else 200
+    pending = PendingImport(token=secrets.token_urlsafe(16), plan_id=plan.id,
+                            filename=filename, base=plan_fingerprint(current),
+                            document=preview.document, summary=summary)
+    forget_stale_imports(session)
+    session.add(pending)
+    session.commit()
+    return redirect(url_for("imports.preview", plan_id=plan.id, token=pending.token))
+
+
+@bp.get("/plans/<int:plan_id>/import/<token>")
+def preview(plan_id: int, token: str):
+    """What a kept upload would add and change, with the button that imports it."""
+    plan = plan_or_404(plan_id)
+    pending = _pending_or_404(plan.id, token)
+    return render_template("imports/preview.html", plan=plan, filename=pending.filename,
+                           summary=pending.summary, problems=[], pending=pending,
+                           form=ConfirmForm())
+
+
+@bp.post("/plans/<int:plan_id>/import/<token>")
+def confirm(plan_id: int, token: str):
+    """Write the previewed import, all of it, unless the plan changed since the preview."""
+    plan, session = plan_or_404(plan_id), get_session()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    pending = _pending_or_404(plan.id, token, lock=True)
+    if plan_fingerprint(plan_document(session, plan.id)) != pending.base:
+        session.delete(pending)
+        session.commit()
+        flash("The plan changed after this preview was made, so nothing was imported. "
+              "Upload the file again to see what it would change now.", "error")
+        return redirect(url_for("imports.upload", plan_id=plan.id))
+    update_plan(session, plan.id, pending.document)
+    session.delete(pending)
+    if commit(f"Imported {pending.filename}: {_done_words(pending.summary)}."):
+        return redirect(url_for("initiatives.index", plan_id=plan.id))
+    return redirect(url_for("imports.upload", plan_id=plan.id))
+
+
+@bp.post("/plans/<int:plan_id>/import/<token>/cancel")
+def cancel(plan_id: int, token: str):
+    """Forget a kept upload without writing anything."""
+    plan, session = plan_or_404(plan_id), get_session()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    session.delete(_pending_or_404(plan.id, token))
+    commit("Import cancelled; nothing was written.")
+    return redirect(url_for("imports.upload", plan_id=plan.id))
+
+
+@bp.route("/plans/import", methods=["GET", "POST"])
+def new_plan():
+    """A new plan from a plan file (.json or .xlsx); nothing is saved when it has problems."""
+    session = get_session()
+    form = PlanFileForm()
+    if not form.validate_on_submit():
+        return form_page("imports/new_plan.html", form, plan=None, problems=[])
+    filename = _filename(form.file.data)
+    try:
+        document = read_plan_bytes(filename, form.file.data.read())
+        plan = import_plan(session, document, name=(form.name.data or "").strip() or None)
+    except PlanError as error:
+        session.rollback()
+        return form_page("imports/new_plan.html", form, plan=None, status=422,
+                         problems=error.problems)
+    if commit(f'Plan "{plan.name}" created from {filename}.'):
+        return redirect(url_for("plans.show", plan_id=plan.id))
+    return form_page("imports/new_plan.html", form, plan=None, problems=[], status=409)
+
+
+@bp.get("/plans/<int:plan_id>/plan.xlsx")
+def workbook(plan_id: int):
+    """The whole plan as a workbook: a plan file that `planner import` and the app read."""
+    plan = plan_or_404(plan_id)
+    body = plan_file_bytes(plan_document(get_session(), plan.id), ".xlsx")
+    return attachment(body, XLSX, f"plan-{plan.id}.xlsx")
+
+
+@bp.get("/plans/<int:plan_id>/template.xlsx")
+def template(plan_id: int):
+    """The workbook to fill in: this plan's journey and lists, no initiatives, a Read me."""
+    plan = plan_or_404(plan_id)
+    body = workbook_bytes(template_sheets(plan_document(get_session(), plan.id)))
+    return attachment(body, XLSX, f"plan-{plan.id}-template.xlsx")
+
+
+def _pending_or_404(plan_id: int, token: str, *, lock: bool = False) -> PendingImport:
+    statement = select(PendingImport).where(PendingImport.plan_id == plan_id,
+                                            PendingImport.token == token)
+    if lock:  # of two confirms of one preview, the second waits and then finds it gone
+        statement = statement.with_for_update()
+    pending = get_session().exec(statement).first()
+    if pending is None:
+        abort(404, GONE)
+    return pending
+
+
+def _filename(upload: Any) -> str:
+    """The uploaded file's own name, without any folder, for messages (never a path here)."""
+    name = PurePath((upload.filename or "upload").replace("\\", "/")).name
+    return name[:200] or "upload"
+
+
+def _summary(preview: Preview) -> dict[str, Any]:
+    return {"added": preview.added, "changed": preview.changed,
+            "unchanged": preview.unchanged, "ignored": preview.ignored,
+            "lists": list(IMPORTED)}
+
+
+def _changes(summary: dict[str, Any]) -> int:
+    return sum(len(summary["added"][key]) + len(summary["changed"][key]) for key in IMPORTED)
+
+
+def _done_words(summary: dict[str, Any]) -> str:
+    """'12 initiatives added, 3 changed; 1 moment added, 0 changed' (lists with changes)."""
+    parts = []
+    for key in IMPORTED:
+        added, changed = len(summary["added"][key]), len(summary["changed"][key])
+        if added or changed:
+            noun = key if added != 1 else key.removesuffix("s")
+            parts.append(f"{added:,} {noun} added, {changed:,} changed")
+    return "; ".join(parts)
