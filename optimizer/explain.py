@@ -459,6 +459,8 @@ class Explainer(BreakEven):
         if reason == "forced_out":
             return [f"a decision: {initiative.reason.strip() or 'rejected'}"]
         if reason == "off_focus":
+            if data.max_focus == 1:
+                return ["the focus limit: 1 moment, which it does not move"]
             return [f"the focus limit: {data.max_focus} moments, none of which it moves"]
         if reason == "blocked":
             index = data.initiative_index

@@ -64,6 +64,21 @@ def _best_with(plan, initiative_id):
     return best
 
 
+def _check_described_portfolio(plan, result, e):
+    """The portfolio the explanation describes (the run's, less what it displaces, plus the
+    initiative and what it brings, with the focus swapped as it says) keeps every rule and
+    has exactly impact_if_funded."""
+    assert not set(e.displaces) - set(result.funded)
+    assert not set(e.brings) & set(result.funded) and e.id not in e.brings
+    assert not set(e.focus_out) - set(result.focus) and not set(e.focus_in) & set(result.focus)
+    funded = (set(result.funded) - set(e.displaces)) | set(e.brings) | {e.id}
+    focus = (set(result.focus) - set(e.focus_out)) | set(e.focus_in)
+    if plan.initiative(e.id).decision == "reject":
+        plan = _with(plan, e.id, decision="fund")  # the rejection lifted
+    assert feasible(plan, funded, focus)
+    assert impact_of(plan, funded, focus) == pytest.approx(e.impact_if_funded, abs=1e-7)
+
+
 @pytest.mark.parametrize("seed", range(150))
 def test_explanations_match_brute_force_and_fresh_solves(seed):
     plan = random_plan(3000 + seed, max_initiatives=6)
@@ -91,7 +106,7 @@ def test_explanations_match_brute_force_and_fresh_solves(seed):
         else:
             assert e.impact_if_funded == pytest.approx(best, abs=1e-9)
             assert e.impact_lost == pytest.approx(max(0.0, result.impact - best), abs=1e-7)
-            assert set(e.displaces) <= set(result.funded)
+            _check_described_portfolio(plan, result, e)
         cost = initiative.total_cost
         if e.break_even_cost is not None:
             assert 0 <= e.break_even_cost <= cost
@@ -116,7 +131,8 @@ def test_explanations_match_brute_force_and_fresh_solves(seed):
 
 def _plan(initiatives, **settings):
     moments = [{"id": "m", "name": "Checkout queue", "weight": 2, "headroom": 10},
-               {"id": "n", "name": "Signage", "weight": 1}]
+               {"id": "n", "name": "Signage", "weight": 1},
+               {"id": "o", "name": "Parking", "weight": 1}]
     return plan_from_dict({"plan": "t", "currency": "EUR", "moments": moments,
                            "initiatives": initiatives, **settings})
 
@@ -200,7 +216,7 @@ def _compare_with_reference(plan, **options):
             assert quick.impact_if_funded == pytest.approx(reference.impact_if_funded,
                                                            rel=1e-9, abs=1e-9)
             assert quick.impact_lost == pytest.approx(reference.impact_lost, abs=1e-7)
-            assert set(quick.displaces) <= set(result.funded)
+            _check_described_portfolio(plan, result, quick)
         assert quick.break_even_cost == pytest.approx(reference.break_even_cost, abs=1e-6)
         assert quick.break_even_uplift == pytest.approx(reference.break_even_uplift,
                                                         abs=1e-9)
@@ -246,3 +262,45 @@ def test_quick_fixed_focus_solves_are_on_where_full_solves_search_long(budget_sh
         total = sum(i.total_cost for i in plan.initiatives)
         plan = dataclasses.replace(plan, budget=budget_share * total)
     assert Explainer(plan, solve(plan)).knapsacks is weak
+
+
+@pytest.mark.parametrize("initiatives,settings,words", [
+    ([{"id": "a", "name": "A", "cost": {"H1": 6}, "effects": {"m": 5}},
+      {"id": "b", "name": "B", "cost": {"H1": 6}, "effects": {"m": 4}}],
+     {"periods": [{"id": "H1", "budget": 10}]}, "the H1 budget (it needs EUR 6; EUR 4 is left)"),
+    ([{"id": "a", "name": "A", "cost": 1, "effects": {"m": 5}, "uses": {"it": 3}},
+      {"id": "b", "name": "B", "cost": 1, "effects": {"m": 4}, "uses": {"it": 3}}],
+     {"resources": [{"id": "it", "name": "IT delivery", "capacity": 4, "unit": "FTE"}]},
+     "IT delivery (it needs 3 FTE; 1 FTE is left)"),
+    ([{"id": "a", "name": "A", "cost": 1, "effects": {"m": 3}},
+      {"id": "b", "name": "B", "cost": 1, "effects": {"n": 1}}], {"max_focus": 1},
+     "the focus limit: 1 moment, which it does not move"),
+    ([{"id": "a", "name": "A", "cost": 1, "effects": {"m": 3}},
+      {"id": "b", "name": "B", "cost": 1, "effects": {"n": 1}},
+      {"id": "c", "name": "C", "cost": 1, "effects": {"o": 2}}], {"max_focus": 2},
+     "the focus limit: 2 moments, none of which it moves"),
+    ([{"id": "a", "name": "A", "cost": 6, "effects": {"m": 5}},
+      {"id": "c", "name": "Loyalty data", "cost": 6, "effects": {"n": 1}},
+      {"id": "b", "name": "B", "cost": 1, "effects": {"m": 4}, "requires": ["c"]}],
+     {"budget": 10}, "a dependency: it requires 'Loyalty data'"),
+])
+def test_the_binding_constraint_is_named_in_words(initiatives, settings, words):
+    plan = _plan(initiatives, **settings)
+    e = explain(plan, solve(plan), "b")
+    assert words in e.binding
+
+
+def test_a_focus_swap_is_named_in_figures_and_words():
+    # "a" holds the one focus place on "m"; "b" moves only "n", so funding it means
+    # swapping the focus from "m" to "n" and dropping "a".
+    plan = _plan([{"id": "a", "name": "Mobile POS", "cost": 6, "effects": {"m": 5}},
+                  {"id": "b", "name": "Wayfinding", "cost": 6, "effects": {"n": 3}}],
+                 budget=10, max_focus=1)
+    result = solve(plan)
+    e = explain(plan, result, "b")
+    assert (e.reason, e.focus_out, e.focus_in, e.displaces) == ("off_focus", ["m"], ["n"],
+                                                               ["a"])
+    assert e.impact_if_funded == pytest.approx(3) and e.impact_lost == pytest.approx(7)
+    assert ("and drop 'Mobile POS', and would move the focus from 'Checkout queue' to "
+            "'Signage'") in e.message
+    _check_described_portfolio(plan, result, e)
