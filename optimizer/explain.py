@@ -27,6 +27,7 @@ answer proves is kept for the next, so that most questions are settled without a
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -125,15 +126,23 @@ class Explainer(BreakEven):
         return ok and relaxed - self.impact >= WEAK_RELAXATION * max(1.0, abs(self.impact))
 
     def explain_all(self, ids: list[str] | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> list[Explanation]:
+                    progress: Callable[[int, int], None] | None = None,
+                    seconds: float | None = None) -> list[Explanation]:
         """Explanations of these rejected initiatives (all of them, in the run's order, by
         default). Solves that serve many questions (the best portfolio with a moment in
-        focus, or with fewer focus moments) are made here, once, and shared."""
+        focus, or with fewer focus moments) are made here, once, and shared.
+
+        `seconds`: no new explanation is started after that long (the first one always
+        is); the explanations made so far are returned, in order, for the caller to go on.
+        """
         ids = [rejection.id for rejection in self.result.rejected] if ids is None else ids
         explanations = []
         self._sharing = len(ids) > 1
+        stop = None if seconds is None else time.monotonic() + seconds
         try:
             for done, initiative_id in enumerate(ids, start=1):
+                if explanations and stop is not None and time.monotonic() > stop:
+                    break
                 explanations.append(self.explain(initiative_id))
                 if progress is not None:
                     progress(done, len(ids))

@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # a 10,000-initiative workbook is about 0.6 MB; uploads are zip-checked before parsing
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         SOLVE_TIME_LIMIT=30.0,
+        EXPLAIN_BATCH_SECONDS=20.0,  # "Explain all" keeps what it computed within this
         SOLVER=None,  # None: the engine's default solver
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

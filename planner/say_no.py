@@ -51,14 +51,24 @@ def show(plan_id: int, run_id: int):
 
 @bp.post("/plans/<int:plan_id>/runs/<int:run_id>/say-no/explain")
 def explain_all(plan_id: int, run_id: int):
-    """Compute and store the explanation of every rejection not explained yet."""
+    """Compute and store the explanations of the rejections not explained yet, for at most
+    EXPLAIN_BATCH_SECONDS (a large plan's take minutes): what was computed is kept, and the
+    page offers to go on with the rest."""
     plan, saved = _plan_and_run(plan_id, run_id)
     try:
-        computed = explain_run(session=get_session(), run=saved, time_limit=_time_limit())
+        computed, left = explain_run(session=get_session(), run=saved,
+                                     time_limit=_time_limit(),
+                                     seconds=float(current_app.config["EXPLAIN_BATCH_SECONDS"]))
     except PlanError as error:
         _unreadable(error)
-    flash(f"Explained {computed} rejected initiative{'s' if computed != 1 else ''}."
-          if computed else "Every rejected initiative was already explained.", "ok")
+    if not computed:
+        flash("Every rejected initiative was already explained.", "ok")
+    elif left:
+        flash(f"Explained {computed:,} more rejected initiative{'s' if computed != 1 else ''}; "
+              f"{left:,} to go.", "ok")
+    else:
+        flash(f"Explained {computed:,} rejected initiative{'s' if computed != 1 else ''}.",
+              "ok")
     return redirect(url_for("say_no.show", plan_id=plan.id, run_id=run_id, sort=_sort()))
 
 

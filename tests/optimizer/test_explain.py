@@ -194,6 +194,14 @@ def test_only_rejected_initiatives_are_explained(example_plan):
     assert sum(e.solves for e in everything) <= 3 * len(everything)
 
 
+def test_explain_all_stops_starting_explanations_after_its_seconds(example_plan):
+    result = solve(example_plan)
+    explainer = Explainer(example_plan, result)
+    assert [e.id for e in explainer.explain_all(seconds=0.0)] == [result.rejected[0].id]
+    rest = [r.id for r in result.rejected[1:]]
+    assert [e.id for e in explainer.explain_all(rest, seconds=60.0)] == rest
+
+
 def test_an_infeasible_run_has_nothing_to_explain():
     plan = _plan([{"id": "a", "name": "A", "cost": 9, "effects": {"m": 1}, "decision": "fund"}],
                  budget=1)

@@ -115,6 +115,31 @@ def test_explain_all_stores_each_explanation_once(client, db, demo_id, run_id, m
     assert _stored(db, run_id) == stored
 
 
+def test_explain_all_goes_in_steps_and_keeps_each_step(app, client, db, demo_id, run_id):
+    app.config["EXPLAIN_BATCH_SECONDS"] = 0.0  # each step starts one explanation only
+    rejected = [r["id"] for r in _run(db, run_id).result["rejected"]]
+    assert len(rejected) >= 3
+    response = client.post(f"/plans/{demo_id}/runs/{run_id}/say-no/explain",
+                           follow_redirects=True)
+    text = page_text(response)
+    assert f"Explained 1 more rejected initiative; {len(rejected) - 1} to go." in text
+    html = response.get_data(as_text=True)
+    assert ">Explain the rest</button>" in html and "busy.js" in html
+    assert list(_stored(db, run_id)) == rejected[:1]
+    for _ in rejected[1:]:
+        client.post(f"/plans/{demo_id}/runs/{run_id}/say-no/explain")
+    assert set(_stored(db, run_id)) == set(rejected)
+    expected = _expected(_run(db, run_id))
+    for key, document in _stored(db, run_id).items():  # each step as good as all at once
+        assert document["impact_if_funded"] == pytest.approx(expected[key].impact_if_funded)
+        assert document["break_even_cost"] == pytest.approx(expected[key].break_even_cost)
+    html = client.get(f"/plans/{demo_id}/runs/{run_id}/say-no").get_data(as_text=True)
+    assert f"{len(rejected)} explained" in page_text(client.get(
+        f"/plans/{demo_id}/runs/{run_id}/say-no"))
+    assert "Explain the rest</button>" not in html
+    assert "Explain all</button>" not in html
+
+
 def test_say_no_page_shows_the_figures_of_stored_explanations(client, db, demo_id, run_id):
     client.post(f"/plans/{demo_id}/runs/{run_id}/say-no/explain")
     text = page_text(client.get(f"/plans/{demo_id}/runs/{run_id}/say-no"))
