@@ -4,6 +4,10 @@ Nothing is written here: the preview says what would be added and changed, lists
 problem by sheet, row and column, and holds the merged document only when there are none,
 so that the caller writes it all or nothing. An import never deletes: a row absent from
 the sheet leaves its moment or initiative as it is, and so does a column absent.
+
+Rows are matched by id; a row without one is matched by name to the plan's moment or
+initiative of that name (in any case and spacing), so that re-importing one's own sheet
+updates instead of duplicating; a name the plan does not have yet gets an id made from it.
 """
 
 from __future__ import annotations
@@ -75,10 +79,14 @@ def _merge(preview: Preview, locator: Locator, document: dict[str, Any], key: st
     keys = [_key(key, entry) for entry in entries]
     position = {entry_key: index for index, entry_key in enumerate(keys)}
     taken = set(keys) | {row.values.get("id") for row in rows}
+    named: dict[str, list[Any]] = {}  # the plan's own names, before this import
+    for entry_key, entry in zip(keys, entries, strict=True):
+        if isinstance(entry.get("name"), str):
+            named.setdefault(_name_key(entry["name"]), []).append(entry_key)
     first_row: dict[Any, int] = {}
     first_period = (document.get("periods") or [{}])[0].get("id")
     for row in rows:
-        entry_key = _row_key(preview, key, sheet, row, taken)
+        entry_key = _row_key(preview, key, sheet, row, taken, named)
         if entry_key is None:
             continue
         if entry_key in first_row:
@@ -121,8 +129,14 @@ def _id_column(key: str) -> str:
     return "from" if key == "influences" else "id"
 
 
-def _row_key(preview: Preview, key: str, sheet: str, row: Row, taken: set[Any]) -> Any:
-    """The row's key; an id made from the name when the row has none."""
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _row_key(preview: Preview, key: str, sheet: str, row: Row, taken: set[Any],
+             named: dict[str, list[Any]]) -> Any:
+    """The row's key; without an id, that of the plan's entry of the same name, or an id
+    made from the name."""
     values = row.values
     if key == "influences":
         missing = [name for name in ("from", "to") if not values.get(name)]
@@ -134,6 +148,14 @@ def _row_key(preview: Preview, key: str, sheet: str, row: Row, taken: set[Any]) 
     if not values.get("name"):
         preview.problems.append(Problem(sheet, row.number, "id",
                                         "needs an id, or a name to make one from"))
+        return None
+    same = named.get(_name_key(values["name"]), [])
+    if len(same) == 1:
+        return same[0]
+    if same:
+        preview.problems.append(Problem(sheet, row.number, "id", (
+            f'{len(same)} {key} of the plan are named "{values["name"]}" ('
+            + ", ".join(map(str, same)) + "): give the id of the one to change")))
         return None
     made = slug(values["name"], taken)
     taken.add(made)

@@ -159,3 +159,31 @@ def test_sheet_names_and_headers_are_matched_forgivingly(current):
     preview = preview_import(current, tables)
     assert preview.problems == []
     assert by_id(preview.document)["rfid"]["effects"] == {"replenish": 18, "racks": 5}
+
+
+def test_rows_without_an_id_are_matched_by_name_so_a_reimport_updates(current):
+    # in any case and spacing: the row's spelling is then the name
+    preview = preview_import(current, initiatives({"name": "rfid  STOCK visibility",
+                                                   "confidence": "0.9"}))
+    assert preview.problems == [] and preview.added["initiatives"] == []
+    assert preview.changed["initiatives"] == {"rfid": ["name", "confidence"]}
+    sheet = initiatives({"name": "Queue app", "cost H1": "10", "effect queue": "2"})
+    added = preview_import(current, sheet)
+    assert added.added["initiatives"] == ["queue-app"]
+    # The same sheet again, into the plan it made: nothing added twice.
+    again = preview_import(added.document, sheet)
+    assert again.added["initiatives"] == [] and again.changed["initiatives"] == {}
+    assert again.unchanged["initiatives"] == 1 and again.document == added.document
+
+
+def test_a_name_the_plan_has_twice_needs_the_id(current):
+    twice = copy.deepcopy(current)
+    twice["initiatives"][1]["name"] = twice["initiatives"][0]["name"]
+    first, second = twice["initiatives"][0]["id"], twice["initiatives"][1]["id"]
+    preview = preview_import(twice, initiatives(
+        {"name": twice["initiatives"][0]["name"], "confidence": "0.5"}))
+    assert [str(p) for p in preview.problems] == [
+        f'Sheet "Initiatives", row 2, column "id": 2 initiatives of the plan are named '
+        f'"{twice["initiatives"][0]["name"]}" ({first}, {second}): give the id of the one '
+        "to change"]
+    assert preview.document is None
