@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, SQLModel
 
+from models import Run
 from models.db import open_session
 from planner import create_app
 from planner.demo import load_demo
@@ -87,6 +88,19 @@ def db(app) -> Iterator[Session]:
 @pytest.fixture
 def demo_id(app) -> int:
     return load_demo(app)
+
+
+@pytest.fixture
+def run_id(client, demo_id) -> int:
+    """A saved run of the demo plan."""
+    location = client.post(f"/plans/{demo_id}/runs", data={}).headers["Location"]
+    return int(location.rsplit("/", 1)[1])
+
+
+def saved_run(db, run_id: int) -> Run:
+    """The run as the database has it now."""
+    db.rollback()
+    return db.get(Run, run_id)
 
 
 def page_text(response) -> str:

@@ -11,25 +11,14 @@ import pytest
 from openpyxl.utils import get_column_letter
 from sqlmodel import select
 
-from models import Initiative, Plan, Run, RunExplanation
+from models import Initiative, Plan, RunExplanation
 from optimizer.result import REASON_TITLES
 from planner.spreadsheets import MONEY_FORMAT, PERCENT_FORMAT
-from tests.planner.conftest import page_text
+from tests.planner.conftest import page_text, saved_run
 
 BOM = b"\xef\xbb\xbf"
 FILES = ("portfolio.xlsx", "funded.csv", "not-funded.csv")
 FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
-
-
-@pytest.fixture
-def run_id(client, demo_id) -> int:
-    location = client.post(f"/plans/{demo_id}/runs", data={}).headers["Location"]
-    return int(location.rsplit("/", 1)[1])
-
-
-def _run(db, run_id: int) -> Run:
-    db.rollback()
-    return db.get(Run, run_id)
 
 
 def _workbook(client, plan_id: int, run_id: int) -> openpyxl.Workbook:
@@ -75,7 +64,7 @@ def test_workbook_holds_the_summary_the_funded_work_and_the_say_no_list(client, 
         f'attachment; filename="retail-stores-fy2027-run-{run_id}-portfolio.xlsx"')
     workbook = openpyxl.load_workbook(io.BytesIO(response.data))
     assert workbook.sheetnames == ["Summary", "Funded", "Not funded"]
-    run = _run(db, run_id)
+    run = saved_run(db, run_id)
     result, names = run.result, {i["id"]: i["name"] for i in run.inputs["initiatives"]}
 
     [summary] = _rows(workbook["Summary"])
@@ -141,7 +130,7 @@ def test_formula_like_names_are_exported_as_text(client, db, demo_id, start):
     _rename(db, "bagging", rejected_name)
     location = client.post(f"/plans/{demo_id}/runs", data={}).headers["Location"]
     run_id = int(location.rsplit("/", 1)[1])
-    result = _run(db, run_id).result
+    result = saved_run(db, run_id).result
     assert "greeter" in result["funded"] and "bagging" in [r["id"] for r in result["rejected"]]
 
     workbook = _workbook(client, demo_id, run_id)
@@ -162,7 +151,7 @@ def test_formula_like_names_are_exported_as_text(client, db, demo_id, start):
 
 
 def test_csv_files_start_with_a_bom_and_read_back(client, db, demo_id, run_id):
-    run = _run(db, run_id)
+    run = saved_run(db, run_id)
     initiatives = {i["id"]: i for i in run.inputs["initiatives"]}
     for name in ("funded.csv", "not-funded.csv"):
         response = client.get(f"/plans/{demo_id}/runs/{run_id}/{name}")
@@ -238,7 +227,7 @@ def test_a_run_without_a_portfolio_exports(client, db, demo_id):
     location = client.post(f"/plans/{demo_id}/runs", data={"budget": "100000"}).headers[
         "Location"]
     run_id = int(location.rsplit("/", 1)[1])
-    run = _run(db, run_id)
+    run = saved_run(db, run_id)
     assert run.status == "infeasible"
 
     workbook = _workbook(client, demo_id, run_id)

@@ -14,20 +14,9 @@ from models import Initiative, Run, RunExplanation
 from models.db import open_session
 from optimizer.explain import Explainer
 from optimizer.result import REASON_TITLES, REASONS
-from tests.planner.conftest import make_app, page_text
+from tests.planner.conftest import make_app, page_text, saved_run
 
 STORES = {"greeter", "fitattend", "returnsdesk", "accessibility", "bagging"}
-
-
-@pytest.fixture
-def run_id(client, demo_id) -> int:
-    location = client.post(f"/plans/{demo_id}/runs", data={}).headers["Location"]
-    return int(location.rsplit("/", 1)[1])
-
-
-def _run(db, run_id: int) -> Run:
-    db.rollback()
-    return db.get(Run, run_id)
 
 
 def _stored(db, run_id: int) -> dict[str, dict]:
@@ -61,7 +50,7 @@ def test_say_no_page_groups_rejections_by_reason(client, db, demo_id, run_id):
     response = client.get(f"/plans/{demo_id}/runs/{run_id}/say-no")
     assert response.status_code == 200
     text, html = page_text(response), response.get_data(as_text=True)
-    rejected = _run(db, run_id).result["rejected"]
+    rejected = saved_run(db, run_id).result["rejected"]
     reasons = [reason for reason in REASONS if any(r["reason"] == reason for r in rejected)]
     assert len(reasons) >= 2, "the demo run says no for more than one reason"
     positions = [text.index(f"{REASON_TITLES[reason]} (") for reason in reasons]
@@ -96,7 +85,7 @@ def test_explain_all_stores_each_explanation_once(client, db, demo_id, run_id, m
     response = client.post(f"/plans/{demo_id}/runs/{run_id}/say-no/explain")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/runs/{run_id}/say-no?sort=reason")
-    run = _run(db, run_id)
+    run = saved_run(db, run_id)
     stored = _stored(db, run_id)
     assert built == [1], "one Explainer serves every rejection of the run"
     expected = _expected(run)
@@ -117,7 +106,7 @@ def test_explain_all_stores_each_explanation_once(client, db, demo_id, run_id, m
 
 def test_explain_all_goes_in_steps_and_keeps_each_step(app, client, db, demo_id, run_id):
     app.config["EXPLAIN_BATCH_SECONDS"] = 0.0  # each step starts one explanation only
-    rejected = [r["id"] for r in _run(db, run_id).result["rejected"]]
+    rejected = [r["id"] for r in saved_run(db, run_id).result["rejected"]]
     assert len(rejected) >= 3
     response = client.post(f"/plans/{demo_id}/runs/{run_id}/say-no/explain",
                            follow_redirects=True)
@@ -129,7 +118,7 @@ def test_explain_all_goes_in_steps_and_keeps_each_step(app, client, db, demo_id,
     for _ in rejected[1:]:
         client.post(f"/plans/{demo_id}/runs/{run_id}/say-no/explain")
     assert set(_stored(db, run_id)) == set(rejected)
-    expected = _expected(_run(db, run_id))
+    expected = _expected(saved_run(db, run_id))
     for key, document in _stored(db, run_id).items():  # each step as good as all at once
         assert document["impact_if_funded"] == pytest.approx(expected[key].impact_if_funded)
         assert document["break_even_cost"] == pytest.approx(expected[key].break_even_cost)
@@ -156,8 +145,8 @@ def test_say_no_page_shows_the_figures_of_stored_explanations(client, db, demo_i
 
 def test_sort_by_impact_lost_puts_the_largest_first_and_the_unexplained_last(
         client, db, demo_id, run_id):
-    keys = [r["id"] for r in _run(db, run_id).result["rejected"]]
-    expected = _expected(_run(db, run_id))
+    keys = [r["id"] for r in saved_run(db, run_id).result["rejected"]]
+    expected = _expected(saved_run(db, run_id))
     smallest = min(keys, key=lambda key: expected[key].impact_lost)
     client.get(f"/plans/{demo_id}/runs/{run_id}/say-no/{smallest}")
     html = client.get(f"/plans/{demo_id}/runs/{run_id}/say-no?sort=impact_lost").get_data(
@@ -175,7 +164,7 @@ def test_sort_by_impact_lost_puts_the_largest_first_and_the_unexplained_last(
     for url in ("say-no", "say-no?sort=reason", "say-no?sort=whatever"):
         html = client.get(f"/plans/{demo_id}/runs/{run_id}/{url}").get_data(as_text=True)
         groups = [key for reason in REASONS for key in keys
-                  if _run(db, run_id).result["rejected"][keys.index(key)]["reason"] == reason]
+                  if saved_run(db, run_id).result["rejected"][keys.index(key)]["reason"] == reason]
         assert _order(html, keys) == groups, url
 
 
@@ -210,7 +199,7 @@ def test_a_rejection_by_decision_is_explained_without_break_even(client, db, dem
 
 def test_team_view_links_each_rejection_to_its_explanation(client, db, demo_id, run_id):
     html = client.get(f"/plans/{demo_id}/teams?team=Stores").get_data(as_text=True)
-    rejected = [r for r in _run(db, run_id).result["rejected"] if r["id"] in STORES]
+    rejected = [r for r in saved_run(db, run_id).result["rejected"] if r["id"] in STORES]
     links = re.findall(rf'href="(/plans/{demo_id}/runs/{run_id}/say-no/[^"]+)"', html)
     assert sorted(links) == sorted(f"/plans/{demo_id}/runs/{run_id}/say-no/{r['id']}"
                                    for r in rejected)
@@ -229,7 +218,7 @@ def test_memo_lists_per_team_what_was_funded_and_what_not(client, db, demo_id, r
     response = client.get(f"/plans/{demo_id}/runs/{run_id}/memo")
     assert response.status_code == 200
     text = page_text(response)
-    run = _run(db, run_id)
+    run = saved_run(db, run_id)
     initiatives = {i["id"]: i for i in run.inputs["initiatives"]}
     assert "Portfolio decisions: Retail stores FY2027" in text
     assert "8 of the rejections are not explained yet" in text
@@ -263,7 +252,7 @@ def test_memo_download_is_a_markdown_attachment_per_team(client, db, demo_id, ru
         f'attachment; filename="say-no-memo-plan-{demo_id}-run-{run_id}.md"')
     memo = response.get_data(as_text=True)
     assert memo.startswith("# Portfolio decisions: Retail stores FY2027\n")
-    run = _run(db, run_id)
+    run = saved_run(db, run_id)
     stored = _stored(db, run_id)
     teams = re.findall(r"^## (.+)$", memo, flags=re.M)
     assert teams == sorted({i["team"] for i in run.inputs["initiatives"]})
@@ -381,7 +370,7 @@ def test_an_explanation_stored_meanwhile_is_kept(app, client, db, demo_id, run_i
 
 
 def test_a_run_whose_saved_inputs_fail_the_checks_says_so(client, db, demo_id, run_id):
-    saved = _run(db, run_id)
+    saved = saved_run(db, run_id)
     inputs = dict(saved.inputs)
     inputs["max_focus"] = 0  # as if the plan rules had changed since the run was saved
     saved.inputs = inputs
