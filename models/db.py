@@ -3,11 +3,13 @@ IMMEDIATE write transactions), or PostgreSQL when the URL says so."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlmodel import Session, SQLModel
 
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 # Write sessions run on the engine with this execution option; on SQLite their
 # transactions begin IMMEDIATE, so two writers queue for the lock instead of one of them
@@ -43,10 +45,44 @@ def _tune_sqlite(engine: Engine) -> None:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet."""
+    """Bring the database to the newest schema, keeping its data (Alembic migrations in
+    models/migrations).
+
+    An empty database gets every table at once and is marked as at the newest migration
+    (Alembic's recipe); one made before migrations were kept is marked as at the schema it
+    has, then migrated.
+    """
+    from alembic import command
+
     import models  # noqa: F401  (registers every table on the metadata)
 
-    SQLModel.metadata.create_all(engine)
+    with engine.begin() as connection:
+        tables = set(inspect(connection).get_table_names())
+        config = migration_config(connection)
+        if "alembic_version" in tables:
+            command.upgrade(config, "head")
+        elif "plan" in tables:
+            command.stamp(config, _unversioned_revision(tables))
+            command.upgrade(config, "head")
+        else:
+            SQLModel.metadata.create_all(connection)
+            command.stamp(config, "head")
+
+
+def migration_config(connection: Any = None) -> Any:
+    """Alembic's configuration, migrating on this connection."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _unversioned_revision(tables: set[str]) -> str:
+    """The migration a database made before migrations were kept stands at: the newest
+    whose tables it has (those schemas only ever added tables)."""
+    return "0002_pending_import" if "pending_import" in tables else "0001_baseline"
 
 
 def open_session(engine: Engine, *, write: bool = False) -> Session:
