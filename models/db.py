@@ -62,7 +62,7 @@ def create_schema(engine: Engine) -> None:
         if "alembic_version" in tables:
             command.upgrade(config, "head")
         elif "plan" in tables:
-            command.stamp(config, _unversioned_revision(tables))
+            command.stamp(config, _unversioned_revision(connection, tables))
             command.upgrade(config, "head")
         else:
             SQLModel.metadata.create_all(connection)
@@ -79,9 +79,11 @@ def migration_config(connection: Any = None) -> Any:
     return config
 
 
-def _unversioned_revision(tables: set[str]) -> str:
-    """The migration a database made before migrations were kept stands at: the newest
-    whose tables it has (those schemas only ever added tables)."""
+def _unversioned_revision(connection: Any, tables: set[str]) -> str:
+    """The migration a database made without them (by create_all) stands at: the newest
+    whose tables and columns it has."""
+    if any(column["name"] == "version" for column in inspect(connection).get_columns("plan")):
+        return "0003_versions"
     return "0002_pending_import" if "pending_import" in tables else "0001_baseline"
 
 

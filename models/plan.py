@@ -33,6 +33,7 @@ class PlanBase(SQLModel):
 class Plan(PlanBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)
+    version: int = 1  # of the settings: a save from a stale form is refused
 
     stages: list["Stage"] = Relationship(
         back_populates="plan", **CHILDREN,
@@ -66,6 +67,7 @@ class Stage(SQLModel, table=True):
     position: int = 0
     key: str
     name: str
+    version: int = 1
 
     plan: Optional["Plan"] = Relationship(back_populates="stages")
 
@@ -78,6 +80,7 @@ class Period(SQLModel, table=True):
     position: int = 0
     key: str
     budget: float | None = None
+    version: int = 1
 
     plan: Optional["Plan"] = Relationship(back_populates="periods")
 
@@ -92,5 +95,6 @@ class Resource(SQLModel, table=True):
     name: str = ""
     capacity: float = 0.0
     unit: str = ""
+    version: int = 1
 
     plan: Optional["Plan"] = Relationship(back_populates="resources")

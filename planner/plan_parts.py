@@ -18,7 +18,7 @@ from planner.database import get_session
 from planner.forms.confirm import ConfirmForm
 from planner.forms.plan import PeriodForm, ResourceForm, StageForm
 from planner.plans import bp
-from planner.views import commit, form_page, plan_or_404, row_or_404
+from planner.views import CONFLICT, claim_version, commit, form_page, plan_or_404, row_or_404
 
 
 def _count(session: Session, column: Any, row_id: int) -> int:
@@ -73,8 +73,13 @@ def part_edit(plan_id: int, kind: str, row_id: int):
     """Change a stage, period or resource."""
     plan, part = plan_or_404(plan_id), _part(kind)
     row = row_or_404(part.model, plan.id, row_id)
-    form = part.form(session=get_session(), plan_id=plan.id, own_id=row.id, obj=row)
+    session = get_session()
+    form = part.form(session=session, plan_id=plan.id, own_id=row.id, obj=row)
     if form.validate_on_submit():
+        if not claim_version(session, row, form.version.data):
+            form.form_errors.append(CONFLICT)
+            return form_page("plans/part_form.html", form, 409, plan=plan, part=part,
+                             kind=kind, row=row)
         form.save(row)
         if commit(f"{part.singular.capitalize()} {row.key} saved."):
             return redirect(url_for("plans.show", plan_id=plan.id))

@@ -12,7 +12,7 @@ from models.queries import plans_with_counts
 from planner.database import get_session
 from planner.forms.confirm import ConfirmForm
 from planner.forms.plan import PlanForm
-from planner.views import attachment, commit, form_page, plan_or_404
+from planner.views import CONFLICT, attachment, claim_version, commit, form_page, plan_or_404
 
 bp = Blueprint("plans", __name__)
 
@@ -49,9 +49,12 @@ def show(plan_id: int):
 @bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
 def edit(plan_id: int):
     """Change the plan's name, budget, focus count and finance settings."""
-    plan = plan_or_404(plan_id)
-    form = PlanForm(session=get_session(), plan_id=plan.id, obj=plan)
+    plan, session = plan_or_404(plan_id), get_session()
+    form = PlanForm(session=session, plan_id=plan.id, obj=plan)
     if form.validate_on_submit():
+        if not claim_version(session, plan, form.version.data):
+            form.form_errors.append(CONFLICT)
+            return form_page("plans/form.html", form, 409, plan=plan)
         form.save(plan)
         if commit("Plan settings saved."):
             return redirect(url_for("plans.show", plan_id=plan.id))

@@ -247,6 +247,8 @@ def _promote(session: Session, plan: Plan, scenario: Scenario) -> None:
         plan.budget = overrides["budget"]
     if "max_focus" in overrides:
         plan.max_focus = overrides["max_focus"]
+    if {"budget", "max_focus"} & set(overrides):
+        plan.version += 1
     tables = (("period_budgets", Period, "budget"), ("weights", Moment, "weight"),
               ("capacities", Resource, "capacity"), ("decisions", Initiative, "decision"))
     for key, model, attribute in tables:

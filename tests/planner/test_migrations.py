@@ -4,10 +4,10 @@ PostgreSQL when TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pytest
@@ -15,13 +15,14 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import MetaData, create_engine, inspect, text
 from sqlmodel import SQLModel
 
+from models import Plan
 from models.db import create_schema, make_engine, migration_config, open_session
 from models.plan_import import PendingImport
-from models.planfile import import_plan, plan_document
-from tests.conftest import EXAMPLE_PLAN
+from models.planfile import plan_document
+from optimizer import plan_from_dict, plan_to_dict
 
 HEAD = ScriptDirectory.from_config(migration_config()).get_current_head()
 
@@ -64,12 +65,49 @@ def tables(engine) -> set[str]:
         return set(inspect(connection).get_table_names())
 
 
-def add_example_plan(engine) -> dict:
-    document = json.loads(EXAMPLE_PLAN.read_text())
-    with open_session(engine, write=True) as session:
-        plan = import_plan(session, document)
-        session.commit()
-        return plan_document(session, plan.id)
+OLD_PLAN = {
+    "plan": "FY2026", "currency": "EUR", "budget": 1000.0, "max_focus": 3,
+    "periods": [{"id": "H1", "budget": 600.0}],
+    "resources": [{"id": "it", "name": "IT delivery", "capacity": 5.0, "unit": "FTE"}],
+    "stages": [{"id": "buy", "name": "Buy"}],
+    "moments": [{"id": "queue", "name": "Checkout queue", "stage": "buy", "side": "front",
+                 "weight": 2.0}],
+    "initiatives": [{"id": "kiosk", "name": "Self-checkout kiosks", "team": "Stores",
+                     "cost": {"H1": 400.0}, "effects": {"queue": 3.0}}],
+}
+
+
+def add_old_plan(engine) -> int:
+    """OLD_PLAN written with the tables as the database has them (an older schema: the
+    models' own classes would write columns it does not have yet)."""
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    with engine.begin() as connection:
+        meta = MetaData()
+        meta.reflect(connection)
+
+        def add(table: str, **values) -> int:
+            inserted = connection.execute(meta.tables[table].insert().values(**values))
+            return inserted.inserted_primary_key[0]
+
+        plan = add("plan", name="FY2026", currency="EUR", budget=1000.0, max_focus=3,
+                   created_at=now)
+        stage = add("stage", plan_id=plan, position=0, key="buy", name="Buy")
+        period = add("period", plan_id=plan, position=0, key="H1", budget=600.0)
+        add("resource", plan_id=plan, position=0, key="it", name="IT delivery", capacity=5.0,
+            unit="FTE")
+        moment = add("moment", plan_id=plan, stage_id=stage, key="queue",
+                     name="Checkout queue", side="front", weight=2.0, version=3)
+        work = add("initiative", plan_id=plan, key="kiosk", name="Self-checkout kiosks",
+                   team="Stores", decision="auto", reason="", confidence=1.0, note="",
+                   version=2, created_at=now)
+        add("initiative_cost", initiative_id=work, period_id=period, amount=400.0)
+        add("initiative_effect", initiative_id=work, moment_id=moment, uplift=3.0)
+    return plan
+
+
+def document_of(engine, plan_id: int) -> dict:
+    with open_session(engine) as session:
+        return plan_to_dict(plan_from_dict(plan_document(session, plan_id)))
 
 
 def test_the_migrations_build_exactly_the_models_schema(engine):
@@ -84,25 +122,39 @@ def test_the_migrations_build_exactly_the_models_schema(engine):
 def test_migrating_keeps_the_data_in_the_database(engine):
     migrate(engine, "0001_baseline")
     assert "pending_import" not in tables(engine)
-    before = add_example_plan(engine)
+    plan_id = add_old_plan(engine)
     create_schema(engine)  # what the app does when it starts
     assert version(engine) == HEAD and "pending_import" in tables(engine)
+    assert document_of(engine, plan_id) == plan_to_dict(plan_from_dict(OLD_PLAN))
     with open_session(engine, write=True) as session:
-        assert plan_document(session, 1) == before
-        session.add(PendingImport(token="t", plan_id=1, filename="f.xlsx", base="b",
-                                  document=before, summary={}))
+        plan = session.get(Plan, plan_id)
+        # new version columns start at 1; the versions already kept stay
+        assert plan.version == 1 and {row.version for row in [
+            *plan.stages, *plan.periods, *plan.resources]} == {1}
+        assert (plan.moments[0].version, plan.initiatives[0].version) == (3, 2)
+        session.add(PendingImport(token="t", plan_id=plan_id, filename="f.xlsx", base="b",
+                                  document=OLD_PLAN, summary={}))
         session.commit()
 
 
 def test_a_database_made_before_migrations_is_taken_over(engine):
     migrate(engine, "0001_baseline")
-    before = add_example_plan(engine)
+    plan_id = add_old_plan(engine)
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE alembic_version"))  # as create_all left it
     create_schema(engine)
     assert version(engine) == HEAD and "pending_import" in tables(engine)
-    with open_session(engine) as session:
-        assert plan_document(session, 1) == before
+    assert document_of(engine, plan_id) == plan_to_dict(plan_from_dict(OLD_PLAN))
+
+
+def test_a_database_made_before_migrations_with_pending_imports_is_taken_over(engine):
+    migrate(engine, "0002_pending_import")
+    plan_id = add_old_plan(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE alembic_version"))
+    create_schema(engine)
+    assert version(engine) == HEAD
+    assert document_of(engine, plan_id) == plan_to_dict(plan_from_dict(OLD_PLAN))
 
 
 def test_a_database_made_by_the_newest_models_without_a_version_is_marked(engine):

@@ -62,6 +62,21 @@ def test_edit_plan_settings(client, db, demo_id):
         "Retail FY2027 (revised)", 5, 0.1)
 
 
+def test_stale_plan_settings_save_is_a_conflict_not_an_overwrite(client, db, demo_id):
+    page = client.get(f"/plans/{demo_id}/edit").get_data(as_text=True)
+    assert 'name="version" type="hidden" value="1"' in page
+    first = {**PLAN, "name": "First edit", "version": "1"}
+    second = {**PLAN, "name": "Second edit", "budget": "1", "version": "1"}
+    assert client.post(f"/plans/{demo_id}/edit", data=first).status_code == 302
+    response = client.post(f"/plans/{demo_id}/edit", data=second)
+    assert response.status_code == 409
+    assert "Someone else saved this" in page_text(response)
+    assert 'value="Second edit"' in response.get_data(as_text=True)
+    db.rollback()
+    plan = db.get(Plan, demo_id)
+    assert (plan.name, plan.version) == ("First edit", 2)
+
+
 def test_delete_plan_asks_then_removes_every_row(client, db, demo_id):
     client.post(f"/plans/{demo_id}/runs", data={})
     ask = client.get(f"/plans/{demo_id}/delete")
@@ -102,6 +117,23 @@ def test_part_create_edit_delete(client, db, demo_id, kind, model, data, change)
     assert client.post(f"/plans/{demo_id}/{kind}/{row.id}/delete").status_code == 302
     db.rollback()
     assert db.exec(select(model).where(model.key == data["key"])).first() is None
+
+
+@pytest.mark.parametrize("kind, model, data, change", PARTS)
+def test_stale_part_save_is_a_conflict_not_an_overwrite(client, db, demo_id, kind, model,
+                                                        data, change):
+    client.post(f"/plans/{demo_id}/{kind}/new", data=data)
+    row = db.exec(select(model).where(model.key == data["key"])).one()
+    url = f"/plans/{demo_id}/{kind}/{row.id}/edit"
+    assert 'name="version" type="hidden" value="1"' in client.get(url).get_data(as_text=True)
+    assert client.post(url, data={**data, **change, "version": "1"}).status_code == 302
+    response = client.post(url, data={**data, "version": "1"})
+    assert response.status_code == 409 and "Someone else saved this" in page_text(response)
+    db.rollback()
+    db.refresh(row)
+    field, value = next(iter(change.items()))
+    assert getattr(row, field) == (float(value) if value and field != "name" else value or None)
+    assert row.version == 2
 
 
 @pytest.mark.parametrize("kind, data, message", [

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from sqlmodel import select
 
-from models import Initiative, Moment, Plan, Run, Scenario
+from models import Initiative, Moment, Period, Plan, Run, Scenario
 from models.planfile import plan_document
 from optimizer import plan_from_dict, solve
 from optimizer.scenarios import apply_overrides
@@ -300,6 +300,11 @@ def test_promoting_makes_the_scenario_the_plans_settings_and_runs_it(client, db,
     greeter_now = db.get(Initiative, greeter.id)
     assert greeter_now.decision == "reject" and greeter_now.version == greeter_version + 1
     assert "Budget cut" in greeter_now.reason
+    # A settings form opened before the promotion cannot overwrite it.
+    plan = db.get(Plan, demo_id)
+    period = db.exec(select(Period).where(Period.plan_id == demo_id)
+                     .order_by(Period.position)).first()
+    assert (plan.version, period.version) == (2, 2)
 
 
 def _without_reasons(document: dict) -> dict:
