@@ -40,6 +40,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         for name in ("SECRET_KEY", "DATABASE_URL"):
             if os.environ.get(name):
                 app.config[name] = os.environ[name]
+        if os.environ.get("SESSION_COOKIE_SECURE"):  # served over HTTPS: cookies only there
+            app.config["SESSION_COOKIE_SECURE"] = (
+                os.environ["SESSION_COOKIE_SECURE"].strip().lower() in ("1", "true", "yes"))
     if test_config:
         app.config.from_mapping(test_config)
     _check_secret_key(app)

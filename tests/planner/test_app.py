@@ -114,3 +114,16 @@ def test_cli_commands_create_tables_and_load_the_demo(app, db):
     assert "Demo plan ready (id 1)" in runner.invoke(args=["load-demo"]).output
     assert "Demo plan ready (id 1)" in runner.invoke(args=["load-demo"]).output
     assert [p.name for p in db.exec(select(Plan)).all()] == ["Retail stores FY2027"]
+
+
+@pytest.mark.parametrize(("value", "secure"), [("true", True), ("1", True), ("false", False)])
+def test_cookies_are_secure_when_served_over_https(database_url, monkeypatch, value, secure):
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", value)
+    app = create_app({"SECRET_KEY": "a-long-generated-key", "DATABASE_URL": database_url})
+    assert app.config["SESSION_COOKIE_SECURE"] is secure
+    client = app.test_client()
+    client.get("/plans/new")  # the form's CSRF token goes in the session cookie
+    cookie = client.get_cookie("session")
+    assert cookie is not None and cookie.secure is secure and cookie.http_only
+    app.extensions["planner_engine"].dispose()
+
