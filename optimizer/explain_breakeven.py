@@ -171,9 +171,7 @@ class BreakEven:
             return False
         data = self.data
         floor = self.impact - self.tolerance
-        gains = sorted((max(0.0, data.moments[m].weight) * (MAX_UPLIFT_FACTOR - 1) * e
-                        for m, e in data.uplift[i].items()), reverse=True)[:data.max_focus]
-        if if_funded + math.fsum(gains) < floor:
+        if if_funded + math.fsum(self._largest_gains(i)) < floor:
             return True
         if data.initiatives[i].decision != "auto" or set(data.uplift[i]) & self.focus:
             return False  # the bounds below are for work off the focus
@@ -187,6 +185,21 @@ class BreakEven:
             if values[m] + math.fsum(others[:k - 1]) >= floor:
                 return False
         return True
+
+    def _largest_gains(self, i: int) -> list[float]:
+        """The most that i's uplifts at ten times their size can add to any portfolio's
+        impact, per focus moment, largest first (as many as there are focus moments): a
+        moment's improvement grows by at most the extra uplift, and never past its
+        headroom (min(H, u + d) - min(H, u) <= min(d, H))."""
+        data = self.data
+        gains = []
+        for m, e in data.uplift[i].items():
+            extra = (MAX_UPLIFT_FACTOR - 1) * e
+            headroom = data.moments[m].headroom
+            if headroom is not None:
+                extra = min(extra, headroom)
+            gains.append(max(0.0, data.moments[m].weight) * extra)
+        return sorted(gains, reverse=True)[:data.max_focus]
 
     def _implied_uplift(self, i: int, explanation: Explanation) -> float | None:
         """The factor without a solve, when two figures pin it to the same hundredth.
@@ -366,9 +379,7 @@ class BreakEven:
         if self.shortcuts:
             # With i's uplifts at most ten times larger, a portfolio gains at most this
             # much over its impact now, which the best with a moment in focus bounds.
-            gains = sorted((max(0.0, data.moments[m].weight) * (MAX_UPLIFT_FACTOR - 1) * e
-                            for m, e in data.uplift[i].items()), reverse=True)
-            self._rule_out_focus(self.impact - math.fsum(gains[:data.max_focus]))
+            self._rule_out_focus(self.impact - math.fsum(self._largest_gains(i)))
         explanation.solves += 1
         outcome = self._solve_from(start)
         if not outcome.proven:
