@@ -4,6 +4,7 @@ The plan document is the one of PLAN_FORMAT.md; an import validates it whole wit
 engine's rules first, so that a bad file writes nothing.
 """
 
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.orm import selectinload
@@ -169,6 +170,51 @@ def _some(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def plan_document(session: Session, plan_id: int) -> dict[str, Any] | None:
-    """The plan document of the plan with this id, or None when there is none."""
-    plan = load_plan_rows(session, plan_id)
-    return None if plan is None else export_plan(plan)
+    """The plan document of the plan with this id, or None when there is none.
+
+    Read as plain rows, one query per table, and written by export_plan as if they were
+    the loaded objects: on a plan of 10,000 initiatives, making an object of every row
+    took most of the time (about 1.5 s of 2).
+    """
+    plan = session.exec(select(Plan).where(Plan.id == plan_id)).first()
+    if plan is None:
+        return None
+
+    def rows(*columns: Any, order: Any, join: Any = None) -> list[Any]:
+        statement = select(*columns)
+        if join is not None:
+            statement = statement.join(Initiative, join == Initiative.id)
+            statement = statement.where(Initiative.plan_id == plan_id)
+        else:
+            statement = statement.where(columns[0].class_.plan_id == plan_id)
+        return list(session.exec(statement.order_by(order)).all())
+
+    work = {row.id: SimpleNamespace(**row._mapping, costs=[], effects=[], uses=[], links=[])
+            for row in rows(*_columns(Initiative, "id", "key", "name", "team", "decision",
+                                      "reason", "confidence", "benefit", "note"),
+                            order=Initiative.id)}
+    for name, model, fields in (
+            ("costs", InitiativeCost, ("period_id", "amount")),
+            ("effects", InitiativeEffect, ("moment_id", "uplift")),
+            ("uses", InitiativeUse, ("resource_id", "amount")),
+            ("links", InitiativeLink, ("other_id", "kind"))):
+        for row in rows(*_columns(model, "initiative_id", *fields), order=model.id,
+                        join=model.initiative_id):
+            getattr(work[row.initiative_id], name).append(row)
+    return export_plan(SimpleNamespace(
+        name=plan.name, currency=plan.currency, budget=plan.budget, max_focus=plan.max_focus,
+        has_finance=plan.has_finance, horizon_years=plan.horizon_years,
+        discount_rate=plan.discount_rate,
+        stages=rows(*_columns(Stage, "id", "key", "name"), order=Stage.position),
+        periods=rows(*_columns(Period, "id", "key", "budget"), order=Period.position),
+        resources=rows(*_columns(Resource, "id", "key", "name", "capacity", "unit"),
+                       order=Resource.position),
+        moments=rows(*_columns(Moment, "id", "key", "name", "stage_id", "side", "weight",
+                               "headroom", "category", "score"), order=Moment.id),
+        influences=rows(*_columns(Influence, "source_id", "target_id", "factor"),
+                        order=Influence.id),
+        initiatives=list(work.values())))
+
+
+def _columns(model: Any, *names: str) -> list[Any]:
+    return [getattr(model, name) for name in names]

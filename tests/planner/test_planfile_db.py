@@ -14,6 +14,7 @@ import optimizer
 from models import Initiative, InitiativeEffect, Moment, Plan
 from models.db import open_session
 from models.planfile import export_plan, import_plan, load_plan_rows, plan_document
+from optimizer.samples import generate_document
 from planner.demo import DEMO_PLAN, demo_document, load_demo
 from tests.conftest import EXAMPLE_PLAN
 
@@ -153,3 +154,26 @@ def test_write_sessions_begin_immediate_and_queue_instead_of_failing(app, demo_i
     assert errors == []
     with open_session(engine) as session:
         assert session.get(Plan, demo_id).max_focus == 3 + 40
+
+
+def _without_periods(document: dict) -> dict:
+    """The plan with one cost per initiative and no periods."""
+    document = {key: value for key, value in document.items() if key != "periods"}
+    document["initiatives"] = [{**work, "cost": sum(work["cost"].values())}
+                               for work in document["initiatives"]]
+    return document
+
+
+@pytest.mark.parametrize("document", [
+    generate_document(300, 20, seed=3),  # links, uses, periods, decisions
+    _without_periods(generate_document(40, 6, seed=4)),
+], ids=["generated", "no periods"])
+def test_plan_document_reads_as_the_loaded_rows_write(app, document):
+    engine = app.extensions["planner_engine"]
+    with open_session(engine, write=True) as session:
+        plan_id = import_plan(session, document).id
+        session.commit()
+    with open_session(engine) as session:
+        read = plan_document(session, plan_id)
+        assert read == export_plan(load_plan_rows(session, plan_id))
+        assert optimizer.plan_from_dict(read) == optimizer.plan_from_dict(document)
