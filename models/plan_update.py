@@ -99,8 +99,7 @@ def _update_initiatives(session: Session, rows: Any, plan: optimizer.Plan,
     session.flush()
     periods = {period.key: period for period in rows.periods}
     resources = {resource.key: resource for resource in rows.resources}
-    for initiative in rewritten:
-        add_initiative_rows(session, initiative, existing, periods, resources, moments)
+    add_initiative_rows(session, rewritten, existing, periods, resources, moments)
 
 
 def _assign(row: Any, values: dict[str, Any]) -> bool:

@@ -7,6 +7,7 @@ engine's rules first, so that a bad file writes nothing.
 from types import SimpleNamespace
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -71,8 +72,8 @@ def import_plan(session: Session, document: Any, *, name: str | None = None) -> 
         plan_id=row.id, key=i.id, name=i.name, team=i.team, decision=i.decision,
         reason=i.reason, confidence=i.confidence, benefit=i.benefit, note=i.note)
         for i in plan.initiatives})
-    for initiative in plan.initiatives:
-        add_initiative_rows(session, initiative, initiatives, periods, resources, moments)
+    add_initiative_rows(session, list(plan.initiatives), initiatives, periods, resources,
+                        moments)
     session.flush()
     return row
 
@@ -83,20 +84,27 @@ def _add_all(session: Session, rows: dict[str, Any]) -> dict[str, Any]:
     return rows
 
 
-def add_initiative_rows(session: Session, initiative: optimizer.Initiative,
-                         initiatives: dict, periods: dict, resources: dict,
-                         moments: dict) -> None:
-    own_id = initiatives[initiative.id].id
-    session.add_all(InitiativeCost(initiative_id=own_id, amount=amount,
-                                   period_id=periods[key].id if key != NO_PERIOD else None)
-                    for key, amount in initiative.cost)
-    session.add_all(InitiativeEffect(initiative_id=own_id, moment_id=moments[key].id,
-                                     uplift=uplift) for key, uplift in initiative.effects)
-    session.add_all(InitiativeUse(initiative_id=own_id, resource_id=resources[key].id,
-                                  amount=amount) for key, amount in initiative.uses)
-    for kind in ("requires", "excludes"):
-        session.add_all(InitiativeLink(initiative_id=own_id, other_id=initiatives[other].id,
-                                       kind=kind) for other in getattr(initiative, kind))
+def add_initiative_rows(session: Session, work: list[optimizer.Initiative],
+                        initiatives: dict, periods: dict, resources: dict,
+                        moments: dict) -> None:
+    """The costs, effects, uses and links of these initiatives (whose rows exist), written
+    as one multi-row INSERT per table: objects for 50,000 small rows took seconds."""
+    costs, effects, uses, links = [], [], [], []
+    for initiative in work:
+        own_id = initiatives[initiative.id].id
+        costs += [{"initiative_id": own_id, "amount": amount,
+                   "period_id": periods[key].id if key != NO_PERIOD else None}
+                  for key, amount in initiative.cost]
+        effects += [{"initiative_id": own_id, "moment_id": moments[key].id, "uplift": uplift}
+                    for key, uplift in initiative.effects]
+        uses += [{"initiative_id": own_id, "resource_id": resources[key].id, "amount": amount}
+                 for key, amount in initiative.uses]
+        links += [{"initiative_id": own_id, "other_id": initiatives[other].id, "kind": kind}
+                  for kind in ("requires", "excludes") for other in getattr(initiative, kind)]
+    for model, values in ((InitiativeCost, costs), (InitiativeEffect, effects),
+                          (InitiativeUse, uses), (InitiativeLink, links)):
+        if values:
+            session.execute(insert(model), values)
 
 
 def export_plan(plan: Plan) -> dict[str, Any]:
