@@ -5,17 +5,15 @@ PostgreSQL when TEST_DATABASE_URL is set."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from urllib.parse import quote
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, create_engine, inspect, text
+from sqlalchemy import MetaData, inspect, text
 from sqlmodel import SQLModel
 
 from models import Plan
@@ -23,6 +21,7 @@ from models.db import create_schema, make_engine, migration_config, open_session
 from models.plan_import import PendingImport
 from models.planfile import plan_document
 from optimizer import plan_from_dict, plan_to_dict
+from tests.planner.conftest import schema_of_its_own
 
 HEAD = ScriptDirectory.from_config(migration_config()).get_current_head()
 
@@ -36,17 +35,10 @@ def engine(tmp_path) -> Iterator:
         yield engine
         engine.dispose()
         return
-    schema = f"planner_migrate_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in base else "?"
-    engine = make_engine(f"{base}{separator}options={quote(f'-csearch_path={schema}')}")
-    yield engine
-    engine.dispose()
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with schema_of_its_own(base, "planner_migrate") as url:
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
 
 
 def migrate(engine, revision: str, *, down: bool = False) -> None:
