@@ -11,7 +11,7 @@ from models.queries import latest_run, runs_of
 from planner.database import get_session
 from planner.forms.run import RunForm
 from planner.reports import run_report
-from planner.views import commit, plan_or_404, row_or_404
+from planner.views import commit, plan_and_run, plan_or_404
 
 bp = Blueprint("portfolio", __name__)
 
@@ -48,8 +48,7 @@ def run(plan_id: int):
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>")
 def run_page(plan_id: int, run_id: int):
     """One saved run: its inputs in brief and its result in full."""
-    plan = plan_or_404(plan_id)
-    saved = row_or_404(Run, plan.id, run_id)
+    plan, saved = plan_and_run(plan_id, run_id)
     return render_template("portfolio/run.html", plan=plan, report=run_report(saved))
 
 

@@ -15,12 +15,11 @@ import pandas as pd
 from flask import Response
 
 from models import Plan, Run
-from planner.database import get_session
-from planner.explanations import stored_explanations
 from planner.portfolio import bp
-from planner.reports import RunReport, SayNoEntry, run_report, say_no_entries
+from planner.reports import RunReport, SayNoEntry, run_report
+from planner.say_no import explained_entries
 from planner.spreadsheets import XLSX, Sheet, csv_bytes, workbook_bytes
-from planner.views import attachment, plan_or_404, row_or_404
+from planner.views import attachment, plan_and_run
 from planner.web import when
 
 CSV = "text/csv"  # Flask adds the charset
@@ -31,8 +30,8 @@ SEPARATOR = "; "  # between names in one cell; names may hold commas
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/portfolio.xlsx")
 def run_workbook(plan_id: int, run_id: int):
     """The run as a workbook: its summary, the funded work and the say-no list."""
-    plan, saved = _plan_and_run(plan_id, run_id)
-    report, entries = run_report(saved), _say_no(saved)
+    plan, saved = plan_and_run(plan_id, run_id)
+    report, entries = run_report(saved), explained_entries(saved)
     body = workbook_bytes([summary_sheet(report, entries), funded_sheet(report),
                            not_funded_sheet(report, entries)])
     return _download(body, XLSX, plan, saved, "portfolio.xlsx")
@@ -41,7 +40,7 @@ def run_workbook(plan_id: int, run_id: int):
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/funded.csv")
 def funded_csv(plan_id: int, run_id: int):
     """The run's funded initiatives as a CSV file."""
-    plan, saved = _plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(plan_id, run_id)
     body = csv_bytes(funded_sheet(run_report(saved)).frame)
     return _download(body, CSV, plan, saved, "funded.csv")
 
@@ -49,8 +48,8 @@ def funded_csv(plan_id: int, run_id: int):
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/not-funded.csv")
 def not_funded_csv(plan_id: int, run_id: int):
     """The run's say-no list, with reasons and any stored explanation, as a CSV file."""
-    plan, saved = _plan_and_run(plan_id, run_id)
-    body = csv_bytes(not_funded_sheet(run_report(saved), _say_no(saved)).frame)
+    plan, saved = plan_and_run(plan_id, run_id)
+    body = csv_bytes(not_funded_sheet(run_report(saved), explained_entries(saved)).frame)
     return _download(body, CSV, plan, saved, "not-funded.csv")
 
 
@@ -157,15 +156,6 @@ def _in(label: str, currency: str) -> str:
 
 def _initiatives(run: Run) -> dict[str, dict[str, Any]]:
     return {initiative["id"]: initiative for initiative in run.inputs["initiatives"]}
-
-
-def _say_no(run: Run) -> list[SayNoEntry]:
-    return say_no_entries(run, stored_explanations(session=get_session(), run_id=run.id))
-
-
-def _plan_and_run(plan_id: int, run_id: int) -> tuple[Plan, Run]:
-    plan = plan_or_404(plan_id)
-    return plan, row_or_404(Run, plan.id, run_id)
 
 
 def _download(body: bytes, mimetype: str, plan: Plan, run: Run, what: str) -> Response:

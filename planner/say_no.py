@@ -30,7 +30,7 @@ from planner.reports import (
     run_report,
     say_no_entries,
 )
-from planner.views import attachment, plan_or_404, row_or_404
+from planner.views import attachment, plan_and_run
 
 bp = Blueprint("say_no", __name__)
 
@@ -40,9 +40,9 @@ SORTS = ("reason", "impact_lost")
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/say-no")
 def show(plan_id: int, run_id: int):
     """Every initiative the run did not fund: grouped by reason, or by impact lost."""
-    plan, saved = _plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(plan_id, run_id)
     sort = _sort()
-    entries = _entries(saved)
+    entries = explained_entries(saved)
     return render_template("say_no/show.html", plan=plan, run=saved, sort=sort,
                            entries=by_impact_lost(entries), groups=group_by_reason(entries),
                            explained=sum(entry.explanation is not None for entry in entries),
@@ -54,7 +54,7 @@ def explain_all(plan_id: int, run_id: int):
     """Compute and store the explanations of the rejections not explained yet, for at most
     EXPLAIN_BATCH_SECONDS (a large plan's take minutes): what was computed is kept, and the
     page offers to go on with the rest."""
-    plan, saved = _plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(plan_id, run_id)
     try:
         computed, left = explain_run(session=get_session(), run=saved,
                                      time_limit=_time_limit(),
@@ -75,7 +75,7 @@ def explain_all(plan_id: int, run_id: int):
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/say-no/<key>")
 def explanation(plan_id: int, run_id: int, key: str):
     """One rejection explained in words and figures (computed and stored the first time)."""
-    plan, saved = _plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(plan_id, run_id)
     if key not in rejected_keys(saved):
         abort(404, "This run did not reject an initiative with that ID.")
     stored = stored_explanations(session=get_session(), run_id=saved.id, keys=[key])
@@ -88,21 +88,16 @@ def explanation(plan_id: int, run_id: int, key: str):
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/memo")
 def memo(plan_id: int, run_id: int):
     """The say-no memo: per team, what was funded and what was not, and why; printable."""
-    plan, saved = _plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(plan_id, run_id)
     return render_template("say_no/memo.html", **_memo(plan, saved))
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/memo.md")
 def memo_download(plan_id: int, run_id: int):
     """The say-no memo as a Markdown file, to paste into a mail or a wiki."""
-    plan, saved = _plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(plan_id, run_id)
     return attachment(render_template("say_no/memo.md", **_memo(plan, saved)), "text/markdown",
                       f"say-no-memo-plan-{plan.id}-run-{saved.id}.md")
-
-
-def _plan_and_run(plan_id: int, run_id: int) -> tuple[Plan, Run]:
-    plan = plan_or_404(plan_id)
-    return plan, row_or_404(Run, plan.id, run_id)
 
 
 def _sort() -> str:
@@ -110,7 +105,8 @@ def _sort() -> str:
     return sort if sort in SORTS else "reason"
 
 
-def _entries(run: Run) -> list[SayNoEntry]:
+def explained_entries(run: Run) -> list[SayNoEntry]:
+    """The run's say-no entries with the explanations stored so far."""
     return say_no_entries(run, stored_explanations(session=get_session(), run_id=run.id))
 
 
@@ -133,7 +129,7 @@ def _unreadable(error: PlanError) -> NoReturn:
 
 def _memo(plan: Plan, run: Run) -> dict[str, Any]:
     report = run_report(run)
-    entries = _entries(run)
+    entries = explained_entries(run)
     return {"plan": plan, "run": run, "report": report, "currency": report.currency,
             "teams": memo_by_team(report, entries),
             "unexplained": sum(entry.explanation is None for entry in entries)}

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from models import Plan
+from models import Plan, Run
 from planner.database import get_session
 
 CONFLICT = ("Someone else saved this since you opened it, so your changes were not saved. "
@@ -29,6 +29,12 @@ def row_or_404(model: Any, plan_id: int, row_id: int) -> Any:
     if row is None or row.plan_id != plan_id:
         abort(404, "There is no such record in this plan.")
     return row
+
+
+def plan_and_run(plan_id: int, run_id: int) -> tuple[Plan, Run]:
+    """The plan and one of its saved runs; 404 for either missing, or another plan's run."""
+    plan = plan_or_404(plan_id)
+    return plan, row_or_404(Run, plan.id, run_id)
 
 
 def attachment(body: bytes | str, mimetype: str, filename: str) -> Response:
