@@ -58,9 +58,8 @@ def upload(plan_id: int):
     preview = preview_import(current, tables)
     summary = _summary(preview)
     if preview.problems or not _changes(summary):
-        return render_template("imports/preview.html", plan=plan, filename=filename,
-                               summary=summary, problems=preview.problems, pending=None,
-                               form=ConfirmForm()), 422 if preview.problems else 200
+        return _preview_page(plan, filename, summary, preview.problems), (
+            422 if preview.problems else 200)
     pending = PendingImport(token=secrets.token_urlsafe(16), plan_id=plan.id,
                             filename=filename, base=plan_fingerprint(current),
                             document=preview.document, summary=summary)
@@ -75,9 +74,7 @@ def preview(plan_id: int, token: str):
     """What a kept upload would add and change, with the button that imports it."""
     plan = plan_or_404(plan_id)
     pending = _pending_or_404(plan.id, token)
-    return render_template("imports/preview.html", plan=plan, filename=pending.filename,
-                           summary=pending.summary, problems=[], pending=pending,
-                           form=ConfirmForm())
+    return _preview_page(plan, pending.filename, pending.summary, [], pending)
 
 
 @bp.post("/plans/<int:plan_id>/import/<token>")
@@ -164,10 +161,18 @@ def _filename(upload: Any) -> str:
     return name[:200] or "upload"
 
 
+def _preview_page(plan: Any, filename: str, summary: dict[str, Any], problems: list[Any],
+                  pending: PendingImport | None = None) -> str:
+    """The preview: what the file adds and changes per list, its problems, and (when it is
+    kept) the buttons that import or cancel it."""
+    return render_template("imports/preview.html", plan=plan, filename=filename,
+                           summary=summary, lists=IMPORTED, problems=problems,
+                           pending=pending, form=ConfirmForm())
+
+
 def _summary(preview: Preview) -> dict[str, Any]:
     return {"added": preview.added, "changed": preview.changed,
-            "unchanged": preview.unchanged, "ignored": preview.ignored,
-            "lists": list(IMPORTED)}
+            "unchanged": preview.unchanged, "ignored": preview.ignored}
 
 
 def _changes(summary: dict[str, Any]) -> int:
