@@ -1,17 +1,11 @@
 """Initiatives and what each one costs, uses, moves and depends on."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Optional
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from models.plan import utcnow
-
-if TYPE_CHECKING:
-    from models.plan import Plan
-
-ROWS = {"cascade_delete": True, "passive_deletes": True}
+from models.base import CHILDREN, utcnow
 
 
 class InitiativeBase(SQLModel):
@@ -32,16 +26,14 @@ class Initiative(InitiativeBase, table=True):
     plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
-
-    plan: Optional["Plan"] = Relationship(back_populates="initiatives")
     costs: list["InitiativeCost"] = Relationship(
-        **ROWS, sa_relationship_kwargs={"order_by": "InitiativeCost.id"})
+        **CHILDREN, sa_relationship_kwargs={"order_by": "InitiativeCost.id"})
     effects: list["InitiativeEffect"] = Relationship(
-        **ROWS, sa_relationship_kwargs={"order_by": "InitiativeEffect.id"})
+        **CHILDREN, sa_relationship_kwargs={"order_by": "InitiativeEffect.id"})
     uses: list["InitiativeUse"] = Relationship(
-        **ROWS, sa_relationship_kwargs={"order_by": "InitiativeUse.id"})
+        **CHILDREN, sa_relationship_kwargs={"order_by": "InitiativeUse.id"})
     links: list["InitiativeLink"] = Relationship(
-        **ROWS, sa_relationship_kwargs={"order_by": "InitiativeLink.id",
+        **CHILDREN, sa_relationship_kwargs={"order_by": "InitiativeLink.id",
                                         "foreign_keys": "[InitiativeLink.initiative_id]"})
 
     @property

@@ -1,12 +1,8 @@
 """The journey: moments of truth (front and back stage) and the influences between them."""
 
-from typing import TYPE_CHECKING, Optional
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, Relationship, SQLModel
-
-if TYPE_CHECKING:
-    from models.plan import Plan
+from sqlmodel import Field, SQLModel
 
 
 class MomentBase(SQLModel):
@@ -29,8 +25,6 @@ class Moment(MomentBase, table=True):
     # Optimistic locking: a save names the version it was edited from.
     version: int = 1
 
-    plan: Optional["Plan"] = Relationship(back_populates="moments")
-
 
 class Influence(SQLModel, table=True):
     """Improving the back-stage step `source` improves moment `target` by `factor` times."""
@@ -42,5 +36,3 @@ class Influence(SQLModel, table=True):
     source_id: int = Field(foreign_key="moment.id", ondelete="CASCADE", index=True)
     target_id: int = Field(foreign_key="moment.id", ondelete="CASCADE", index=True)
     factor: float
-
-    plan: Optional["Plan"] = Relationship(back_populates="influences")

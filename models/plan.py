@@ -1,23 +1,17 @@
 """The planning cycle and its settings: plan, stages, periods, resources."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-if TYPE_CHECKING:
+from models.base import CHILDREN, utcnow
+
+if TYPE_CHECKING:  # the child tables never import this module: no circle
     from models.initiative import Initiative
     from models.journey import Influence, Moment
     from models.run import Run
-
-
-def utcnow() -> datetime:
-    """Now, in UTC."""
-    return datetime.now(UTC)
-
-
-CHILDREN = {"cascade_delete": True, "passive_deletes": True}
 
 
 class PlanBase(SQLModel):
@@ -44,15 +38,16 @@ class Plan(PlanBase, table=True):
     resources: list["Resource"] = Relationship(
         back_populates="plan", **CHILDREN,
         sa_relationship_kwargs={"order_by": "Resource.position"})
+    # One-way: a moment, influence, initiative or run is always reached from its plan.
     moments: list["Moment"] = Relationship(
-        back_populates="plan", **CHILDREN, sa_relationship_kwargs={"order_by": "Moment.id"})
+        **CHILDREN, sa_relationship_kwargs={"order_by": "Moment.id"})
     influences: list["Influence"] = Relationship(
-        back_populates="plan", **CHILDREN, sa_relationship_kwargs={"order_by": "Influence.id"})
+        **CHILDREN, sa_relationship_kwargs={"order_by": "Influence.id"})
     initiatives: list["Initiative"] = Relationship(
-        back_populates="plan", **CHILDREN,
+        **CHILDREN,
         sa_relationship_kwargs={"order_by": "Initiative.id"})
     runs: list["Run"] = Relationship(
-        back_populates="plan", **CHILDREN, sa_relationship_kwargs={"order_by": "Run.id"})
+        **CHILDREN, sa_relationship_kwargs={"order_by": "Run.id"})
 
     @property
     def has_finance(self) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, delete
 from sqlmodel import Field, Session, SQLModel
 
-from models.plan import utcnow
+from models.base import utcnow
 
 KEPT_FOR = timedelta(days=1)
 

@@ -2,15 +2,12 @@
 explanations of its rejected initiatives, each computed once and kept with it."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
-from sqlmodel import Field, Relationship, SQLModel
+from sqlmodel import Field, SQLModel
 
-from models.plan import utcnow
-
-if TYPE_CHECKING:
-    from models.plan import Plan
+from models.base import utcnow
 
 
 class Run(SQLModel, table=True):
@@ -25,8 +22,6 @@ class Run(SQLModel, table=True):
     # The plan document exactly as solved (PLAN_FORMAT.md) and the result document.
     inputs: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
-
-    plan: Optional["Plan"] = Relationship(back_populates="runs")
 
 
 class RunExplanation(SQLModel, table=True):

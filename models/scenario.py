@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, select
 
-from models.plan import utcnow
+from models.base import utcnow
 
 
 class Scenario(SQLModel, table=True):

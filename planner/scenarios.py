@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 import optimizer
 from models import Initiative, Moment, Period, Plan, Resource, Scenario
-from models.plan import utcnow
+from models.base import utcnow
 from models.planfile import plan_document
 from models.scenario import scenarios_of
 from optimizer.scenarios import apply_overrides, check_overrides
