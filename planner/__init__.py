@@ -74,7 +74,6 @@ def _register_blueprints(app: Flask) -> None:
         initiatives,
         journey,
         moments,
-        plan_parts,
         plans,
         portfolio,
         run_exports,
