@@ -73,7 +73,6 @@ def _register_blueprints(app: Flask) -> None:
         imports,
         initiatives,
         journey,
-        moments,
         plans,
         portfolio,
         run_exports,
