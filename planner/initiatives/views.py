@@ -8,7 +8,7 @@ from models import Initiative
 from models.queries import initiatives_of, latest_run, moments_of
 from planner.database import get_session
 from planner.forms.confirm import ConfirmForm
-from planner.forms.initiative import initiative_form
+from planner.initiatives.forms import initiative_form
 from planner.reports import Verdicts
 from planner.views import CONFLICT, claim_version, commit, form_page, plan_or_404, row_or_404
 

@@ -1,0 +1,5 @@
+"""Initiatives: the candidate work, what each costs, uses and moves, and its forms."""
+
+from planner.initiatives.views import bp
+
+__all__ = ["bp"]
