@@ -74,13 +74,11 @@ def _register_blueprints(app: Flask) -> None:
         initiatives,
         journey,
         plans,
-        portfolio,
-        run_exports,
-        say_no,
+        runs,
         scenarios,
-        teams,
     )
 
-    for module in (plans, journey, initiatives, portfolio, frontier_views, scenarios, say_no,
-                   teams, imports):
+    for module in (plans, journey, initiatives, frontier_views, scenarios, imports):
         app.register_blueprint(module.bp)
+    for blueprint in runs.blueprints:
+        app.register_blueprint(blueprint)

@@ -13,9 +13,9 @@ from optimizer.frontier import Frontier, Point, frontier, step_words
 from planner.charts import frontier_svg
 from planner.database import get_session
 from planner.forms.frontier import FrontierForm, PointForm
-from planner.forms.run import RunForm
-from planner.portfolio import new_run, solve_document, solve_options
-from planner.reports import STATUS_WORDS, run_report
+from planner.runs.forms import RunForm
+from planner.runs.reports import STATUS_WORDS, run_report
+from planner.runs.views import new_run, solve_document, solve_options
 from planner.views import plan_or_404
 
 bp = Blueprint("frontier", __name__)

@@ -17,8 +17,8 @@ from optimizer.scenarios import apply_overrides, check_overrides
 from planner.database import get_session
 from planner.forms.confirm import ConfirmForm
 from planner.forms.scenario import ScenarioParts, scenario_form
-from planner.portfolio import new_run, solve_options
-from planner.reports import run_report
+from planner.runs.reports import run_report
+from planner.runs.views import new_run, solve_options
 from planner.scenario_compare import (
     MAX_COMPARED,
     MIN_COMPARED,

@@ -9,7 +9,7 @@ from models.queries import initiatives_of, latest_run, moments_of
 from planner.database import get_session
 from planner.forms.confirm import ConfirmForm
 from planner.initiatives.forms import initiative_form
-from planner.reports import Verdicts
+from planner.runs.reports import Verdicts
 from planner.views import CONFLICT, claim_version, commit, form_page, plan_or_404, row_or_404
 
 bp = Blueprint("initiatives", __name__)

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import func, select
 
 import optimizer
-import planner.explanations
+import planner.runs.explanations
 from models import Initiative, Run, RunExplanation
 from models.db import open_session
 from optimizer.explain import Explainer
@@ -43,7 +43,7 @@ def _refuse(*_args, **_kwargs):
 @pytest.fixture
 def no_solver(monkeypatch):
     """Any attempt to explain again fails the test."""
-    monkeypatch.setattr(planner.explanations, "Explainer", _refuse)
+    monkeypatch.setattr(planner.runs.explanations, "Explainer", _refuse)
 
 
 def test_say_no_page_groups_rejections_by_reason(client, db, demo_id, run_id):
@@ -81,7 +81,7 @@ def test_explain_all_stores_each_explanation_once(client, db, demo_id, run_id, m
             built.append(1)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(planner.explanations, "Explainer", CountingExplainer)
+    monkeypatch.setattr(planner.runs.explanations, "Explainer", CountingExplainer)
     response = client.post(f"/plans/{demo_id}/runs/{run_id}/say-no/explain")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/runs/{run_id}/say-no?sort=reason")
@@ -98,7 +98,7 @@ def test_explain_all_stores_each_explanation_once(client, db, demo_id, run_id, m
     assert f"Explained {len(stored)} rejected initiatives." in text
     assert f"{len(stored)} explained" in text and "Explain all" not in text
 
-    monkeypatch.setattr(planner.explanations, "Explainer", _refuse)
+    monkeypatch.setattr(planner.runs.explanations, "Explainer", _refuse)
     again = client.post(f"/plans/{demo_id}/runs/{run_id}/say-no/explain", follow_redirects=True)
     assert "Every rejected initiative was already explained." in page_text(again)
     assert _stored(db, run_id) == stored

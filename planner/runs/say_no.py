@@ -20,9 +20,14 @@ from models.db import open_session
 from optimizer import PlanError
 from optimizer.explain_types import Explanation
 from planner.database import engine, get_session
-from planner.explanations import explain_run, get_or_explain, rejected_keys, stored_explanations
 from planner.forms.confirm import ConfirmForm
-from planner.reports import (
+from planner.runs.explanations import (
+    explain_run,
+    get_or_explain,
+    rejected_keys,
+    stored_explanations,
+)
+from planner.runs.reports import (
     SayNoEntry,
     by_impact_lost,
     group_by_reason,

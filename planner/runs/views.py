@@ -9,8 +9,8 @@ from models import Plan, Run
 from models.planfile import plan_document
 from models.queries import latest_run, runs_of
 from planner.database import get_session
-from planner.forms.run import RunForm
-from planner.reports import run_report
+from planner.runs.forms import RunForm
+from planner.runs.reports import run_report
 from planner.views import commit, plan_and_run, plan_or_404
 
 bp = Blueprint("portfolio", __name__)

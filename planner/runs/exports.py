@@ -15,9 +15,9 @@ import pandas as pd
 from flask import Response
 
 from models import Plan, Run
-from planner.portfolio import bp
-from planner.reports import RunReport, SayNoEntry, run_report
-from planner.say_no import explained_entries
+from planner.runs.reports import RunReport, SayNoEntry, run_report
+from planner.runs.say_no import explained_entries
+from planner.runs.views import bp
 from planner.spreadsheets import XLSX, Sheet, csv_bytes, workbook_bytes
 from planner.views import attachment, plan_and_run
 from planner.web import when

@@ -17,7 +17,7 @@ from models import Run
 from optimizer.explain_types import Explanation
 from optimizer.result import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL, REASON_TITLES, REASONS
 from planner.charts import cost_by_period_svg, impact_by_moment_svg
-from planner.returns import RunReturns, run_returns
+from planner.runs.returns import RunReturns, run_returns
 
 STATUS_WORDS = {
     OPTIMAL: "Proven optimal",

@@ -6,8 +6,8 @@ from flask import Blueprint, render_template, request
 
 from models.queries import initiatives_of, latest_run, teams_of
 from planner.database import get_session
-from planner.explanations import stored_explanations
-from planner.reports import Verdicts
+from planner.runs.explanations import stored_explanations
+from planner.runs.reports import Verdicts
 from planner.views import plan_or_404
 
 bp = Blueprint("teams", __name__)
