@@ -68,17 +68,16 @@ def _check_secret_key(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # These modules add their views to the plans and journey blueprints.
-    from planner import (  # noqa: F401
-        frontier_views,
+    from planner import (
+        finance,
         imports,
         initiatives,
         journey,
         plans,
         runs,
-        scenarios,
     )
 
-    for module in (plans, journey, initiatives, frontier_views, scenarios, imports):
+    for module in (plans, journey, initiatives, imports):
         app.register_blueprint(module.bp)
-    for blueprint in runs.blueprints:
+    for blueprint in (*runs.blueprints, *finance.blueprints):
         app.register_blueprint(blueprint)

@@ -17,7 +17,7 @@ from optimizer.finance import PortfolioReturns, initiative_returns, portfolio_re
 from optimizer.frontier import Point, frontier, step_words
 from planner.charts import cost_by_period_svg, frontier_svg, impact_by_moment_svg
 from planner.demo import load_demo
-from planner.frontier_views import budget_text
+from planner.finance.frontier import budget_text
 from planner.runs.returns import coverage_words
 from planner.web import money, number, percent
 from tests.planner.conftest import make_app, page_text

@@ -15,17 +15,17 @@ from models.planfile import plan_document
 from models.scenario import scenarios_of
 from optimizer.scenarios import apply_overrides, check_overrides
 from planner.database import get_session
-from planner.forms.confirm import ConfirmForm
-from planner.forms.scenario import ScenarioParts, scenario_form
-from planner.runs.reports import run_report
-from planner.runs.views import new_run, solve_options
-from planner.scenario_compare import (
+from planner.finance.compare import (
     MAX_COMPARED,
     MIN_COMPARED,
     compare_scenarios,
     comparison_workbook,
 )
-from planner.scenario_words import override_lines, staleness
+from planner.finance.scenario_forms import ScenarioParts, scenario_form
+from planner.finance.scenario_words import override_lines, staleness
+from planner.forms.confirm import ConfirmForm
+from planner.runs.reports import run_report
+from planner.runs.views import new_run, solve_options
 from planner.spreadsheets import XLSX
 from planner.views import (
     CONFLICT,

@@ -12,7 +12,7 @@ from models.planfile import plan_document
 from optimizer.frontier import Frontier, Point, frontier, step_words
 from planner.charts import frontier_svg
 from planner.database import get_session
-from planner.forms.frontier import FrontierForm, PointForm
+from planner.finance.frontier_forms import FrontierForm, PointForm
 from planner.runs.forms import RunForm
 from planner.runs.reports import STATUS_WORDS, run_report
 from planner.runs.views import new_run, solve_document, solve_options
