@@ -34,11 +34,11 @@ from models.db import open_session  # noqa: E402
 from models.planfile import import_plan, plan_document  # noqa: E402
 from optimizer.samples import generate_document  # noqa: E402
 from planner import create_app  # noqa: E402
-from planner.plan_files import read_plan_bytes  # noqa: E402
-from planner.spreadsheets import Sheet, workbook_bytes  # noqa: E402
-from planner.tables.merge import preview_import  # noqa: E402
-from planner.tables.plan_sheets import plan_sheets  # noqa: E402
-from planner.tables.read import read_tables  # noqa: E402
+from planner.data_io.merge import preview_import  # noqa: E402
+from planner.data_io.plan_files import read_plan_bytes  # noqa: E402
+from planner.data_io.plan_sheets import plan_sheets  # noqa: E402
+from planner.data_io.read import read_tables  # noqa: E402
+from planner.data_io.spreadsheets import Sheet, workbook_bytes  # noqa: E402
 
 TARGET_SECONDS = 15.0
 

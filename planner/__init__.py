@@ -69,15 +69,15 @@ def _check_secret_key(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     # These modules add their views to the plans and journey blueprints.
     from planner import (
+        data_io,
         finance,
-        imports,
         initiatives,
         journey,
         plans,
         runs,
     )
 
-    for module in (plans, journey, initiatives, imports):
+    for module in (plans, journey, initiatives, data_io):
         app.register_blueprint(module.bp)
     for blueprint in (*runs.blueprints, *finance.blueprints):
         app.register_blueprint(blueprint)

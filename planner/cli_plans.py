@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import select
 
 from optimizer import PlanError
-from planner.plan_files import FORMATS, plan_file_bytes, read_plan_bytes
+from planner.data_io.plan_files import FORMATS, plan_file_bytes, read_plan_bytes
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 

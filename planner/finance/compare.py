@@ -16,7 +16,7 @@ from models import Scenario
 from optimizer.finance import Returns
 from optimizer.result import REASON_TITLES, result_from_dict
 from optimizer.scenarios import Column, Comparison, compare
-from planner.spreadsheets import Sheet, workbook_bytes
+from planner.data_io.spreadsheets import Sheet, workbook_bytes
 
 MIN_COMPARED, MAX_COMPARED = 2, 4
 

@@ -14,6 +14,7 @@ from models.base import utcnow
 from models.planfile import plan_document
 from models.scenario import scenarios_of
 from optimizer.scenarios import apply_overrides, check_overrides
+from planner.data_io.spreadsheets import XLSX
 from planner.database import get_session
 from planner.finance.compare import (
     MAX_COMPARED,
@@ -26,7 +27,6 @@ from planner.finance.scenario_words import override_lines, staleness
 from planner.forms.confirm import ConfirmForm
 from planner.runs.reports import run_report
 from planner.runs.views import new_run, solve_options
-from planner.spreadsheets import XLSX
 from planner.views import (
     CONFLICT,
     attachment,

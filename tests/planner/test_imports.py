@@ -16,10 +16,10 @@ from models.plan_import import forget_stale_imports
 from models.planfile import plan_document
 from optimizer import plan_from_dict, plan_to_dict
 from optimizer.samples import generate_document
-from planner.plan_files import plan_file_bytes, read_plan_bytes
-from planner.spreadsheets import csv_bytes, workbook_bytes
-from planner.tables.plan_sheets import plan_sheets
-from planner.tables.read import read_tables
+from planner.data_io.plan_files import plan_file_bytes, read_plan_bytes
+from planner.data_io.plan_sheets import plan_sheets
+from planner.data_io.read import read_tables
+from planner.data_io.spreadsheets import csv_bytes, workbook_bytes
 from tests.planner.conftest import page_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,7 +44,7 @@ def exported_tables(app, plan_id: int) -> dict[str, pd.DataFrame]:
 
 
 def as_workbook(tables: dict[str, pd.DataFrame]) -> bytes:
-    from planner.spreadsheets import Sheet
+    from planner.data_io.spreadsheets import Sheet
     return workbook_bytes([Sheet(name, frame) for name, frame in tables.items()])
 
 

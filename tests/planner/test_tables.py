@@ -15,11 +15,11 @@ from openpyxl import Workbook
 
 from optimizer.planfile import plan_from_dict, plan_to_dict
 from optimizer.samples import generate_plan
-from planner.spreadsheets import csv_bytes, workbook_bytes
-from planner.tables import read as read_module
-from planner.tables.cells import NumberError, Problem, header_key, parse_number
-from planner.tables.plan_sheets import document_from_tables, plan_sheets, template_sheets
-from planner.tables.read import FileProblem, read_tables
+from planner.data_io import read as read_module
+from planner.data_io.cells import NumberError, Problem, header_key, parse_number
+from planner.data_io.plan_sheets import document_from_tables, plan_sheets, template_sheets
+from planner.data_io.read import FileProblem, read_tables
+from planner.data_io.spreadsheets import csv_bytes, workbook_bytes
 from tests.conftest import EXAMPLE_PLAN
 
 

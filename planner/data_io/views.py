@@ -22,15 +22,15 @@ from models.plan_import import forget_stale_imports, plan_fingerprint
 from models.plan_update import update_plan
 from models.planfile import import_plan, plan_document
 from optimizer import PlanError
+from planner.data_io.columns import TABLE_BY_KEY
+from planner.data_io.forms import ImportForm, PlanFileForm
+from planner.data_io.merge import IMPORTED, Preview, preview_import
+from planner.data_io.plan_files import plan_file_bytes, read_plan_bytes
+from planner.data_io.plan_sheets import template_sheets
+from planner.data_io.read import FileProblem, read_tables
+from planner.data_io.spreadsheets import XLSX, workbook_bytes
 from planner.database import get_session
 from planner.forms.confirm import ConfirmForm
-from planner.forms.imports import ImportForm, PlanFileForm
-from planner.plan_files import plan_file_bytes, read_plan_bytes
-from planner.spreadsheets import XLSX, workbook_bytes
-from planner.tables.columns import TABLE_BY_KEY
-from planner.tables.merge import IMPORTED, Preview, preview_import
-from planner.tables.plan_sheets import template_sheets
-from planner.tables.read import FileProblem, read_tables
 from planner.views import attachment, commit, form_page, plan_or_404
 
 bp = Blueprint("imports", __name__)

@@ -27,8 +27,8 @@ def read_plan_bytes(filename: str, data: bytes) -> dict[str, Any]:
                              f"{error.start + 1} cannot be read)"]) from error
         # plan_from_json refuses NaN and Infinity, which json.loads would let through.
         return plan_to_dict(plan_from_json(text))
-    from planner.tables.plan_sheets import document_from_tables
-    from planner.tables.read import FileProblem, read_tables
+    from planner.data_io.plan_sheets import document_from_tables
+    from planner.data_io.read import FileProblem, read_tables
 
     try:
         tables = read_tables(filename, data)
@@ -44,7 +44,7 @@ def plan_file_bytes(document: dict[str, Any], suffix: str) -> bytes:
     """The plan document as a .json or .xlsx file."""
     if suffix == ".json":
         return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    from planner.spreadsheets import workbook_bytes
-    from planner.tables.plan_sheets import plan_sheets
+    from planner.data_io.plan_sheets import plan_sheets
+    from planner.data_io.spreadsheets import workbook_bytes
 
     return workbook_bytes(plan_sheets(document))

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner.tables.cells import NumberError, Problem, cell_text, header_key, parse_number
+from planner.data_io.cells import NumberError, Problem, cell_text, header_key, parse_number
 
 HEADERLESS = re.compile(r"\(column [A-Z]+\)")
 LIST_SEPARATOR = ", "

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from optimizer.planfile import PlanError, plan_from_dict
-from planner.tables.cells import Problem
-from planner.tables.columns import TABLE_BY_KEY, Layout
+from planner.data_io.cells import Problem
+from planner.data_io.columns import TABLE_BY_KEY, Layout
 
 PLAN_SHEET = "Plan"
 VALUE = "Value"

@@ -10,11 +10,11 @@ from typing import Any
 
 import pandas as pd
 
-from planner.spreadsheets import Sheet
-from planner.tables.cells import NumberError, Problem, cell_text, header_key, parse_number
-from planner.tables.cells import whole_if_whole as whole
-from planner.tables.columns import TABLES, Grid, entry_of, read_rows, row_numbers, table_frame
-from planner.tables.locate import PLAN_SHEET, VALUE, Locator, in_sheet_order, validate
+from planner.data_io.cells import NumberError, Problem, cell_text, header_key, parse_number
+from planner.data_io.cells import whole_if_whole as whole
+from planner.data_io.columns import TABLES, Grid, entry_of, read_rows, row_numbers, table_frame
+from planner.data_io.locate import PLAN_SHEET, VALUE, Locator, in_sheet_order, validate
+from planner.data_io.spreadsheets import Sheet
 
 SETTING = "Setting"
 README_SHEET = "Read me"

@@ -7,9 +7,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from planner.data_io.columns import TABLE_BY_KEY
+from planner.data_io.merge import IMPORTED
 from planner.forms.fields import choices
-from planner.tables.columns import TABLE_BY_KEY
-from planner.tables.merge import IMPORTED
 
 # The extension is checked where the file is read, whose message names the file.
 CHOOSE_FILE = "Choose a file to upload."
