@@ -9,7 +9,7 @@ from wtforms.validators import Length, Optional
 
 from planner.data_io.columns import TABLE_BY_KEY
 from planner.data_io.merge import IMPORTED
-from planner.forms.fields import choices
+from planner.forms import choices
 
 # The extension is checked where the file is read, whose message names the file.
 CHOOSE_FILE = "Choose a file to upload."

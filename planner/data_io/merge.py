@@ -22,7 +22,7 @@ from planner.data_io.cells import Problem
 from planner.data_io.columns import TABLE_BY_KEY, Row, entry_of, read_rows
 from planner.data_io.locate import Locator, in_sheet_order, validate
 from planner.data_io.plan_sheets import find_sheet
-from planner.forms.fields import slug
+from planner.forms import slug
 
 IMPORTED = ("moments", "influences", "initiatives")  # in order: effects name new moments
 

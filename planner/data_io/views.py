@@ -30,7 +30,7 @@ from planner.data_io.plan_sheets import template_sheets
 from planner.data_io.read import FileProblem, read_tables
 from planner.data_io.spreadsheets import XLSX, workbook_bytes
 from planner.database import get_session
-from planner.forms.confirm import ConfirmForm
+from planner.forms import ConfirmForm
 from planner.views import attachment, commit, form_page, plan_or_404
 
 bp = Blueprint("imports", __name__)

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired, NumberRange
 
 from optimizer.frontier import DEFAULT_POINTS
-from planner.forms.fields import AtLeast, Number, WholeNumber
+from planner.forms import AtLeast, Number, WholeNumber
 
 MIN_POINTS, MAX_POINTS = 2, 41
 

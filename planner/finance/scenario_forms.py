@@ -13,7 +13,7 @@ from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from models import Initiative, Moment, Period, Plan, Resource, Scenario
-from planner.forms.fields import AtLeast, Number, WholeNumber
+from planner.forms import AtLeast, Number, WholeNumber
 
 IDS_SEPARATOR = re.compile(r"[\s,;]+")
 # Decision field -> the decision it sets.

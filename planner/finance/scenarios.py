@@ -24,7 +24,7 @@ from planner.finance.compare import (
 )
 from planner.finance.scenario_forms import ScenarioParts, scenario_form
 from planner.finance.scenario_words import override_lines, staleness
-from planner.forms.confirm import ConfirmForm
+from planner.forms import ConfirmForm
 from planner.runs.reports import run_report
 from planner.runs.views import new_run, solve_options
 from planner.views import (

@@ -28,7 +28,7 @@ from models import (
     Resource,
     Stage,
 )
-from planner.forms.fields import (
+from planner.forms import (
     Above,
     AtLeast,
     Number,

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from models import Initiative
 from models.queries import initiatives_of, latest_run, moments_of
 from planner.database import get_session
-from planner.forms.confirm import ConfirmForm
+from planner.forms import ConfirmForm
 from planner.initiatives.forms import initiative_form
 from planner.runs.reports import Verdicts
 from planner.views import CONFLICT, claim_version, commit, form_page, plan_or_404, row_or_404

@@ -17,7 +17,7 @@ from wtforms.validators import (
 
 from models import Influence, Moment, Stage
 from optimizer.plan import CATEGORIES
-from planner.forms.fields import (
+from planner.forms import (
     Above,
     AtLeast,
     Number,

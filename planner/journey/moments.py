@@ -7,7 +7,7 @@ from flask import redirect, render_template, url_for
 from models import Influence, Moment
 from models.queries import users_of_moment
 from planner.database import get_session
-from planner.forms.confirm import ConfirmForm
+from planner.forms import ConfirmForm
 from planner.journey.forms import InfluenceForm, MomentForm
 from planner.journey.views import bp
 from planner.views import CONFLICT, claim_version, commit, form_page, plan_or_404, row_or_404

@@ -9,7 +9,7 @@ from flask import Blueprint, render_template
 from models import Moment, Stage
 from models.queries import influences_of, latest_run, moments_of, movers, stages_of
 from planner.database import get_session
-from planner.forms.confirm import ConfirmForm
+from planner.forms import ConfirmForm
 from planner.views import plan_or_404
 
 bp = Blueprint("journey", __name__)

@@ -18,7 +18,7 @@ from wtforms.validators import (
 )
 
 from models import Period, Plan, Resource, Stage
-from planner.forms.fields import (
+from planner.forms import (
     AtLeast,
     Below,
     Number,

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from models import InitiativeCost, InitiativeUse, Moment, Period, Resource, Stage
 from planner.database import get_session
-from planner.forms.confirm import ConfirmForm
+from planner.forms import ConfirmForm
 from planner.plans.forms import PeriodForm, ResourceForm, StageForm
 from planner.plans.views import bp
 from planner.views import CONFLICT, claim_version, commit, form_page, plan_or_404, row_or_404

@@ -10,7 +10,7 @@ from models import Plan
 from models.planfile import plan_document
 from models.queries import plans_with_counts
 from planner.database import get_session
-from planner.forms.confirm import ConfirmForm
+from planner.forms import ConfirmForm
 from planner.plans.forms import PlanForm
 from planner.views import CONFLICT, attachment, claim_version, commit, form_page, plan_or_404
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms.validators import NumberRange, Optional
 
-from planner.forms.fields import AtLeast, Number, WholeNumber
+from planner.forms import AtLeast, Number, WholeNumber
 
 
 class RunForm(FlaskForm):

@@ -20,7 +20,7 @@ from models.db import open_session
 from optimizer import PlanError
 from optimizer.explain_types import Explanation
 from planner.database import engine, get_session
-from planner.forms.confirm import ConfirmForm
+from planner.forms import ConfirmForm
 from planner.runs.explanations import (
     explain_run,
     get_or_explain,

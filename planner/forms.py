@@ -1,4 +1,5 @@
-"""Form fields and validators shared by every form: finite numbers, ranges, plan-format ids."""
+"""What every feature's forms share: finite numbers, ranges, plan-format ids, and the form
+behind every "are you sure?" page."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import math
 import re
 from typing import Any
 
+from flask_wtf import FlaskForm
 from sqlmodel import Session, select
 from wtforms import FloatField, IntegerField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -137,3 +139,7 @@ class AtLeast:
             raise ValidationError(f"Must be at least {self.minimum:g}.")
         if field.data > self.maximum:
             raise ValidationError(f"Must be at most {self.maximum:,.0f}.")
+
+
+class ConfirmForm(FlaskForm):
+    """The form behind every "are you sure?" page: a CSRF token and a button."""

@@ -1,1 +1,0 @@
-"""WTForms forms; each one owns the mapping to its model (fill / save)."""
