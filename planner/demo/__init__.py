@@ -13,7 +13,7 @@ from models import Plan
 from models.db import open_session
 from models.planfile import export_plan, import_plan, load_plan_rows
 
-DEMO_PLAN = Path(__file__).resolve().parent / "demo" / "retail-fy2027.json"
+DEMO_PLAN = Path(__file__).resolve().parent / "retail-fy2027.json"
 
 __all__ = ["DEMO_PLAN", "demo_document", "export_plan", "import_plan", "load_demo",
            "load_plan_rows"]

@@ -23,8 +23,8 @@ from optimizer import (
 )
 from optimizer.explain import Explainer
 from optimizer.frontier import DEFAULT_POINTS, frontier
-from planner import cli_plans
-from planner.text_report import render_explanation, render_frontier, render_report
+from planner.cli import plans
+from planner.cli.report import render_explanation, render_frontier, render_report
 
 EXIT_OK, EXIT_NO_PORTFOLIO, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     frontier_cmd.add_argument("--json", action="store_true", help="print the points as JSON")
     frontier_cmd.set_defaults(run=_frontier, budget=None)
 
-    cli_plans.add_commands(commands)
+    plans.add_commands(commands)
 
     serve = commands.add_parser("serve", help="start the web app")
     serve.add_argument("--demo", action="store_true", help="load the demo plan first")
@@ -216,7 +216,3 @@ def _serve(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return args.run(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
