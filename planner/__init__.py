@@ -67,17 +67,9 @@ def _check_secret_key(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    # These modules add their views to the plans and journey blueprints.
-    from planner import (
-        data_io,
-        finance,
-        initiatives,
-        journey,
-        plans,
-        runs,
-    )
+    # One package per feature (the README's layout table), each listing its blueprints.
+    from planner import data_io, finance, initiatives, journey, plans, runs
 
-    for module in (plans, journey, initiatives, data_io):
-        app.register_blueprint(module.bp)
-    for blueprint in (*runs.blueprints, *finance.blueprints):
-        app.register_blueprint(blueprint)
+    for feature in (plans, journey, initiatives, runs, finance, data_io):
+        for blueprint in feature.blueprints:
+            app.register_blueprint(blueprint)

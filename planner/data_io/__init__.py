@@ -3,4 +3,4 @@
 
 from planner.data_io.views import bp
 
-__all__ = ["bp"]
+blueprints = (bp,)

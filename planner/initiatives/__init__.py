@@ -2,4 +2,4 @@
 
 from planner.initiatives.views import bp
 
-__all__ = ["bp"]
+blueprints = (bp,)

@@ -3,4 +3,4 @@
 from planner.journey import moments  # noqa: F401  (adds the moment and influence pages)
 from planner.journey.views import bp
 
-__all__ = ["bp"]
+blueprints = (bp,)

@@ -3,4 +3,4 @@
 from planner.plans import parts  # noqa: F401  (adds the stage, period and resource pages)
 from planner.plans.views import bp
 
-__all__ = ["bp"]
+blueprints = (bp,)
