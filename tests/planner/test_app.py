@@ -8,7 +8,7 @@ from sqlmodel import select
 from models import Plan
 from planner import ConfigError, create_app
 from planner.database import get_session
-from tests.planner.conftest import make_app
+from tests.webapp import make_app
 
 
 def test_refuses_to_start_without_a_real_secret_key(database_url):

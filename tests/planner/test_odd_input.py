@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from models import Influence, Moment, Plan, Resource
 from models.planfile import plan_document
-from tests.planner.conftest import page_text
+from tests.webapp import page_text
 
 HUGE = "9" * 400  # past 10**308: comparing it with a float overflows
 

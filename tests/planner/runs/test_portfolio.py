@@ -8,7 +8,7 @@ from sqlmodel import select
 import optimizer
 from models import Initiative, Run
 from models.planfile import plan_document
-from tests.planner.conftest import page_text
+from tests.webapp import page_text
 
 
 def _runs(db) -> list[Run]:

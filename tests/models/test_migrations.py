@@ -21,7 +21,7 @@ from models.db import create_schema, make_engine, migration_config, open_session
 from models.plan_import import PendingImport
 from models.planfile import plan_document
 from optimizer import plan_from_dict, plan_to_dict
-from tests.planner.conftest import schema_of_its_own
+from tests.webapp import schema_of_its_own
 
 HEAD = ScriptDirectory.from_config(migration_config()).get_current_head()
 

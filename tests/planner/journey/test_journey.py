@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from models import Influence, Initiative, InitiativeEffect, Moment, Stage
-from tests.planner.conftest import page_text
+from tests.webapp import page_text
 
 MOMENT = {"key": "parking", "name": "Easy parking at the store", "stage_id": "0",
           "side": "front", "weight": "4", "headroom": "20", "category": "revenue",

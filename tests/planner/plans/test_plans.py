@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from models import Initiative, InitiativeCost, Moment, Period, Plan, Resource, Run, Stage
-from tests.planner.conftest import page_text
+from tests.webapp import page_text
 
 PLAN = {"name": "FY2028 customer experience plan", "currency": "EUR", "budget": "500000",
         "max_focus": "3", "horizon_years": "", "discount_rate": ""}

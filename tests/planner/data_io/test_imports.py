@@ -20,7 +20,7 @@ from planner.data_io.plan_files import plan_file_bytes, read_plan_bytes
 from planner.data_io.plan_sheets import plan_sheets
 from planner.data_io.read import read_tables
 from planner.data_io.spreadsheets import csv_bytes, workbook_bytes
-from tests.planner.conftest import page_text
+from tests.webapp import page_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

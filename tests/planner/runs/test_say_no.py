@@ -14,7 +14,7 @@ from models import Initiative, Run, RunExplanation
 from models.db import open_session
 from optimizer.explain import Explainer
 from optimizer.result import REASON_TITLES, REASONS
-from tests.planner.conftest import make_app, page_text, saved_run
+from tests.webapp import make_app, page_text, saved_run
 
 STORES = {"greeter", "fitattend", "returnsdesk", "accessibility", "bagging"}
 

@@ -13,7 +13,7 @@ from models.planfile import plan_document
 from optimizer import plan_from_dict, solve
 from optimizer.scenarios import apply_overrides
 from planner.data_io.spreadsheets import MONEY_FORMAT, escape_cell, sheet_names
-from tests.planner.conftest import page_text
+from tests.webapp import page_text
 
 CUT = {"name": "Budget cut", "budget": "300000", "max_focus": "2", "force_in": "selfcheck",
        "force_out": "greeter"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.planner.conftest import page_text
+from tests.webapp import page_text
 
 
 def test_team_view_before_a_run(client, demo_id):

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from models import Initiative, InitiativeLink, Moment, Period, Resource
 from models.planfile import Keys, initiative_document, load_plan_rows
-from tests.planner.conftest import page_text
+from tests.webapp import page_text
 
 
 def _ids(db, model) -> dict[str, int]:

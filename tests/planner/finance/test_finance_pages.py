@@ -20,7 +20,7 @@ from planner.demo import load_demo
 from planner.finance.frontier import budget_text
 from planner.runs.returns import coverage_words
 from planner.web import money, number, percent
-from tests.planner.conftest import make_app, page_text
+from tests.webapp import make_app, page_text
 
 OPTIONS = optimizer.Options(time_limit=30.0)  # as the test app's solve_options()
 HOSTILE = "<script>alert(1)</script> costs $5 or $x"
