@@ -34,5 +34,5 @@ class RunExplanation(SQLModel, table=True):
     run_id: int = Field(foreign_key="run.id", ondelete="CASCADE", index=True)
     key: str  # the initiative's id in the run's plan document
     created_at: datetime = Field(default_factory=utcnow)
-    # optimizer.explain_types.Explanation.to_dict(): derived from the run alone.
+    # optimizer.explain.Explanation.to_dict(): derived from the run alone.
     document: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

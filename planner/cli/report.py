@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from optimizer import Plan, Result
-from optimizer.explain_types import Explanation
+from optimizer.explain import Explanation
 from optimizer.frontier import Frontier, step_words
 from optimizer.result import REASON_TITLES
 from optimizer.say_no import money

@@ -11,8 +11,7 @@ from sqlmodel import Session, select
 
 import optimizer
 from models import Run, RunExplanation
-from optimizer.explain import DEFAULT_TIME_LIMIT, Explainer
-from optimizer.explain_types import Explanation, explanation_from_dict
+from optimizer.explain import DEFAULT_TIME_LIMIT, Explainer, Explanation, explanation_from_dict
 
 
 def rejected_keys(run: Run) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from models import Run
-from optimizer.explain_types import Explanation
+from optimizer.explain import Explanation
 from optimizer.result import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL, REASON_TITLES, REASONS
 from planner.charts import cost_by_period_svg, impact_by_moment_svg
 from planner.runs.returns import RunReturns, run_returns

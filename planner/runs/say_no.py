@@ -18,7 +18,7 @@ from flask import (
 from models import Plan, Run
 from models.db import open_session
 from optimizer import PlanError
-from optimizer.explain_types import Explanation
+from optimizer.explain import Explanation
 from planner.database import engine, get_session
 from planner.forms import ConfirmForm
 from planner.runs.explanations import (

@@ -6,8 +6,7 @@ import itertools
 import pytest
 
 from optimizer import Options, plan_from_dict, solve
-from optimizer.explain import KNAPSACKS_FROM, Explainer, explain
-from optimizer.explain_types import explanation_from_dict
+from optimizer.explain import KNAPSACKS_FROM, Explainer, explain, explanation_from_dict
 from optimizer.samples import generate_plan
 from tests.optimizer.randomplans import feasible, impact_of, random_plan
 

@@ -25,7 +25,7 @@ def _stored(db, run_id: int) -> dict[str, dict]:
     return {row.key: row.document for row in rows}
 
 
-def _expected(run: Run) -> dict[str, optimizer.explain_types.Explanation]:
+def _expected(run: Run) -> dict[str, optimizer.explain.Explanation]:
     explainer = Explainer(optimizer.plan_from_dict(run.inputs),
                           optimizer.result_from_dict(run.result))
     return {e.id: e for e in explainer.explain_all()}

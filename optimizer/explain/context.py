@@ -1,0 +1,173 @@
+"""The run being explained, its HiGHS model changed in place, and what answers proved.
+
+Every kind of explanation takes this context: one model is built per run, each question
+changes it from its pristine state, and what one answer proves is kept for the next.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from optimizer.checks import portfolio_impact
+from optimizer.engine import TIE_TOLERANCE, validate
+from optimizer.explain.types import Explanation
+from optimizer.model import Data, Model, build_model, index_plan
+from optimizer.plan import Plan
+from optimizer.result import Result
+from optimizer.solvers import HighsSession, Outcome
+
+INF = highspy.kHighsInf
+BETTER = 1e-5  # relative: less than this more impact is no improvement
+# Plans this large (initiatives), with a relaxation this much (relative) above the run's
+# impact, find the start of a full solve with quick fixed-focus solves: smaller plans, or
+# a tighter relaxation, make full solves that take little more than those (measured on
+# the benchmark plans: 0.4-1.3% with money to spare, 6-11% with 5% of the total cost).
+KNAPSACKS_FROM = 100
+WEAK_RELAXATION = 0.03
+# HiGHS settings for a search started from a good portfolio: no primal heuristics, no
+# restarts.
+PROVE_ONLY = (("mip_heuristic_effort", 0.0), ("mip_heuristic_run_rins", False),
+              ("mip_heuristic_run_rens", False), ("mip_heuristic_run_root_reduced_cost", False),
+              ("mip_allow_restart", False))
+
+Portfolio = tuple[set[int], set[int]]  # funded initiatives, focus moments
+
+
+@dataclass(frozen=True)
+class Best:
+    """A proven best portfolio under some condition: `bound` is the solver's proof."""
+
+    bound: float | None  # None: no portfolio meets the condition
+    funded: frozenset[int] = frozenset()
+    focus: frozenset[int] = frozenset()
+
+
+class Context:
+    """One run's model and session, its figures, and what the solves so far proved."""
+
+    def __init__(self, plan: Plan, result: Result, time_limit: float, *, shortcuts: bool,
+                 knapsacks: bool | None):
+        self.plan = validate(plan)
+        self.result = result
+        self.time_limit = time_limit
+        self.shortcuts = shortcuts
+        self.data: Data = index_plan(self.plan)
+        self.model: Model = build_model(self.data)
+        self.session = HighsSession(self.model.problem, self.model.columns,
+                                    self.model.constraints, threads=None)
+        for option in ("primal_feasibility_tolerance", "mip_feasibility_tolerance"):
+            self.session.highs.setOptionValue(option, 1e-9)
+        self.session.keep_pristine()
+        data = self.data
+        self.funded = {data.initiative_index[i] for i in result.funded}
+        self.focus = {data.moment_index[m] for m in result.focus}
+        self.impact = portfolio_impact(data, self.funded, self.focus)
+        self.cost = math.fsum(data.cost[i] for i in self.funded)
+        self.tolerance = TIE_TOLERANCE * max(1.0, abs(self.impact))
+        # "More impact" must clear the solver's feasibility tolerances to count; they are
+        # tightened too, since the what-if rows compare impacts and costs at the margin.
+        self.better = BETTER * max(1.0, abs(self.impact))
+        self.knapsacks = self._weak_relaxation() if knapsacks is None else knapsacks
+        # What the solves with a moment held in focus proved, shared across initiatives;
+        # None where a time limit stopped one.
+        self.sharing = False  # whether to make solves that only pay off across questions
+        self.with_moment: dict[int, Best | None] = {}
+        self.with_moment_widened: dict[int, Best | None] = {}
+        self.with_fewer_focus: dict[int, Best | None] = {}
+        self.required = {data.initiative_index[o] for initiative in data.initiatives
+                         for o in initiative.requires}
+        self.funding: dict[int, Portfolio] = {}  # i -> impact_if_funded's
+        self.focus_values = sorted(
+            (max(0.0, moment.weight) * data.cap[m] for m, moment in enumerate(data.moments)),
+            reverse=True)
+
+    def _weak_relaxation(self) -> bool:
+        """Whether this is a large plan whose relaxation (fractional work and focus) is
+        WEAK_RELAXATION or more above the run's impact: then a full solve searches long,
+        and a good start and fewer focus moments to search pay off. Ample money makes
+        near-integral relaxations, and full solves quick: then they do not."""
+        if len(self.data.initiatives) < KNAPSACKS_FROM:
+            return False
+        highs = self.session.highs
+        highs.setOptionValue("solve_relaxation", True)
+        try:
+            highs.run()
+            relaxed = highs.getInfo().objective_function_value
+            ok = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        finally:
+            highs.setOptionValue("solve_relaxation", False)
+        return ok and relaxed - self.impact >= WEAK_RELAXATION * max(1.0, abs(self.impact))
+
+    def force_in(self, i: int) -> None:
+        position = self.session.position[self.model.x[i].name]
+        self.session.highs.changeColBounds(position, 1.0, 1.0)
+        row = self.session.row_position.get(f"forced_out{i}")
+        if row is not None:  # what if the rejection were lifted
+            self.session.highs.changeRowBounds(row, -INF, INF)
+
+    def read(self) -> Portfolio:
+        funded = {i for i, var in enumerate(self.model.x) if (var.varValue or 0.0) > 0.5}
+        focus = {m for m, var in enumerate(self.model.y) if (var.varValue or 0.0) > 0.5}
+        return funded, focus
+
+    def solve_from(self, start: dict[str, float] | np.ndarray | None) -> Outcome:
+        """A solve; from a start as good as the bounds find, the search need not look for
+        portfolios of its own, and its primal heuristics and restarts cost more time than
+        the proof that is left (measured in docs/benchmarks.md). `start`: values of the
+        model's variables by name, or of every column of the changed model."""
+        if start is None:
+            return self.session.solve(self.time_limit)
+        highs = self.session.highs
+        if isinstance(start, np.ndarray):
+            highs.setSolution(len(start), np.arange(len(start), dtype=np.int32), start)
+            start = None
+        kept = {option: highs.getOptionValue(option)[1] for option, _ in PROVE_ONLY}
+        for option, value in PROVE_ONLY:
+            highs.setOptionValue(option, value)
+        try:
+            return self.session.solve(self.time_limit, start)
+        finally:
+            for option, value in kept.items():
+                highs.setOptionValue(option, value)
+
+    def fixed_focus_best(self, i: int | None, focus: set[int], explanation: Explanation
+                         ) -> Portfolio | None:
+        """The best portfolio (funding i, unless None) with exactly this focus, or None."""
+        session = self.session
+        session.reset()
+        if i is not None:
+            self.force_in(i)
+        n = len(self.data.moments)
+        columns = np.array([session.position[y.name] for y in self.model.y], np.int32)
+        fixed = np.array([float(m in focus) for m in range(n)])
+        session.highs.changeColsBounds(n, columns, fixed, fixed)
+        explanation.solves += 1
+        if not session.solve(self.time_limit).proven:
+            return None
+        return self.read()
+
+    def rule_out_focus(self, reached: float) -> None:
+        """No focus moment whose best portfolio falls short of `reached` can be in the
+        best one: those moments are taken out of the search."""
+        session = self.session
+        out = [session.position[self.model.y[m].name] for m, best in self.with_moment.items()
+               if best is not None and (best.bound is None
+                                        or best.bound < reached - self.tolerance)]
+        if out:
+            session.highs.changeColsBounds(len(out), np.array(out, np.int32),
+                                           np.zeros(len(out)), np.zeros(len(out)))
+
+    def proven_best(self, outcome: Outcome) -> Best | None:
+        """What a solve proved: its portfolio and bound; None if a time limit stopped it."""
+        if outcome.infeasible:
+            return Best(None)
+        if not outcome.proven:
+            return None
+        funded, focus = self.read()
+        impact = portfolio_impact(self.data, funded, focus)
+        return Best(max(impact, outcome.bound if outcome.bound is not None else impact),
+                    frozenset(funded), frozenset(focus))

@@ -1,0 +1,112 @@
+"""Break-even cost: the highest cost at which the optimiser would fund a rejected initiative.
+
+Bounds settle "no cost would do" first, without a solve: the impact of any focus set that
+includes one of its moments, from the weights and headrooms alone, or from one solve per
+moment with the limits widened by what such work costs. The figure is read from the
+portfolio's own amounts, not from the solver's value of the cost, which is off by its
+tolerance.
+"""
+
+from __future__ import annotations
+
+import math
+
+import highspy
+import numpy as np
+
+from optimizer.explain.bounds import moment_best_widened, outside_focus_bound
+from optimizer.explain.breakeven import (
+    CHEAPER,
+    chosen_rows,
+    fixed_focus_start,
+    likely_focus,
+    objective_on,
+)
+from optimizer.explain.context import Context
+from optimizer.explain.types import Explanation
+
+
+def break_even_cost(context: Context, i: int, explanation: Explanation) -> float | None:
+    """Highest cost at which the optimiser would fund i; None if no cost >= 0 would."""
+    data = context.data
+    cost = data.cost[i]
+    if cost <= 0 or not data.uplift[i] or _never_chosen(context, i, explanation):
+        return None
+    bases = likely_focus(context, i, explanation)  # before the model changes: it may solve
+    scale = context.model.money_scale
+    highs, position = context.session.highs, context.session.position
+    rows = context.session.row_position
+    context.session.reset()
+    context.force_in(i)
+    x_i = position[context.model.x[i].name]
+    # the cost becomes a variable c in [0, cost]; its periods keep their shares
+    highs.addCol(0.0, 0.0, cost / scale, 0, np.zeros(0, np.int32), np.zeros(0))
+    c = highs.getNumCol() - 1  # the money scale applies to it as to every amount
+    if "budget" in rows:
+        highs.changeCoeff(rows["budget"], x_i, 0.0)
+        highs.changeCoeff(rows["budget"], c, 1.0)
+    for t, period in enumerate(context.plan.periods):
+        row = rows.get(f"period{t}")
+        share = data.period_cost[i].get(period.id, 0.0) / cost
+        if row is not None and share:
+            highs.changeCoeff(row, x_i, 0.0)
+            highs.changeCoeff(row, c, share)
+    z = chosen_rows(context, i, extra_cost=(c, 1.0))
+    objective_on(context, c, highspy.ObjSense.kMaximize)
+    start = fixed_focus_start(context, bases, explanation, highspy.ObjSense.kMaximize)
+    explanation.solves += 1
+    outcome = context.solve_from(start)
+    if not outcome.proven:
+        return None
+    funded, _ = context.read()
+    best = _largest_cost(context, i, funded, highs.getSolution().col_value[z] > 0.5)
+    # Just below the boundary, where the funding portfolio is strictly preferred.
+    step = 1.0 if cost >= 100 else 0.01
+    return max(0.0, math.ceil(best / step - 1e-9) * step - step)
+
+
+def _never_chosen(context: Context, i: int, explanation: Explanation) -> bool:
+    """Whether work off the focus would lose to the run even at a cost of zero: every
+    portfolio funding it has one of its moments in focus, and is bounded by the best
+    focus set that holds that moment (weights and headrooms alone), then by the best
+    portfolio with that moment in focus and the limits widened by what it takes."""
+    if not context.shortcuts:
+        return False
+    data = context.data
+    if data.initiatives[i].decision != "auto" or set(data.uplift[i]) & context.focus:
+        return False
+    floor = context.impact - context.tolerance
+    if outside_focus_bound(context, i, data.cap, explanation) < floor:
+        return True
+    values, k = context.focus_values, data.max_focus
+    for m in data.uplift[i]:
+        own = max(0.0, data.moments[m].weight) * data.cap[m]
+        most = (math.fsum(values[:k]) if len(values) <= k or own >= values[k - 1]
+                else own + math.fsum(values[:k - 1]))
+        if most < floor:
+            continue
+        best = moment_best_widened(context, m, explanation)
+        if best is None or (best.bound is not None and best.bound >= floor):
+            return False
+    return True
+
+
+def _largest_cost(context: Context, i: int, funded: set[int], more_impact: bool) -> float:
+    """The highest cost of i at which this portfolio keeps the budgets (and, when it
+    only ties the run's impact, costs less than the run): from the amounts themselves,
+    not from the solver's value of the cost, which is off by its tolerance."""
+    data, plan = context.data, context.plan
+    cost, others = data.cost[i], funded - {i}
+    most = [cost]
+    if plan.budget is not None:
+        most.append(plan.budget - math.fsum(data.cost[j] for j in others))
+    for period in plan.periods:
+        share = data.period_cost[i].get(period.id, 0.0) / cost
+        if period.budget is not None and share:
+            spent = math.fsum(data.period_cost[j].get(period.id, 0.0) for j in others)
+            most.append((period.budget - spent) / share)
+    if not more_impact:
+        scale = context.model.money_scale
+        cheaper = CHEAPER * max(1.0, context.cost / scale) * scale
+        most.append(context.cost - cheaper - math.fsum(data.cost[j] for j in others))
+    return min(most)

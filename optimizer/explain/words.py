@@ -1,0 +1,76 @@
+"""The words of an explanation: the limits in the way, and the message a team reads."""
+
+from __future__ import annotations
+
+from optimizer.explain.context import Context
+from optimizer.explain.types import Explanation
+from optimizer.model import Data
+from optimizer.say_no import limits_in_the_way, money, names
+
+
+def binding(context: Context, i: int, reason: str) -> list[str]:
+    """The constraints that keep i out of the run's portfolio, in words."""
+    data, initiative = context.data, context.data.initiatives[i]
+    if reason == "forced_out":
+        return [f"a decision: {initiative.reason.strip() or 'rejected'}"]
+    if reason == "off_focus":
+        if data.max_focus == 1:
+            return ["the focus limit: 1 moment, which it does not move"]
+        return [f"the focus limit: {data.max_focus} moments, none of which it moves"]
+    if reason == "blocked":
+        index = data.initiative_index
+        missing = [o for o in initiative.requires if index[o] not in context.funded]
+        clashing = [o for o in list(initiative.excludes) + data.excluded_by[i]
+                    if index[o] in context.funded]
+        return ([f"a dependency: it requires '{data.initiatives[index[o]].name}'"
+                 for o in missing] +
+                [f"a conflict: it excludes '{data.initiatives[index[o]].name}'"
+                 for o in dict.fromkeys(clashing)])
+    if reason == "saturated":
+        moved = [m for m in data.uplift[i] if m in context.focus]
+        return [f"the headroom of {names(data, [m])}" for m in moved]
+    usages = context.result.periods, context.result.resources
+    return limits_in_the_way(data, i, context.funded, *usages)
+
+
+def message(context: Context, i: int, reason_message: str, explanation: Explanation) -> str:
+    """The run's say-no message followed by the figures of the explanation, in words."""
+    data, currency = context.data, context.plan.currency
+    parts = [reason_message]
+    if explanation.impact_if_funded is None:
+        parts.append(f"No portfolio can fund it: {explanation.conflict}.")
+    elif explanation.impact_lost:
+        lost = explanation.impact_lost
+        share = f" ({lost / context.impact:.0%})" if context.impact else ""
+        sentence = f"Funding it would lower total impact by {lost:,.1f}{share}"
+        dropped = [f"'{data.initiatives[data.initiative_index[j]].name}'"
+                   for j in explanation.displaces]
+        if dropped:
+            sentence += " and drop " + _and(dropped)
+        if explanation.focus_out:
+            sentence += (", and would move the focus from "
+                         + _moment_names(data, explanation.focus_out)
+                         + " to " + _moment_names(data, explanation.focus_in))
+        parts.append(sentence + ".")
+    else:
+        parts.append("Funding it would not lower total impact.")
+    if explanation.reason == "forced_out":
+        return " ".join(parts)
+    now = money(data.cost[i], currency)
+    if explanation.break_even_cost is not None:
+        parts.append(f"It would be funded at a cost of "
+                     f"{money(explanation.break_even_cost, currency)} or less (now {now}).")
+    else:
+        parts.append("No lower cost would get it funded.")
+    if explanation.break_even_uplift is not None:
+        parts.append(f"It would also be funded if its uplifts were "
+                     f"{explanation.break_even_uplift:.2f} times larger.")
+    return " ".join(parts)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _moment_names(data: Data, moment_ids: list[str]) -> str:
+    return names(data, [data.moment_index[m] for m in moment_ids]) or "none"
