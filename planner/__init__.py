@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:  # the `planner` command imports this package; only the app needs Flask
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "dev"
@@ -21,6 +22,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     A mapping with TESTING true is used on its own (tests never read the environment).
     """
+    from flask import Flask
+
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=str(ROOT / "templates"), static_folder="static")
     app.config.from_mapping(
@@ -71,5 +74,5 @@ def _register_blueprints(app: Flask) -> None:
     from planner import data_io, finance, initiatives, journey, plans, runs
 
     for feature in (plans, journey, initiatives, runs, finance, data_io):
-        for blueprint in feature.blueprints:
+        for blueprint in feature.blueprints():
             app.register_blueprint(blueprint)

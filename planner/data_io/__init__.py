@@ -1,6 +1,17 @@
 """Bringing data in and out: spreadsheet and CSV imports with their preview, plan files
 (JSON and Excel), and the workbooks every export writes."""
 
-from planner.data_io.views import bp
+from __future__ import annotations
 
-blueprints = (bp,)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Blueprint
+
+
+def blueprints() -> tuple[Blueprint, ...]:
+    """The feature's blueprints with all their pages; imported only when an app is made,
+    so that using one of the feature's helpers does not load its pages."""
+    from planner.data_io import views
+
+    return (views.bp,)

@@ -1,5 +1,16 @@
 """Finance: scenarios of the plan and their comparison, and the efficient frontier."""
 
-from planner.finance import frontier, scenarios
+from __future__ import annotations
 
-blueprints = (scenarios.bp, frontier.bp)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Blueprint
+
+
+def blueprints() -> tuple[Blueprint, ...]:
+    """The feature's blueprints with all their pages; imported only when an app is made,
+    so that using one of the feature's helpers does not load its pages."""
+    from planner.finance import frontier, scenarios
+
+    return (scenarios.bp, frontier.bp)

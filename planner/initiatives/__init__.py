@@ -1,5 +1,16 @@
 """Initiatives: the candidate work, what each costs, uses and moves, and its forms."""
 
-from planner.initiatives.views import bp
+from __future__ import annotations
 
-blueprints = (bp,)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Blueprint
+
+
+def blueprints() -> tuple[Blueprint, ...]:
+    """The feature's blueprints with all their pages; imported only when an app is made,
+    so that using one of the feature's helpers does not load its pages."""
+    from planner.initiatives import views
+
+    return (views.bp,)

@@ -1,6 +1,17 @@
 """The journey: stages, moments of truth, and the back-stage steps that influence them."""
 
-from planner.journey import moments  # noqa: F401  (adds the moment and influence pages)
-from planner.journey.views import bp
+from __future__ import annotations
 
-blueprints = (bp,)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Blueprint
+
+
+def blueprints() -> tuple[Blueprint, ...]:
+    """The feature's blueprints with all their pages; imported only when an app is made,
+    so that using one of the feature's helpers does not load its pages."""
+    # moments adds the moment and influence pages to the journey's blueprint
+    from planner.journey import moments, views  # noqa: F401
+
+    return (views.bp,)

@@ -1,6 +1,17 @@
 """Plans: the list of plans, a plan's settings, and its stages, periods and resources."""
 
-from planner.plans import parts  # noqa: F401  (adds the stage, period and resource pages)
-from planner.plans.views import bp
+from __future__ import annotations
 
-blueprints = (bp,)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Blueprint
+
+
+def blueprints() -> tuple[Blueprint, ...]:
+    """The feature's blueprints with all their pages; imported only when an app is made,
+    so that using one of the feature's helpers does not load its pages."""
+    # parts adds the stage, period and resource pages to the plans blueprint
+    from planner.plans import parts, views  # noqa: F401
+
+    return (views.bp,)
