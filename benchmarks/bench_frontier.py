@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.report import write_section  # noqa: E402
 from optimizer import solve, with_overrides  # noqa: E402
-from optimizer.frontier import frontier  # noqa: E402
+from optimizer.finance.frontier import frontier  # noqa: E402
 from optimizer.samples import generate_plan  # noqa: E402
 
 SIZES = {200: 30, 1000: 60}

@@ -21,7 +21,7 @@ class Scenario(SQLModel, table=True):
     plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
     name: str
     note: str = ""
-    # optimizer.scenarios overrides: budget, period_budgets, max_focus, weights,
+    # optimizer.finance.scenarios overrides: budget, period_budgets, max_focus, weights,
     # capacities, decisions; what is absent is the plan's own setting.
     overrides: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     # The last solve: the plan document exactly as solved, and its result document.

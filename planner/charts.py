@@ -20,7 +20,7 @@ from markupsafe import Markup
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from optimizer.frontier import Point
+from optimizer.finance.frontier import Point
 from optimizer.result import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL
 from planner.web import money
 

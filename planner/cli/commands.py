@@ -22,7 +22,7 @@ from optimizer import (
     with_overrides,
 )
 from optimizer.explain import Explainer
-from optimizer.frontier import DEFAULT_POINTS, frontier
+from optimizer.finance.frontier import DEFAULT_POINTS, frontier
 from planner.cli import plans
 from planner.cli.report import render_explanation, render_frontier, render_report
 

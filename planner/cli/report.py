@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from optimizer import Plan, Result
 from optimizer.explain import Explanation
-from optimizer.frontier import Frontier, step_words
+from optimizer.finance.frontier import Frontier, step_words
 from optimizer.result import REASON_TITLES
 from optimizer.say_no import money
 

@@ -13,9 +13,9 @@ import pandas as pd
 
 import optimizer
 from models import Scenario
-from optimizer.finance import Returns
+from optimizer.finance.returns import Returns
+from optimizer.finance.scenarios import Column, Comparison, compare
 from optimizer.result import REASON_TITLES, result_from_dict
-from optimizer.scenarios import Column, Comparison, compare
 from planner.data_io.spreadsheets import Sheet, workbook_bytes
 
 MIN_COMPARED, MAX_COMPARED = 2, 4

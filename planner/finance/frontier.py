@@ -9,7 +9,7 @@ from flask import Blueprint, render_template, request, url_for
 import optimizer
 from models import Plan
 from models.planfile import plan_document
-from optimizer.frontier import Frontier, Point, frontier, step_words
+from optimizer.finance.frontier import Frontier, Point, frontier, step_words
 from planner.charts import frontier_svg
 from planner.database import get_session
 from planner.finance.frontier_forms import FrontierForm, PointForm

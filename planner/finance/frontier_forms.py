@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired, NumberRange
 
-from optimizer.frontier import DEFAULT_POINTS
+from optimizer.finance.frontier import DEFAULT_POINTS
 from planner.forms import AtLeast, Number, WholeNumber
 
 MIN_POINTS, MAX_POINTS = 2, 41

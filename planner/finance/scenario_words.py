@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from models import Scenario
-from optimizer.scenarios import apply_overrides, check_overrides
+from optimizer.finance.scenarios import apply_overrides, check_overrides
 from planner.web import money, number
 
 DECISION_WORDS = {"fund": "forced in", "reject": "forced out", "auto": "left to the optimiser"}

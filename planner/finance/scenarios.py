@@ -13,7 +13,7 @@ from models import Initiative, Moment, Period, Plan, Resource, Scenario
 from models.base import utcnow
 from models.planfile import plan_document
 from models.scenario import scenarios_of
-from optimizer.scenarios import apply_overrides, check_overrides
+from optimizer.finance.scenarios import apply_overrides, check_overrides
 from planner.data_io.spreadsheets import XLSX
 from planner.database import get_session
 from planner.finance.compare import (

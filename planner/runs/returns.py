@@ -1,7 +1,7 @@
 """A run's return for its page: cost, benefit, ROI, NPV and payback, and what is unknown.
 
 Worked out from the run's own inputs (the plan document it solved), so a run reads the same
-after the plan has changed. A missing benefit is unknown, not zero (optimizer.finance): the
+after the plan has changed. A missing benefit is unknown, not zero (optimizer.finance.returns): the
 figures cover the funded work that states one, and the words say what they leave out.
 """
 
@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 
 import optimizer
 from models import Run
-from optimizer.finance import PortfolioReturns, Returns, initiative_returns, portfolio_returns
+from optimizer.finance.returns import (
+    PortfolioReturns,
+    Returns,
+    initiative_returns,
+    portfolio_returns,
+)
 from optimizer.result import FEASIBLE, OPTIMAL
 from planner.web import money
 

@@ -3,7 +3,7 @@
 import pytest
 
 from optimizer import plan_from_dict
-from optimizer.finance import initiative_returns, portfolio_returns
+from optimizer.finance.returns import initiative_returns, portfolio_returns
 
 
 def _plan(initiatives, **settings):

@@ -3,7 +3,7 @@
 import pytest
 
 from optimizer import solve, with_overrides
-from optimizer.frontier import Point, budgets, frontier, step_words
+from optimizer.finance.frontier import Point, budgets, frontier, step_words
 from optimizer.samples import generate_plan
 from tests.optimizer.randomplans import random_plan
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from optimizer import PlanError, plan_from_dict, plan_to_dict, solve
-from optimizer.scenarios import apply_overrides, compare, scenario_plan
+from optimizer.finance.scenarios import apply_overrides, compare, scenario_plan
 from tests.conftest import EXAMPLE_PLAN
 
 

@@ -13,8 +13,8 @@ import optimizer
 from models import Initiative, Moment, Run
 from models.db import open_session
 from models.planfile import import_plan, plan_document
-from optimizer.finance import PortfolioReturns, initiative_returns, portfolio_returns
-from optimizer.frontier import Point, frontier, step_words
+from optimizer.finance.frontier import Point, frontier, step_words
+from optimizer.finance.returns import PortfolioReturns, initiative_returns, portfolio_returns
 from planner.charts import cost_by_period_svg, frontier_svg, impact_by_moment_svg
 from planner.demo import load_demo
 from planner.finance.frontier import budget_text

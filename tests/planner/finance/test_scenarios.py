@@ -11,7 +11,7 @@ from sqlmodel import select
 from models import Initiative, Moment, Period, Plan, Run, Scenario
 from models.planfile import plan_document
 from optimizer import plan_from_dict, solve
-from optimizer.scenarios import apply_overrides
+from optimizer.finance.scenarios import apply_overrides
 from planner.data_io.spreadsheets import MONEY_FORMAT, escape_cell, sheet_names
 from tests.webapp import page_text
 

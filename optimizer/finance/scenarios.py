@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from optimizer.finance import PortfolioReturns, portfolio_returns
+from optimizer.finance.returns import PortfolioReturns, portfolio_returns
 from optimizer.plan import DECISIONS, Plan
 from optimizer.planfile import PlanError, plan_from_dict
 from optimizer.result import Result
