@@ -1,0 +1,64 @@
+"""Every page of the demo is reached by following links from the first page, and answers."""
+
+from __future__ import annotations
+
+import io
+import re
+from urllib.parse import urljoin, urlsplit
+
+from tests.webapp import page_text
+
+# Reached by a form that is sent with GET, not by a link: the crawl starts there too.
+NOT_LINKED = {"static"}
+
+
+def _scenario(client, plan_id: int, name: str, budget: str) -> str:
+    response = client.post(f"/plans/{plan_id}/scenarios/new",
+                           data={"name": name, "budget": budget, "max_focus": "2"})
+    assert response.status_code == 302, page_text(response)
+    scenario_url = response.headers["Location"]
+    assert client.post(f"{scenario_url}/solve").status_code == 302
+    return scenario_url.rsplit("/", 1)[1]
+
+
+def _import_preview(client, plan_id: int) -> str:
+    backlog = "name,side,weight\nParking,front,1\n".encode()
+    response = client.post(f"/plans/{plan_id}/import", content_type="multipart/form-data",
+                           data={"table": "moments", "file": (io.BytesIO(backlog), "new.csv")})
+    assert response.status_code == 302, page_text(response)
+    return response.headers["Location"]
+
+
+def _crawl(client, start: list[str]) -> dict[str, int]:
+    """Every same-site page linked from `start`, with the status it answers."""
+    seen: dict[str, int] = {}
+    todo = list(start)
+    while todo:
+        url = todo.pop()
+        if url in seen:
+            continue
+        response = client.get(url)
+        seen[url] = response.status_code
+        if response.mimetype != "text/html":
+            continue
+        for href in re.findall(r'href="([^"#]+)', response.get_data(as_text=True)):
+            target = urljoin(url, href.replace("&amp;", "&"))
+            if not urlsplit(target).netloc and "/static/" not in target:
+                todo.append(target)
+    return seen
+
+
+def test_every_page_is_linked_and_answers(app, client, demo_id, run_id):
+    first = _scenario(client, demo_id, "Lean year", "300000")
+    second = _scenario(client, demo_id, "Generous year", "900000")
+    start = ["/", _import_preview(client, demo_id),
+             f"/plans/{demo_id}/scenarios/compare?ids={first}&ids={second}"]
+
+    seen = _crawl(client, start)
+
+    assert {url: code for url, code in seen.items() if code != 200} == {}
+    adapter = app.url_map.bind("localhost")
+    reached = {adapter.match(urlsplit(url).path)[0] for url in seen}
+    pages = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    assert pages - NOT_LINKED - reached == set()
+    assert len(seen) > 100  # the demo's journey, initiatives, run and scenarios, each page
