@@ -12,12 +12,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import select
-
 from optimizer import PlanError
 from planner.data_io.plan_files import FORMATS, plan_file_bytes, read_plan_bytes
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
+# The database and spreadsheet code is imported inside the commands that use it, so that
+# `planner solve` and `planner --help` start without loading either.
 
 
 def add_commands(commands: Any) -> None:
@@ -59,6 +59,8 @@ def _export(args: argparse.Namespace) -> int:
     if path.suffix.lower() not in FORMATS:
         print(f"planner: write a .json or .xlsx file, not {path.name!r}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    from sqlmodel import select
+
     from models import Plan
     from models.db import open_session
     from models.planfile import plan_document
