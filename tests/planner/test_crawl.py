@@ -22,7 +22,7 @@ def _scenario(client, plan_id: int, name: str, budget: str) -> str:
 
 
 def _import_preview(client, plan_id: int) -> str:
-    backlog = "name,side,weight\nParking,front,1\n".encode()
+    backlog = b"name,side,weight\nParking,front,1\n"
     response = client.post(f"/plans/{plan_id}/import", content_type="multipart/form-data",
                            data={"table": "moments", "file": (io.BytesIO(backlog), "new.csv")})
     assert response.status_code == 302, page_text(response)
