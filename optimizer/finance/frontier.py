@@ -1,36 +1,67 @@
-"""The efficient frontier: the best impact at each budget, from zero to the cost of all.
+"""The efficient frontier: the least money that buys each optimal level of impact.
 
-Every point is a proven optimum at its budget (not a ranking of work by impact per euro,
-which misses combinations). Points are solved in rising budget order and each starts from
-the portfolio of the point before: it stays feasible as the budget grows, so the solver
-begins with a good portfolio in hand. Above the cost of the best portfolio at the top
-budget, nothing changes: those points are that portfolio, without a solve.
+The best impact at a budget is a staircase in the budget: it rises only where some
+portfolio of more impact becomes affordable. Its breakpoints are found exactly, from the
+top down: the best portfolio at a budget, then the cheapest portfolio of that impact (the
+tie rule of MODEL.md), gives one breakpoint, its cost; just below that cost, the next
+breakpoint down is the best portfolio again, and so on until nothing more fits. Every
+breakpoint is a proven optimum; between two, the best impact is that of the lower one.
+
+One HiGHS model serves the whole walk: each step changes the budget row and the objective
+in place, and the second phase starts from the first phase's portfolio. The walk is
+HiGHS's whatever solver the options name: CBC can only be given a new model file per
+solve, and just below a step's cost it has answered "infeasible" where the plan is not.
+
+A plan with more breakpoints than asked for gets exact breakpoints spread over the range
+instead (the breakpoint at or below each of evenly spaced budgets), and says that steps
+between them are not shown.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from optimizer.engine import Options, solve, validate, with_overrides
-from optimizer.plan import Plan
-from optimizer.result import OPTIMAL, Result
-from optimizer.say_no import money
+import highspy
+import numpy as np
 
-DEFAULT_POINTS = 11
+from optimizer import say_no
+from optimizer.checks import SLACK, portfolio_impact, violations
+from optimizer.engine import (
+    TIE_TOLERANCE,
+    Options,
+    portfolio_values,
+    validate,
+    with_overrides,
+)
+from optimizer.model import Data, Model, build_model, index_plan
+from optimizer.plan import Plan
+from optimizer.result import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL
+from optimizer.say_no import money
+from optimizer.solvers import HighsSession
+
+DEFAULT_POINTS = 200
+MAX_POINTS = 1000  # every way in refuses more: each point costs up to two solves
+# Two portfolios whose costs differ by less than this (in the plan's currency) are one step:
+# the next budget down lies this far below a breakpoint's cost, well clear of the solver's
+# feasibility tolerance, and far below any amount a plan writes (cents).
+STEP = 1e-4
+INF = highspy.kHighsInf
 
 
 @dataclass(frozen=True)
 class Point:
-    budget: float
+    """One breakpoint: `impact` is the best at `budget`, and `cost` the least that buys it."""
+
+    budget: float  # the budget it was solved at
     status: str
     impact: float | None
-    cost: float | None
+    cost: float | None  # where the step begins: the least money that buys `impact`
     funded: list[str] = field(default_factory=list)
     focus: list[str] = field(default_factory=list)
-    solved: bool = True  # False: implied by a point above (same portfolio, no solve)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -39,53 +70,218 @@ class Point:
 @dataclass(frozen=True)
 class Frontier:
     plan_budget: float | None  # the plan's own budget, to mark on a chart
-    total_cost: float  # the cost of every initiative: the last point's budget
-    points: list[Point]
+    total_cost: float  # the cost of every initiative: where the walk starts
+    points: list[Point]  # breakpoints by rising cost (an infeasible plan: one point)
+    complete: bool  # every breakpoint; False: breakpoints spread over the range
+    solves: int  # solver runs, both phases counted
+    seconds: float
+    # Below this budget no portfolio keeps every rule (forced-in work costs more); None
+    # when the empty portfolio fits.
+    fits_from: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"plan_budget": self.plan_budget, "total_cost": self.total_cost,
+                "complete": self.complete, "solves": self.solves,
+                "seconds": self.seconds, "fits_from": self.fits_from,
                 "points": [point.to_dict() for point in self.points]}
 
-
-def budgets(total_cost: float, points: int) -> list[float]:
-    """`points` budgets evenly spaced from 0 to the total cost."""
-    if points < 2:
-        raise ValueError("a frontier needs at least 2 points")
-    return [total_cost * k / (points - 1) for k in range(points)]
+    def impact_at(self, budget: float) -> float | None:
+        """The best impact at `budget` read off the staircase; None where nothing fits."""
+        below = [p for p in self.points if p.cost is not None and p.cost <= budget + STEP]
+        return below[-1].impact if below else None
 
 
 def frontier(plan: Plan, points: int = DEFAULT_POINTS, options: Options = Options(),
              progress: Callable[[int, int], None] | None = None) -> Frontier:
-    """The best impact at `points` budgets from 0 to the cost of every initiative."""
+    """The frontier's breakpoints from the cost of everything down; at most `points` of
+    them, spread over the range when the plan has more."""
+    if not 2 <= points <= MAX_POINTS:
+        raise ValueError(f"a frontier has 2 to {MAX_POINTS} points, not {points}")
     plan = validate(plan)
     total = math.fsum(initiative.total_cost for initiative in plan.initiatives)
-    levels = budgets(total, points)
-    top = solve(with_overrides(plan, budget=total), options)
-    found: list[Point] = []
-    start: list[str] | None = None
-    for budget in levels:
-        if top.status == OPTIMAL and top.cost is not None and top.cost <= budget:
-            found.append(replace(_point(budget, top), solved=budget == total))
+    walk = _Walk(with_overrides(plan, budget=total), options)
+    found = walk.down_from(total, points, progress)
+    complete = walk.reached_bottom
+    if not complete and found[-1].cost is not None:
+        found = _spread(walk, found, points, plan.budget, progress)
+    elif progress is not None:
+        progress(points, points)  # fewer steps than points: the walk is done
+    return Frontier(plan_budget=plan.budget, total_cost=total, points=found[::-1],
+                    complete=complete, solves=walk.solves,
+                    seconds=time.perf_counter() - walk.began, fits_from=walk.fits_from)
+
+
+def _spread(walk: _Walk, walked: list[Point], points: int, plan_budget: float | None,
+            progress: Callable[[int, int], None] | None) -> list[Point]:
+    """The breakpoint at or below each of evenly spaced budgets, from the cheapest
+    portfolio that keeps every rule to the top step, and at the plan's own budget (so that
+    its line meets the steps where the run does): `points` in all. Above the lowest walked
+    breakpoint the walk has them all; below it, each is a new solve."""
+    lowest, top = walked[-1].cost or 0.0, walked[0].cost or 0.0
+    bottom = walk.cheapest()
+    spaced = points - 1  # the last is the plan's budget, or one more spaced below the top
+    inside = plan_budget is not None and bottom < plan_budget < top
+    if not inside:
+        spaced += 1
+    targets = [top - (top - bottom) * k / max(1, spaced - 1) for k in range(spaced)]
+    if inside:
+        targets.append(plan_budget)
+    chosen: dict[float, Point] = {}
+    for done, target in enumerate(sorted(targets, reverse=True), start=1):
+        if target >= lowest - STEP:
+            point = next(p for p in walked if (p.cost or 0.0) <= target + STEP)
         else:
-            result = top if budget == total else solve(
-                with_overrides(plan, budget=budget), options, start=start)
-            found.append(_point(budget, result))
-            if result.has_portfolio:
-                start = result.funded
+            point = walk.probe(target)
         if progress is not None:
-            progress(len(found), len(levels))
-    return Frontier(plan_budget=plan.budget, total_cost=total, points=found)
+            progress(done, len(targets))
+        if point.impact is not None:
+            chosen.setdefault(point.cost or 0.0, point)
+    return sorted(chosen.values(), key=lambda p: -(p.cost or 0.0))
 
 
-def _point(budget: float, result: Result) -> Point:
-    return Point(budget=budget, status=result.status, impact=result.impact, cost=result.cost,
-                 funded=list(result.funded), focus=list(result.focus))
+class _Walk:
+    """The plan's model, solved at one budget after another."""
+
+    def __init__(self, plan: Plan, options: Options):
+        self.began = time.perf_counter()
+        self.options = options
+        self.data: Data = index_plan(plan)
+        self.model: Model = build_model(self.data)
+        self.session = HighsSession(self.model.problem, self.model.columns,
+                                    self.model.constraints, options.threads)
+        highs = self.session.highs
+        # The walk compares costs at the margin of each step: hold the rows to them.
+        for option in ("primal_feasibility_tolerance", "mip_feasibility_tolerance"):
+            highs.setOptionValue(option, 1e-9)
+        self.scale = self.model.money_scale
+        self.budget_row = self.session.row_position.get("budget")
+        n = len(self.model.columns)
+        self.impact_costs = self._vector(self.model.impact.items(), n)
+        self.money_costs = self._vector(self.model.cost.items(), n)
+        # The tie rule's row, impact >= the best less the tolerance; free until phase two.
+        terms = list(self.model.impact.items())
+        highs.addRow(-INF, INF, len(terms),
+                     np.array([self.session.position[v.name] for v, _ in terms], np.int32),
+                     np.array([c for _, c in terms], np.float64))
+        self.tie_row = highs.getNumRow() - 1
+        self.solves = 0
+        self.reached_bottom = False
+        self.fits_from: float | None = None
+
+    def _vector(self, terms, n: int) -> np.ndarray:
+        vector = np.zeros(n)
+        for var, coefficient in terms:
+            vector[self.session.position[var.name]] = coefficient
+        return vector
+
+    def down_from(self, budget: float, points: int,
+                  progress: Callable[[int, int], None] | None) -> list[Point]:
+        """Breakpoints from `budget` down, at most `points`; reached_bottom when no lower
+        budget buys anything else."""
+        found: list[Point] = []
+        while len(found) < points:
+            point = self.probe(budget)
+            if point.impact is None:
+                if found and point.status == INFEASIBLE:
+                    self.fits_from = found[-1].cost
+                self.reached_bottom = point.status == INFEASIBLE or not found
+                if not found:
+                    found.append(point)
+                return found
+            found.append(point)
+            if progress is not None:
+                progress(len(found), points)
+            if point.status != OPTIMAL:  # not proven: the steps below it are not known
+                return found
+            if (point.cost or 0.0) <= 0.0 or point.impact <= 0.0:
+                # Nothing cheaper, or nothing of less impact: every portfolio costs at
+                # least this one (forced-in work, when it costs anything).
+                self.reached_bottom = True
+                if (point.cost or 0.0) > 0.0:
+                    self.fits_from = point.cost
+                return found
+            budget = point.cost - STEP * self.scale
+        return found
+
+    def probe(self, budget: float) -> Point:
+        """The best portfolio at `budget`, the cheapest of its impact."""
+        highs = self.session.highs
+        if self.budget_row is not None:
+            highs.changeRowBounds(self.budget_row, -INF, budget / self.scale)
+        self._objective(self.impact_costs, highspy.ObjSense.kMaximize)
+        highs.changeRowBounds(self.tie_row, -INF, INF)
+        outcome = self._solve(None)
+        if not outcome.found:
+            status = INFEASIBLE if outcome.infeasible else NO_SOLUTION
+            return Point(budget=budget, status=status, impact=None, cost=None)
+        funded, focus = self._read()
+        impact = portfolio_impact(self.data, funded, focus)
+        proven = outcome.proven
+        if any(self.data.cost):
+            start = portfolio_values(self.model, funded, focus)
+            self._objective(self.money_costs, highspy.ObjSense.kMinimize)
+            tolerance = TIE_TOLERANCE * max(1.0, abs(impact))
+            highs.changeRowBounds(self.tie_row, impact - tolerance, INF)
+            tie = self._solve(start)
+            proven = proven and tie.proven
+            if tie.found:
+                cheaper, cheaper_focus = self._read()
+                if (portfolio_impact(self.data, cheaper, cheaper_focus) >= impact - tolerance
+                        and self._cost(cheaper) < self._cost(funded)
+                        and self._keeps_rules(cheaper, cheaper_focus, budget)):
+                    funded, focus = cheaper, cheaper_focus
+        if not self._keeps_rules(funded, focus, budget):
+            raise RuntimeError("solver returned a portfolio that breaks the plan at budget "
+                               f"{budget:g}")
+        return self._point(budget, OPTIMAL if proven else FEASIBLE, funded, focus)
+
+    def cheapest(self) -> float:
+        """The least any portfolio that keeps every rule costs (forced-in work's)."""
+        highs = self.session.highs
+        if self.budget_row is not None:
+            highs.changeRowBounds(self.budget_row, -INF, INF)
+        self._objective(self.money_costs, highspy.ObjSense.kMinimize)
+        highs.changeRowBounds(self.tie_row, -INF, INF)
+        outcome = self._solve(None)
+        return self._cost(self._read()[0]) if outcome.found else 0.0
+
+    def _objective(self, costs: np.ndarray, sense: highspy.ObjSense) -> None:
+        highs = self.session.highs
+        highs.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs)
+        highs.changeObjectiveSense(sense)
+
+    def _solve(self, start: dict[str, float] | None):
+        self.solves += 1
+        return self.session.solve(self.options.time_limit, start)
+
+    def _read(self) -> tuple[set[int], set[int]]:
+        funded = {i for i, var in enumerate(self.model.x) if (var.varValue or 0.0) > 0.5}
+        focus = {m for m, var in enumerate(self.model.y) if (var.varValue or 0.0) > 0.5}
+        return funded, focus
+
+    def _cost(self, funded: set[int]) -> float:
+        return math.fsum(self.data.cost[i] for i in funded)
+
+    def _keeps_rules(self, funded: set[int], focus: set[int], budget: float) -> bool:
+        return (self._cost(funded) <= budget + SLACK * max(1.0, budget)
+                and not violations(self.data, funded, focus))
+
+    def _point(self, budget: float, status: str, funded: set[int], focus: set[int]) -> Point:
+        data = self.data
+        focus = say_no.trim_focus(data, funded, focus)
+        value = {m: data.moments[m].weight * min(
+            math.fsum(data.uplift[i][m] for i in data.moved_by[m] if i in funded), data.cap[m])
+            for m in focus}
+        return Point(budget=budget, status=status,
+                     impact=portfolio_impact(data, funded, focus), cost=self._cost(funded),
+                     funded=sorted(data.initiatives[i].id for i in funded),
+                     focus=[data.moments[m].id for m in sorted(focus, key=lambda m: -value[m])])
 
 
 def step_words(plan: Plan, lower: Point, upper: Point) -> str:
-    """What moving from one point to a higher budget buys, in words."""
+    """What moving from one breakpoint to a higher one buys, in words."""
     currency = plan.currency
-    span = (f"From {money(lower.budget, currency)} to {money(upper.budget, currency)}")
+    span = f"From {money(point_at(lower), currency)} to {money(point_at(upper), currency)}"
     if lower.impact is None or upper.impact is None:
         if upper.impact is None:
             return f"{span}: no portfolio keeps every rule at either budget."
@@ -103,6 +299,11 @@ def step_words(plan: Plan, lower: Point, upper: Point) -> str:
     if dropped:
         words += (" and drops " if added else ": it drops ") + _and(dropped)
     return words + "."
+
+
+def point_at(point: Point) -> float:
+    """Where a point stands on the budget axis: its cost, or the budget tried if none fit."""
+    return point.budget if point.cost is None else point.cost
 
 
 def _and(items: list[str]) -> str:

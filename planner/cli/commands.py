@@ -22,7 +22,7 @@ from optimizer import (
     with_overrides,
 )
 from optimizer.explain import Explainer
-from optimizer.finance.frontier import DEFAULT_POINTS, frontier
+from optimizer.finance.frontier import DEFAULT_POINTS, MAX_POINTS, frontier
 from planner.cli import plans
 from planner.cli.report import render_explanation, render_frontier, render_report
 
@@ -57,10 +57,11 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _at_least_two(text: str) -> int:
+def _frontier_points(text: str) -> int:
     value = _positive_int(text)
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"a frontier needs 2 points or more, not {text!r}")
+    if not 2 <= value <= MAX_POINTS:
+        raise argparse.ArgumentTypeError(
+            f"a frontier shows 2 to {MAX_POINTS:,} points, not {text!r}")
     return value
 
 
@@ -89,13 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
     frontier_cmd = commands.add_parser(
         "frontier", help="the best impact at each budget, from zero to the cost of all")
     frontier_cmd.add_argument("plan", help="the plan file (JSON, see PLAN_FORMAT.md)")
-    frontier_cmd.add_argument("--points", type=_at_least_two, default=DEFAULT_POINTS,
-                              help=f"how many budgets (default {DEFAULT_POINTS})")
+    frontier_cmd.add_argument("--points", type=_frontier_points, default=DEFAULT_POINTS,
+                              help=f"the most points to show (default {DEFAULT_POINTS}): "
+                                   "every step when the plan has no more, else exact "
+                                   "points spread over the range")
     frontier_cmd.add_argument("--max-focus", type=_positive_int,
                               help="how many focus moments")
-    frontier_cmd.add_argument("--solver", choices=SOLVERS, default=DEFAULT_SOLVER)
     frontier_cmd.add_argument("--time-limit", type=_time_limit, default=DEFAULT_TIME_LIMIT,
-                              metavar="S", help="seconds per point")
+                              metavar="S", help="seconds per solve")
     frontier_cmd.add_argument("--json", action="store_true", help="print the points as JSON")
     frontier_cmd.set_defaults(run=_frontier, budget=None)
 
@@ -177,7 +179,7 @@ def _frontier(args: argparse.Namespace) -> int:
     plan = _load(args)
     if plan is None:
         return EXIT_BAD_INPUT
-    options = Options(solver=args.solver, time_limit=args.time_limit)
+    options = Options(time_limit=args.time_limit)  # the walk is always HiGHS
     found = frontier(plan, args.points, options,
                      progress=functools.partial(_progress_bar, verb="solving"))
     if args.json:

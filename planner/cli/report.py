@@ -116,20 +116,32 @@ def render_explanation(plan: Plan, explanation: Explanation) -> str:
 def render_frontier(plan: Plan, found: Frontier) -> str:
     currency = plan.currency
     title = f"{plan.name}: efficient frontier"
-    lines = [title, "=" * len(title),
-             f"{len(found.points)} budgets from {money(0, currency)} to "
-             f"{money(found.total_cost, currency)} (the cost of every initiative); each "
-             "point is a proven optimum at its budget.", "",
-             f"  {'budget':>16}  {'impact':>10}  {'cost':>16}  {'funded':>6}  focus"]
+    count = len(found.points)
+    if found.complete:
+        scope = (f"Every step: {count} point{'s' if count != 1 else ''}, each the least money "
+                 "that buys a higher impact, with its proven best portfolio.")
+    else:
+        scope = (f"{count} exact points spread over the range (the step at or below each of "
+                 "evenly spaced budgets); the plan has more steps, and those between them "
+                 "are not shown (--points raises the limit).")
+    lines = [title, "=" * len(title), scope,
+             f"{found.solves} solves in {found.seconds:.1f} s; the cost of every initiative "
+             f"is {money(found.total_cost, currency)}.", "",
+             f"  {'cost':>16}  {'impact':>10}  {'funded':>6}  focus"]
     for point in found.points:
         if point.impact is None:
             lines.append(f"  {money(point.budget, currency):>16}  {point.status}")
             continue
-        lines.append(f"  {money(point.budget, currency):>16}  {point.impact:>10,.1f}  "
-                     f"{money(point.cost or 0, currency):>16}  {len(point.funded):>6}  "
-                     f"{', '.join(point.focus) or '-'}")
+        lines.append(f"  {money(point.cost or 0, currency):>16}  {point.impact:>10,.1f}  "
+                     f"{len(point.funded):>6}  {', '.join(point.focus) or '-'}"
+                     + ("" if point.status == "optimal" else f"  ({point.status})"))
+    if found.fits_from is not None:
+        lines.append(f"\nBelow {money(found.fits_from, currency)} no portfolio keeps every "
+                     "rule (forced-in work costs that much).")
     if found.plan_budget is not None:
-        lines.append(f"\nThe plan's budget: {money(found.plan_budget, currency)}.")
+        buys = found.impact_at(found.plan_budget)
+        lines.append(f"\nThe plan's budget: {money(found.plan_budget, currency)}"
+                     + ("." if buys is None else f", which buys impact {buys:,.1f}."))
     lines.append("\nWhat each step buys:")
     for lower, upper in zip(found.points, found.points[1:], strict=False):
         lines.append(f"  - {step_words(plan, lower, upper)}")

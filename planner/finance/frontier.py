@@ -9,9 +9,9 @@ from flask import Blueprint, render_template, request, url_for
 import optimizer
 from models import Plan
 from models.planfile import plan_document
-from optimizer.finance.frontier import Frontier, Point, frontier, step_words
-from planner.charts import frontier_svg
+from optimizer.finance.frontier import Frontier, Point, frontier, point_at, step_words
 from planner.database import get_session
+from planner.finance.frontier_chart import frontier_svg
 from planner.finance.frontier_forms import FrontierForm, PointForm
 from planner.runs.forms import RunForm
 from planner.runs.reports import STATUS_WORDS, run_report
@@ -46,15 +46,17 @@ def show(plan_id: int):
         next_step = _next_slice(current)
     except optimizer.PlanError as error:
         return _frontier_page(plan, form, problems=error.problems, status=422)
-    rows = [PointRow(point, _point_url(plan.id, point.budget),
+    rows = [PointRow(point, _point_url(plan.id, point_at(point)),
                      [current.moment(key).name for key in point.focus],
                      STATUS_WORDS.get(point.status, point.status)) for point in found.points]
     steps = [step_words(current, lower, upper)
              for lower, upper in zip(found.points, found.points[1:], strict=False)]
     chart = frontier_svg(found.points, found.plan_budget, current.currency,
-                         lambda budget: _point_url(plan.id, budget))
+                         lambda budget: _point_url(plan.id, budget), end=found.total_cost)
+    budget_buys = None if found.plan_budget is None else found.impact_at(found.plan_budget)
     return _frontier_page(plan, form, found=found, rows=rows, steps=steps, chart=chart,
-                          next_step=next_step, currency=current.currency)
+                          next_step=next_step, currency=current.currency,
+                          budget_buys=budget_buys)
 
 
 @bp.get("/plans/<int:plan_id>/frontier/portfolio")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired, NumberRange
 
-from optimizer.finance.frontier import DEFAULT_POINTS
 from planner.forms import AtLeast, Number, WholeNumber
 
-MIN_POINTS, MAX_POINTS = 2, 41
+# A page waits for its frontier: fewer points than the command line's 200 by default.
+MIN_POINTS, PAGE_POINTS, MAX_POINTS = 2, 50, 200
 
 
 class FrontierForm(FlaskForm):
@@ -20,11 +20,13 @@ class FrontierForm(FlaskForm):
         csrf = False
 
     points = WholeNumber(
-        "Points", [InputRequired("Enter how many budgets to solve, such as 11."),
-                   NumberRange(MIN_POINTS, MAX_POINTS)],
-        default=DEFAULT_POINTS, render_kw={"min": MIN_POINTS, "max": MAX_POINTS},
-        description=f"Budgets to solve, evenly spaced from nothing to the cost of every "
-                    f"initiative ({MIN_POINTS} to {MAX_POINTS}); more points take longer.")
+        "Most points", [InputRequired(f"Enter how many points to show at most, such as "
+                                      f"{PAGE_POINTS}."),
+                        NumberRange(MIN_POINTS, MAX_POINTS)],
+        default=PAGE_POINTS, render_kw={"min": MIN_POINTS, "max": MAX_POINTS},
+        description=f"Every step of the frontier is shown when it has this many or fewer "
+                    f"({MIN_POINTS} to {MAX_POINTS}); beyond that, exact points spread "
+                    f"over the range. More points take longer.")
 
 
 class PointForm(FlaskForm):

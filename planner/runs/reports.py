@@ -16,7 +16,7 @@ from markupsafe import Markup
 from models import Run
 from optimizer.explain import Explanation
 from optimizer.result import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL, REASON_TITLES, REASONS
-from planner.charts import cost_by_period_svg, impact_by_moment_svg
+from planner.runs.charts import cost_by_period_svg, impact_by_moment_svg
 from planner.runs.returns import RunReturns, run_returns
 
 STATUS_WORDS = {

@@ -15,9 +15,11 @@ from models.db import open_session
 from models.planfile import import_plan, plan_document
 from optimizer.finance.frontier import Point, frontier, step_words
 from optimizer.finance.returns import PortfolioReturns, initiative_returns, portfolio_returns
-from planner.charts import cost_by_period_svg, frontier_svg, impact_by_moment_svg
 from planner.demo import load_demo
 from planner.finance.frontier import budget_text
+from planner.finance.frontier_chart import frontier_svg
+from planner.finance.frontier_forms import PAGE_POINTS
+from planner.runs.charts import cost_by_period_svg, impact_by_moment_svg
 from planner.runs.returns import coverage_words
 from planner.web import money, number, percent
 from tests.webapp import make_app, page_text
@@ -203,22 +205,27 @@ def test_frontier_page_draws_the_chart_the_table_and_the_steps(client, db, demo_
     assert response.status_code == 200
     html, text = response.get_data(as_text=True), page_text(response)
     plan = _plan_now(db, demo_id)
-    expected = frontier(plan, 11, OPTIONS)
+    expected = frontier(plan, PAGE_POINTS, OPTIONS)
+    assert expected.complete and len(expected.points) == 22
     assert html.count("<svg") == 1 and 'class="chart-svg chart-frontier"' in html
     assert "Plan budget EUR 450,000" in text
-    for point in expected.points:
-        url = f"/plans/{demo_id}/frontier/portfolio?budget={budget_text(point.budget)}"
+    assert "Every step: 22 points" in text
+    for point in expected.points:  # each point stands at its cost, the step's start
+        url = f"/plans/{demo_id}/frontier/portfolio?budget={budget_text(point.cost)}"
         assert f'<a href="{url}"' in html  # in the table
         assert f'xlink:href="{url}"' in html  # on the chart
-    assert html.count(f'<a href="/plans/{demo_id}/frontier/portfolio') == 11
+    assert html.count(f'<a href="/plans/{demo_id}/frontier/portfolio') == 22
     for lower, upper in zip(expected.points, expected.points[1:], strict=False):
         assert step_words(plan, lower, upper) in text
-    # The forced-in accessibility fixes cost EUR 30,000: nothing fits a budget of 0.
-    assert "EUR 0 – – – – No portfolio fits the plan" in text
+    # The forced-in accessibility fixes cost EUR 30,000: nothing fits below that.
+    assert "Below EUR 30,000 no portfolio keeps every rule" in text
+    # Where the plan's budget meets the steps is what the run at that budget gives.
+    run = optimizer.solve(plan, OPTIONS)
+    assert f"what it buys, impact {run.impact:,.1f}" in text
     top = expected.points[-1]
     names = ", ".join(plan.moment(key).name for key in top.focus)
-    assert (f"{money(top.budget, 'EUR')} {top.impact:,.1f} {money(top.cost, 'EUR')} "
-            f"{len(top.funded)} {names} Proven optimal") in text
+    assert (f"{money(top.cost, 'EUR')} {top.impact:,.1f} {len(top.funded)} {names} "
+            "Proven optimal") in text
 
 
 def test_frontier_says_what_the_next_100k_buys_at_the_plan_budget(client, db, demo_id):
@@ -235,19 +242,26 @@ def test_frontier_says_what_the_next_100k_buys_at_the_plan_budget(client, db, de
     assert "Plan budget" not in text
 
 
-def test_frontier_with_more_points(client, demo_id):
-    html = client.get(f"/plans/{demo_id}/frontier?points=41").get_data(as_text=True)
-    assert html.count(f'<a href="/plans/{demo_id}/frontier/portfolio') == 41
-    assert html.count(f'xlink:href="/plans/{demo_id}/frontier/portfolio') == 41
+def test_frontier_with_fewer_points_than_steps(client, db, demo_id):
+    html = client.get(f"/plans/{demo_id}/frontier?points=5").get_data(as_text=True)
+    shown = html.count(f'<a href="/plans/{demo_id}/frontier/portfolio')
+    assert 2 <= shown <= 5
+    assert html.count(f'xlink:href="/plans/{demo_id}/frontier/portfolio') == shown
+    text = " ".join(html.split())
+    assert f"{shown} points spread over the range" in text
+    assert "the steps between them are not shown" in text
+    every = frontier(_plan_now(db, demo_id), PAGE_POINTS, OPTIONS).points
+    for point in every[-1:]:  # the top step is always among them
+        assert f"budget={budget_text(point.cost)}" in html
 
 
 @pytest.mark.parametrize("points, message", [
-    ("0", "between 2 and 41"),
-    ("1", "between 2 and 41"),
-    ("42", "between 2 and 41"),
+    ("0", "between 2 and 200"),
+    ("1", "between 2 and 200"),
+    ("201", "between 2 and 200"),
     ("x", "Not a valid integer"),
     ("2.5", "Not a valid integer"),
-    ("", "Enter how many budgets to solve"),
+    ("", "Enter how many points to show at most"),
 ])
 def test_bad_point_counts_are_a_message_at_the_field(client, demo_id, points, message):
     response = client.get(f"/plans/{demo_id}/frontier", query_string={"points": points})
@@ -277,7 +291,7 @@ def test_frontier_of_a_plan_without_initiatives(client):
     response = client.get("/plans/1/frontier")
     assert response.status_code == 200
     assert "<svg" in response.get_data(as_text=True)
-    assert "11 budgets, from EUR 0 to EUR 0" in page_text(response)
+    assert "Every step: 1 point" in page_text(response)
     assert client.get("/plans/1/frontier/portfolio?budget=0").status_code == 200
 
 
@@ -290,8 +304,8 @@ def test_frontier_of_a_plan_no_portfolio_can_satisfy(client, db, demo_id):
     response = client.get(f"/plans/{demo_id}/frontier?points=3")
     assert response.status_code == 200
     text = page_text(response)
-    assert text.count("No portfolio fits the plan") == 3
-    assert "no portfolio keeps every rule at either budget" in text
+    assert text.count("No portfolio fits the plan") == 1
+    assert "No portfolio keeps every rule at any budget" in text
     point = client.get(f"/plans/{demo_id}/frontier/portfolio?budget=500000")
     assert point.status_code == 200
     assert "Why no portfolio fits" in page_text(point)
@@ -411,9 +425,9 @@ def test_frontier_chart_marks_each_kind_of_point_and_links_it():
     for label in ("Proven optimal", "Not proven optimal (time limit)", "No portfolio fits",
                   "None found in the time limit", "Plan budget EUR 150", "7.5", "5.0"):
         assert label in svg
-    for budget in ("0", "100", "200", "300"):
+    for budget in ("0", "90", "180", "300"):  # a point stands at its cost, if it has one
         assert f'xlink:href="/p?b={budget}"' in svg
-    assert "Budget EUR 200: impact 7.5. Open its portfolio." in svg
+    assert "EUR 180 buys impact 7.5. Open its portfolio." in svg
     assert "Budget EUR 300: no portfolio. Open its portfolio." in svg
     assert 'target="' not in svg  # links open in the same tab
 
