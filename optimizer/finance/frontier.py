@@ -150,9 +150,6 @@ class _Walk:
         self.session = HighsSession(self.model.problem, self.model.columns,
                                     self.model.constraints, options.threads)
         highs = self.session.highs
-        # The walk compares costs at the margin of each step: hold the rows to them.
-        for option in ("primal_feasibility_tolerance", "mip_feasibility_tolerance"):
-            highs.setOptionValue(option, 1e-9)
         self.scale = self.model.money_scale
         self.budget_row = self.session.row_position.get("budget")
         n = len(self.model.columns)
@@ -164,6 +161,10 @@ class _Walk:
                      np.array([self.session.position[v.name] for v, _ in terms], np.int32),
                      np.array([c for _, c in terms], np.float64))
         self.tie_row = highs.getNumRow() - 1
+        self.required_by = [[j for j, other in enumerate(self.data.initiatives)
+                             if initiative.id in other.requires]
+                            for initiative in self.data.initiatives]
+        self.above: set[int] = set()  # the last breakpoint's portfolio: the next one's start
         self.solves = 0
         self.reached_bottom = False
         self.fits_from: float | None = None
@@ -210,7 +211,7 @@ class _Walk:
             highs.changeRowBounds(self.budget_row, -INF, budget / self.scale)
         self._objective(self.impact_costs, highspy.ObjSense.kMaximize)
         highs.changeRowBounds(self.tie_row, -INF, INF)
-        outcome = self._solve(None)
+        outcome = self._solve(self._fitted(self.above, budget))
         if not outcome.found:
             status = INFEASIBLE if outcome.infeasible else NO_SOLUTION
             return Point(budget=budget, status=status, impact=None, cost=None)
@@ -233,7 +234,55 @@ class _Walk:
         if not self._keeps_rules(funded, focus, budget):
             raise RuntimeError("solver returned a portfolio that breaks the plan at budget "
                                f"{budget:g}")
+        self.above = funded
         return self._point(budget, OPTIMAL if proven else FEASIBLE, funded, focus)
+
+    def _fitted(self, funded: set[int], budget: float) -> dict[str, float] | None:
+        """A start for the solve at `budget`, below the portfolio above it: its work
+        dropped, least impact lost per money saved first, until the rest fits. A good
+        portfolio in hand lets the search prune from the start."""
+        data = self.data
+        kept = set(funded)
+        while self._cost(kept) > budget:
+            options = []
+            for i in kept:
+                dropped = self._with_dependents(i, kept)
+                if any(data.initiatives[j].decision == "fund" for j in dropped):
+                    continue
+                rest = kept - dropped
+                loss = self._best(kept)[0] - self._best(rest)[0]
+                options.append((loss / max(self._cost(dropped), 1e-12), i, rest))
+            if not options:
+                return None
+            kept = min(options, key=lambda option: option[:2])[2]
+        impact, focus = self._best(kept)
+        # Work that moves no focus moment adds nothing, and the say-no rule forbids it.
+        for i in sorted(kept):
+            if (i in kept and data.initiatives[i].decision == "auto"
+                    and not focus.intersection(data.uplift[i])):
+                kept -= self._with_dependents(i, kept)
+        if violations(self.data, kept, focus) or self._cost(kept) > budget:
+            return None
+        return portfolio_values(self.model, kept, focus)
+
+    def _with_dependents(self, i: int, funded: set[int]) -> set[int]:
+        """`i` and the funded work that requires it, directly or not."""
+        found, todo = {i}, [i]
+        while todo:
+            for j in self.required_by[todo.pop()]:
+                if j in funded and j not in found:
+                    found.add(j)
+                    todo.append(j)
+        return found
+
+    def _best(self, funded: set[int]) -> tuple[float, set[int]]:
+        """The impact of a portfolio with its best focus moments, and those moments."""
+        data = self.data
+        gains = sorted((-data.moments[m].weight * min(math.fsum(
+            data.uplift[i][m] for i in data.moved_by[m] if i in funded), data.cap[m]), m)
+            for m in range(len(data.moments)) if any(i in funded for i in data.moved_by[m]))
+        focus = {m for _, m in gains[:data.max_focus]}
+        return portfolio_impact(data, funded, focus), focus
 
     def cheapest(self) -> float:
         """The least any portfolio that keeps every rule costs (forced-in work's)."""
