@@ -82,7 +82,13 @@ def migration_config(connection: Any = None) -> Any:
 def _unversioned_revision(connection: Any, tables: set[str]) -> str:
     """The migration a database made without them (by create_all) stands at: the newest
     whose tables and columns it has."""
-    if any(column["name"] == "version" for column in inspect(connection).get_columns("plan")):
+    def has_version(table: str) -> bool:
+        return any(column["name"] == "version"
+                   for column in inspect(connection).get_columns(table))
+
+    if has_version("influence"):
+        return "0004_influence_version"
+    if has_version("plan"):
         return "0003_versions"
     return "0002_pending_import" if "pending_import" in tables else "0001_baseline"
 

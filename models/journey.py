@@ -36,3 +36,4 @@ class Influence(SQLModel, table=True):
     source_id: int = Field(foreign_key="moment.id", ondelete="CASCADE", index=True)
     target_id: int = Field(foreign_key="moment.id", ondelete="CASCADE", index=True)
     factor: float
+    version: int = 1  # optimistic locking, as on moments

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlmodel import Session, select
-from wtforms import FloatField, IntegerField, StringField
+from wtforms import FloatField, HiddenField, IntegerField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import NumberInput
@@ -139,6 +139,15 @@ class AtLeast:
             raise ValidationError(f"Must be at least {self.minimum:g}.")
         if field.data > self.maximum:
             raise ValidationError(f"Must be at most {self.maximum:,.0f}.")
+
+
+class VersionField(HiddenField):
+    """The version of the row the form was opened at. A submitted form without one (a
+    script, an old page) has none: never the row's current version, which would let a
+    stale save through."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = valuelist[0] if valuelist else None
 
 
 class ConfirmForm(FlaskForm):

@@ -11,13 +11,14 @@ from sqlmodel import Session
 
 from models import Plan, Run
 from planner.database import get_session
+from planner.web import LARGEST_ID
 
 CONFLICT = ("Someone else saved this since you opened it, so your changes were not saved. "
             "Reload the page to see their version, then make your change again.")
 
 
 def plan_or_404(plan_id: int) -> Plan:
-    plan = get_session().get(Plan, plan_id)
+    plan = get_session().get(Plan, plan_id) if 1 <= plan_id <= LARGEST_ID else None
     if plan is None:
         abort(404, "There is no such plan.")
     return plan
@@ -25,7 +26,7 @@ def plan_or_404(plan_id: int) -> Plan:
 
 def row_or_404(model: Any, plan_id: int, row_id: int) -> Any:
     """A row of the plan; another plan's row is as missing as one that does not exist."""
-    row = get_session().get(model, row_id)
+    row = get_session().get(model, row_id) if 1 <= row_id <= LARGEST_ID else None
     if row is None or row.plan_id != plan_id:
         abort(404, "There is no such record in this plan.")
     return row
@@ -66,6 +67,8 @@ def claim_version(session: Session, row: Any, version: Any) -> bool:
     try:
         seen = int(version)
     except (TypeError, ValueError):
+        return False
+    if not 1 <= seen < LARGEST_ID:  # no row has it, and the database could not compare it
         return False
     model = type(row)
     result = session.execute(update(model).where(model.id == row.id, model.version == seen)

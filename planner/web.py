@@ -9,8 +9,12 @@ from datetime import UTC, datetime
 from flask import Flask, Response, current_app, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 csrf = CSRFProtect()
+
+# Ids and versions are the databases' INTEGER: PostgreSQL's holds less than 2**31.
+LARGEST_ID = 2**31 - 1
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
@@ -29,7 +33,19 @@ ERROR_TITLES = {
 }
 
 
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in every route: a whole number the database can hold. A larger one is
+    the id of nothing: it becomes 0, which no row has, so the page answers 404 like any
+    missing id, and no query is given a number the database cannot take. (Refusing it in
+    the converter would answer 405 to a POST, since the rule's pattern still matches.)"""
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        return number if number <= LARGEST_ID else 0
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseId  # before any blueprint adds its routes
     csrf.init_app(app)
     app.after_request(_add_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)

@@ -9,11 +9,11 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlmodel import Session, select
-from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from models import Initiative, Moment, Period, Plan, Resource, Scenario
-from planner.forms import AtLeast, Number, WholeNumber
+from planner.forms import AtLeast, Number, VersionField, WholeNumber
 
 IDS_SEPARATOR = re.compile(r"[\s,;]+")
 # Decision field -> the decision it sets.
@@ -80,7 +80,7 @@ class ScenarioForm(FlaskForm):
     to_auto = StringField("Leave to the optimiser",
                           description="IDs whose decision in the plan is fund or reject, "
                                       "given back to the optimiser in this scenario.")
-    version = HiddenField()
+    version = VersionField()
 
     parts: ScenarioParts
     session: Session

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlmodel import Session, select
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -32,6 +32,7 @@ from planner.forms import (
     Above,
     AtLeast,
     Number,
+    VersionField,
     check_key,
     check_unique_key,
     choices,
@@ -83,7 +84,7 @@ class InitiativeForm(FlaskForm):
     benefit = Number("Benefit per year", [Optional(), NumberRange(min=-1e15, max=1e15)],
                      description="Money per year, for ROI reports; the optimiser ignores it.")
     note = TextAreaField("Note", [Length(max=2000)])
-    version = HiddenField()
+    version = VersionField()
 
     parts: PlanParts
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlmodel import Session, select
-from wtforms import HiddenField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -21,6 +21,7 @@ from planner.forms import (
     Above,
     AtLeast,
     Number,
+    VersionField,
     check_key,
     check_unique_key,
     choices,
@@ -46,7 +47,7 @@ class MomentForm(FlaskForm):
                       description="How many points it can still improve; empty = no cap.")
     category = SelectField("Category", choices=CATEGORY_CHOICES)
     score = Number("Current score", [Optional()], description="As measured today; display only.")
-    version = HiddenField()
+    version = VersionField()
 
     def __init__(self, *args: Any, session: Session, plan_id: int, own_id: int | None = None,
                  **kwargs: Any) -> None:
@@ -80,6 +81,7 @@ class InfluenceForm(FlaskForm):
     target_id = SelectField("Moment it feeds", coerce=int)
     factor = Number("Factor", [InputRequired(), Above(0, maximum=1)],
                     description="Share of the step's improvement the moment gets, in (0, 1].")
+    version = VersionField()
 
     def __init__(self, *args: Any, session: Session, plan_id: int, own_id: int | None = None,
                  **kwargs: Any) -> None:

@@ -84,6 +84,10 @@ def influence_edit(plan_id: int, influence_id: int):
     influence = row_or_404(Influence, plan.id, influence_id)
     form = InfluenceForm(session=session, plan_id=plan.id, own_id=influence.id, obj=influence)
     if form.validate_on_submit():
+        if not claim_version(session, influence, form.version.data):
+            form.form_errors.append(CONFLICT)
+            return form_page("journey/influence_form.html", form, 409, plan=plan,
+                             influence=influence)
         form.save(influence)
         if commit("Influence saved."):
             return redirect(url_for("journey.show", plan_id=plan.id))

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlmodel import Session, select
-from wtforms import HiddenField, StringField
+from wtforms import StringField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -22,6 +22,7 @@ from planner.forms import (
     AtLeast,
     Below,
     Number,
+    VersionField,
     WholeNumber,
     check_key,
     check_unique_key,
@@ -43,7 +44,7 @@ class PlanForm(FlaskForm):
     horizon_years = WholeNumber("Finance horizon (years)", [Optional(), NumberRange(1, 50)])
     discount_rate = Number("Discount rate", [Optional(), AtLeast(0), Below(1)],
                            description="For example 0.08 for 8 %.")
-    version = HiddenField()
+    version = VersionField()
 
     def __init__(self, *args: Any, session: Session, plan_id: int | None = None,
                  **kwargs: Any) -> None:
@@ -72,7 +73,7 @@ class PartForm(FlaskForm):
     model: Any = None
     saved: tuple[str, ...] = ("key",)
     key = key_field()
-    version = HiddenField()
+    version = VersionField()
 
     def __init__(self, *args: Any, session: Session, plan_id: int, own_id: int | None = None,
                  **kwargs: Any) -> None:

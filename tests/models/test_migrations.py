@@ -122,7 +122,7 @@ def test_migrating_keeps_the_data_in_the_database(engine):
         plan = session.get(Plan, plan_id)
         # new version columns start at 1; the versions already kept stay
         assert plan.version == 1 and {row.version for row in [
-            *plan.stages, *plan.periods, *plan.resources]} == {1}
+            *plan.stages, *plan.periods, *plan.resources, *plan.influences]} == {1}
         assert (plan.moments[0].version, plan.initiatives[0].version) == (3, 2)
         session.add(PendingImport(token="t", plan_id=plan_id, filename="f.xlsx", base="b",
                                   document=OLD_PLAN, summary={}))

@@ -234,7 +234,8 @@ def test_frontier_says_what_the_next_100k_buys_at_the_plan_budget(client, db, de
     text = page_text(client.get(f"/plans/{demo_id}/frontier?points=3"))
     assert f"What the next EUR 100,000 buys: {step_words(plan, lower, upper)}" in text
     client.post(f"/plans/{demo_id}/edit", data={"name": "Retail stores FY2027",
-                                                "currency": "EUR", "max_focus": "3"})
+                                                "currency": "EUR", "max_focus": "3",
+                                                "version": "1"})
     plan = _plan_now(db, demo_id)
     assert plan.budget is None
     text = page_text(client.get(f"/plans/{demo_id}/frontier?points=3"))

@@ -156,14 +156,34 @@ def test_influence_create_edit_delete(client, db, demo_id):
     assert client.post(f"/plans/{demo_id}/influences/new", data=data).status_code == 302
     db.rollback()
     influence = db.exec(select(Influence).where(Influence.target_id == thanks_id)).one().id
-    response = client.post(f"/plans/{demo_id}/influences/{influence}/edit",
-                           data={**data, "factor": "0.9"})
+    url = f"/plans/{demo_id}/influences/{influence}/edit"
+    assert 'name="version" type="hidden" value="1"' in client.get(url).get_data(as_text=True)
+    response = client.post(url, data={**data, "factor": "0.9", "version": "1"})
     assert response.status_code == 302
     db.rollback()
     assert db.get(Influence, influence).factor == 0.9
     assert client.post(f"/plans/{demo_id}/influences/{influence}/delete").status_code == 302
     db.rollback()
     assert db.get(Influence, influence) is None
+
+
+@pytest.mark.parametrize("version", ["1", "", None, "99999999999999999999999999", "-1", "x"])
+def test_a_stale_or_versionless_influence_save_is_refused(client, db, demo_id, version):
+    influence = db.exec(select(Influence)).first()
+    url = f"/plans/{demo_id}/influences/{influence.id}/edit"
+    data = {"source_id": influence.source_id, "target_id": influence.target_id,
+            "factor": "0.25"}
+    if version == "1":  # someone else saved first: the form's version 1 is stale
+        assert client.post(url, data={**data, "factor": "0.75", "version": "1"}
+                           ).status_code == 302
+    if version is not None:
+        data["version"] = version
+    response = client.post(url, data=data)
+    assert response.status_code == 409
+    assert "Someone else saved this" in page_text(response)
+    assert 'value="0.25"' in response.get_data(as_text=True)  # the input is kept
+    db.rollback()
+    assert db.get(Influence, influence.id).factor != 0.25
 
 
 @pytest.mark.parametrize("change, message", [

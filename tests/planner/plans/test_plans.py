@@ -55,11 +55,24 @@ def test_duplicate_plan_name_is_refused(client, db, demo_id):
 
 def test_edit_plan_settings(client, db, demo_id):
     response = client.post(f"/plans/{demo_id}/edit", data={
-        **PLAN, "name": "Retail FY2027 (revised)", "horizon_years": "5", "discount_rate": "0.1"})
+        **PLAN, "name": "Retail FY2027 (revised)", "horizon_years": "5", "discount_rate": "0.1",
+        "version": "1"})
     assert response.status_code == 302
     plan = db.get(Plan, demo_id)
     assert (plan.name, plan.horizon_years, plan.discount_rate) == (
         "Retail FY2027 (revised)", 5, 0.1)
+
+
+@pytest.mark.parametrize("version", ["", None, "99999999999999999999999999", "0"])
+def test_a_plan_settings_save_without_its_version_is_refused(client, db, demo_id, version):
+    data = {**PLAN, "name": "Blind edit", "budget": "1"}
+    if version is not None:
+        data["version"] = version
+    response = client.post(f"/plans/{demo_id}/edit", data=data)
+    assert response.status_code == 409 and "Someone else saved this" in page_text(response)
+    assert 'value="Blind edit"' in response.get_data(as_text=True)
+    db.rollback()
+    assert db.get(Plan, demo_id).name != "Blind edit"
 
 
 def test_stale_plan_settings_save_is_a_conflict_not_an_overwrite(client, db, demo_id):
@@ -107,7 +120,8 @@ def test_part_create_edit_delete(client, db, demo_id, kind, model, data, change)
     assert client.post(f"/plans/{demo_id}/{kind}/new", data=data).status_code == 302
     row = db.exec(select(model).where(model.key == data["key"])).one()
     assert row.position == len(db.exec(select(model)).all()) - 1
-    response = client.post(f"/plans/{demo_id}/{kind}/{row.id}/edit", data={**data, **change})
+    response = client.post(f"/plans/{demo_id}/{kind}/{row.id}/edit",
+                           data={**data, **change, "version": "1"})
     assert response.status_code == 302
     db.rollback()  # end the test session's read snapshot to see the app's write
     db.refresh(row)
@@ -181,3 +195,17 @@ def test_another_plans_row_is_not_found(client, db, demo_id):
     other = db.exec(select(Plan).where(Plan.name == PLAN["name"])).one()
     stage = db.exec(select(Stage)).first()
     assert client.get(f"/plans/{other.id}/stages/{stage.id}/edit").status_code == 404
+
+
+@pytest.mark.parametrize("kind, model, data, change", PARTS)
+def test_a_part_save_without_its_version_is_refused(client, db, demo_id, kind, model, data,
+                                                    change):
+    client.post(f"/plans/{demo_id}/{kind}/new", data=data)
+    row = db.exec(select(model).where(model.key == data["key"])).one()
+    field = next(iter(change))
+    before = getattr(row, field)
+    response = client.post(f"/plans/{demo_id}/{kind}/{row.id}/edit", data={**data, **change})
+    assert response.status_code == 409 and "Someone else saved this" in page_text(response)
+    db.rollback()
+    db.refresh(row)
+    assert getattr(row, field) == before and before != change[field]

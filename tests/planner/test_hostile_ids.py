@@ -1,0 +1,48 @@
+"""Ids that no database row can have, in a URL or a query, are ids of nothing: 404."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.webapp import page_text
+
+HUGE = ["99999999999999999999999", str(2**31), str(2**63), "2147483647"]
+
+
+def _id_routes(app) -> list[tuple[str, list[str], str]]:
+    """(rule, its id arguments, method) for every route that takes an id."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        ids = [name for name, converter in rule._converters.items()
+               if converter.regex == r"\d+"]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if ids:
+                found.append((rule.rule, ids, method))
+    return found
+
+
+def test_every_id_route_is_checked(app):
+    assert len(_id_routes(app)) > 40  # the plan's pages, its rows' pages, runs, scenarios
+
+
+@pytest.mark.parametrize("value", HUGE)
+def test_an_id_beyond_the_database_is_a_404_on_every_route(app, client, demo_id, value):
+    for rule, ids, method in _id_routes(app):
+        for position in range(len(ids)):
+            # one id out of range, the others real (the demo plan), then all of them
+            for out in ({ids[position]}, set(ids)):
+                url = rule
+                for name in ids:
+                    url = url.replace(f"<int:{name}>", value if name in out else str(demo_id))
+                url = re.sub(r"<[^>]+>", "x", url)  # any other argument: a token, say
+                response = client.open(url, method=method, data={})
+                assert response.status_code == 404, (method, url, response.status_code)
+
+
+@pytest.mark.parametrize("ids", [["99999999999999999999999", "1"], ["1", str(2**40)]])
+def test_scenario_ids_beyond_the_database_are_a_404(client, demo_id, ids):
+    response = client.get(f"/plans/{demo_id}/scenarios/compare", query_string={"ids": ids})
+    assert response.status_code == 404
+    assert "There is no such record" in page_text(response)
