@@ -17,21 +17,35 @@ BUSY_TIMEOUT_MS = 10_000
 WRITE = {"planner_write": True}
 
 
-def make_engine(url: str, **options: Any) -> Engine:
-    """An engine for the URL; SQLite connections get the pragmas of RELIABILITY.md."""
+def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **options: Any) -> Engine:
+    """An engine for the URL; SQLite connections get the pragmas of RELIABILITY.md and wait
+    at most `busy_timeout_ms` for another writer's lock."""
     engine = create_engine(url, **options)
     if engine.dialect.name == "sqlite":
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, busy_timeout_ms)
+    elif engine.dialect.name == "postgresql":
+        _limit_lock_waits(engine, busy_timeout_ms)
     return engine
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _limit_lock_waits(engine: Engine, busy_timeout_ms: int) -> None:
+    """A statement waits at most this long for a row another transaction holds, as SQLite
+    waits for its lock, and then fails (lock_not_available) instead of hanging."""
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SET lock_timeout = {int(busy_timeout_ms)}")
+        cursor.close()
+        dbapi_connection.commit()
+
+
+def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take BEGIN away from the sqlite3 module so that we can emit BEGIN IMMEDIATE.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")

@@ -31,6 +31,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DATABASE_URL=f"sqlite:///{Path(app.instance_path) / 'planner.sqlite'}",
         # a 10,000-initiative workbook is about 0.6 MB; uploads are zip-checked before parsing
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        # how long a save waits for another's write lock (SQLite) before answering 503
+        DATABASE_BUSY_TIMEOUT_MS=10_000,
         SOLVE_TIME_LIMIT=30.0,
         EXPLAIN_BATCH_SECONDS=20.0,  # "Explain all" keeps what it computed within this
         SOLVER=None,  # None: the engine's default solver

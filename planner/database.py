@@ -14,7 +14,8 @@ READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 def init_app(app: Flask) -> None:
     """Create the engine and the tables, close each request's session, add `init-db`."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"],
+                         busy_timeout_ms=app.config["DATABASE_BUSY_TIMEOUT_MS"])
     app.extensions["planner_engine"] = engine
     create_schema(engine)
     app.teardown_appcontext(close_session)

@@ -6,8 +6,9 @@ import math
 import re
 from datetime import UTC, datetime
 
-from flask import Flask, Response, current_app, render_template
+from flask import Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -30,7 +31,11 @@ ERROR_TITLES = {
     409: "Someone else changed this",
     413: "That upload is too large",
     500: "Something went wrong on our side",
+    503: "Busy with another change",
 }
+RETRY_AFTER_SECONDS = 5
+# PostgreSQL's "lock_not_available" (a lock_timeout ran out); SQLite says it in words.
+BUSY_STATES = {"55P03"}
 
 
 class DatabaseId(IntegerConverter):
@@ -50,6 +55,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_add_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_busy)
     # Unhandled exceptions reach this as a 500 (in tests they propagate instead).
     app.register_error_handler(500, _server_error)
     app.jinja_env.filters.update(number=number, money=money, when=when, percent=percent,
@@ -77,6 +83,23 @@ def _http_error(error: HTTPException):
                    "or leave out what is not imported (a plan's runs are never part of it).")
     return render_template("error.html", code=code, title=ERROR_TITLES.get(code, error.name),
                            message=message), code
+
+
+def _database_busy(error: OperationalError):
+    """Another change held the database's write lock past the wait: nothing was saved.
+    The page offers to send the same input again (its fields kept, hidden in a form), and
+    tells tools when to retry; any other database failure stays a server error."""
+    orig = error.orig
+    if not ("database is locked" in str(orig) or getattr(orig, "sqlstate", None) in BUSY_STATES):
+        raise error
+    resend = request.method == "POST" and not request.files
+    message = ("The database was busy saving another change, so nothing was saved. "
+               + ("Send the same input again in a moment." if resend else
+                  "Try again in a moment." if not request.files else
+                  "Go back and choose the file again in a moment."))
+    page = render_template("error.html", code=503, title=ERROR_TITLES[503], message=message,
+                           resend=list(request.form.items(multi=True)) if resend else None)
+    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def _size(size: int) -> str:
