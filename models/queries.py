@@ -67,15 +67,40 @@ def movers(*, session: Session, plan_id: int) -> dict[int, list[tuple[int, str, 
 def initiatives_of(*, session: Session, plan_id: int, team: str | None = None,
                    moment_id: int | None = None) -> list[Initiative]:
     """The plan's initiatives with their costs and effects loaded, optionally filtered."""
-    statement = (select(Initiative).where(Initiative.plan_id == plan_id)
-                 .options(selectinload(Initiative.costs), selectinload(Initiative.effects))
-                 .order_by(Initiative.id))
+    statement = _initiatives(plan_id, team, moment_id, None)
+    return list(session.exec(statement.options(
+        selectinload(Initiative.costs), selectinload(Initiative.effects))
+        .order_by(Initiative.id)).all())
+
+
+def initiative_page(*, session: Session, plan_id: int, team: str | None = None,
+                    moment_id: int | None = None, search: str | None = None, page: int = 1,
+                    per_page: int = 100) -> tuple[list[Initiative], int]:
+    """One page of the plan's initiatives (costs and effects loaded), filtered, and how
+    many initiatives the filters keep in all. `search` is found in the name or the id, in
+    any case."""
+    statement = _initiatives(plan_id, team, moment_id, search)
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    rows = session.exec(statement.options(
+        selectinload(Initiative.costs), selectinload(Initiative.effects))
+        .order_by(Initiative.id).offset((page - 1) * per_page).limit(per_page)).all()
+    return list(rows), total
+
+
+def _initiatives(plan_id: int, team: str | None, moment_id: int | None, search: str | None):
+    statement = select(Initiative).where(Initiative.plan_id == plan_id)
     if team is not None:
         statement = statement.where(Initiative.team == team)
     if moment_id is not None:
         statement = statement.where(Initiative.id.in_(
             select(InitiativeEffect.initiative_id).where(InitiativeEffect.moment_id == moment_id)))
-    return list(session.exec(statement).all())
+    if search:
+        # The words as typed, not a pattern: % and _ match themselves.
+        pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
+            "_", "\\_") + "%"
+        statement = statement.where(func.lower(Initiative.name).like(pattern, escape="\\")
+                                    | func.lower(Initiative.key).like(pattern, escape="\\"))
+    return statement
 
 
 def teams_of(*, session: Session, plan_id: int) -> list[tuple[str, int]]:

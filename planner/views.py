@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, abort, flash, render_template
@@ -36,6 +37,39 @@ def plan_and_run(plan_id: int, run_id: int) -> tuple[Plan, Run]:
     """The plan and one of its saved runs; 404 for either missing, or another plan's run."""
     plan = plan_or_404(plan_id)
     return plan, row_or_404(Run, plan.id, run_id)
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which page of a list is shown: its number, and once counted, the list's size."""
+
+    number: int
+    size: int
+    total: int = 0
+
+    def of(self, total: int) -> Page:
+        return Page(self.number, self.size, total)
+
+    @property
+    def last(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first_shown(self) -> int:
+        return min(self.total, (self.number - 1) * self.size + 1)
+
+    @property
+    def last_shown(self) -> int:
+        return min(self.total, self.number * self.size)
+
+
+def pager(text: str | None, size: int) -> Page:
+    """The page asked for in a query (`?page=3`); anything that is not a page is the first."""
+    try:
+        number = int(text or 1)
+    except ValueError:
+        number = 1
+    return Page(number=min(max(1, number), LARGEST_ID // size), size=size)
 
 
 def attachment(body: bytes | str, mimetype: str, filename: str) -> Response:

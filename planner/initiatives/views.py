@@ -5,29 +5,48 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from models import Initiative
-from models.queries import initiatives_of, latest_run, moments_of
+from models.queries import initiative_page, latest_run, moments_of
 from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.initiatives.forms import initiative_form
 from planner.runs.reports import Verdicts
-from planner.views import CONFLICT, claim_version, commit, form_page, plan_or_404, row_or_404
+from planner.views import (
+    CONFLICT,
+    claim_version,
+    commit,
+    form_page,
+    pager,
+    plan_or_404,
+    row_or_404,
+)
 
 bp = Blueprint("initiatives", __name__)
+
+PER_PAGE = 100  # a plan may hold 20,000: the page shows them a hundred at a time
+MAX_SEARCH = 200
 
 
 @bp.get("/plans/<int:plan_id>/initiatives")
 def index(plan_id: int):
-    """Every initiative of the plan, optionally only one team's or one moment's."""
+    """The plan's initiatives a page at a time, optionally one team's or one moment's, or
+    those whose name or id holds the words searched for."""
     plan, session = plan_or_404(plan_id), get_session()
     team = request.args.get("team")
+    search = " ".join(request.args.get("q", "").split())[:MAX_SEARCH]
     moments = moments_of(session=session, plan_id=plan.id)
     moment = next((m for m in moments if m.key == request.args.get("moment")), None)
-    initiatives = initiatives_of(session=session, plan_id=plan.id, team=team,
-                                 moment_id=moment.id if moment else None)
+    filters = {"session": session, "plan_id": plan.id, "team": team,
+               "moment_id": moment.id if moment else None, "search": search}
+    page = pager(request.args.get("page"), PER_PAGE)
+    initiatives, total = initiative_page(**filters, page=page.number, per_page=PER_PAGE)
+    if not initiatives and total:  # past the last page: show the last
+        page = pager(str(-(-total // PER_PAGE)), PER_PAGE)
+        initiatives, total = initiative_page(**filters, page=page.number, per_page=PER_PAGE)
     verdicts = Verdicts(latest_run(session=session, plan_id=plan.id))
     return render_template("initiatives/index.html", plan=plan, initiatives=initiatives,
                            moment_keys={m.id: m.key for m in moments}, team=team,
-                           moment=moment, verdicts=verdicts)
+                           moment=moment, verdicts=verdicts, search=search,
+                           page=page.of(total))
 
 
 @bp.route("/plans/<int:plan_id>/initiatives/new", methods=["GET", "POST"])
