@@ -25,10 +25,14 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 MAX_ENTRIES = 1_000
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
+# A 20,000-initiative workbook of 200 moments, as the planner writes it, unpacks to 9 MB.
+MAX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_RATIO = 100
 RATIO_FLOOR = 1024 * 1024  # small entries compress well and harmlessly; only big ones count
 MAX_CELLS = 5_000_000  # rows x columns of one sheet; 10,000 initiatives x 100 is 1,000,000
+# Rows below the header of one sheet: as many as a plan may hold initiatives. Counted while
+# reading, so that a larger file is refused before it is all in memory.
+MAX_ROWS = 20_000
 CHUNK = 1 << 20
 # Transitional and strict OOXML name the elements in different namespaces.
 NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -115,7 +119,7 @@ def _sheets(workbook: Any) -> dict[str, pd.DataFrame]:
         if not hasattr(worksheet, "_worksheet_path"):
             continue  # a chart sheet holds no table
         with workbook._archive.open(worksheet._worksheet_path) as source:
-            rows, found = _sheet_cells(source, workbook)
+            rows, found = _sheet_cells(source, workbook, f'Sheet "{worksheet.title}"')
         formulas += [f'Sheet "{worksheet.title}", cell {cell}: {formula}; enter the value itself'
                      for cell, formula in found]
         tables[worksheet.title] = _frame(rows)
@@ -124,10 +128,11 @@ def _sheets(workbook: Any) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def _sheet_cells(source: IO[bytes], workbook: Any) -> tuple[dict[int, dict[int, str]],
-                                                             list[tuple[str, str]]]:
+def _sheet_cells(source: IO[bytes], workbook: Any, where: str
+                 ) -> tuple[dict[int, dict[int, str]], list[tuple[str, str]]]:
     """{row number: {column number: text}} of the cells that hold something, and formulas."""
     rows: dict[int, dict[int, str]] = {}
+    limit = _Limit(where)
     formulas: list[tuple[str, str]] = []
     parser = ElementTree.XMLPullParser(events=("end",))
     row_number = 0
@@ -152,6 +157,7 @@ def _sheet_cells(source: IO[bytes], workbook: Any) -> tuple[dict[int, dict[int, 
                     cells[column] = text
             if cells:
                 rows[row_number] = cells
+                limit.count(cells)
             element.clear()  # keep memory flat: a row is done once read
     parser.close()
     return rows, formulas
@@ -219,14 +225,34 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     # Excel in much of Europe saves CSV with ";" (the comma is the decimal mark there).
     delimiter = max((";", ",", "\t"), key=lambda mark: (first_line.count(mark), mark == ","))
     rows: dict[int, dict[int, str]] = {}
+    limit = _Limit("The file")
     try:
         lines = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         for number, cells in enumerate(lines, start=1):
             rows[number] = {column: value for column, value in enumerate(cells, start=1)
                             if value}
+            if rows[number]:
+                limit.count(rows[number])
     except csv.Error as error:
         raise FileProblem(f"this CSV file cannot be read: {error}") from error
     return _frame(rows)
+
+
+class _Limit:
+    """Counts a sheet's rows and cells as they are read; past the limits, refuses it then."""
+
+    def __init__(self, where: str):
+        self.where, self.rows, self.cells = where, 0, 0
+
+    def count(self, cells: dict[int, str]) -> None:
+        self.rows += 1
+        self.cells += len(cells)
+        if self.rows > MAX_ROWS + 1:  # the header is not a row of data
+            raise FileProblem(f"{self.where} has more than {MAX_ROWS:,} rows, and a plan holds "
+                              f"at most {MAX_ROWS:,} initiatives; split the file")
+        if self.cells > MAX_CELLS:
+            raise FileProblem(f"{self.where} has more than the {MAX_CELLS:,} filled cells an "
+                              "import may hold; split the file")
 
 
 def _decode(data: bytes) -> str:

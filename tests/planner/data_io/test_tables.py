@@ -141,10 +141,27 @@ def test_total_uncompressed_size_is_limited(monkeypatch):
         read_tables("plan.xlsx", zipped({"a.bin": os.urandom(2 * 1024 * 1024)}))
 
 
-def test_too_many_cells_are_refused(monkeypatch):
+def test_too_many_cells_are_refused_while_reading(monkeypatch):
     monkeypatch.setattr(read_module, "MAX_CELLS", 10)
-    with pytest.raises(FileProblem, match="a sheet of 6 rows and 2 columns is more than"):
+    with pytest.raises(FileProblem, match="more than the 10 filled cells an import may hold"):
         read_tables("a.csv", b"id,name\n" + b"a,b\n" * 6)
+
+
+def test_a_sparse_grid_of_too_many_cells_is_refused(monkeypatch):
+    monkeypatch.setattr(read_module, "MAX_CELLS", 10)
+    with pytest.raises(FileProblem, match="a sheet of 3 rows and 7 columns is more than"):
+        read_tables("a.csv", b"a,b,c,d,e,f,g\n1,,,,,,\n,,,2,,,\n,,,,,,3\n")
+
+
+@pytest.mark.parametrize("name, data", [
+    ("a.csv", lambda rows: b"id,name\n" + b"a,b\n" * rows),
+    ("a.xlsx", lambda rows: workbook({"Initiatives": [["id", "name"]] + [["a", "b"]] * rows})),
+])
+def test_more_rows_than_a_plan_holds_are_refused_while_reading(monkeypatch, name, data):
+    monkeypatch.setattr(read_module, "MAX_ROWS", 5)
+    read_tables(name, data(5))  # as many as a plan holds: read
+    with pytest.raises(FileProblem, match="more than 5 rows, and a plan holds at most 5"):
+        read_tables(name, data(6))
 
 
 def test_every_formula_is_refused_with_its_cell_named():
