@@ -62,9 +62,9 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.add(path, f"must be a number, not {show(value)}")
             return None
-        number = float(value)
+        number = _float(value)
         if not math.isfinite(number):
-            self.add(path, f"must be a finite number, not {value}")
+            self.add(path, not_finite(value))
             return None
         if positive and number <= 0:
             self.add(path, f"must be greater than 0, not {_fmt(number)}")
@@ -85,6 +85,9 @@ class Checker:
             else:
                 self.add(path, f"must be a whole number, not {show(value)}")
                 return None
+        if not math.isfinite(_float(value)):
+            self.add(path, not_finite(value))
+            return None
         if value < minimum:
             self.add(path, f"must be {minimum} or more, not {value}")
             return None
@@ -115,9 +118,39 @@ class Checker:
         return value
 
 
+class NonFinite(float):
+    """A number that is not finite, as the plan file wrote it (NaN, Infinity, 1e309):
+    parsed as a number, so that the check of the field that holds it refuses it by path."""
+
+    def __new__(cls, text: str) -> NonFinite:
+        number = super().__new__(cls, float(text))
+        number.text = text
+        return number
+
+
+# Python's names of the non-finite floats, as JSON (and the plan file) writes them.
+JSON_SPELLING = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+
+
+def not_finite(value: int | float) -> str:
+    """The problem with a number that is not finite (or too large for any float)."""
+    if isinstance(value, int):
+        return f"must be a finite number; a number of {len(str(abs(value)))} digits is too large"
+    return f"must be a finite number; {show(value)} is not a finite number"
+
+
+def _float(value: int | float) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond the largest float
+        return math.inf
+
+
 def show(value: Any) -> str:
     if isinstance(value, str):
         return f'"{value}"'
+    if isinstance(value, float) and not math.isfinite(value):
+        return getattr(value, "text", None) or JSON_SPELLING[repr(value)]
     return json.dumps(value) if isinstance(value, (bool, type(None))) else repr(value)
 
 

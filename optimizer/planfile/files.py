@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 
 from optimizer.plan import Plan
-from optimizer.planfile.checker import PlanError
+from optimizer.planfile.checker import NonFinite, PlanError
 from optimizer.planfile.read import plan_from_dict
 from optimizer.planfile.write import plan_to_dict
 
@@ -22,23 +22,24 @@ def load_plan(path: str | Path) -> Plan:
 
 
 def plan_from_json(text: str) -> Plan:
-    """Parse plan JSON text; non-finite numbers (NaN, Infinity, 1e309) are refused."""
+    """Parse plan JSON text; non-finite numbers (NaN, Infinity, 1e309) are refused, each
+    named by the path of the field that holds it."""
     try:
-        document = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        document = json.loads(text, parse_constant=_as_written, parse_float=_float)
     except ValueError as error:
         raise PlanError([f"not valid JSON: {error}"]) from error
     return plan_from_dict(document)
 
 
-def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a finite number")
+def _as_written(text: str) -> float:
+    """NaN, Infinity, -Infinity (or 1e309) kept as a number that says how it was written:
+    the plan's own checks then refuse it at its path, which json.loads cannot name."""
+    return NonFinite(text)
 
 
-def _finite_float(text: str) -> float:
+def _float(text: str) -> float:
     number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f"{text} is not a finite number")
-    return number
+    return number if math.isfinite(number) else NonFinite(text)
 
 
 def save_plan(plan: Plan, path: str | Path) -> None:
