@@ -10,8 +10,6 @@ from __future__ import annotations
 import math
 from itertools import combinations
 
-import pulp
-
 from optimizer.model import Data
 from optimizer.say_no import money
 
@@ -111,6 +109,8 @@ def _focus_conflicts(data: Data, chains: dict[int, list[int]], must: set[int]) -
 
 def _fewest_focus(data: Data, needy: list[int]) -> int:
     """The fewest moments that every needy initiative moves at least one of (set cover)."""
+    import pulp  # loaded only here: a plan that solves needs none of it
+
     moments = sorted({m for i in needy for m in data.uplift[i]})
     problem = pulp.LpProblem("cover", pulp.LpMinimize)
     pick = {m: problem.add_variable(f"y{m}", 0, 1, cat=pulp.LpBinary) for m in moments}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from optimizer import say_no
 from optimizer.checks import portfolio_impact, violations
 from optimizer.conflicts import find_conflicts
-from optimizer.model import Data, Model, build_model, index_plan
+from optimizer.model import Data, Matrix, Model, build_matrix, index_plan
 from optimizer.plan import Plan
 from optimizer.planfile import PlanError, known_valid, mark_valid, plan_from_dict, plan_to_dict
 from optimizer.result import (
@@ -72,21 +73,20 @@ def solve(plan: Plan, options: Options = Options(), *,
     plan = validate(plan)
     began = time.perf_counter()
     data = index_plan(plan)
-    model = build_model(data)
+    matrix = build_matrix(data)
     build_seconds = time.perf_counter() - began
+    session = open_session(matrix, options.solver, options.threads)
     info = SolverInfo(name=options.solver, version=solver_version(options.solver),
                       seconds=0.0, build_seconds=build_seconds)
 
-    session = open_session(model.problem, model.columns, model.constraints, options.solver,
-                           options.threads)
-    outcome = session.solve(options.time_limit, _startportfolio_values(model, start))
+    outcome = session.solve(options.time_limit, _start_values(data, start))
     info.seconds += outcome.seconds
     if not outcome.found:
         if outcome.infeasible:
             return _empty(data, INFEASIBLE, info, find_conflicts(data))
         return _empty(data, NO_SOLUTION, info, [])
 
-    funded, focus = _read_choice(model)
+    funded, focus = _read_choice(data, session.values)
     impact = portfolio_impact(data, funded, focus)
     status = OPTIMAL if outcome.proven else FEASIBLE
     bound = impact if outcome.proven else max(impact, outcome.bound or impact)
@@ -97,7 +97,7 @@ def solve(plan: Plan, options: Options = Options(), *,
         info.tie_break = "skipped"  # every portfolio costs nothing: no cheaper one exists
     else:
         info.phases = 2
-        funded, focus, tie_outcome = _cheapest_of_equal_impact(session, model, funded, focus,
+        funded, focus, tie_outcome = _cheapest_of_equal_impact(session, matrix, funded, focus,
                                                                impact, deadline)
         if tie_outcome is not None:
             info.seconds += tie_outcome.seconds
@@ -110,25 +110,31 @@ def solve(plan: Plan, options: Options = Options(), *,
     return _extract(data, funded, focus, status, bound, info)
 
 
-def _startportfolio_values(model: Model, funded_ids: list[str] | None) -> dict[str, float] | None:
+def _start_values(data: Data, funded_ids: list[str] | None) -> list[float] | None:
     """A start solution from funded ids, completed with the best focus for it."""
     if funded_ids is None:
         return None
-    data = model.data
     funded = {data.initiative_index[i] for i in funded_ids if i in data.initiative_index}
-    focus = _best_focus(data, funded)
-    return portfolio_values(model, funded, focus)
+    return column_values(data, funded, _best_focus(data, funded))
+
+
+def column_values(data: Data, funded: set[int], focus: set[int]) -> list[float]:
+    """Values of every column of the model (x, then y, then v) for a portfolio and focus."""
+    values = [float(i in funded) for i in range(len(data.initiatives))]
+    values += [float(m in focus) for m in range(len(data.moments))]
+    for m in range(len(data.moments)):
+        if m in focus:
+            uplift = math.fsum(data.uplift[i][m] for i in data.moved_by[m] if i in funded)
+            values.append(min(uplift, data.cap[m]))
+        else:
+            values.append(0.0)
+    return values
 
 
 def portfolio_values(model: Model, funded: set[int], focus: set[int]) -> dict[str, float]:
-    """Values of every model variable for a portfolio and focus: a solver start."""
-    data = model.data
-    values = {model.x[i].name: float(i in funded) for i in range(len(model.x))}
-    for m in range(len(model.y)):
-        values[model.y[m].name] = float(m in focus)
-        uplift = math.fsum(data.uplift[i][m] for i in data.moved_by[m] if i in funded)
-        values[model.v[m].name] = min(uplift, data.cap[m]) if m in focus else 0.0
-    return values
+    """Values of every model variable for a portfolio and focus, by name: a solver start."""
+    return dict(zip((var.name for var in model.columns),
+                    column_values(model.data, funded, focus), strict=True))
 
 
 def _best_focus(data: Data, funded: set[int]) -> set[int]:
@@ -141,27 +147,30 @@ def _best_focus(data: Data, funded: set[int]) -> set[int]:
     return {m for _, m in sorted(gains)[:data.max_focus]}
 
 
-def _read_choice(model: Model) -> tuple[set[int], set[int]]:
-    funded = {i for i, var in enumerate(model.x) if (var.varValue or 0.0) > 0.5}
-    focus = {m for m, var in enumerate(model.y) if (var.varValue or 0.0) > 0.5}
+def _read_choice(data: Data, values: Sequence[float]) -> tuple[set[int], set[int]]:
+    """The funded initiatives and focus moments of a solution (values of every column)."""
+    n_i, n_m = len(data.initiatives), len(data.moments)
+    values = list(values[:n_i + n_m])
+    funded = {i for i in range(n_i) if values[i] > 0.5}
+    focus = {m for m in range(n_m) if values[n_i + m] > 0.5}
     return funded, focus
 
 
-def _cheapest_of_equal_impact(session, model: Model, funded: set[int], focus: set[int],
+def _cheapest_of_equal_impact(session, matrix: Matrix, funded: set[int], focus: set[int],
                               impact: float, deadline: float
                               ) -> tuple[set[int], set[int], Outcome | None]:
     """Second phase: the cheapest portfolio whose impact ties the best one."""
     remaining = deadline - time.monotonic()
     if remaining < 0.2:
         return funded, focus, None
-    data = model.data
+    data = matrix.data
     tolerance = TIE_TOLERANCE * max(1.0, abs(impact))
-    start = portfolio_values(model, funded, focus)
-    outcome = session.tie_break(list(model.cost.items()), list(model.impact.items()),
-                                impact - tolerance, remaining, start)
+    start = column_values(data, funded, focus)
+    outcome = session.tie_break_columns(matrix.cost, matrix.impact, impact - tolerance,
+                                        remaining, start)
     if not outcome.found:
         return funded, focus, outcome
-    cheaper, cheaper_focus = _read_choice(model)
+    cheaper, cheaper_focus = _read_choice(data, session.values)
     # Keep the second answer only if it truly ties on impact and is cheaper.
     if (portfolio_impact(data, cheaper, cheaper_focus) >= impact - tolerance
             and not violations(data, cheaper, cheaper_focus)

@@ -330,3 +330,10 @@ def test_a_solver_that_overruns_its_limit_is_stopped_from_outside(example_plan, 
     result = solve(example_plan, Options(solver="cbc", time_limit=0.5))
     assert time.monotonic() - began < 10
     assert result.status == "no_solution" and result.funded == []
+
+
+@pytest.mark.parametrize("seed", range(0, 60, 3))
+def test_the_result_document_is_every_field_of_the_result(seed):
+    result = solve(random_plan(seed))
+    assert result.to_dict() == dataclasses.asdict(result)
+    assert list(result.to_dict()) == list(dataclasses.asdict(result))
