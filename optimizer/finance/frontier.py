@@ -23,10 +23,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
-
-import highspy
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from optimizer import say_no
 from optimizer.checks import SLACK, portfolio_impact, violations
@@ -43,13 +40,16 @@ from optimizer.result import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL
 from optimizer.say_no import money
 from optimizer.solvers import HighsSession
 
+if TYPE_CHECKING:  # numpy and highspy load when a walk starts, not with the command line
+    import numpy as np
+
 DEFAULT_POINTS = 200
 MAX_POINTS = 1000  # every way in refuses more: each point costs up to two solves
 # Two portfolios whose costs differ by less than this (in the plan's currency) are one step:
 # the next budget down lies this far below a breakpoint's cost, well clear of the solver's
 # feasibility tolerance, and far below any amount a plan writes (cents).
 STEP = 1e-4
-INF = highspy.kHighsInf
+INF = math.inf  # HiGHS's own infinity (kHighsInf)
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,8 @@ class _Walk:
         self.impact_costs = self._vector(self.model.impact.items(), n)
         self.money_costs = self._vector(self.model.cost.items(), n)
         # The tie rule's row, impact >= the best less the tolerance; free until phase two.
+        import numpy as np
+
         terms = list(self.model.impact.items())
         highs.addRow(-INF, INF, len(terms),
                      np.array([self.session.position[v.name] for v, _ in terms], np.int32),
@@ -170,6 +172,8 @@ class _Walk:
         self.fits_from: float | None = None
 
     def _vector(self, terms, n: int) -> np.ndarray:
+        import numpy as np
+
         vector = np.zeros(n)
         for var, coefficient in terms:
             vector[self.session.position[var.name]] = coefficient
@@ -209,7 +213,7 @@ class _Walk:
         highs = self.session.highs
         if self.budget_row is not None:
             highs.changeRowBounds(self.budget_row, -INF, budget / self.scale)
-        self._objective(self.impact_costs, highspy.ObjSense.kMaximize)
+        self._objective(self.impact_costs, maximize=True)
         highs.changeRowBounds(self.tie_row, -INF, INF)
         outcome = self._solve(self._fitted(self.above, budget))
         if not outcome.found:
@@ -220,7 +224,7 @@ class _Walk:
         proven = outcome.proven
         if any(self.data.cost):
             start = portfolio_values(self.model, funded, focus)
-            self._objective(self.money_costs, highspy.ObjSense.kMinimize)
+            self._objective(self.money_costs, maximize=False)
             tolerance = TIE_TOLERANCE * max(1.0, abs(impact))
             highs.changeRowBounds(self.tie_row, impact - tolerance, INF)
             tie = self._solve(start)
@@ -289,15 +293,19 @@ class _Walk:
         highs = self.session.highs
         if self.budget_row is not None:
             highs.changeRowBounds(self.budget_row, -INF, INF)
-        self._objective(self.money_costs, highspy.ObjSense.kMinimize)
+        self._objective(self.money_costs, maximize=False)
         highs.changeRowBounds(self.tie_row, -INF, INF)
         outcome = self._solve(None)
         return self._cost(self._read()[0]) if outcome.found else 0.0
 
-    def _objective(self, costs: np.ndarray, sense: highspy.ObjSense) -> None:
+    def _objective(self, costs: np.ndarray, *, maximize: bool) -> None:
+        import highspy
+        import numpy as np
+
         highs = self.session.highs
         highs.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs)
-        highs.changeObjectiveSense(sense)
+        highs.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize
+                                   else highspy.ObjSense.kMinimize)
 
     def _solve(self, start: dict[str, float] | None):
         self.solves += 1
