@@ -9,12 +9,12 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlmodel import Session, select
-from wtforms import FloatField, HiddenField, IntegerField, StringField
+from wtforms import FloatField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import NumberInput
 
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+from optimizer.planfile.text import ID_RULE, id_problem, text_problem
 
 
 class Number(FloatField):
@@ -98,9 +98,8 @@ def _strip(value: Any) -> Any:
 
 
 def check_key(key: str | None) -> None:
-    if key and not KEY_PATTERN.match(key):
-        raise ValidationError("Use letters, digits and - _ . : only, starting with a letter "
-                              "or digit.")
+    if key and id_problem(key):
+        raise ValidationError(f"Use {ID_RULE}.")
 
 
 def check_unique_key(session: Session, model: Any, plan_id: int, key: str,
@@ -139,6 +138,27 @@ class AtLeast:
             raise ValidationError(f"Must be at least {self.minimum:g}.")
         if field.data > self.maximum:
             raise ValidationError(f"Must be at most {self.maximum:,.0f}.")
+
+
+class Form(FlaskForm):
+    """Every form of the planner: its text fields keep the plan-file rules for text (no
+    invisible characters), so that what a form saves, a plan file could hold."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        # First, and alone: the other checks may look the text up in the database, which
+        # cannot take a NUL (PostgreSQL refuses it outright).
+        hidden = {}
+        for field in self:
+            if isinstance(field, StringField) and not isinstance(field, HiddenField) \
+                    and isinstance(field.data, str):
+                problem = text_problem(field.data, lines=isinstance(field, TextAreaField))
+                if problem:
+                    hidden[field.name] = f"This {problem}."
+        if not hidden:
+            return super().validate(extra_validators)
+        for field in self:
+            field.errors = [hidden[field.name]] if field.name in hidden else []
+        return False
 
 
 class VersionField(HiddenField):

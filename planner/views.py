@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, abort, flash, render_template
+from flask import Response, abort, flash, render_template, request
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models import Plan, Run
+from optimizer.planfile.text import HIDDEN
 from planner.database import get_session
 from planner.web import LARGEST_ID
 
@@ -61,6 +62,15 @@ class Page:
     @property
     def last_shown(self) -> int:
         return min(self.total, self.number * self.size)
+
+
+def query_text(name: str, most: int = 200) -> str | None:
+    """A text asked for in the query string, without what a database cannot take or a
+    person cannot see (a NUL reaching PostgreSQL would be a 500); None when not asked."""
+    value = request.args.get(name)
+    if value is None:
+        return None
+    return HIDDEN.sub("", value)[:most]
 
 
 def pager(text: str | None, size: int) -> Page:

@@ -12,6 +12,7 @@ import weakref
 from typing import Any
 
 from optimizer.plan import Plan
+from optimizer.planfile.text import id_problem, text_problem
 
 # Plans known to keep the rules, by identity: checking a 5,000-initiative plan again on
 # every solve costs a tenth of the solve. Weak, so that no plan is kept alive by it.
@@ -93,7 +94,9 @@ class Checker:
             return None
         return value
 
-    def text(self, path: str, value: Any, *, required: bool = False) -> str:
+    def text(self, path: str, value: Any, *, required: bool = False,
+             lines: bool = False) -> str:
+        """Text without invisible characters; `lines`: a note, which may break lines."""
         if value is None and not required:
             return ""
         if not isinstance(value, str):
@@ -101,6 +104,9 @@ class Checker:
             return ""
         if required and not value.strip():
             self.add(path, "must not be empty")
+        problem = text_problem(value, lines=lines)
+        if problem:
+            self.add(path, problem)
         return value
 
     def choice(self, path: str, value: Any, choices: tuple[str, ...]) -> str | None:
@@ -176,6 +182,9 @@ def unique_ids(check: Checker, kind: str, entries: list[Any]) -> list[str]:
         if not isinstance(entry_id, str) or not entry_id.strip():
             check.add(f"{path}.id", "must be non-empty text")
             continue
+        problem = id_problem(entry_id)
+        if problem:
+            check.add(f"{path}.id", problem)
         if entry_id in seen:
             check.add(f"{path}.id", f'duplicate id "{entry_id}"')
         seen.add(entry_id)

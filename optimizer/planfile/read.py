@@ -221,8 +221,8 @@ def _read_initiatives(check: Checker, entries: list[Any], moments: list[Moment],
             confidence=1.0 if confidence is None else confidence,
             decision=decision or "auto", requires=links["requires"], excludes=links["excludes"],
             benefit=benefit, team=check.text(f"{path}.team", entry.get("team")),
-            note=check.text(f"{path}.note", entry.get("note")),
-            reason=check.text(f"{path}.reason", entry.get("reason"))))
+            note=check.text(f"{path}.note", entry.get("note"), lines=True),
+            reason=check.text(f"{path}.reason", entry.get("reason"), lines=True)))
     return initiatives
 
 

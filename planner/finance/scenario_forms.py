@@ -7,13 +7,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask_wtf import FlaskForm
 from sqlmodel import Session, select
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from models import Initiative, Moment, Period, Plan, Resource, Scenario
-from planner.forms import AtLeast, Number, VersionField, WholeNumber
+from planner.forms import AtLeast, Form, Number, VersionField, WholeNumber
 
 IDS_SEPARATOR = re.compile(r"[\s,;]+")
 # Decision field -> the decision it sets.
@@ -67,7 +66,7 @@ def _plan_value(value: float | None, unit: str = "") -> str:
     return "none" if value is None else f"{value:,.10g}{unit}"
 
 
-class ScenarioForm(FlaskForm):
+class ScenarioForm(Form):
     name = StringField("Name", [DataRequired(), Length(max=120)],
                        description='For example "Budget cut 20%" or "Focus on four".')
     note = TextAreaField("Note", [Length(max=2000)], description="What this scenario asks.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_wtf import FlaskForm
 from sqlmodel import Session, select
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import (
@@ -31,6 +30,7 @@ from models import (
 from planner.forms import (
     Above,
     AtLeast,
+    Form,
     Number,
     VersionField,
     check_key,
@@ -68,7 +68,7 @@ class PlanParts:
                    [tuple(row) for row in others.all()])
 
 
-class InitiativeForm(FlaskForm):
+class InitiativeForm(Form):
     key = key_field("ID", required=False)
     name = StringField("Name", [DataRequired(), Length(max=200)])
     team = StringField("Team", [Length(max=80)], description="The team that proposes it.")

@@ -17,6 +17,7 @@ from planner.views import (
     form_page,
     pager,
     plan_or_404,
+    query_text,
     row_or_404,
 )
 
@@ -31,8 +32,8 @@ def index(plan_id: int):
     """The plan's initiatives a page at a time, optionally one team's or one moment's, or
     those whose name or id holds the words searched for."""
     plan, session = plan_or_404(plan_id), get_session()
-    team = request.args.get("team")
-    search = " ".join(request.args.get("q", "").split())[:MAX_SEARCH]
+    team = query_text("team")
+    search = " ".join((query_text("q", MAX_SEARCH) or "").split())
     moments = moments_of(session=session, plan_id=plan.id)
     moment = next((m for m in moments if m.key == request.args.get("moment")), None)
     filters = {"session": session, "plan_id": plan.id, "team": team,

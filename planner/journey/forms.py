@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from sqlmodel import Session, select
 from wtforms import SelectField, StringField
 from wtforms.validators import (
@@ -20,6 +19,7 @@ from optimizer.plan import CATEGORIES
 from planner.forms import (
     Above,
     AtLeast,
+    Form,
     Number,
     VersionField,
     check_key,
@@ -34,7 +34,7 @@ CATEGORY_HELP = {"revenue": "drives revenue", "bond": "forms a bond",
 CATEGORY_CHOICES = choices([("", "none")] + [(c, f"{c}: {CATEGORY_HELP[c]}") for c in CATEGORIES])
 
 
-class MomentForm(FlaskForm):
+class MomentForm(Form):
     key = key_field()
     name = StringField("Name", [DataRequired(), Length(max=200)],
                        description="In the customer's words: \"My size is in stock\".")
@@ -75,7 +75,7 @@ class MomentForm(FlaskForm):
         moment.category = self.category.data or None
 
 
-class InfluenceForm(FlaskForm):
+class InfluenceForm(Form):
     source_id = SelectField("Back-stage step", coerce=int,
                             description="The hidden step that, improved, lifts a moment.")
     target_id = SelectField("Moment it feeds", coerce=int)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from sqlmodel import Session, select
 from wtforms import StringField
 from wtforms.validators import (
@@ -21,6 +20,7 @@ from models import Period, Plan, Resource, Stage
 from planner.forms import (
     AtLeast,
     Below,
+    Form,
     Number,
     VersionField,
     WholeNumber,
@@ -32,7 +32,7 @@ from planner.forms import (
 DEFAULT_HORIZON, DEFAULT_RATE = 3, 0.08
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     name = StringField("Name of the planning cycle", [DataRequired(), Length(max=120)],
                        description='For example "FY2027 customer experience plan".')
     currency = StringField("Currency", [DataRequired(), Regexp(
@@ -67,7 +67,7 @@ class PlanForm(FlaskForm):
             plan.discount_rate = DEFAULT_RATE if rate is None else rate
 
 
-class PartForm(FlaskForm):
+class PartForm(Form):
     """A row of one of the plan's lists, with an id unique in the plan."""
 
     model: Any = None

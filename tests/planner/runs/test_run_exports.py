@@ -3,6 +3,7 @@ files, their formatting, formula escaping, explanation figures and access by id.
 
 from __future__ import annotations
 
+import copy
 import io
 
 import openpyxl
@@ -126,10 +127,20 @@ def test_money_is_formatted_the_header_frozen_and_the_columns_sized(client, demo
 @pytest.mark.parametrize("start", FORMULA_STARTS)
 def test_formula_like_names_are_exported_as_text(client, db, demo_id, start):
     funded_name, rejected_name = f'{start}HYPERLINK("http://x.test","y")', f"{start}1+2"
-    _rename(db, "greeter", funded_name)
-    _rename(db, "bagging", rejected_name)
+    hidden = start in "\t\r"  # no way in takes these now: a run saved before the rule has them
+    if not hidden:
+        _rename(db, "greeter", funded_name)
+        _rename(db, "bagging", rejected_name)
     location = client.post(f"/plans/{demo_id}/runs", data={}).headers["Location"]
     run_id = int(location.rsplit("/", 1)[1])
+    if hidden:
+        run = saved_run(db, run_id)
+        inputs = copy.deepcopy(run.inputs)
+        for entry in inputs["initiatives"]:
+            entry["name"] = {"greeter": funded_name, "bagging": rejected_name}.get(
+                entry["id"], entry["name"])
+        run.inputs = inputs
+        db.commit()
     result = saved_run(db, run_id).result
     assert "greeter" in result["funded"] and "bagging" in [r["id"] for r in result["rejected"]]
 
