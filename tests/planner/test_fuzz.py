@@ -1,0 +1,105 @@
+"""A bounded, seeded fuzz of every form and every id-taking route: hostile values never
+give a server error, and never change another plan's rows."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from models import Influence, Initiative, Moment, Period, Resource, Run, Scenario, Stage
+from models.db import open_session
+from models.planfile import import_plan, plan_document
+from planner.demo import demo_document
+
+VALUES = ["", " ", "0", "-1", "1e309", "nan", "inf", "-inf", "1e12", "1e13", "2.5", "x",
+          "99999999999999999999999999", "75,000 EUR", "50k", "=SUM(A1)", "@x", "+1",
+          "a\x00b", "\u202egnp.exe", "line\nbreak", "<script>alert(1)</script>", "é" * 300,
+          "x" * 5000, "'; DROP TABLE plan; --", "%", "_", "\\", "../../etc/passwd", "true"]
+POSTS_PER_ROUTE = 12
+FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
+
+
+def _other_plan(app) -> int:
+    document = demo_document()
+    document["plan"] = "Someone else's plan"
+    with open_session(app.extensions["planner_engine"], write=True) as session:
+        plan = import_plan(session, document)
+        session.commit()
+        return plan.id
+
+
+def _document(app, plan_id: int) -> dict:
+    with open_session(app.extensions["planner_engine"]) as session:
+        return plan_document(session, plan_id)
+
+
+def _urls(app, plan_id: int, rows: dict[str, int]) -> list[tuple[str, set[str]]]:
+    """Each POST route of the plan (and of a row of it), with its methods; deletions last
+    (the plan's own the very last), so that they do not take the rest's rows away."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or "<token>" in rule.rule:
+            continue
+        for kind in ("stages", "periods", "resources"):
+            url = rule.rule.replace("<int:plan_id>", str(plan_id)).replace("<kind>", kind)
+            for name, value in rows.items():
+                url = url.replace(f"<int:{name}>", str(rows.get(f"{kind}:{name}", value)))
+            if "<" not in url and (url, rule.methods) not in found:
+                found.append((url, rule.methods))
+    return sorted(found, key=lambda pair: (pair[0].endswith("/delete"),
+                                           pair[0] == f"/plans/{plan_id}/delete"))
+
+
+def _rows(app, plan_id: int) -> dict[str, int]:
+    """One row id of each kind the plan's routes take."""
+    with open_session(app.extensions["planner_engine"]) as session:
+        first = {model: session.exec(model.__table__.select().where(
+            model.plan_id == plan_id)).first() for model in (
+            Stage, Period, Resource, Moment, Influence, Initiative, Run, Scenario)}
+    return {"moment_id": first[Moment].id, "influence_id": first[Influence].id,
+            "initiative_id": first[Initiative].id, "row_id": first[Stage].id,
+            "stages:row_id": first[Stage].id, "periods:row_id": first[Period].id,
+            "resources:row_id": first[Resource].id,
+            "run_id": first[Run].id, "scenario_id": first[Scenario].id}
+
+
+def _with_run_and_scenario(client, plan_id: int) -> None:
+    assert client.post(f"/plans/{plan_id}/runs", data={}).status_code == 302
+    assert client.post(f"/plans/{plan_id}/scenarios/new",
+                       data={"name": "Fuzzed"}).status_code == 302
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_hostile_form_posts_never_fail_nor_touch_another_plan(app, client, demo_id, seed):
+    rng = random.Random(seed)
+    other = _other_plan(app)
+    before = _document(app, other)
+    _with_run_and_scenario(client, demo_id)
+    failures = []
+    for url, methods in _urls(app, demo_id, _rows(app, demo_id)):
+        names = {"version", "name", "key", "budget"}
+        if "GET" in methods:
+            names |= set(FIELD.findall(client.get(url).get_data(as_text=True)))
+        for _ in range(POSTS_PER_ROUTE):
+            data = {name: rng.choice(VALUES) for name in names if rng.random() < 0.8}
+            response = client.post(url, data=data)
+            if response.status_code >= 500:
+                failures.append((url, data, response.status_code))
+    assert failures == []
+    assert _document(app, other) == before
+
+
+def test_another_plans_rows_are_not_found_through_this_plan(app, client, demo_id):
+    other = _other_plan(app)
+    _with_run_and_scenario(client, demo_id)
+    _with_run_and_scenario(client, other)
+    before = _document(app, other)
+    theirs = _rows(app, other)
+    for url, methods in _urls(app, demo_id, theirs):
+        if any(str(value) in url for value in theirs.values()):
+            for method in sorted(methods - {"HEAD", "OPTIONS"}):
+                response = client.open(url, method=method, data={"name": "taken over"})
+                assert response.status_code == 404, (method, url)
+    assert _document(app, other) == before
