@@ -3,16 +3,23 @@
 One HiGHS model is built per run and changed in place for each question, and what one
 answer proves is kept for the next (context), so that most questions are settled without
 a solve. Each kind of figure is a module of its own, a function of that context:
-- if_funded: the best portfolio that must fund the initiative. When the run's own
-  portfolio plus the initiative (and what it requires) already keeps every rule, that is
-  the answer: no portfolio beats the run's optimum. Work that moves no focus moment can
-  only be funded with one of its moments in focus, so the best portfolio with that moment
-  in focus (one solve per moment, shared by all the work that moves it: bounds) bounds
-  the answer from above; when that portfolio plus the initiative keeps every rule, the
-  bound is met. On large plans whose relaxation is weak (little money), a full solve
-  searches long: there, the best portfolio with the focus of such a bound fixed (a quick
-  knapsack) may meet the bound; if not, it starts the full solve, which then only has to
-  prove it, with the focus moments whose bound falls short of it taken out of the search.
+- if_funded: the best portfolio with the initiative forced in (decision `fund`, exempt
+  from the say-no rule), the cheapest of its impact: what optimizer.solve gives with that
+  decision. When its decision is auto and no work requires it, the run's optimum bounds
+  it, and the best portfolio with a moment in focus bounds those with that moment in
+  focus. So the run's own portfolio plus the initiative (and what it requires), when it
+  keeps every rule, is the answer; else the best with the run's focus moments (a quick
+  knapsack) is, when every other moment falls short of it; else that starts the full
+  solve, with the moments that fall short taken out. A second solve finds the cheapest
+  portfolio of that impact (the tie rule), unless bounds show the one found is.
+- counted: where forced in it would move no focus moment, the best portfolio in which it
+  counts (one of its moments in focus, as the optimiser's own choice needs), which the
+  break-even questions start from. Work off the focus counts only with one of its moments
+  in focus, so the best portfolio with that moment in focus (one solve per moment, shared
+  by all the work that moves it: bounds) bounds the answer from above; when that
+  portfolio plus the initiative keeps every rule, the bound is met. Else the best with
+  that portfolio's focus moments (a quick knapsack) may settle it as above, or start the
+  full solve.
 - cost and uplift (break-even, with what they share in breakeven): each one solve, not a
   bisection (on those large plans, started from quick fixed-focus solves too). The cost
   (or the uplift factor) becomes a variable of the model, maximised (or minimised) under
@@ -21,7 +28,7 @@ a solve. Each kind of figure is a module of its own, a function of that context:
   rule). Bounds settle "no cost / no factor would do" first, without that solve: the
   impact of any focus set that includes one of its moments (from the weights and
   headrooms alone, or from one solve per moment with the limits widened by what such
-  work costs), and impact_if_funded plus the most the larger uplifts could add.
+  work costs), and the counted figure plus the most the larger uplifts could add.
 - words: the limits in the way, and the message a team reads.
 """
 

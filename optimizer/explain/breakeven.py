@@ -35,7 +35,7 @@ def chosen_rows(context: Context, i: int, extra_cost: tuple[int, float] | None) 
     z = highs.getNumCol() - 1
     highs.changeColsIntegrality(1, np.array([z], np.int32), np.array([1], np.uint8))
     impact = [(position[var.name], w) for var, w in model.impact.items()]
-    _add_row(context, [*impact, (z, -(context.tolerance + context.better))],
+    add_row(context, [*impact, (z, -(context.tolerance + context.better))],
              context.impact - context.tolerance, INF)
     cost = [(position[var.name], c) for var, c in model.cost.items()]
     if extra_cost is not None:
@@ -44,30 +44,33 @@ def chosen_rows(context: Context, i: int, extra_cost: tuple[int, float] | None) 
     big = math.fsum(context.data.cost) / scale + 1.0
     # Strictly cheaper: an equal cost ties, and the run's portfolio may win that tie.
     cheaper = CHEAPER * max(1.0, context.cost / scale)
-    _add_row(context, [*cost, (z, -big)], -INF, context.cost / scale - cheaper)
+    add_row(context, [*cost, (z, -big)], -INF, context.cost / scale - cheaper)
     return z
 
 
-def _add_row(context: Context, terms: list[tuple[int, float]], lower: float,
+def add_row(context: Context, terms: list[tuple[int, float]], lower: float,
              upper: float) -> None:
     context.session.highs.addRow(lower, upper, len(terms),
                                  np.array([c for c, _ in terms], np.int32),
                                  np.array([v for _, v in terms], np.float64))
 
 
-def objective_on(context: Context, column: int, sense: highspy.ObjSense) -> None:
+def objective_on(context: Context, columns: dict[int, float], sense: highspy.ObjSense
+                 ) -> None:
+    """The objective: these columns with these coefficients, in this sense."""
     highs = context.session.highs
     n = highs.getNumCol()
     costs = np.zeros(n)
-    costs[column] = 1.0
+    for column, coefficient in columns.items():
+        costs[column] = coefficient
     highs.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
     highs.changeObjectiveSense(sense)
 
 
 def likely_focus(context: Context, i: int, explanation: Explanation) -> list[frozenset[int]]:
     """Focus sets a portfolio that gets i funded is likely to have: those of the
-    best portfolios with one of i's moments in focus, and of the portfolio found for
-    impact_if_funded. None when the quick fixed-focus solves are off."""
+    best portfolios with one of i's moments in focus, and of the best portfolio in which
+    it counts. None when the quick fixed-focus solves are off."""
     if not (context.shortcuts and context.knapsacks):
         return []
     bases = [context.funding[i][1]] if i in context.funding else []

@@ -7,7 +7,7 @@ changes it from its pristine state, and what one answer proves is kept for the n
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
@@ -80,7 +80,13 @@ class Context:
         self.with_fewer_focus: dict[int, Best | None] = {}
         self.required = {data.initiative_index[o] for initiative in data.initiatives
                          for o in initiative.requires}
-        self.funding: dict[int, Portfolio] = {}  # i -> impact_if_funded's
+        # i -> the best portfolio that funds it with one of its moments in focus (the
+        # say-no rule kept): where the break-even questions start from
+        self.funding: dict[int, Portfolio] = {}
+        # The run's portfolio is the cheapest of its impact (MODEL.md's tie rule, proven)
+        self.cheapest = (result.status == "optimal"
+                         and result.solver.tie_break in ("proven", "skipped"))
+        self._decided: tuple[tuple[int, str], Data] | None = None
         self.focus_values = sorted(
             (max(0.0, moment.weight) * data.cap[m] for m, moment in enumerate(data.moments)),
             reverse=True)
@@ -102,12 +108,52 @@ class Context:
             highs.setOptionValue("solve_relaxation", False)
         return ok and relaxed - self.impact >= WEAK_RELAXATION * max(1.0, abs(self.impact))
 
-    def force_in(self, i: int) -> None:
-        position = self.session.position[self.model.x[i].name]
-        self.session.highs.changeColBounds(position, 1.0, 1.0)
-        row = self.session.row_position.get(f"forced_out{i}")
+    def force_in(self, i: int, *, counted: bool = True) -> None:
+        """Fund i in the model as it is now. `counted`: under the say-no rule (one of
+        its moments in focus), else as decision `fund` would (exempt from it)."""
+        highs, rows = self.session.highs, self.session.row_position
+        x_i = self.session.position[self.model.x[i].name]
+        highs.changeColBounds(x_i, 1.0, 1.0)
+        row = rows.get(f"forced_out{i}")
         if row is not None:  # what if the rejection were lifted
-            self.session.highs.changeRowBounds(row, -INF, INF)
+            highs.changeRowBounds(row, -INF, INF)
+        row = rows.get(f"say_no{i}")
+        if not counted and row is not None:
+            highs.changeRowBounds(row, -INF, INF)
+        elif counted and row is None:  # a rejection lifted, the say-no rule kept
+            columns = [x_i] + [self.session.position[self.model.y[m].name]
+                               for m in self.data.uplift[i]]
+            highs.addRow(-INF, 0.0, len(columns), np.array(columns, np.int32),
+                         np.array([1.0] + [-1.0] * (len(columns) - 1)))
+
+    def decided(self, i: int, decision: str) -> Data:
+        """The plan's data with i's decision changed: what the checks read for a portfolio
+        that forces it in (`fund`), or funds it under the say-no rule (`auto`)."""
+        if self.data.initiatives[i].decision == decision:
+            return self.data
+        if self._decided is None or self._decided[0] != (i, decision):
+            initiatives = list(self.data.initiatives)
+            initiatives[i] = replace(initiatives[i], decision=decision)
+            self._decided = (i, decision), replace(self.data, initiatives=initiatives)
+        return self._decided[1]
+
+    def bounded(self, i: int) -> bool:
+        """Whether the run's optimum bounds every portfolio that forces i in, and a focus
+        moment whose best portfolio falls short cannot be in one: so when its decision
+        is auto and no work requires it. Forced in, it then adds impact only on a focus
+        moment; without it, such a portfolio keeps every rule with the same impact."""
+        return self.data.initiatives[i].decision == "auto" and i not in self.required
+
+    def closure(self, i: int) -> set[int]:
+        """The initiative and everything it requires, directly or not."""
+        needed, queue = {i}, [i]
+        while queue:
+            for other in self.data.initiatives[queue.pop()].requires:
+                j = self.data.initiative_index[other]
+                if j not in needed:
+                    needed.add(j)
+                    queue.append(j)
+        return needed
 
     def read(self) -> Portfolio:
         funded = {i for i, var in enumerate(self.model.x) if (var.varValue or 0.0) > 0.5}
@@ -134,29 +180,35 @@ class Context:
             for option, value in kept.items():
                 highs.setOptionValue(option, value)
 
-    def fixed_focus_best(self, i: int | None, focus: set[int], explanation: Explanation
-                         ) -> Portfolio | None:
-        """The best portfolio (funding i, unless None) with exactly this focus, or None."""
+    def fixed_focus_best(self, i: int | None, focus: set[int], explanation: Explanation,
+                         *, counted: bool = True, within: bool = False) -> Portfolio | None:
+        """The best portfolio (funding i, unless None, as force_in does) with exactly
+        this focus (`within`: with its focus among these moments), or None."""
         session = self.session
         session.reset()
         if i is not None:
-            self.force_in(i)
+            self.force_in(i, counted=counted)
         n = len(self.data.moments)
         columns = np.array([session.position[y.name] for y in self.model.y], np.int32)
         fixed = np.array([float(m in focus) for m in range(n)])
-        session.highs.changeColsBounds(n, columns, fixed, fixed)
+        session.highs.changeColsBounds(n, columns, np.zeros(n) if within else fixed, fixed)
         explanation.solves += 1
         if not session.solve(self.time_limit).proven:
             return None
         return self.read()
 
+    def ruled_out(self, m: int, reached: float) -> bool:
+        """Whether the best portfolio with m in focus is proven to fall short of
+        `reached`, so that m cannot be a focus moment of one that reaches it."""
+        best = self.with_moment.get(m)
+        return best is not None and (best.bound is None or best.bound < reached - self.tolerance)
+
     def rule_out_focus(self, reached: float) -> None:
         """No focus moment whose best portfolio falls short of `reached` can be in the
         best one: those moments are taken out of the search."""
         session = self.session
-        out = [session.position[self.model.y[m].name] for m, best in self.with_moment.items()
-               if best is not None and (best.bound is None
-                                        or best.bound < reached - self.tolerance)]
+        out = [session.position[self.model.y[m].name] for m in self.with_moment
+               if self.ruled_out(m, reached)]
         if out:
             session.highs.changeColsBounds(len(out), np.array(out, np.int32),
                                            np.zeros(len(out)), np.zeros(len(out)))

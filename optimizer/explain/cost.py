@@ -52,7 +52,7 @@ def break_even_cost(context: Context, i: int, explanation: Explanation) -> float
             highs.changeCoeff(row, x_i, 0.0)
             highs.changeCoeff(row, c, share)
     z = chosen_rows(context, i, extra_cost=(c, 1.0))
-    objective_on(context, c, highspy.ObjSense.kMaximize)
+    objective_on(context, {c: 1.0}, highspy.ObjSense.kMaximize)
     start = fixed_focus_start(context, bases, explanation, highspy.ObjSense.kMaximize)
     explanation.solves += 1
     outcome = context.solve_from(start)

@@ -64,7 +64,9 @@ class Explainer:
         return explanations
 
     def explain(self, initiative_id: str) -> Explanation:
-        """One explanation; alone, it takes at most three solves of its own."""
+        """One explanation; alone, on small plans, it takes at most five solves of its own
+        (one each: the forced-in portfolio, the cheapest of its impact, the best in which
+        it counts, the two break-even figures)."""
         context = self.context
         rejection = context.result.rejection(initiative_id)
         if rejection is None:
@@ -76,7 +78,7 @@ class Explainer:
         impact_if_funded(context, i, explanation)
         if rejection.reason != "forced_out":
             explanation.break_even_cost = break_even_cost(context, i, explanation)
-            if explanation.impact_if_funded is not None:
+            if i in context.funding:  # a portfolio in which it counts
                 explanation.break_even_uplift = break_even_uplift(context, i, explanation)
         explanation.binding = binding(context, i, rejection.reason)
         explanation.message = message(context, i, rejection.message, explanation)

@@ -14,8 +14,10 @@ class Explanation:
     reason: str  # the say-no reason code of the run (MODEL.md)
     message: str  # what the proposing team reads, with the figures below in words
     impact: float  # the run's impact
-    impact_if_funded: float | None  # best impact of a portfolio that funds it; None: none can
-    impact_lost: float | None  # impact - impact_if_funded
+    # The best portfolio with it forced in (decision `fund`, exempt from the say-no rule),
+    # the cheapest of that impact: what optimizer.solve gives with that decision.
+    impact_if_funded: float | None  # its impact; None: no portfolio can fund it
+    impact_lost: float | None  # impact - impact_if_funded, or 0 when that is not less
     displaces: list[str] = field(default_factory=list)  # funded ids that portfolio drops
     brings: list[str] = field(default_factory=list)  # ids it funds that the run did not
     focus_out: list[str] = field(default_factory=list)  # focus moments it gives up
@@ -25,6 +27,11 @@ class Explanation:
     binding: list[str] = field(default_factory=list)  # the limits in the way, in words
     conflict: str | None = None  # why no portfolio can fund it, when none can
     solves: int = 0  # solver calls this explanation took
+    # Where, forced in, it would move no focus moment: the best portfolio in which it
+    # counts (one of its moments in focus), when that gives less; or why none can.
+    impact_if_counted: float | None = None  # that portfolio's impact
+    counted_focus: list[str] = field(default_factory=list)  # its moments in focus there
+    counted_conflict: str | None = None  # why no portfolio funds it with one in focus
 
     @property
     def focus_change(self) -> dict[str, list[str]]:
@@ -37,5 +44,7 @@ class Explanation:
 
 
 def explanation_from_dict(document: dict[str, Any]) -> Explanation:
+    """An explanation from its document; one stored before a field existed gets its
+    default."""
     fields = {key: value for key, value in document.items() if key != "focus_change"}
     return Explanation(**fields)

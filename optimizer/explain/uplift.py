@@ -1,7 +1,8 @@
 """Break-even uplift: the least factor on a rejected initiative's uplifts that gets it funded.
 
-Bounds settle "no factor up to ten would do" first, without a solve: impact_if_funded plus
-the most the larger uplifts could add, and the best focus set holding one of its moments.
+Bounds settle "no factor up to ten would do" first, without a solve: the best impact of a
+portfolio in which it counts plus the most the larger uplifts could add, and the best focus
+set holding one of its moments.
 Where a bound from below and a portfolio found meet in the same hundredth, that is the
 figure. The factor is read from the portfolio's impact, computed exactly, not from the
 solver's value of the factor, which is off by its tolerance.
@@ -15,6 +16,7 @@ import math
 import highspy
 import numpy as np
 
+from optimizer.checks import portfolio_impact
 from optimizer.explain.bounds import moment_best, outside_focus_bound
 from optimizer.explain.breakeven import (
     chosen_rows,
@@ -31,10 +33,10 @@ MAX_UPLIFT_FACTOR = 10.0
 def break_even_uplift(context: Context, i: int, explanation: Explanation) -> float | None:
     """Smallest factor on i's uplifts that would get it funded (up to x10), else None."""
     data = context.data
-    if not data.uplift[i]:
-        return None
-    if _never_chosen_with_larger_uplifts(context, i, explanation.impact_if_funded,
-                                         explanation):
+    if not data.uplift[i] or i not in context.funding:
+        return None  # no portfolio in which it counts
+    counted = portfolio_impact(data, *context.funding[i])
+    if _never_chosen_with_larger_uplifts(context, i, counted, explanation):
         return None
     implied = _implied_uplift(context, i, explanation)
     if implied is not None:
@@ -61,7 +63,7 @@ def break_even_uplift(context: Context, i: int, explanation: Explanation) -> flo
         highs.changeColBounds(position[model.v[m].name], 0.0, cap)
         highs.changeCoeff(rows[f"focus_cap{m}"], position[model.y[m].name], -cap)
     z = chosen_rows(context, i, extra_cost=None)
-    objective_on(context, k, highspy.ObjSense.kMinimize)
+    objective_on(context, {k: 1.0}, highspy.ObjSense.kMinimize)
     start = fixed_focus_start(context, bases, explanation, highspy.ObjSense.kMinimize)
     if start is not None and low is not None:
         # The least factor lies between the bound and the best with a likely focus.
@@ -79,19 +81,20 @@ def break_even_uplift(context: Context, i: int, explanation: Explanation) -> flo
     return just_above(_factor_of(context, i, np.array(highs.getSolution().col_value), z, k))
 
 
-def _never_chosen_with_larger_uplifts(context: Context, i: int, if_funded: float,
+def _never_chosen_with_larger_uplifts(context: Context, i: int, counted: float,
                                       explanation: Explanation) -> bool:
     """Whether even ten times its uplifts would leave i's portfolios behind the run.
 
-    Two bounds on a portfolio funding i with larger uplifts: its impact now (at most
-    impact_if_funded) plus the most the extra uplift adds on the focus moments; and the
-    best focus set holding one of i's moments, from weights and (larger) headrooms.
+    Two bounds on a portfolio funding i (one of its moments in focus) with larger
+    uplifts: its impact now (at most `counted`, the best such) plus the most the extra
+    uplift adds on the focus moments; and the best focus set holding one of i's moments,
+    from weights and (larger) headrooms.
     """
     if not context.shortcuts:
         return False
     data = context.data
     floor = context.impact - context.tolerance
-    if if_funded + math.fsum(_largest_gains(context, i)) < floor:
+    if counted + math.fsum(_largest_gains(context, i)) < floor:
         return True
     if data.initiatives[i].decision != "auto" or set(data.uplift[i]) & context.focus:
         return False  # the bounds below are for work off the focus
@@ -137,7 +140,7 @@ def _larger_cap(context: Context, i: int, m: int) -> float:
 def _implied_uplift(context: Context, i: int, explanation: Explanation) -> float | None:
     """The factor without a solve, when two figures pin it to the same hundredth.
 
-    From below, _least_factor; from above, the portfolio found for impact_if_funded,
+    From below, _least_factor; from above, the best portfolio in which it counts,
     whose gain with the factor is computed exactly.
     """
     if not context.shortcuts:

@@ -39,21 +39,10 @@ def message(context: Context, i: int, reason_message: str, explanation: Explanat
     parts = [reason_message]
     if explanation.impact_if_funded is None:
         parts.append(f"No portfolio can fund it: {explanation.conflict}.")
-    elif explanation.impact_lost:
-        lost = explanation.impact_lost
-        share = f" ({lost / context.impact:.0%})" if context.impact else ""
-        sentence = f"Funding it would lower total impact by {lost:,.1f}{share}"
-        dropped = [f"'{data.initiatives[data.initiative_index[j]].name}'"
-                   for j in explanation.displaces]
-        if dropped:
-            sentence += " and drop " + _and(dropped)
-        if explanation.focus_out:
-            sentence += (", and would move the focus from "
-                         + _moment_names(data, explanation.focus_out)
-                         + " to " + _moment_names(data, explanation.focus_in))
-        parts.append(sentence + ".")
+    elif explanation.impact_if_counted is not None or explanation.counted_conflict:
+        parts.append(_uncounted(context, explanation))
     else:
-        parts.append("Funding it would not lower total impact.")
+        parts.append(_if_funded(context, explanation))
     if explanation.reason == "forced_out":
         return " ".join(parts)
     now = money(data.cost[i], currency)
@@ -66,6 +55,51 @@ def message(context: Context, i: int, reason_message: str, explanation: Explanat
         parts.append(f"It would also be funded if its uplifts were "
                      f"{explanation.break_even_uplift:.2f} times larger.")
     return " ".join(parts)
+
+
+def _if_funded(context: Context, explanation: Explanation) -> str:
+    """What funding it (forced in) changes: total impact, the work dropped, the focus."""
+    dropped, moved = _changes(context.data, explanation)
+    change = explanation.impact_if_funded - context.impact
+    if abs(change) <= context.tolerance:
+        changes = ([f"drop {dropped}"] if dropped else []) + (
+            [f"move the focus {moved}"] if moved else [])
+        return "Funding it would not lower total impact" + (
+            f", but would {_and(changes)}." if changes else ".")
+    share = f" ({abs(change) / context.impact:.0%})" if context.impact else ""
+    return (f"Funding it would {'lower' if change < 0 else 'raise'} total impact by "
+            f"{abs(change):,.1f}{share}" + (f" and drop {dropped}" if dropped else "")
+            + (f", and would move the focus {moved}" if moved else "") + ".")
+
+
+def _uncounted(context: Context, explanation: Explanation) -> str:
+    """Forced in, it would move no focus moment; what it takes for it to count."""
+    data = context.data
+    impact = explanation.impact_if_funded
+    change = impact - context.impact
+    versus = ("no less" if abs(change) <= context.tolerance
+              else f"{abs(change):,.1f} {'less' if change < 0 else 'more'}")
+    dropped, moved = _changes(data, explanation)
+    sentence = (f"Forced in, it would be funded without moving a focus moment (impact "
+                f"{impact:,.1f}, {versus})" + (f", dropping {dropped}" if dropped else "")
+                + (f", with the focus moved {moved}" if moved else ""))
+    if explanation.impact_if_counted is None:
+        return f"{sentence}; {explanation.counted_conflict}."
+    moments = explanation.counted_focus
+    role = "a focus moment" if len(moments) == 1 else "focus moments"
+    return (f"{sentence}; for it to count, {_moment_names(data, moments)} would have to be "
+            f"{role}, and the best portfolio then gives {explanation.impact_if_counted:,.1f}.")
+
+
+def _changes(data: Data, explanation: Explanation) -> tuple[str, str]:
+    """The funded work the portfolio drops ("'A' and 'B'") and how its focus moves
+    ("from 'M' to 'N'"); '' where it does not."""
+    dropped = [f"'{data.initiatives[data.initiative_index[j]].name}'"
+               for j in explanation.displaces]
+    moved = (f"from {_moment_names(data, explanation.focus_out)} to "
+             f"{_moment_names(data, explanation.focus_in)}"
+             if explanation.focus_out or explanation.focus_in else "")
+    return _and(dropped) if dropped else "", moved
 
 
 def _and(items: list[str]) -> str:

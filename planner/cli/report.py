@@ -94,6 +94,11 @@ def render_explanation(plan: Plan, explanation: Explanation) -> str:
     else:
         lines.append(f"Impact if funded: {explanation.impact_if_funded:,.2f} "
                      f"(now {explanation.impact:,.2f}; lost {explanation.impact_lost:,.2f})")
+    if explanation.impact_if_counted is not None:
+        lines.append(f"Impact if it counts: {explanation.impact_if_counted:,.2f} (with "
+                     f"{', '.join(explanation.counted_focus)} in focus)")
+    elif explanation.counted_conflict:
+        lines.append(f"Impact if it counts: none ({explanation.counted_conflict})")
     if explanation.displaces:
         lines.append("It would drop: " + ", ".join(
             f"{plan.initiative(i).name} [{i}]" for i in explanation.displaces))

@@ -110,9 +110,11 @@ def not_funded_sheet(report: RunReport, entries: list[SayNoEntry]) -> Sheet:
              "Explained": "yes" if entry.explanation else "no",
              **_explained_figures(entry, break_even)} for entry in entries]
     columns = ["Initiative", "Name", "Team", total, "Reason", "Message", "Explained",
-               "Impact lost", "Impact if funded", break_even, "Break-even uplift", "Displaces"]
+               "Impact lost", "Impact if funded", "Impact if counted", break_even,
+               "Break-even uplift", "Displaces"]
     return Sheet("Not funded", pd.DataFrame(rows, columns=columns), money=[total, break_even],
-                 numbers=["Impact lost", "Impact if funded", "Break-even uplift"])
+                 numbers=["Impact lost", "Impact if funded", "Impact if counted",
+                          "Break-even uplift"])
 
 
 def download_name(plan: Plan, run: Run, what: str) -> str:
@@ -129,6 +131,7 @@ def _explained_figures(entry: SayNoEntry, break_even: str) -> dict[str, Any]:
         return {}
     return {"Impact lost": explanation.impact_lost,
             "Impact if funded": explanation.impact_if_funded,
+            "Impact if counted": explanation.impact_if_counted,
             break_even: explanation.break_even_cost,
             "Break-even uplift": explanation.break_even_uplift,
             "Displaces": SEPARATOR.join(entry.displaces)}

@@ -91,6 +91,7 @@ class SayNoEntry:
     brings: list[str] = field(default_factory=list)
     focus_out: list[str] = field(default_factory=list)
     focus_in: list[str] = field(default_factory=list)
+    counted_focus: list[str] = field(default_factory=list)  # for it to count (forced in)
 
     @property
     def impact_lost(self) -> float | None:
@@ -183,6 +184,7 @@ def say_no_entries(run: Run, explanations: dict[str, Explanation] | None = None
             entry.brings = named(explanation.brings, initiative_names)
             entry.focus_out = named(explanation.focus_out, moments)
             entry.focus_in = named(explanation.focus_in, moments)
+            entry.counted_focus = named(explanation.counted_focus, moments)
         entries.append(entry)
     return entries
 

@@ -5,28 +5,23 @@ import itertools
 
 import pytest
 
-from optimizer import Options, plan_from_dict, solve
+from optimizer import Options, solve
 from optimizer.explain import KNAPSACKS_FROM, Explainer, explain, explanation_from_dict
 from optimizer.samples import generate_plan
-from tests.optimizer.randomplans import feasible, impact_of, random_plan
-
-
-def _with(plan, initiative_id, **changes):
-    initiatives = tuple(dataclasses.replace(i, **changes) if i.id == initiative_id else i
-                        for i in plan.initiatives)
-    return dataclasses.replace(plan, initiatives=initiatives)
+from tests.optimizer.explainplans import changed, three_moments
+from tests.optimizer.randomplans import effective_uplift, feasible, impact_of, random_plan
 
 
 def _scaled_cost(plan, initiative_id, new_cost):
     initiative = plan.initiative(initiative_id)
     total = initiative.total_cost
     cost = tuple((period, amount * new_cost / total) for period, amount in initiative.cost)
-    return _with(plan, initiative_id, cost=cost)
+    return changed(plan, initiative_id, cost=cost)
 
 
 def _scaled_uplift(plan, initiative_id, factor):
     initiative = plan.initiative(initiative_id)
-    return _with(plan, initiative_id,
+    return changed(plan, initiative_id,
                  effects=tuple((m, u * factor) for m, u in initiative.effects))
 
 
@@ -45,37 +40,73 @@ def _only_through_a_tie(plan, initiative_id, run) -> bool:
             and result.cost == pytest.approx(run.cost, abs=1e-9))
 
 
-def _best_with(plan, initiative_id):
-    """Exhaustive: the best impact of a portfolio that funds the initiative."""
-    if plan.initiative(initiative_id).decision == "reject":
-        plan = _with(plan, initiative_id, decision="fund")  # the rejection lifted
+def _best_with(plan, initiative_id, decision):
+    """Exhaustive: (best impact, least cost of that impact) of a portfolio that funds the
+    initiative with this decision (`fund`: forced in, exempt from the say-no rule; `auto`:
+    one of its moments in focus); None if none can."""
+    plan = changed(plan, initiative_id, decision=decision)
     ids = [i.id for i in plan.initiatives if i.id != initiative_id]
     moments = [m.id for m in plan.moments]
     best = None
     for size in range(len(ids) + 1):
         for chosen in itertools.combinations(ids, size):
             funded = set(chosen) | {initiative_id}
+            cost = sum(plan.initiative(i).total_cost for i in funded)
             for k in range(plan.max_focus + 1):
                 for focus in itertools.combinations(moments, k):
                     if feasible(plan, funded, set(focus)):
                         value = impact_of(plan, funded, set(focus))
-                        best = value if best is None else max(best, value)
+                        if best is None or value > best[0] + 1e-9 * max(1, abs(best[0])):
+                            best = (value, cost)
+                        elif value >= best[0] - 1e-9 * max(1, abs(best[0])):
+                            best = (best[0], min(best[1], cost))
     return best
 
 
-def _check_described_portfolio(plan, result, e):
-    """The portfolio the explanation describes (the run's, less what it displaces, plus the
-    initiative and what it brings, with the focus swapped as it says) keeps every rule and
-    has exactly impact_if_funded."""
+def _described(result, e):
+    """The portfolio the explanation describes: the run's, less what it displaces, plus the
+    initiative and what it brings, with the focus swapped as it says."""
     assert not set(e.displaces) - set(result.funded)
     assert not set(e.brings) & set(result.funded) and e.id not in e.brings
     assert not set(e.focus_out) - set(result.focus) and not set(e.focus_in) & set(result.focus)
     funded = (set(result.funded) - set(e.displaces)) | set(e.brings) | {e.id}
     focus = (set(result.focus) - set(e.focus_out)) | set(e.focus_in)
-    if plan.initiative(e.id).decision == "reject":
-        plan = _with(plan, e.id, decision="fund")  # the rejection lifted
-    assert feasible(plan, funded, focus)
+    return funded, focus
+
+
+def _check_described_portfolio(plan, result, e, least_cost=None):
+    """The described portfolio keeps every rule with the initiative forced in and has
+    exactly impact_if_funded (and, when given, the least cost of that impact)."""
+    funded, focus = _described(result, e)
+    forced = changed(plan, e.id, decision="fund")
+    assert feasible(forced, funded, focus)
     assert impact_of(plan, funded, focus) == pytest.approx(e.impact_if_funded, abs=1e-7)
+    if least_cost is not None:
+        cost = sum(plan.initiative(i).total_cost for i in funded)
+        assert cost == pytest.approx(least_cost, abs=1e-9)
+
+
+def _counts(plan, e, focus) -> bool:
+    moves = {key[1] for key in effective_uplift(plan) if key[0] == e.id}
+    return bool(moves & focus)
+
+
+def _check_counted(plan, result, e, forced, counted):
+    """The second figure is there exactly where, forced in, the initiative moves no focus
+    moment and the best portfolio in which it counts gives less (or none exists)."""
+    _, focus = _described(result, e)
+    if counted is not None and counted[0] >= forced[0] - 1e-9 * max(1, abs(forced[0])):
+        assert e.impact_if_counted is None and e.counted_focus == [] and not e.counted_conflict
+        return
+    assert not _counts(plan, e, focus)
+    if counted is None:
+        assert e.impact_if_counted is None and e.counted_conflict
+        assert e.counted_conflict in e.message
+        return
+    assert e.impact_if_counted == pytest.approx(counted[0], abs=1e-9)
+    assert e.counted_focus and _counts(plan, e, set(e.counted_focus))
+    assert not e.counted_conflict
+    assert f"the best portfolio then gives {e.impact_if_counted:,.1f}." in e.message
 
 
 @pytest.mark.parametrize("seed", range(150))
@@ -92,20 +123,26 @@ def test_explanations_match_brute_force_and_fresh_solves(seed):
     for rejection in result.rejected:
         initiative = plan.initiative(rejection.id)
         e = explainer.explain(rejection.id)
-        assert e.solves <= 3
+        # alone, at most one solve each: the forced-in portfolio, the cheapest of its
+        # impact (the tie rule), the best in which it counts, the two break-even figures
+        assert e.solves <= 5
         for same in (together[rejection.id], quick[rejection.id]):
-            assert (same.impact_if_funded, same.break_even_cost, same.break_even_uplift) == (
+            assert (same.impact_if_funded, same.break_even_cost, same.break_even_uplift,
+                    same.impact_if_counted) == (
                 pytest.approx(e.impact_if_funded, abs=1e-9),
                 pytest.approx(e.break_even_cost, abs=1e-9),
-                pytest.approx(e.break_even_uplift, abs=1e-9))
+                pytest.approx(e.break_even_uplift, abs=1e-9),
+                pytest.approx(e.impact_if_counted, abs=1e-9))
+            assert bool(same.counted_conflict) == bool(e.counted_conflict)
         assert e.reason == rejection.reason and e.message.startswith(rejection.message)
-        best = _best_with(plan, rejection.id)
-        if best is None:
+        forced = _best_with(plan, rejection.id, "fund")
+        if forced is None:
             assert e.impact_if_funded is None and e.conflict
         else:
-            assert e.impact_if_funded == pytest.approx(best, abs=1e-9)
-            assert e.impact_lost == pytest.approx(max(0.0, result.impact - best), abs=1e-7)
-            _check_described_portfolio(plan, result, e)
+            assert e.impact_if_funded == pytest.approx(forced[0], abs=1e-9)
+            assert e.impact_lost == pytest.approx(max(0.0, result.impact - forced[0]), abs=1e-7)
+            _check_described_portfolio(plan, result, e, least_cost=forced[1])
+            _check_counted(plan, result, e, forced, _best_with(plan, rejection.id, "auto"))
         cost = initiative.total_cost
         if e.break_even_cost is not None:
             assert 0 <= e.break_even_cost <= cost
@@ -124,22 +161,15 @@ def test_explanations_match_brute_force_and_fresh_solves(seed):
             below = e.break_even_uplift - 0.011
             if below > 1:
                 assert not _funded(_scaled_uplift(plan, rejection.id, below), rejection.id)
-        elif rejection.reason != "forced_out" and e.impact_if_funded is not None:
+        elif rejection.reason != "forced_out" and e.impact_if_funded is not None and (
+                not e.counted_conflict):  # a portfolio in which it counts exists
             assert not _funded(_scaled_uplift(plan, rejection.id, 10.0), rejection.id)
 
 
-def _plan(initiatives, **settings):
-    moments = [{"id": "m", "name": "Checkout queue", "weight": 2, "headroom": 10},
-               {"id": "n", "name": "Signage", "weight": 1},
-               {"id": "o", "name": "Parking", "weight": 1}]
-    return plan_from_dict({"plan": "t", "currency": "EUR", "moments": moments,
-                           "initiatives": initiatives, **settings})
-
-
 def test_outranked_message_has_the_figures_a_team_needs():
-    plan = _plan([{"id": "a", "name": "Mobile POS", "cost": 60, "effects": {"m": 5}},
-                  {"id": "b", "name": "Kiosks", "cost": 90, "effects": {"m": 4}}],
-                 budget=100, max_focus=1)
+    plan = three_moments([{"id": "a", "name": "Mobile POS", "cost": 60, "effects": {"m": 5}},
+                          {"id": "b", "name": "Kiosks", "cost": 90, "effects": {"m": 4}}],
+                         budget=100, max_focus=1)
     result = solve(plan)
     e = explain(plan, result, "b")
     assert e.reason == "outranked"
@@ -168,7 +198,7 @@ def test_outranked_message_has_the_figures_a_team_needs():
                    {"id": "b", "name": "B", "cost": 6, "effects": {"m": 4}}], {"budget": 10}),
 ])
 def test_each_reason_is_explained(reason, initiatives, settings):
-    plan = _plan(initiatives, **settings)
+    plan = three_moments(initiatives, **settings)
     result = solve(plan)
     e = explain(plan, result, "b")
     assert e.reason == reason and e.binding
@@ -177,7 +207,8 @@ def test_each_reason_is_explained(reason, initiatives, settings):
         assert e.break_even_cost is None and e.impact_if_funded is not None
         assert "brand freeze" in e.message
     if reason == "saturated":
-        assert e.impact_lost == 0 and e.solves <= 2  # settled without a solve of its own
+        # settled without a solve of its own but the tie rule's (and the break-even ones)
+        assert e.impact_lost == 0 and e.solves <= 3
     if reason == "blocked":
         assert e.impact_if_funded is None
         assert "exclude each other" in e.conflict
@@ -190,7 +221,8 @@ def test_only_rejected_initiatives_are_explained(example_plan):
         explainer.explain(result.funded[0])
     everything = explainer.explain_all()
     assert [e.id for e in everything] == [r.id for r in result.rejected]
-    assert sum(e.solves for e in everything) <= 3 * len(everything)
+    # the tie rule takes a solve of its own where no bound proves the cheapest portfolio
+    assert sum(e.solves for e in everything) <= 4 * len(everything)
 
 
 def test_explain_all_stops_starting_explanations_after_its_seconds(example_plan):
@@ -202,8 +234,8 @@ def test_explain_all_stops_starting_explanations_after_its_seconds(example_plan)
 
 
 def test_an_infeasible_run_has_nothing_to_explain():
-    plan = _plan([{"id": "a", "name": "A", "cost": 9, "effects": {"m": 1}, "decision": "fund"}],
-                 budget=1)
+    plan = three_moments([{"id": "a", "name": "A", "cost": 9, "effects": {"m": 1},
+                           "decision": "fund"}], budget=1)
     with pytest.raises(ValueError):
         Explainer(plan, solve(plan, Options()))
 
@@ -223,7 +255,12 @@ def _compare_with_reference(plan, **options):
             assert quick.impact_if_funded == pytest.approx(reference.impact_if_funded,
                                                            rel=1e-9, abs=1e-9)
             assert quick.impact_lost == pytest.approx(reference.impact_lost, abs=1e-7)
-            _check_described_portfolio(plan, result, quick)
+            least_cost = sum(plan.initiative(i).total_cost
+                             for i in _described(result, reference)[0])
+            _check_described_portfolio(plan, result, quick, least_cost)  # the tie rule's
+            assert quick.impact_if_counted == pytest.approx(reference.impact_if_counted,
+                                                            abs=1e-9)
+            assert bool(quick.counted_conflict) == bool(reference.counted_conflict)
         assert quick.break_even_cost == pytest.approx(reference.break_even_cost, abs=1e-6)
         assert quick.break_even_uplift == pytest.approx(reference.break_even_uplift,
                                                         abs=1e-9)
@@ -292,7 +329,7 @@ def test_quick_fixed_focus_solves_are_on_where_full_solves_search_long(budget_sh
      {"budget": 10}, "a dependency: it requires 'Loyalty data'"),
 ])
 def test_the_binding_constraint_is_named_in_words(initiatives, settings, words):
-    plan = _plan(initiatives, **settings)
+    plan = three_moments(initiatives, **settings)
     e = explain(plan, solve(plan), "b")
     assert words in e.binding
 
@@ -300,9 +337,9 @@ def test_the_binding_constraint_is_named_in_words(initiatives, settings, words):
 def test_a_focus_swap_is_named_in_figures_and_words():
     # "a" holds the one focus place on "m"; "b" moves only "n", so funding it means
     # swapping the focus from "m" to "n" and dropping "a".
-    plan = _plan([{"id": "a", "name": "Mobile POS", "cost": 6, "effects": {"m": 5}},
-                  {"id": "b", "name": "Wayfinding", "cost": 6, "effects": {"n": 3}}],
-                 budget=10, max_focus=1)
+    plan = three_moments([{"id": "a", "name": "Mobile POS", "cost": 6, "effects": {"m": 5}},
+                          {"id": "b", "name": "Wayfinding", "cost": 6, "effects": {"n": 3}}],
+                         budget=10, max_focus=1)
     result = solve(plan)
     e = explain(plan, result, "b")
     assert (e.reason, e.focus_out, e.focus_in, e.displaces) == ("off_focus", ["m"], ["n"],
