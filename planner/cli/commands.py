@@ -21,7 +21,6 @@ from optimizer import (
     solve,
     with_overrides,
 )
-from optimizer.explain import Explainer
 from optimizer.finance.frontier import DEFAULT_POINTS, MAX_POINTS, frontier
 from planner.cli import plans
 from planner.cli.report import render_explanation, render_frontier, render_report
@@ -140,6 +139,8 @@ def _solve(args: argparse.Namespace) -> int:
     result = solve(plan, Options(solver=args.solver, time_limit=args.time_limit))
     explanations = {}
     if args.explain and result.has_portfolio and result.rejected:
+        from optimizer.explain import Explainer  # loads the solver: only when explaining
+
         explainer = Explainer(plan, result, time_limit=args.time_limit)
         explanations = {e.id: e for e in explainer.explain_all(progress=_progress_bar)}
     if args.json:
@@ -167,6 +168,8 @@ def _explain(args: argparse.Namespace) -> int:
     if args.initiative in result.funded:
         print(f"{plan.initiative(args.initiative).name} [{args.initiative}] is funded.")
         return EXIT_OK
+    from optimizer.explain import Explainer
+
     explanation = Explainer(plan, result, time_limit=args.time_limit).explain(args.initiative)
     if args.json:
         print(json.dumps(explanation.to_dict(), indent=2))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from optimizer import Plan, Result
-from optimizer.explain import Explanation
 from optimizer.finance.frontier import Frontier, step_words
 from optimizer.result import REASON_TITLES
 from optimizer.say_no import money
+
+if TYPE_CHECKING:  # the explanations' solver loads only when something is explained
+    from optimizer.explain import Explanation
 
 
 def _status_line(result: Result) -> str:
