@@ -335,10 +335,12 @@ class _Walk:
                      focus=[data.moments[m].id for m in sorted(focus, key=lambda m: -value[m])])
 
 
-def step_words(plan: Plan, lower: Point, upper: Point) -> str:
-    """What moving from one breakpoint to a higher one buys, in words."""
+def step_words(plan: Plan, lower: Point, upper: Point, *, by_budget: bool = False) -> str:
+    """What moving from one breakpoint to a higher one buys, in words; `by_budget`: from
+    one budget to another (what more money buys), rather than from cost to cost."""
     currency = plan.currency
-    span = f"From {money(point_at(lower), currency)} to {money(point_at(upper), currency)}"
+    at = (lambda point: point.budget) if by_budget else point_at
+    span = f"From {money(at(lower), currency)} to {money(at(upper), currency)}"
     if lower.impact is None or upper.impact is None:
         if upper.impact is None:
             return f"{span}: no portfolio keeps every rule at either budget."

@@ -92,7 +92,7 @@ def _next_slice(plan: optimizer.Plan) -> str | None:
         return None
     lower, upper = (_point_at(plan, budget) for budget in (plan.budget,
                                                            plan.budget + NEXT_SLICE))
-    return step_words(plan, lower, upper)
+    return step_words(plan, lower, upper, by_budget=True)
 
 
 def _point_at(plan: optimizer.Plan, budget: float) -> Point:

@@ -232,7 +232,9 @@ def test_frontier_says_what_the_next_100k_buys_at_the_plan_budget(client, db, de
     plan = _plan_now(db, demo_id)
     lower, upper = (_point(plan, budget) for budget in (450000.0, 550000.0))
     text = page_text(client.get(f"/plans/{demo_id}/frontier?points=3"))
-    assert f"What the next EUR 100,000 buys: {step_words(plan, lower, upper)}" in text
+    words = step_words(plan, lower, upper, by_budget=True)
+    assert words.startswith("From EUR 450,000 to EUR 550,000")
+    assert f"What the next EUR 100,000 buys: {words}" in text
     client.post(f"/plans/{demo_id}/edit", data={"name": "Retail stores FY2027",
                                                 "currency": "EUR", "max_focus": "3",
                                                 "version": "1"})
