@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import NumberInput
 
+from optimizer.planfile.ranges import Range
 from optimizer.planfile.text import ID_RULE, id_problem, text_problem
 
 
@@ -130,6 +131,12 @@ class AtLeast:
 
     def __init__(self, minimum: float = 0.0, maximum: float = 1e15) -> None:
         self.minimum, self.maximum = minimum, maximum
+
+    @classmethod
+    def of(cls, kind: Range) -> AtLeast:
+        """The range a plan file allows for this kind of field (optimizer/planfile/ranges.py):
+        a form and a file refuse the same numbers. An open low end needs Above too."""
+        return cls(kind.low, maximum=kind.high)
 
     def __call__(self, _form: Any, field: Any) -> None:
         if field.data is None:

@@ -12,6 +12,7 @@ import weakref
 from typing import Any
 
 from optimizer.plan import Plan
+from optimizer.planfile.ranges import Range, number_text
 from optimizer.planfile.text import id_problem, text_problem
 
 # Plans known to keep the rules, by identity: checking a 5,000-initiative plan again on
@@ -58,7 +59,10 @@ class Checker:
 
     def number(self, path: str, value: Any, *, minimum: float | None = 0.0,
                positive: bool = False, maximum: float | None = None,
-               below: float | None = None) -> float | None:
+               below: float | None = None, within: Range | None = None) -> float | None:
+        """A finite number in bounds; `within`: the field's kind (ranges.py) sets them."""
+        if within is not None:
+            minimum, positive = within.low, within.open_low
         # bool is an int in Python; true/false in a plan is always a typo for a number.
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.add(path, f"must be a number, not {show(value)}")
@@ -70,11 +74,14 @@ class Checker:
         if positive and number <= 0:
             self.add(path, f"must be greater than 0, not {_fmt(number)}")
         elif minimum is not None and number < minimum:
-            self.add(path, f"must be {_fmt(minimum)} or more, not {_fmt(number)}")
+            self.add(path, f"must be {number_text(minimum)} or more, not {_fmt(number)}")
         elif maximum is not None and number > maximum:
             self.add(path, f"must be {_fmt(maximum)} or less, not {_fmt(number)}")
         elif below is not None and number >= below:
             self.add(path, f"must be less than {_fmt(below)}, not {_fmt(number)}")
+        elif within is not None and number > within.high:
+            self.add(path, f"must be at most {number_text(within.high)}, "
+                           f"not {number_text(number)}")
         else:
             return number
         return None

@@ -28,6 +28,17 @@ from optimizer.planfile.checker import (
     show,
     unique_ids,
 )
+from optimizer.planfile.ranges import (
+    BENEFIT,
+    CAPACITY,
+    HEADROOM,
+    MONEY,
+    SCORE,
+    SHARE,
+    UPLIFT,
+    WEIGHT,
+    Range,
+)
 
 NO_PERIOD = ""
 
@@ -59,7 +70,7 @@ def plan_from_dict(document: Any) -> Plan:
                   f'must be a three-letter ISO 4217 code such as "EUR", not "{currency}"')
     budget = None
     if document.get("budget") is not None:
-        budget = check.number("budget", document["budget"])
+        budget = check.number("budget", document["budget"], within=MONEY)
     max_focus = DEFAULT_MAX_FOCUS
     if "max_focus" in document:
         max_focus = check.integer("max_focus", document["max_focus"], 1) or DEFAULT_MAX_FOCUS
@@ -111,7 +122,7 @@ def _read_periods(check: Checker, entries: list[Any]) -> list[Period]:
     for path, entry in _entries(check, "periods", entries, PERIOD_KEYS, ("id",)):
         budget = None
         if entry.get("budget") is not None:
-            budget = check.number(f"{path}.budget", entry["budget"])
+            budget = check.number(f"{path}.budget", entry["budget"], within=MONEY)
         periods.append(Period(id=str(entry.get("id")), budget=budget))
     return periods
 
@@ -120,7 +131,7 @@ def _read_resources(check: Checker, entries: list[Any]) -> list[Resource]:
     unique_ids(check, "resources", entries)
     resources = []
     for path, entry in _entries(check, "resources", entries, RESOURCE_KEYS, ("id", "capacity")):
-        capacity = check.number(f"{path}.capacity", entry.get("capacity", 0))
+        capacity = check.number(f"{path}.capacity", entry.get("capacity", 0), within=CAPACITY)
         resources.append(Resource(id=str(entry.get("id")), capacity=capacity or 0.0,
                                   name=check.text(f"{path}.name", entry.get("name")),
                                   unit=check.text(f"{path}.unit", entry.get("unit"))))
@@ -146,16 +157,16 @@ def _read_moments(check: Checker, entries: list[Any], stages: list[Stage]) -> li
         if stage is not None and stage not in stage_ids:
             check.add(f"{path}.stage", f"unknown stage {show(stage)}")
         side = check.choice(f"{path}.side", entry.get("side", "front"), SIDES)
-        weight = check.number(f"{path}.weight", entry.get("weight", 1))
+        weight = check.number(f"{path}.weight", entry.get("weight", 1), within=WEIGHT)
         headroom = None
         if entry.get("headroom") is not None:
-            headroom = check.number(f"{path}.headroom", entry["headroom"], positive=True)
+            headroom = check.number(f"{path}.headroom", entry["headroom"], within=HEADROOM)
         category = None
         if entry.get("category") is not None:
             category = check.choice(f"{path}.category", entry["category"], CATEGORIES)
         score = None
         if entry.get("score") is not None:
-            score = check.number(f"{path}.score", entry["score"], minimum=None)
+            score = check.number(f"{path}.score", entry["score"], within=SCORE)
         moments.append(Moment(id=str(entry.get("id")),
                               name=check.text(f"{path}.name", entry.get("name"), required=True),
                               stage=stage if isinstance(stage, str) else None,
@@ -183,7 +194,8 @@ def _read_influences(check: Checker, entries: list[Any], moments: list[Moment]) 
         seen.add((source, target))
         factor = None
         if "factor" in entry:
-            factor = check.number(f"{path}.factor", entry["factor"], positive=True, maximum=1.0)
+            factor = check.number(f"{path}.factor", entry["factor"], positive=True,
+                                  maximum=SHARE.high)
         if isinstance(source, str) and isinstance(target, str) and factor is not None:
             influences.append(Influence(source=source, target=target, factor=factor))
     return influences
@@ -201,20 +213,20 @@ def _read_initiatives(check: Checker, entries: list[Any], moments: list[Moment],
         own_id = entry.get("id")
         cost = _read_cost(check, f"{path}.cost", entry.get("cost"), period_ids)
         effects = _read_amounts(check, f"{path}.effects", entry.get("effects"), moment_ids,
-                                "moment")
+                                "moment", UPLIFT)
         if isinstance(entry.get("effects"), dict) and not entry["effects"]:
             check.add(f"{path}.effects", "must name at least one moment")
         uses = _read_amounts(check, f"{path}.uses", entry.get("uses", {}), resource_ids,
-                             "resource")
+                             "resource", CAPACITY)
         confidence = check.number(f"{path}.confidence", entry.get("confidence", 1),
-                                  positive=True, maximum=1.0)
+                                  positive=True, maximum=SHARE.high)
         decision = check.choice(f"{path}.decision", entry.get("decision", "auto"), DECISIONS)
         links = {}
         for key in ("requires", "excludes"):
             links[key] = _read_links(check, f"{path}.{key}", entry.get(key), ids, own_id)
         benefit = None
         if entry.get("benefit") is not None:
-            benefit = check.number(f"{path}.benefit", entry["benefit"], minimum=None)
+            benefit = check.number(f"{path}.benefit", entry["benefit"], within=BENEFIT)
         initiatives.append(Initiative(
             id=str(own_id), name=check.text(f"{path}.name", entry.get("name"), required=True),
             cost=cost, effects=effects, uses=uses,
@@ -232,14 +244,16 @@ def _read_cost(check: Checker, path: str, value: Any,
         if not period_ids:
             check.add(path, "per-period costs need the plan's periods; give one number instead")
             return ()
-        amounts = _read_amounts(check, path, value, set(period_ids), "period")
-        if not math.isfinite(sum(amount for _, amount in amounts)):
+        amounts = _read_amounts(check, path, value, set(period_ids), "period", MONEY)
+        # Summed as written too: costs each beyond the range may add up past any float.
+        written = [_finite(amount) for amount in value.values()]
+        if not math.isfinite(sum(written)):
             check.add(path, "the costs add up to more than any finite number")
             return ()
         return amounts
     if value is None:
         return ()
-    amount = check.number(path, value)
+    amount = check.number(path, value, within=MONEY)
     if amount is None:
         return ()
     if period_ids:
@@ -249,7 +263,7 @@ def _read_cost(check: Checker, path: str, value: Any,
 
 
 def _read_amounts(check: Checker, path: str, value: Any, known: set[str],
-                  kind: str) -> tuple[tuple[str, float], ...]:
+                  kind: str, within: Range) -> tuple[tuple[str, float], ...]:
     if value is None:
         return ()
     if not isinstance(value, dict):
@@ -260,10 +274,21 @@ def _read_amounts(check: Checker, path: str, value: Any, known: set[str],
         if key not in known:
             check.add(path, f"unknown {kind} {show(key)}")
             continue
-        number = check.number(f"{path}.{key}", amount)
+        number = check.number(f"{path}.{key}", amount, within=within)
         if number is not None:
             amounts.append((key, number))
     return tuple(amounts)
+
+
+def _finite(value: Any) -> float:
+    """A number as written, as a float (0 for what is not a number: refused elsewhere)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0.0
+    try:
+        number = float(value)
+    except OverflowError:  # an integer past the largest float: refused as not finite
+        return 0.0
+    return number if math.isfinite(number) else 0.0
 
 
 def _read_links(check: Checker, path: str, value: Any, ids: set[str],

@@ -12,6 +12,7 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from models import Initiative, Moment, Period, Plan, Resource, Scenario
+from optimizer.planfile.ranges import CAPACITY, MONEY, WEIGHT
 from planner.forms import AtLeast, Form, Number, VersionField, WholeNumber
 
 IDS_SEPARATOR = re.compile(r"[\s,;]+")
@@ -70,7 +71,7 @@ class ScenarioForm(Form):
     name = StringField("Name", [DataRequired(), Length(max=120)],
                        description='For example "Budget cut 20%" or "Focus on four".')
     note = TextAreaField("Note", [Length(max=2000)], description="What this scenario asks.")
-    budget = Number("Total budget", [Optional(), AtLeast(0)])
+    budget = Number("Total budget", [Optional(), AtLeast.of(MONEY)])
     no_budget = BooleanField("No total budget in this scenario")
     max_focus = WholeNumber("Focus moments (at most)", [Optional(), NumberRange(1, 20)])
     force_in = StringField("Force in", description="Initiative IDs to fund whatever they "
@@ -172,13 +173,14 @@ def scenario_form(parts: ScenarioParts, session: Session, own_id: int | None = N
     class PlanScenarioForm(ScenarioForm):
         pass
 
-    for setting in parts.periods + parts.capacities:
-        setattr(PlanScenarioForm, setting.field, Number(
-            setting.label, [Optional(), AtLeast(0)],
-            description=f"Empty: the plan's ({_plan_value(setting.plan_value)})."))
+    for settings, kind in ((parts.periods, MONEY), (parts.capacities, CAPACITY)):
+        for setting in settings:
+            setattr(PlanScenarioForm, setting.field, Number(
+                setting.label, [Optional(), AtLeast.of(kind)],
+                description=f"Empty: the plan's ({_plan_value(setting.plan_value)})."))
     for setting in parts.weights:
         setattr(PlanScenarioForm, setting.field, Number(
-            f"{setting.label} ({setting.key})", [Optional(), AtLeast(0)],
+            f"{setting.label} ({setting.key})", [Optional(), AtLeast.of(WEIGHT)],
             description=f"Empty: the plan's ({_plan_value(setting.plan_value)})."))
     form = PlanScenarioForm(**kwargs)
     form.budget.description = f"Empty: the plan's ({_plan_value(plan.budget)})."

@@ -11,7 +11,6 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
@@ -27,6 +26,7 @@ from models import (
     Resource,
     Stage,
 )
+from optimizer.planfile.ranges import BENEFIT, CAPACITY, MONEY, SHARE, UPLIFT
 from planner.forms import (
     Above,
     AtLeast,
@@ -72,7 +72,7 @@ class InitiativeForm(Form):
     key = key_field("ID", required=False)
     name = StringField("Name", [DataRequired(), Length(max=200)])
     team = StringField("Team", [Length(max=80)], description="The team that proposes it.")
-    confidence = Number("Confidence", [InputRequired(), Above(0, maximum=1)], default=1,
+    confidence = Number("Confidence", [InputRequired(), Above(0, maximum=SHARE.high)], default=1,
                         description="Chance the uplift materialises, in (0, 1].")
     decision = SelectField("Decision", choices=DECISION_CHOICES, default="auto")
     reason = TextAreaField("Reason for the decision", [Length(max=1000)],
@@ -81,7 +81,7 @@ class InitiativeForm(Form):
                                    description="Initiatives it cannot go ahead without.")
     excludes = SelectMultipleField("Excludes", coerce=int,
                                    description="Initiatives it cannot run alongside.")
-    benefit = Number("Benefit per year", [Optional(), NumberRange(min=-1e15, max=1e15)],
+    benefit = Number("Benefit per year", [Optional(), AtLeast.of(BENEFIT)],
                      description="Money per year, for ROI reports; the optimiser ignores it.")
     note = TextAreaField("Note", [Length(max=2000)])
     version = VersionField()
@@ -186,15 +186,16 @@ def initiative_form(session: Session, plan_id: int, own_id: int | None = None,
     """An InitiativeForm with one field per moment, period and resource of the plan."""
     parts = PlanParts.load(session, plan_id)
     fields: dict[str, Any] = {"parts": parts}
-    amount = [Optional(), AtLeast(0)]
     for moment in parts.moments:
-        fields[f"effect_{moment.id}"] = Number(moment.name, amount)
+        fields[f"effect_{moment.id}"] = Number(moment.name, [Optional(), AtLeast.of(UPLIFT)])
     if parts.periods:
         for period in parts.periods:
-            fields[f"cost_{period.id}"] = Number(f"Cost in {period.key}", amount)
+            fields[f"cost_{period.id}"] = Number(f"Cost in {period.key}",
+                                                 [Optional(), AtLeast.of(MONEY)])
     else:
-        fields["cost"] = Number("Cost", [InputRequired(), AtLeast(0)])
+        fields["cost"] = Number("Cost", [InputRequired(), AtLeast.of(MONEY)])
     for resource in parts.resources:
-        fields[f"use_{resource.id}"] = Number(resource.name or resource.key, amount)
+        fields[f"use_{resource.id}"] = Number(resource.name or resource.key,
+                                              [Optional(), AtLeast.of(CAPACITY)])
     form_class = type("PlanInitiativeForm", (InitiativeForm,), fields)
     return form_class(session=session, own_id=own_id, **kwargs)

@@ -16,6 +16,7 @@ from wtforms.validators import (
 
 from models import Influence, Moment, Stage
 from optimizer.plan import CATEGORIES
+from optimizer.planfile.ranges import HEADROOM, SCORE, SHARE, WEIGHT
 from planner.forms import (
     Above,
     AtLeast,
@@ -41,12 +42,13 @@ class MomentForm(Form):
     stage_id = SelectField("Stage", coerce=int)
     side = SelectField("Side", choices=choices([
         ("front", "front stage (the customer sees it)"), ("back", "back stage (hidden step)")]))
-    weight = Number("Weight", [InputRequired(), AtLeast(0, maximum=1e6)], default=1,
+    weight = Number("Weight", [InputRequired(), AtLeast.of(WEIGHT)], default=1,
                     description="How much the moment matters to loyalty; 0 for hidden steps.")
-    headroom = Number("Headroom (points)", [Optional(), Above(0)],
+    headroom = Number("Headroom (points)", [Optional(), Above(0), AtLeast.of(HEADROOM)],
                       description="How many points it can still improve; empty = no cap.")
     category = SelectField("Category", choices=CATEGORY_CHOICES)
-    score = Number("Current score", [Optional()], description="As measured today; display only.")
+    score = Number("Current score", [Optional(), AtLeast.of(SCORE)],
+                   description="As measured today; display only.")
     version = VersionField()
 
     def __init__(self, *args: Any, session: Session, plan_id: int, own_id: int | None = None,
@@ -79,7 +81,7 @@ class InfluenceForm(Form):
     source_id = SelectField("Back-stage step", coerce=int,
                             description="The hidden step that, improved, lifts a moment.")
     target_id = SelectField("Moment it feeds", coerce=int)
-    factor = Number("Factor", [InputRequired(), Above(0, maximum=1)],
+    factor = Number("Factor", [InputRequired(), Above(0, maximum=SHARE.high)],
                     description="Share of the step's improvement the moment gets, in (0, 1].")
     version = VersionField()
 

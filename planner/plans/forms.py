@@ -17,6 +17,7 @@ from wtforms.validators import (
 )
 
 from models import Period, Plan, Resource, Stage
+from optimizer.planfile.ranges import CAPACITY, MONEY
 from planner.forms import (
     AtLeast,
     Below,
@@ -37,7 +38,7 @@ class PlanForm(Form):
                        description='For example "FY2027 customer experience plan".')
     currency = StringField("Currency", [DataRequired(), Regexp(
         r"^[A-Z]{3}$", message='A three-letter ISO 4217 code such as "EUR".')], default="EUR")
-    budget = Number("Total budget", [Optional(), AtLeast(0)],
+    budget = Number("Total budget", [Optional(), AtLeast.of(MONEY)],
                     description="Leave empty for no total budget.")
     max_focus = WholeNumber("Focus moments (at most)", [InputRequired(), NumberRange(1, 20)],
                              default=3, description="Three, four at most, is the usual advice.")
@@ -98,7 +99,7 @@ class StageForm(PartForm):
 class PeriodForm(PartForm):
     model = Period
     saved = ("key", "budget")
-    budget = Number("Budget of the period", [Optional(), AtLeast(0)],
+    budget = Number("Budget of the period", [Optional(), AtLeast.of(MONEY)],
                     description="Leave empty for no limit in this period.")
 
 
@@ -106,5 +107,5 @@ class ResourceForm(PartForm):
     model = Resource
     saved = ("key", "name", "capacity", "unit")
     name = StringField("Name", [Length(max=120)])
-    capacity = Number("Capacity", [InputRequired(), AtLeast(0)])
+    capacity = Number("Capacity", [InputRequired(), AtLeast.of(CAPACITY)])
     unit = StringField("Unit", [Length(max=40)], description="For example FTE-months.")
