@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from optimizer import say_no
 from optimizer.checks import portfolio_impact, violations
 from optimizer.conflicts import find_conflicts
-from optimizer.model import Data, Matrix, Model, build_matrix, index_plan
+from optimizer.model import Data, Matrix, Model, build_matrix, decade, index_plan
 from optimizer.plan import Plan
 from optimizer.planfile import PlanError, known_valid, mark_valid, plan_from_dict, plan_to_dict
 from optimizer.result import (
@@ -26,6 +26,8 @@ from optimizer.result import (
 from optimizer.solvers import DEFAULT_SOLVER, Outcome, open_session, solver_version
 
 DEFAULT_TIME_LIMIT = 60.0
+# The solver's feasibility tolerances for the second try, when the first broke a rule.
+TIGHT_TOLERANCE = 1e-9
 # Portfolios whose impacts differ by less than this (relative) are tied (MODEL.md).
 TIE_TOLERANCE = 1e-9
 
@@ -73,13 +75,40 @@ def solve(plan: Plan, options: Options = Options(), *,
     plan = validate(plan)
     began = time.perf_counter()
     data = index_plan(plan)
-    matrix = build_matrix(data)
+    matrix = build_matrix(data, scaled=True)
     build_seconds = time.perf_counter() - began
-    session = open_session(matrix, options.solver, options.threads)
     info = SolverInfo(name=options.solver, version=solver_version(options.solver),
                       seconds=0.0, build_seconds=build_seconds)
+    result = _solve_matrix(matrix, options, deadline, start, info, None, first=True)
+    if result is None:
+        # A solver tolerance let a rule break: once more, with tolerances 1e-9.
+        result = _solve_matrix(matrix, options, deadline, start, info, TIGHT_TOLERANCE)
+    if result is not None and result.impact and result.impact < matrix.impact_scale:
+        # The best found is far below what the objective was scaled for: what tells its
+        # portfolios apart may lie under the solver's tolerances. Once more, scaled to it.
+        rescaled = replace(matrix, impact_scale=decade(result.impact), impact=[
+            (k, c * matrix.impact_scale / decade(result.impact)) for k, c in matrix.impact])
+        better = _solve_matrix(rescaled, options, deadline, start, info, None)
+        if better is not None and better.impact is not None and better.impact > (
+                result.impact + TIE_TOLERANCE * result.impact):
+            result = better
+    if result is None:
+        return _empty(data, NO_SOLUTION, info, [
+            "the solver could not find a portfolio that keeps every rule of this plan to "
+            "the precision the planner checks (1e-9 of each limit), even with its "
+            "tolerances tightened; this is a numerical limit, not a conflict in the plan"])
+    return result
 
-    outcome = session.solve(options.time_limit, _start_values(data, start))
+
+def _solve_matrix(matrix: Matrix, options: Options, deadline: float, start: list[str] | None,
+                  info: SolverInfo, tolerance: float | None, first: bool = False
+                  ) -> Result | None:
+    """Both phases on the solver form; None if the portfolio found breaks a rule. A try
+    after the first has what is left of the time limit."""
+    data = matrix.data
+    session = open_session(matrix, options.solver, options.threads, tolerance)
+    remaining = options.time_limit if first else deadline - time.monotonic()
+    outcome = session.solve(remaining, _start_values(matrix, start))
     info.seconds += outcome.seconds
     if not outcome.found:
         if outcome.infeasible:
@@ -89,7 +118,8 @@ def solve(plan: Plan, options: Options = Options(), *,
     funded, focus = _read_choice(data, session.values)
     impact = portfolio_impact(data, funded, focus)
     status = OPTIMAL if outcome.proven else FEASIBLE
-    bound = impact if outcome.proven else max(impact, outcome.bound or impact)
+    solver_bound = None if outcome.bound is None else outcome.bound * matrix.impact_scale
+    bound = impact if outcome.proven else max(impact, solver_bound or impact)
 
     if not options.tie_break:
         info.tie_break = "off"
@@ -103,19 +133,18 @@ def solve(plan: Plan, options: Options = Options(), *,
             info.seconds += tie_outcome.seconds
         info.tie_break = "proven" if tie_outcome and tie_outcome.proven else "time_limit"
 
-    problems = violations(data, funded, focus)
-    if problems:  # a solver tolerance let something through: never report it as a portfolio
-        raise RuntimeError("solver returned a portfolio that breaks the plan: "
-                           + "; ".join(problems))
+    if violations(data, funded, focus):
+        return None  # a solver tolerance let something through: never report it
     return _extract(data, funded, focus, status, bound, info)
 
 
-def _start_values(data: Data, funded_ids: list[str] | None) -> list[float] | None:
+def _start_values(matrix: Matrix, funded_ids: list[str] | None) -> list[float] | None:
     """A start solution from funded ids, completed with the best focus for it."""
     if funded_ids is None:
         return None
+    data = matrix.data
     funded = {data.initiative_index[i] for i in funded_ids if i in data.initiative_index}
-    return column_values(data, funded, _best_focus(data, funded))
+    return matrix_values(matrix, funded, _best_focus(data, funded))
 
 
 def column_values(data: Data, funded: set[int], focus: set[int]) -> list[float]:
@@ -128,6 +157,15 @@ def column_values(data: Data, funded: set[int], focus: set[int]) -> list[float]:
             values.append(min(uplift, data.cap[m]))
         else:
             values.append(0.0)
+    return values
+
+
+def matrix_values(matrix: Matrix, funded: set[int], focus: set[int]) -> list[float]:
+    """column_values in the units of a Matrix (its improvement columns may be scaled)."""
+    values = column_values(matrix.data, funded, focus)
+    if matrix.v_scale is not None:
+        v0 = len(values) - len(matrix.v_scale)
+        values[v0:] = [v / unit for v, unit in zip(values[v0:], matrix.v_scale, strict=True)]
     return values
 
 
@@ -164,9 +202,11 @@ def _cheapest_of_equal_impact(session, matrix: Matrix, funded: set[int], focus: 
     if remaining < 0.2:
         return funded, focus, None
     data = matrix.data
-    tolerance = TIE_TOLERANCE * max(1.0, abs(impact))
-    start = column_values(data, funded, focus)
-    outcome = session.tie_break_columns(matrix.cost, matrix.impact, impact - tolerance,
+    # Relative, as MODEL.md says: a plan whose impacts are all tiny still has one best.
+    tolerance = TIE_TOLERANCE * abs(impact)
+    start = matrix_values(matrix, funded, focus)
+    outcome = session.tie_break_columns(matrix.cost, matrix.impact,
+                                        (impact - tolerance) / matrix.impact_scale,
                                         remaining, start)
     if not outcome.found:
         return funded, focus, outcome

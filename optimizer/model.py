@@ -24,6 +24,14 @@ if TYPE_CHECKING:  # PuLP is loaded only when a PuLP problem is made (CBC, expla
 EPSILON = 1e-12
 # The sense of a row, as PuLP numbers them (LpConstraintLE, LpConstraintEQ).
 LE, EQ = -1, 0
+# The solver form (build_matrix(scaled=True)) leaves a row or column alone while its
+# magnitude lies in ORDINARY, and brings it to about TARGET otherwise: far enough above the
+# solver's absolute tolerances (1e-6) that they stay within the engine's check (1e-9,
+# relative). A coefficient past the limit it meets is cut to CUT times that limit: funding
+# that work breaks the limit all the same, by far more than any tolerance.
+ORDINARY = (1.0, 1e6)
+TARGET = 1e3
+CUT = 1e3
 
 
 @dataclass
@@ -119,6 +127,18 @@ class Matrix:
     value: list[float]
     sense: list[int]
     rhs: list[float]
+    # The solver form's scales: column v_m holds improvement / v_scale[m], and the
+    # objective is impact / impact_scale (all 1 in the plain form).
+    v_scale: list[float] | None = None
+    impact_scale: float = 1.0
+
+
+def decade(largest: float) -> float:
+    """1 for a magnitude in ORDINARY (or 0); else the power of ten that brings it to
+    TARGET to 10 * TARGET."""
+    if largest == 0 or ORDINARY[0] <= largest <= ORDINARY[1]:
+        return 1.0
+    return 10.0 ** (math.floor(math.log10(largest)) - math.log10(TARGET))
 
 
 def money_scale(plan: Plan) -> float:
@@ -128,15 +148,27 @@ def money_scale(plan: Plan) -> float:
     ordinary plans (up to millions) are left exactly as they are.
     """
     amounts = [abs(a) for i in plan.initiatives for _, a in i.cost]
-    amounts += [plan.budget or 0.0] + [p.budget or 0.0 for p in plan.periods]
+    # A budget past the cost of all the work it limits limits nothing: it sets no scale.
+    total = math.fsum(amounts)
+    amounts += [min(plan.budget or 0.0, total)]
+    amounts += [min(p.budget or 0.0, total) for p in plan.periods]
     largest = max(amounts, default=0.0)
     if largest <= 1e6:
         return 1.0
     return 10.0 ** math.ceil(math.log10(largest / 1e6))
 
 
-def build_matrix(data: Data) -> Matrix:
-    """The model of MODEL.md, each constraint a row named by kind and internal index."""
+def build_matrix(data: Data, scaled: bool = False) -> Matrix:
+    """The model of MODEL.md, each constraint a row named by kind and internal index.
+
+    `scaled`: the solver form the engine solves. The same portfolios keep the rules, but
+    what the solver's tolerances could get wrong is written so that they cannot: a budget,
+    period budget or capacity that is no limit (at least the total it limits) has no row;
+    in the others, work that alone breaks the limit meets it cut to CUT times the limit,
+    and a row or an improvement column whose magnitude lies outside ORDINARY is brought
+    to TARGET by a power of ten, as is the objective. Explanations and the frontier change
+    the plain form's rows by name, in the plan's own units.
+    """
     plan = data.plan
     n_i, n_m = len(data.initiatives), len(data.moments)
     y0, v0 = n_i, n_i + n_m
@@ -159,12 +191,37 @@ def build_matrix(data: Data) -> Matrix:
         sense.append(kind)
         rhs.append(bound)
 
+    def limit(name: str, terms: list[tuple[int, float]], bound: float, unit: float) -> None:
+        """sum of amounts of funded work <= bound, in the plan's units divided by `unit`."""
+        if not scaled:
+            add(name, [i for i, _ in terms], [a / unit for _, a in terms], LE, bound / unit)
+            return
+        terms = [(i, a) for i, a in terms if a > 0]
+        if math.fsum(a for _, a in terms) <= bound:
+            return  # no limit
+        if bound == 0:  # any work that needs some of it breaks it
+            add(name, [i for i, _ in terms], [1.0] * len(terms), LE, 0.0)
+            return
+        row = unit * decade(bound / unit)
+        add(name, [i for i, _ in terms], [min(a, CUT * bound) / row for _, a in terms], LE,
+            bound / row)
+
+    blocked = never_funded(data) if scaled else set()
+    caps = list(data.cap)
+    if scaled:  # what the work that can be funded could give
+        caps = [min(cap, math.fsum(e for i, e in zip(data.moved_by[m], data.moved_uplift[m],
+                                                       strict=True) if i not in blocked))
+                for m, cap in enumerate(data.cap)]
+    v_scale = [decade(cap) if scaled else 1.0 for cap in caps]
     for m in range(n_m):
-        movers = data.moved_by[m]
+        movers, cap, unit = data.moved_by[m], caps[m], v_scale[m]
+        gains = list(zip(movers, data.moved_uplift[m], strict=True))
+        if scaled:  # uplift past the cap adds nothing: it counts as CUT * cap
+            gains = [(i, min(e, CUT * cap)) for i, e in gains if i not in blocked]
         # improvement comes from funded work, and only focus moments count (capped)
-        add(f"from_work{m}", [v0 + m, *movers], [1.0, *(-e for e in data.moved_uplift[m])],
-            LE, 0.0)
-        add(f"focus_cap{m}", [v0 + m, y0 + m], [1.0, -data.cap[m]], LE, 0.0)
+        add(f"from_work{m}", [v0 + m, *(i for i, _ in gains)],
+            [1.0, *(-e / unit for _, e in gains)], LE, 0.0)
+        add(f"focus_cap{m}", [v0 + m, y0 + m], [1.0, -cap / unit], LE, 0.0)
         # a focus moment is moved by funded work
         add(f"focus_moved{m}", [y0 + m, *movers], [1.0] + [-1.0] * len(movers), LE, 0.0)
     add("max_focus", list(range(y0, v0)), [1.0] * n_m, LE, data.max_focus)
@@ -190,36 +247,62 @@ def build_matrix(data: Data) -> Matrix:
                 excluded.add(pair)
                 add(f"excludes{pair[0]}_{pair[1]}", [i, j], [1.0, 1.0], LE, 1.0)
 
-    cost = [(i, c / scale) for i, c in enumerate(data.cost) if c]
+    costs = [(i, c) for i, c in enumerate(data.cost) if c]
     if plan.budget is not None:
-        add("budget", [i for i, _ in cost], [c for _, c in cost], LE, plan.budget / scale)
+        limit("budget", costs, plan.budget, scale)
     for t, period in enumerate(plan.periods):
         if period.budget is not None:
-            paying = [(i, costs[period.id]) for i, costs in enumerate(data.period_cost)
-                      if costs.get(period.id)]
-            add(f"period{t}", [i for i, _ in paying], [c / scale for _, c in paying], LE,
-                period.budget / scale)
+            limit(f"period{t}", [(i, spend[period.id]) for i, spend in
+                                 enumerate(data.period_cost) if spend.get(period.id)],
+                  period.budget, scale)
     # Few initiatives use resources: one pass over them collects every resource's row.
-    resource_terms: dict[str, tuple[list[int], list[float]]] = {
-        r.id: ([], []) for r in plan.resources}
+    resource_terms: dict[str, list[tuple[int, float]]] = {r.id: [] for r in plan.resources}
     for i, uses in enumerate(data.uses):
         for resource_id, amount in uses.items():
             if amount:
-                columns, amounts = resource_terms[resource_id]
-                columns.append(i)
-                amounts.append(amount)
+                resource_terms[resource_id].append((i, amount))
     for k, resource in enumerate(plan.resources):
-        add(f"resource{k}", *resource_terms[resource.id], LE, resource.capacity)
+        limit(f"resource{k}", resource_terms[resource.id], resource.capacity, 1.0)
     starts.append(len(index))
 
+    impacts = [(v0 + m, moment.weight * v_scale[m]) for m, moment in enumerate(data.moments)
+               if moment.weight > 0]
+    impact_scale = decade(max((moment.weight * cap for moment, cap in
+                               zip(data.moments, caps, strict=True)), default=0.0)
+                          ) if scaled else 1.0
     return Matrix(
         data=data, money_scale=scale,
         columns=([f"x{i}" for i in range(n_i)] + [f"y{m}" for m in range(n_m)]
                  + [f"v{m}" for m in range(n_m)]),
-        upper=[1.0] * v0 + data.cap, binary=v0,
-        impact=[(v0 + m, moment.weight) for m, moment in enumerate(data.moments)
-                if moment.weight > 0],
-        cost=cost, rows=rows, starts=starts, index=index, value=value, sense=sense, rhs=rhs)
+        upper=([0.0 if i in blocked else 1.0 for i in range(n_i)] + [1.0] * n_m
+               + [cap / unit for cap, unit in zip(caps, v_scale, strict=True)]),
+        binary=v0, impact=[(k, w / impact_scale) for k, w in impacts],
+        cost=[(i, c / scale) for i, c in costs], rows=rows, starts=starts, index=index,
+        value=value, sense=sense, rhs=rhs, v_scale=v_scale, impact_scale=impact_scale)
+
+
+def never_funded(data: Data) -> set[int]:
+    """Work no portfolio can hold: rejected, over a limit alone, or requiring such work.
+    Forced-in work is left to the rows, whose conflict the solver reports as such."""
+    plan = data.plan
+    limits = [(plan.budget, data.cost)] if plan.budget is not None else []
+    limits += [(p.budget, [costs.get(p.id, 0.0) for costs in data.period_cost])
+               for p in plan.periods if p.budget is not None]
+    limits += [(r.capacity, [uses.get(r.id, 0.0) for uses in data.uses])
+               for r in plan.resources]
+    blocked = {i for i, initiative in enumerate(data.initiatives)
+               if initiative.decision == "reject"
+               or any(amounts[i] > bound for bound, amounts in limits)}
+    blocked -= {i for i, initiative in enumerate(data.initiatives)
+                if initiative.decision == "fund"}
+    grown = True
+    while grown:
+        before = len(blocked)
+        blocked |= {i for i, initiative in enumerate(data.initiatives)
+                    if initiative.decision != "fund"
+                    and any(data.initiative_index[j] in blocked for j in initiative.requires)}
+        grown = len(blocked) > before
+    return blocked
 
 
 @dataclass
