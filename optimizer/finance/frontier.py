@@ -139,6 +139,10 @@ def _spread(walk: _Walk, walked: list[Point], points: int, plan_budget: float | 
     return sorted(chosen.values(), key=lambda p: -(p.cost or 0.0))
 
 
+class _BrokeTheRules(Exception):  # noqa: N818 (a signal inside the walk, never raised out)
+    """The solver's portfolio breaks a rule of the plan (its tolerances let it through)."""
+
+
 class _Walk:
     """The plan's model, solved at one budget after another."""
 
@@ -209,7 +213,21 @@ class _Walk:
         return found
 
     def probe(self, budget: float) -> Point:
-        """The best portfolio at `budget`, the cheapest of its impact."""
+        """The best portfolio at `budget`, the cheapest of its impact. Should the solver's
+        tolerances let a portfolio through that breaks a rule, the step is solved again
+        with them tightened, and failing that, the point says no portfolio was found."""
+        try:
+            return self._probe(budget)
+        except _BrokeTheRules:
+            highs = self.session.highs
+            for option in ("primal_feasibility_tolerance", "mip_feasibility_tolerance"):
+                highs.setOptionValue(option, 1e-9)
+            try:
+                return self._probe(budget)
+            except _BrokeTheRules:
+                return Point(budget=budget, status=NO_SOLUTION, impact=None, cost=None)
+
+    def _probe(self, budget: float) -> Point:
         highs = self.session.highs
         if self.budget_row is not None:
             highs.changeRowBounds(self.budget_row, -INF, budget / self.scale)
@@ -236,8 +254,7 @@ class _Walk:
                         and self._keeps_rules(cheaper, cheaper_focus, budget)):
                     funded, focus = cheaper, cheaper_focus
         if not self._keeps_rules(funded, focus, budget):
-            raise RuntimeError("solver returned a portfolio that breaks the plan at budget "
-                               f"{budget:g}")
+            raise _BrokeTheRules
         self.above = funded
         return self._point(budget, OPTIMAL if proven else FEASIBLE, funded, focus)
 

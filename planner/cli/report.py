@@ -21,6 +21,8 @@ def _status_line(result: Result) -> str:
                 f"impact is at most {result.bound:,.2f} (gap {result.gap:.2%})")
     if result.status == "infeasible":
         return "Status: infeasible: no portfolio satisfies the plan"
+    if result.conflicts:  # the engine says why: a numerical limit, not the time
+        return "Status: no solution: " + "; ".join(result.conflicts)
     return "Status: no solution: the time limit stopped the search before any portfolio"
 
 

@@ -146,3 +146,18 @@ def test_step_words_name_what_the_money_buys(example_plan):
                                                cost=90, funded=["fitattend"]))
     assert "no more impact" in same
     assert point_at(Point(budget=50, status="infeasible", impact=None, cost=None)) == 50
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_breakpoints_at_the_largest_money_equal_brute_force(seed):
+    base = random_plan(9300 + seed, max_initiatives=6)
+    scale = 1e12 / max([i.total_cost for i in base.initiatives] + [1.0])
+    plan = replace(base, budget=None, periods=(), initiatives=tuple(
+        replace(i, cost=(("", i.total_cost * scale),)) for i in base.initiatives))
+    found = frontier(plan)
+    expected = brute_force_breakpoints(plan)
+    if not expected:
+        assert [p.status for p in found.points] == ["infeasible"]
+        return
+    assert [(round(p.cost / scale, 6), round(p.impact, 9)) for p in found.points] == [
+        (round(cost / scale, 6), round(impact, 9)) for cost, impact in expected]
