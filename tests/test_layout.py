@@ -109,7 +109,7 @@ def test_no_module_too_long(package: str) -> None:
     assert long == {}
 
 
-@pytest.mark.parametrize("package", PACKAGES)
+@pytest.mark.parametrize("package", [*PACKAGES, "tests"])
 def test_no_folder_too_full(package: str) -> None:
     folders: dict[Path, int] = {}
     for path in _modules(package):

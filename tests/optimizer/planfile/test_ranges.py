@@ -24,10 +24,10 @@ from optimizer.planfile.ranges import (
     WEIGHT,
 )
 from planner.cli import main
+from tests.optimizer.planfile.test_planfile import BASE
 from tests.optimizer.randomplans import effective_uplift, random_document
-from tests.optimizer.test_planfile import BASE
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DEMO = ROOT / "planner" / "demo" / "retail-fy2027.json"
 
 

@@ -8,7 +8,7 @@ import pytest
 from optimizer import Options, solve
 from optimizer.explain import KNAPSACKS_FROM, Explainer, explain, explanation_from_dict
 from optimizer.samples import generate_plan
-from tests.optimizer.explainplans import changed, three_moments
+from tests.optimizer.explain.explainplans import changed, three_moments
 from tests.optimizer.randomplans import effective_uplift, feasible, impact_of, random_plan
 
 

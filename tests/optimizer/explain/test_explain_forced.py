@@ -7,7 +7,7 @@ import pytest
 from optimizer import solve
 from optimizer.explain import KNAPSACKS_FROM, Explainer, explain, explanation_from_dict
 from optimizer.samples import generate_plan
-from tests.optimizer.explainplans import changed, three_moments
+from tests.optimizer.explain.explainplans import changed, three_moments
 from tests.optimizer.randomplans import feasible, impact_of, random_plan
 
 
