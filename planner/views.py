@@ -124,6 +124,12 @@ def claim_version(session: Session, row: Any, version: Any) -> bool:
     return True
 
 
+def conflict_page(template: str, form: Any, **context: Any):
+    """The form again, its input kept, saying someone else saved first (409)."""
+    form.form_errors.append(CONFLICT)
+    return form_page(template, form, 409, **context)
+
+
 def form_page(template: str, form: Any, status: int | None = None, **context: Any):
     """Render a form page: 422 when the submitted form has errors, so tests and tools see it."""
     if status is None:

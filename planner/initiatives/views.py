@@ -11,9 +11,9 @@ from planner.forms import ConfirmForm
 from planner.initiatives.forms import initiative_form
 from planner.runs.reports import Verdicts
 from planner.views import (
-    CONFLICT,
     claim_version,
     commit,
+    conflict_page,
     form_page,
     pager,
     plan_or_404,
@@ -77,8 +77,7 @@ def edit(plan_id: int, initiative_id: int):
         form.fill(initiative)
     elif form.validate():
         if not claim_version(session, initiative, form.version.data):
-            form.form_errors.append(CONFLICT)
-            return form_page("initiatives/form.html", form, 409, plan=plan,
+            return conflict_page("initiatives/form.html", form, plan=plan,
                              initiative=initiative)
         form.save(initiative)
         if commit(f'Initiative "{initiative.name}" saved.'):

@@ -10,7 +10,7 @@ from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.journey.forms import InfluenceForm, MomentForm
 from planner.journey.views import bp
-from planner.views import CONFLICT, claim_version, commit, form_page, plan_or_404, row_or_404
+from planner.views import claim_version, commit, conflict_page, form_page, plan_or_404, row_or_404
 
 
 @bp.route("/plans/<int:plan_id>/moments/new", methods=["GET", "POST"])
@@ -37,8 +37,7 @@ def moment_edit(plan_id: int, moment_id: int):
         form.fill(moment)
     elif form.validate():
         if not claim_version(session, moment, form.version.data):
-            form.form_errors.append(CONFLICT)
-            return form_page("journey/moment_form.html", form, 409, plan=plan, moment=moment)
+            return conflict_page("journey/moment_form.html", form, plan=plan, moment=moment)
         form.save(moment)
         if commit(f'Moment "{moment.name}" saved.'):
             return redirect(url_for("journey.show", plan_id=plan.id))
@@ -85,8 +84,7 @@ def influence_edit(plan_id: int, influence_id: int):
     form = InfluenceForm(session=session, plan_id=plan.id, own_id=influence.id, obj=influence)
     if form.validate_on_submit():
         if not claim_version(session, influence, form.version.data):
-            form.form_errors.append(CONFLICT)
-            return form_page("journey/influence_form.html", form, 409, plan=plan,
+            return conflict_page("journey/influence_form.html", form, plan=plan,
                              influence=influence)
         form.save(influence)
         if commit("Influence saved."):

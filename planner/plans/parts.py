@@ -18,7 +18,7 @@ from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.plans.forms import PeriodForm, ResourceForm, StageForm
 from planner.plans.views import bp
-from planner.views import CONFLICT, claim_version, commit, form_page, plan_or_404, row_or_404
+from planner.views import claim_version, commit, conflict_page, form_page, plan_or_404, row_or_404
 
 
 def _count(session: Session, column: Any, row_id: int) -> int:
@@ -77,8 +77,7 @@ def part_edit(plan_id: int, kind: str, row_id: int):
     form = part.form(session=session, plan_id=plan.id, own_id=row.id, obj=row)
     if form.validate_on_submit():
         if not claim_version(session, row, form.version.data):
-            form.form_errors.append(CONFLICT)
-            return form_page("plans/part_form.html", form, 409, plan=plan, part=part,
+            return conflict_page("plans/part_form.html", form, plan=plan, part=part,
                              kind=kind, row=row)
         form.save(row)
         if commit(f"{part.singular.capitalize()} {row.key} saved."):

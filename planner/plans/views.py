@@ -12,7 +12,7 @@ from models.queries import plans_with_counts
 from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.plans.forms import PlanForm
-from planner.views import CONFLICT, attachment, claim_version, commit, form_page, plan_or_404
+from planner.views import attachment, claim_version, commit, conflict_page, form_page, plan_or_404
 
 bp = Blueprint("plans", __name__)
 
@@ -53,8 +53,7 @@ def edit(plan_id: int):
     form = PlanForm(session=session, plan_id=plan.id, obj=plan)
     if form.validate_on_submit():
         if not claim_version(session, plan, form.version.data):
-            form.form_errors.append(CONFLICT)
-            return form_page("plans/form.html", form, 409, plan=plan)
+            return conflict_page("plans/form.html", form, plan=plan)
         form.save(plan)
         if commit("Plan settings saved."):
             return redirect(url_for("plans.show", plan_id=plan.id))
