@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from models.queries import initiatives_of, latest_run, teams_of
+from models.queries import initiative_page, latest_run, teams_of
 from planner.database import get_session
 from planner.runs.explanations import stored_explanations
 from planner.runs.reports import Verdicts
-from planner.views import plan_or_404
+from planner.views import pager, plan_or_404, query_text
 
 bp = Blueprint("teams", __name__)
+
+PER_PAGE = 50  # a team of a 20,000-initiative plan may propose thousands
 
 
 @bp.get("/plans/<int:plan_id>/teams")
@@ -18,14 +20,16 @@ def show(plan_id: int):
     """Pick a team; see each of its initiatives with the latest run's verdict."""
     plan, session = plan_or_404(plan_id), get_session()
     teams = teams_of(session=session, plan_id=plan.id)
-    team = request.args.get("team")
+    team = query_text("team")
     if team is None and teams:
         team = teams[0][0]
-    initiatives = (initiatives_of(session=session, plan_id=plan.id, team=team)
-                   if team is not None else [])
+    page = pager(request.args.get("page"), PER_PAGE)
+    initiatives, total = (initiative_page(session=session, plan_id=plan.id, team=team,
+                                          page=page.number, per_page=PER_PAGE)
+                          if team is not None else ([], 0))
     latest = latest_run(session=session, plan_id=plan.id)
     explanations = (stored_explanations(session=session, run_id=latest.id, keys=[
         i.key for i in initiatives]) if latest else {})
     verdicts = Verdicts(latest, explanations)
     return render_template("teams/show.html", plan=plan, teams=teams, team=team,
-                           initiatives=initiatives, verdicts=verdicts)
+                           initiatives=initiatives, verdicts=verdicts, page=page.of(total))

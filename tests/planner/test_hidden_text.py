@@ -134,3 +134,9 @@ def test_ids_follow_one_rule_in_forms_and_files(client, db, demo_id, key):
 def test_list_filters_ignore_what_a_database_cannot_take(client, demo_id, query):
     response = client.get(f"/plans/{demo_id}/initiatives", query_string=query)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("team", ["Stores\x00", "\u202e", "x" * 5000])
+def test_the_team_view_ignores_what_a_database_cannot_take(client, demo_id, team):
+    response = client.get(f"/plans/{demo_id}/teams", query_string={"team": team})
+    assert response.status_code == 200
