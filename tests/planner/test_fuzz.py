@@ -103,3 +103,27 @@ def test_another_plans_rows_are_not_found_through_this_plan(app, client, demo_id
                 response = client.open(url, method=method, data={"name": "taken over"})
                 assert response.status_code == 404, (method, url)
     assert _document(app, other) == before
+
+
+QUERY_NAMES = ["team", "q", "moment", "sort", "page", "points", "budget", "ids", "key"]
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_hostile_queries_on_every_page_never_fail(app, client, demo_id, seed):
+    rng = random.Random(seed)
+    _with_run_and_scenario(client, demo_id)
+    rows = _rows(app, demo_id)
+    failures = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        url = rule.rule.replace("<int:plan_id>", str(demo_id)).replace("<kind>", "stages")
+        for name, value in rows.items():
+            url = url.replace(f"<int:{name}>", str(value))
+        url = re.sub(r"<[^>]+>", "x", url)
+        for _ in range(6):
+            query = {name: rng.choice(VALUES) for name in QUERY_NAMES if rng.random() < 0.5}
+            response = client.get(url, query_string=query)
+            if response.status_code >= 500:
+                failures.append((url, query, response.status_code))
+    assert failures == []
