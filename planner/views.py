@@ -51,6 +51,10 @@ class Page:
     def of(self, total: int) -> Page:
         return Page(self.number, self.size, total)
 
+    def within(self, total: int) -> Page:
+        """This page of a list of `total`, or its last page if the list is shorter."""
+        return Page(min(self.number, max(1, -(-total // self.size))), self.size, total)
+
     @property
     def last(self) -> int:
         return max(1, -(-self.total // self.size))

@@ -35,11 +35,12 @@ from planner.runs.reports import (
     run_report,
     say_no_entries,
 )
-from planner.views import attachment, plan_and_run
+from planner.views import attachment, pager, plan_and_run
 
 bp = Blueprint("say_no", __name__)
 
 SORTS = ("reason", "impact_lost")
+PER_PAGE = 100  # a plan of 20,000 initiatives says no to thousands
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/say-no")
@@ -48,8 +49,14 @@ def show(plan_id: int, run_id: int):
     plan, saved = plan_and_run(plan_id, run_id)
     sort = _sort()
     entries = explained_entries(saved)
+    groups = group_by_reason(entries)
+    ordered = (by_impact_lost(entries) if sort == "impact_lost"
+               else [entry for _, _, members in groups for entry in members])
+    page = pager(request.args.get("page"), PER_PAGE).within(len(ordered))
+    shown = ordered[(page.number - 1) * PER_PAGE:page.number * PER_PAGE]
     return render_template("say_no/show.html", plan=plan, run=saved, sort=sort,
-                           entries=by_impact_lost(entries), groups=group_by_reason(entries),
+                           entries=shown, groups=group_by_reason(shown), page=page,
+                           counts={code: len(members) for code, _, members in groups},
                            explained=sum(entry.explanation is not None for entry in entries),
                            currency=_currency(saved), form=ConfirmForm())
 
