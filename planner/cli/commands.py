@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     frontier_cmd = commands.add_parser(
         "frontier", help="the best impact at each budget, from zero to the cost of all")
-    frontier_cmd.add_argument("plan", help="the plan file (JSON, see PLAN_FORMAT.md)")
+    frontier_cmd.add_argument("plan", help="the plan file (JSON, see docs/plan-format.md)")
     frontier_cmd.add_argument("--points", type=_frontier_points, default=DEFAULT_POINTS,
                               help=f"the most points to show (default {DEFAULT_POINTS}): "
                                    "every step when the plan has no more, else exact "
@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _solve_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("plan", help="the plan file (JSON, see PLAN_FORMAT.md)")
+    command.add_argument("plan", help="the plan file (JSON, see docs/plan-format.md)")
     command.add_argument("--budget", type=_non_negative, help="total budget to use instead")
     command.add_argument("--max-focus", type=_positive_int, help="how many focus moments")
     command.add_argument("--solver", choices=SOLVERS, default=DEFAULT_SOLVER)

@@ -22,7 +22,7 @@ EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
 def add_commands(commands: Any) -> None:
     importer = commands.add_parser("import", help="add a plan file to the app's database")
-    importer.add_argument("file", help="the plan file: .json (PLAN_FORMAT.md) or .xlsx")
+    importer.add_argument("file", help="the plan file: .json (docs/plan-format.md) or .xlsx")
     importer.add_argument("--name", help="the new plan's name (default: the file's)")
     importer.set_defaults(run=_import)
     exporter = commands.add_parser("export", help="write a plan of the app as a plan file")
