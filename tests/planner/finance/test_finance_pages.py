@@ -454,3 +454,9 @@ def _save_form(html: str) -> tuple[str, dict[str, str]]:
 def _point(plan: optimizer.Plan, budget: float) -> Point:
     result = optimizer.solve(optimizer.with_overrides(plan, budget=budget), OPTIONS)
     return Point(budget, result.status, result.impact, result.cost, result.funded, result.focus)
+
+
+def test_a_name_cannot_leave_the_chart_attribute_it_is_written_in():
+    svg = str(impact_by_moment_svg([('Queue" onload="alert(1)', 3.0)]))
+    assert 'onload="alert(1)"' not in svg  # the quote is escaped inside aria-label
+    assert "Queue&quot; onload=&quot;alert(1)" in svg
