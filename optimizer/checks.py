@@ -22,6 +22,11 @@ def portfolio_impact(data: Data, funded: set[int], focus: set[int]) -> float:
     return math.fsum(total)
 
 
+def portfolio_cost(data: Data, funded: set[int]) -> float:
+    """What the funded initiatives cost together."""
+    return math.fsum(data.cost[i] for i in funded)
+
+
 def _over(used: float, limit: float) -> bool:
     return used > limit + SLACK * max(1.0, abs(limit))
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from optimizer import say_no
-from optimizer.checks import portfolio_impact, violations
+from optimizer.checks import portfolio_cost, portfolio_impact, violations
 from optimizer.conflicts import find_conflicts
 from optimizer.model import Data, Matrix, Model, build_matrix, decade, index_plan
 from optimizer.plan import Plan
@@ -144,7 +144,7 @@ def _start_values(matrix: Matrix, funded_ids: list[str] | None) -> list[float] |
         return None
     data = matrix.data
     funded = {data.initiative_index[i] for i in funded_ids if i in data.initiative_index}
-    return matrix_values(matrix, funded, _best_focus(data, funded))
+    return matrix_values(matrix, funded, best_focus(data, funded))
 
 
 def column_values(data: Data, funded: set[int], focus: set[int]) -> list[float]:
@@ -175,7 +175,7 @@ def portfolio_values(model: Model, funded: set[int], focus: set[int]) -> dict[st
                     column_values(model.data, funded, focus), strict=True))
 
 
-def _best_focus(data: Data, funded: set[int]) -> set[int]:
+def best_focus(data: Data, funded: set[int]) -> set[int]:
     """The focus moments that count most for a fixed portfolio (ties to the lower index)."""
     gains = []
     for m, moment in enumerate(data.moments):
@@ -214,13 +214,9 @@ def _cheapest_of_equal_impact(session, matrix: Matrix, funded: set[int], focus: 
     # Keep the second answer only if it truly ties on impact and is cheaper.
     if (portfolio_impact(data, cheaper, cheaper_focus) >= impact - tolerance
             and not violations(data, cheaper, cheaper_focus)
-            and _cost(data, cheaper) < _cost(data, funded)):
+            and portfolio_cost(data, cheaper) < portfolio_cost(data, funded)):
         return cheaper, cheaper_focus, outcome
     return funded, focus, outcome
-
-
-def _cost(data: Data, funded: set[int]) -> float:
-    return math.fsum(data.cost[i] for i in funded)
 
 
 def _usages(data: Data, funded: set[int]) -> tuple[list[Usage], list[Usage]]:
@@ -252,7 +248,7 @@ def _extract(data: Data, funded: set[int], focus: set[int], status: str, bound: 
     focus_ids = sorted((data.moments[m].id for m in focus),
                        key=lambda mid: -next(r.contribution for r in moments if r.id == mid))
     return Result(status=status, impact=impact, bound=bound, gap=gap,
-                  cost=_cost(data, funded), budget=data.budget, focus=focus_ids,
+                  cost=portfolio_cost(data, funded), budget=data.budget, focus=focus_ids,
                   moments=moments,
                   funded=sorted(data.initiatives[i].id for i in funded),
                   rejected=say_no.reasons(data, funded, focus, periods, resources),

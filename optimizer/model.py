@@ -324,6 +324,12 @@ class Model:
     def columns(self) -> list[pulp.LpVariable]:
         return self.x + self.y + self.v
 
+    def chosen(self) -> tuple[set[int], set[int]]:
+        """The funded initiatives and focus moments of the solution last read into it."""
+        funded = {i for i, var in enumerate(self.x) if (var.varValue or 0.0) > 0.5}
+        focus = {m for m, var in enumerate(self.y) if (var.varValue or 0.0) > 0.5}
+        return funded, focus
+
 
 def build_model(data: Data) -> Model:
     """The model of MODEL.md as a PuLP problem, each constraint named by kind and index."""

@@ -156,9 +156,7 @@ class Context:
         return needed
 
     def read(self) -> Portfolio:
-        funded = {i for i, var in enumerate(self.model.x) if (var.varValue or 0.0) > 0.5}
-        focus = {m for m, var in enumerate(self.model.y) if (var.varValue or 0.0) > 0.5}
-        return funded, focus
+        return self.model.chosen()
 
     def solve_from(self, start: dict[str, float] | np.ndarray | None) -> Outcome:
         """A solve; from a start as good as the bounds find, the search need not look for

@@ -18,11 +18,9 @@ solve finds the cheapest of the best impact, as the engine does.
 
 from __future__ import annotations
 
-import math
-
 import highspy
 
-from optimizer.checks import portfolio_impact, violations
+from optimizer.checks import portfolio_cost, portfolio_impact, violations
 from optimizer.conflicts import find_conflicts
 from optimizer.engine import TIE_TOLERANCE, portfolio_values
 from optimizer.explain.bounds import moment_best
@@ -35,7 +33,6 @@ from optimizer.explain.counted import (
     within_settles,
 )
 from optimizer.explain.types import Explanation
-from optimizer.model import Data
 from optimizer.say_no import trim_focus
 
 
@@ -139,7 +136,7 @@ def _surely_cheapest(context: Context, i: int, added: set[int],
         return False
     data = context.data
     extra = added - context.funded
-    if math.fsum(data.cost[j] for j in extra) == 0:
+    if portfolio_cost(data, extra) == 0:
         return True
     if extra != {i}:
         return False
@@ -177,13 +174,10 @@ def _cheapest(context: Context, i: int, funded: set[int], focus: set[int],
     cheaper = context.read()
     if (portfolio_impact(data, *cheaper) >= impact - tolerance
             and not violations(context.decided(i, "fund"), *cheaper)
-            and _cost(data, cheaper[0]) < _cost(data, funded)):
+            and portfolio_cost(data, cheaper[0]) < portfolio_cost(data, funded)):
         return cheaper
     return funded, focus
 
-
-def _cost(data: Data, funded: set[int]) -> float:
-    return math.fsum(data.cost[j] for j in funded)
 
 
 def _conflict(context: Context, i: int) -> str:

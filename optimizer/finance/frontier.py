@@ -26,10 +26,11 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from optimizer import say_no
-from optimizer.checks import SLACK, portfolio_impact, violations
+from optimizer.checks import SLACK, portfolio_cost, portfolio_impact, violations
 from optimizer.engine import (
     TIE_TOLERANCE,
     Options,
+    best_focus,
     portfolio_values,
     validate,
     with_overrides,
@@ -237,7 +238,7 @@ class _Walk:
         if not outcome.found:
             status = INFEASIBLE if outcome.infeasible else NO_SOLUTION
             return Point(budget=budget, status=status, impact=None, cost=None)
-        funded, focus = self._read()
+        funded, focus = self.model.chosen()
         impact = portfolio_impact(self.data, funded, focus)
         proven = outcome.proven
         if any(self.data.cost):
@@ -248,9 +249,9 @@ class _Walk:
             tie = self._solve(start)
             proven = proven and tie.proven
             if tie.found:
-                cheaper, cheaper_focus = self._read()
+                cheaper, cheaper_focus = self.model.chosen()
                 if (portfolio_impact(self.data, cheaper, cheaper_focus) >= impact - tolerance
-                        and self._cost(cheaper) < self._cost(funded)
+                        and portfolio_cost(self.data, cheaper) < portfolio_cost(self.data, funded)
                         and self._keeps_rules(cheaper, cheaper_focus, budget)):
                     funded, focus = cheaper, cheaper_focus
         if not self._keeps_rules(funded, focus, budget):
@@ -264,7 +265,7 @@ class _Walk:
         portfolio in hand lets the search prune from the start."""
         data = self.data
         kept = set(funded)
-        while self._cost(kept) > budget:
+        while portfolio_cost(self.data, kept) > budget:
             options = []
             for i in kept:
                 dropped = self._with_dependents(i, kept)
@@ -272,7 +273,7 @@ class _Walk:
                     continue
                 rest = kept - dropped
                 loss = self._best(kept)[0] - self._best(rest)[0]
-                options.append((loss / max(self._cost(dropped), 1e-12), i, rest))
+                options.append((loss / max(portfolio_cost(self.data, dropped), 1e-12), i, rest))
             if not options:
                 return None
             kept = min(options, key=lambda option: option[:2])[2]
@@ -282,7 +283,7 @@ class _Walk:
             if (i in kept and data.initiatives[i].decision == "auto"
                     and not focus.intersection(data.uplift[i])):
                 kept -= self._with_dependents(i, kept)
-        if violations(self.data, kept, focus) or self._cost(kept) > budget:
+        if violations(self.data, kept, focus) or portfolio_cost(self.data, kept) > budget:
             return None
         return portfolio_values(self.model, kept, focus)
 
@@ -298,12 +299,8 @@ class _Walk:
 
     def _best(self, funded: set[int]) -> tuple[float, set[int]]:
         """The impact of a portfolio with its best focus moments, and those moments."""
-        data = self.data
-        gains = sorted((-data.moments[m].weight * min(math.fsum(
-            data.uplift[i][m] for i in data.moved_by[m] if i in funded), data.cap[m]), m)
-            for m in range(len(data.moments)) if any(i in funded for i in data.moved_by[m]))
-        focus = {m for _, m in gains[:data.max_focus]}
-        return portfolio_impact(data, funded, focus), focus
+        focus = best_focus(self.data, funded)
+        return portfolio_impact(self.data, funded, focus), focus
 
     def cheapest(self) -> float:
         """The least any portfolio that keeps every rule costs (forced-in work's)."""
@@ -313,7 +310,7 @@ class _Walk:
         self._objective(self.money_costs, maximize=False)
         highs.changeRowBounds(self.tie_row, -INF, INF)
         outcome = self._solve(None)
-        return self._cost(self._read()[0]) if outcome.found else 0.0
+        return portfolio_cost(self.data, self.model.chosen()[0]) if outcome.found else 0.0
 
     def _objective(self, costs: np.ndarray, *, maximize: bool) -> None:
         import highspy
@@ -328,16 +325,8 @@ class _Walk:
         self.solves += 1
         return self.session.solve(self.options.time_limit, start)
 
-    def _read(self) -> tuple[set[int], set[int]]:
-        funded = {i for i, var in enumerate(self.model.x) if (var.varValue or 0.0) > 0.5}
-        focus = {m for m, var in enumerate(self.model.y) if (var.varValue or 0.0) > 0.5}
-        return funded, focus
-
-    def _cost(self, funded: set[int]) -> float:
-        return math.fsum(self.data.cost[i] for i in funded)
-
     def _keeps_rules(self, funded: set[int], focus: set[int], budget: float) -> bool:
-        return (self._cost(funded) <= budget + SLACK * max(1.0, budget)
+        return (portfolio_cost(self.data, funded) <= budget + SLACK * max(1.0, budget)
                 and not violations(self.data, funded, focus))
 
     def _point(self, budget: float, status: str, funded: set[int], focus: set[int]) -> Point:
@@ -347,7 +336,8 @@ class _Walk:
             math.fsum(data.uplift[i][m] for i in data.moved_by[m] if i in funded), data.cap[m])
             for m in focus}
         return Point(budget=budget, status=status,
-                     impact=portfolio_impact(data, funded, focus), cost=self._cost(funded),
+                     impact=portfolio_impact(data, funded, focus),
+                     cost=portfolio_cost(data, funded),
                      funded=sorted(data.initiatives[i].id for i in funded),
                      focus=[data.moments[m].id for m in sorted(focus, key=lambda m: -value[m])])
 
