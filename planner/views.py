@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +85,18 @@ def pager(text: str | None, size: int) -> Page:
     except ValueError:
         number = 1
     return Page(number=min(max(1, number), LARGEST_ID // size), size=size)
+
+
+def paged(fetch: Callable[[int], tuple[list[Any], int]], asked: str | None,
+          size: int) -> tuple[list[Any], Page]:
+    """One page of a list that `fetch(number)` reads with its total: the page asked for in
+    the query, or the last one when the list is shorter."""
+    page = pager(asked, size)
+    rows, total = fetch(page.number)
+    if not rows and total:
+        page = page.within(total)
+        rows, total = fetch(page.number)
+    return rows, page.of(total)
 
 
 def attachment(body: bytes | str, mimetype: str, filename: str) -> Response:

@@ -15,7 +15,7 @@ from planner.views import (
     commit,
     conflict_page,
     form_page,
-    pager,
+    paged,
     plan_or_404,
     query_text,
     row_or_404,
@@ -38,16 +38,14 @@ def index(plan_id: int):
     moment = next((m for m in moments if m.key == request.args.get("moment")), None)
     filters = {"session": session, "plan_id": plan.id, "team": team,
                "moment_id": moment.id if moment else None, "search": search}
-    page = pager(request.args.get("page"), PER_PAGE)
-    initiatives, total = initiative_page(**filters, page=page.number, per_page=PER_PAGE)
-    if not initiatives and total:  # past the last page: show the last
-        page = pager(str(-(-total // PER_PAGE)), PER_PAGE)
-        initiatives, total = initiative_page(**filters, page=page.number, per_page=PER_PAGE)
+    initiatives, page = paged(
+        lambda number: initiative_page(**filters, page=number, per_page=PER_PAGE),
+        request.args.get("page"), PER_PAGE)
     verdicts = Verdicts(latest_run(session=session, plan_id=plan.id))
     return render_template("initiatives/index.html", plan=plan, initiatives=initiatives,
                            moment_keys={m.id: m.key for m in moments}, team=team,
                            moment=moment, verdicts=verdicts, search=search,
-                           page=page.of(total))
+                           page=page)
 
 
 @bp.route("/plans/<int:plan_id>/initiatives/new", methods=["GET", "POST"])

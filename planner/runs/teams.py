@@ -8,7 +8,7 @@ from models.queries import initiative_page, latest_run, teams_of
 from planner.database import get_session
 from planner.runs.explanations import stored_explanations
 from planner.runs.reports import Verdicts
-from planner.views import pager, plan_or_404, query_text
+from planner.views import paged, plan_or_404, query_text
 
 bp = Blueprint("teams", __name__)
 
@@ -23,13 +23,13 @@ def show(plan_id: int):
     team = query_text("team")
     if team is None and teams:
         team = teams[0][0]
-    page = pager(request.args.get("page"), PER_PAGE)
-    initiatives, total = (initiative_page(session=session, plan_id=plan.id, team=team,
-                                          page=page.number, per_page=PER_PAGE)
-                          if team is not None else ([], 0))
+    initiatives, page = paged(
+        lambda number: initiative_page(session=session, plan_id=plan.id, team=team,
+                                       page=number, per_page=PER_PAGE)
+        if team is not None else ([], 0), request.args.get("page"), PER_PAGE)
     latest = latest_run(session=session, plan_id=plan.id)
     explanations = (stored_explanations(session=session, run_id=latest.id, keys=[
         i.key for i in initiatives]) if latest else {})
     verdicts = Verdicts(latest, explanations)
     return render_template("teams/show.html", plan=plan, teams=teams, team=team,
-                           initiatives=initiatives, verdicts=verdicts, page=page.of(total))
+                           initiatives=initiatives, verdicts=verdicts, page=page)

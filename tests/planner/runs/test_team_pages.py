@@ -29,3 +29,9 @@ def test_a_large_team_is_shown_a_page_at_a_time(app, client):
     assert len(set(seen)) == 200
     assert "51–100 of 200 initiatives of this team" in page_text(
         client.get(f"/plans/{plan_id}/teams", query_string={"team": "Stores", "page": 2}))
+
+
+def test_a_team_page_past_the_end_shows_the_last(client, demo_id):
+    response = client.get(f"/plans/{demo_id}/teams", query_string={"page": "99"})
+    assert response.status_code == 200
+    assert '<article class="verdict-card' in response.get_data(as_text=True)
