@@ -168,9 +168,11 @@ class _Walk:
                      np.array([self.session.position[v.name] for v, _ in terms], np.int32),
                      np.array([c for _, c in terms], np.float64))
         self.tie_row = highs.getNumRow() - 1
-        self.required_by = [[j for j, other in enumerate(self.data.initiatives)
-                             if initiative.id in other.requires]
-                            for initiative in self.data.initiatives]
+        # Who requires whom, turned round in one pass (not a scan of all work per initiative).
+        self.required_by: list[list[int]] = [[] for _ in self.data.initiatives]
+        for j, initiative in enumerate(self.data.initiatives):
+            for other in initiative.requires:
+                self.required_by[self.data.initiative_index[other]].append(j)
         self.above: set[int] = set()  # the last breakpoint's portfolio: the next one's start
         self.solves = 0
         self.reached_bottom = False
