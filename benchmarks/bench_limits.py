@@ -70,14 +70,36 @@ def _case(path: Path, folder: Path) -> dict:
         session.commit()
     data = path.read_bytes()
     client = app.test_client()
+    locked = _write_lock_clock(app.extensions["planner_engine"])
     began = time.perf_counter()
     response = client.post(f"/plans/{plan_id}/import", content_type="multipart/form-data",
                            data={"file": (io.BytesIO(data), path.name), "table": "initiatives"})
     answered = response.status_code
     if answered == 302:
+        locked.clear()
         answered = client.post(response.headers["Location"]).status_code
     return {"status": answered, "seconds": time.perf_counter() - began,
-            "upload_mb": len(data) / 2**20}
+            "upload_mb": len(data) / 2**20, "locked": max(locked, default=0.0)}
+
+
+def _write_lock_clock(engine) -> list[float]:
+    """Seconds each write transaction held the write lock (SQLite's BEGIN IMMEDIATE takes
+    it at once), appended as each one ends."""
+    from sqlalchemy import event
+
+    held: list[float] = []
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        connection.info["began"] = time.perf_counter()
+
+    def _end(connection) -> None:
+        if connection.get_execution_options().get("planner_write"):
+            held.append(time.perf_counter() - connection.info.pop("began"))
+
+    event.listen(engine, "commit", _end)
+    event.listen(engine, "rollback", _end)
+    return held
 
 
 def main() -> None:
@@ -100,18 +122,21 @@ def main() -> None:
         result = json.loads(done.stdout.strip().splitlines()[-1])
         print(label, result, f"process {whole:.1f} s", flush=True)
         rows.append(f"| {label} | {result['upload_mb']:.1f} | {result['status']} | "
-                    f"{result['seconds']:.1f} | {result['peak_mb']:,.0f} |")
+                    f"{result['seconds']:.1f} | {result['locked']:.2f} | "
+                    f"{result['peak_mb']:,.0f} |")
     write_section("limits", "\n".join([
         "## Upload limits",
         "",
         "The largest import accepted and the largest uploads refused, each through the "
         "import page in a process of its own: *page s* from the upload to the answer "
-        "(for the accepted one, preview and confirm), *peak MB* the process's largest "
-        "resident size, the app included. Rerun: "
+        "(for the accepted one, preview and confirm), *lock s* the longest time the last "
+        "page held the write lock (SQLite's, the whole database's: every other save waits "
+        "that long at most; the confirm works out what to write before it takes it), "
+        "*peak MB* the process's largest resident size, the app included. Rerun: "
         "`.venv/bin/python benchmarks/bench_limits.py`.",
         "",
-        "| upload | MB | answer | page s | peak MB |",
-        "|---|---|---|---|---|",
+        "| upload | MB | answer | page s | lock s | peak MB |",
+        "|---|---|---|---|---|---|",
         *rows]))
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask import Flask, current_app, g, has_request_context, request
 from flask.cli import with_appcontext
@@ -31,6 +34,17 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = open_session(engine(), write=_is_write())
     return g.db_session
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A session of its own that only reads: for the work a save does before it writes,
+    which then takes no write lock (on SQLite, the whole database's) while it is done."""
+    session = open_session(engine())
+    try:
+        yield session
+    finally:
+        session.close()
 
 
 def close_session(_error: BaseException | None = None) -> None:

@@ -20,8 +20,10 @@ CONFLICT = ("Someone else saved this since you opened it, so your changes were n
             "Reload the page to see their version, then make your change again.")
 
 
-def plan_or_404(plan_id: int) -> Plan:
-    plan = get_session().get(Plan, plan_id) if 1 <= plan_id <= LARGEST_ID else None
+def plan_or_404(plan_id: int, session: Session | None = None) -> Plan:
+    """The plan, read in this request's session unless another is given."""
+    session = session or get_session()
+    plan = session.get(Plan, plan_id) if 1 <= plan_id <= LARGEST_ID else None
     if plan is None:
         abort(404, "There is no such plan.")
     return plan

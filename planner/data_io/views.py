@@ -15,12 +15,13 @@ from flask import (
     render_template,
     url_for,
 )
-from sqlmodel import select
+from sqlalchemy.orm import defer
+from sqlmodel import Session, select
 
 from models import PendingImport
 from models.plan_import import forget_stale_imports, plan_fingerprint
-from models.plan_update import update_plan
-from models.planfile import import_plan, plan_document
+from models.plan_update import PlanMovedError, apply_changes, plan_changes
+from models.planfile import export_plan, import_plan, plan_document, plan_rows
 from optimizer import PlanError
 from planner.data_io.columns import TABLE_BY_KEY
 from planner.data_io.forms import ImportForm, PlanFileForm
@@ -29,7 +30,7 @@ from planner.data_io.plan_files import plan_file_bytes, read_plan_bytes
 from planner.data_io.plan_sheets import template_sheets
 from planner.data_io.read import FileProblem, read_tables
 from planner.data_io.spreadsheets import XLSX, workbook_bytes
-from planner.database import get_session
+from planner.database import get_session, reading
 from planner.forms import ConfirmForm
 from planner.views import attachment, commit, form_page, plan_or_404
 
@@ -79,18 +80,32 @@ def preview(plan_id: int, token: str):
 
 @bp.post("/plans/<int:plan_id>/import/<token>")
 def confirm(plan_id: int, token: str):
-    """Write the previewed import, all of it, unless the plan changed since the preview."""
-    plan, session = plan_or_404(plan_id), get_session()
+    """Write the previewed import, all of it, unless the plan changed since the preview.
+
+    What to write is worked out first in a session that only reads; the write lock is
+    taken after, for the check that the plan is as it was and the write itself.
+    """
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    pending = _pending_or_404(plan.id, token, lock=True)
-    if plan_fingerprint(plan_document(session, plan.id)) != pending.base:
+    with reading() as session:
+        plan = plan_or_404(plan_id, session)
+        pending = _pending_or_404(plan.id, token, session)
+        rows = plan_rows(session, plan.id)
+        changes = (plan_changes(rows, pending.document)
+                   if plan_fingerprint(export_plan(rows)) == pending.base else None)
+    session = get_session()
+    pending = _pending_or_404(plan.id, token, session, lock=True)
+    rows = plan_rows(session, plan.id)
+    if changes is None or plan_fingerprint(export_plan(rows)) != pending.base:
         session.delete(pending)
         session.commit()
         flash("The plan changed after this preview was made, so nothing was imported. "
               "Upload the file again to see what it would change now.", "error")
         return redirect(url_for("imports.upload", plan_id=plan.id))
-    update_plan(session, plan.id, pending.document)
+    try:
+        apply_changes(session, changes, rows)
+    except PlanMovedError:  # the same plan in other rows: worked out again, inside the lock
+        apply_changes(session, plan_changes(rows, pending.document), rows)
     session.delete(pending)
     if commit(f"Imported {pending.filename}: {_done_words(pending.summary)}."):
         return redirect(url_for("initiatives.index", plan_id=plan.id))
@@ -144,12 +159,14 @@ def template(plan_id: int):
     return attachment(body, XLSX, f"plan-{plan.id}-template.xlsx")
 
 
-def _pending_or_404(plan_id: int, token: str, *, lock: bool = False) -> PendingImport:
+def _pending_or_404(plan_id: int, token: str, session: Session | None = None, *,
+                    lock: bool = False) -> PendingImport:
     statement = select(PendingImport).where(PendingImport.plan_id == plan_id,
                                             PendingImport.token == token)
     if lock:  # of two confirms of one preview, the second waits and then finds it gone
-        statement = statement.with_for_update()
-    pending = get_session().exec(statement).first()
+        # its document is read only if it is needed again
+        statement = statement.with_for_update().options(defer(PendingImport.document))
+    pending = (session or get_session()).exec(statement).first()
     if pending is None:
         abort(404, GONE)
     return pending
