@@ -12,16 +12,25 @@ from sqlmodel import Session, select
 from wtforms import FloatField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
-from wtforms.widgets import NumberInput
+from wtforms.widgets import TextInput
 
 from optimizer.planfile.ranges import Range
 from optimizer.planfile.text import ID_RULE, id_problem, text_problem
+from planner.amounts import NotANumberError, read_amount
 
 
 class Number(FloatField):
-    """A float field that refuses nan, inf and numbers too large to be finite (1e309)."""
+    """A number as people type it (`75,000 EUR`, `50k`, `8%` where `percent`), read by
+    planner.amounts; what cannot be read is refused with the text kept, never saved as
+    empty. A text box, not `type=number`: a browser sends what it cannot parse as nothing."""
 
-    widget = NumberInput(step="any")
+    widget = TextInput()
+
+    def __init__(self, *args: Any, percent: bool = False, **kwargs: Any) -> None:
+        render_kw = {"inputmode": "decimal", "autocomplete": "off",
+                     **kwargs.pop("render_kw", {})}
+        super().__init__(*args, render_kw=render_kw, **kwargs)
+        self.percent = percent
 
     def _value(self) -> str:
         if self.raw_data:
@@ -38,28 +47,56 @@ class Number(FloatField):
             self.raw_data = valuelist
             return
         try:
-            value = float(str(valuelist[0]).strip().replace(",", ""))
-        except ValueError as error:
+            self.data = read_amount(str(valuelist[0]), percent=self.percent)
+        except NotANumberError as error:
             self.data = None
-            raise ValueError("Enter a number, such as 12 or 0.5.") from error
-        if not math.isfinite(value):
-            self.data = None
-            raise ValueError("Enter a finite number (not nan or infinity).")
-        self.data = value
+            raise ValueError(f'{error} "{str(valuelist[0]).strip()[:40]}" is not one, so '
+                             "nothing was saved.") from error
 
 
 class WholeNumber(IntegerField):
-    """An integer field that refuses numbers too long to be a count, before any validator
-    compares them with a float (which raises OverflowError past 10**308)."""
+    """A count as people type it (`3`, `3.0`, `1,000`), in a text box like Number; refused
+    with the text kept when it is not a whole number of a sensible size (nine digits)."""
 
+    widget = TextInput()
     MAX_DIGITS = 9
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        render_kw = {"inputmode": "numeric", "autocomplete": "off",
+                     **kwargs.pop("render_kw", {})}
+        super().__init__(*args, render_kw=render_kw, **kwargs)
+
     def process_formdata(self, valuelist: list[Any]) -> None:
-        text = str(valuelist[0]).strip() if valuelist else ""
-        if len(text.lstrip("+-")) > self.MAX_DIGITS and text.lstrip("+-").isdigit():
+        if not valuelist:
+            return  # not sent at all: the default stands
+        text = str(valuelist[0]).strip()
+        if not text:
+            self.data = None
+            return
+        try:
+            value = read_amount(text)
+        except NotANumberError:
+            value = math.nan
+        digits = re.sub(r"[\s,.'’]", "", text.lstrip("+-"))
+        if abs(value) >= 10 ** self.MAX_DIGITS or (
+                digits.isdigit() and len(digits) > self.MAX_DIGITS):
             self.data = None
             raise ValueError("Enter a whole number of a sensible size, such as 3.")
-        super().process_formdata(valuelist)
+        if not value.is_integer():
+            self.data = None
+            raise ValueError(f'Enter a whole number, such as 3; "{text[:40]}" is not one, so '
+                             "nothing was saved.")
+        self.data = int(value)
+
+
+class Longest(Length):
+    """At most this many characters, said with how many there are: the box takes longer
+    text (no maxlength), so nothing pasted is cut without a word."""
+
+    def __init__(self, most: int) -> None:
+        super().__init__(max=most, message="At most %(max)d characters; this has %(length)d. "
+                                            "Shorten it: nothing was cut.")
+        self.field_flags = {}
 
 
 class Above:
@@ -89,7 +126,7 @@ class Below:
 
 
 def key_field(label: str = "ID", required: bool = True) -> StringField:
-    validators = [Length(max=64)] + ([DataRequired()] if required else [])
+    validators = [Longest(64)] + ([DataRequired()] if required else [])
     return StringField(label, validators, filters=[_strip],
                        description="Short, unique in the plan: letters, digits, - _ . :")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
 from planner.data_io.columns import TABLE_BY_KEY
 from planner.data_io.merge import IMPORTED
-from planner.forms import Form, choices
+from planner.forms import Form, Longest, choices
 
 # The extension is checked where the file is read, whose message names the file.
 CHOOSE_FILE = "Choose a file to upload."
@@ -28,5 +28,5 @@ class PlanFileForm(Form):
     file = FileField("Plan file (.json or .xlsx)", [FileRequired(CHOOSE_FILE)],
                      description="A plan file as the app and `planner export` write it: "
                                  "JSON, or a workbook with a Plan sheet and one sheet per list.")
-    name = StringField("Name of the new plan", [Optional(), Length(max=120)],
+    name = StringField("Name of the new plan", [Optional(), Longest(120)],
                        description="Leave empty to use the name in the file.")

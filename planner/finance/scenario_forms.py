@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlmodel import Session, select
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from models import Initiative, Moment, Period, Plan, Resource, Scenario
 from optimizer.planfile.ranges import CAPACITY, MONEY, WEIGHT
-from planner.forms import AtLeast, Form, Number, VersionField, WholeNumber
+from planner.forms import AtLeast, Form, Longest, Number, VersionField, WholeNumber
 
 IDS_SEPARATOR = re.compile(r"[\s,;]+")
 # Decision field -> the decision it sets.
@@ -68,9 +68,9 @@ def _plan_value(value: float | None, unit: str = "") -> str:
 
 
 class ScenarioForm(Form):
-    name = StringField("Name", [DataRequired(), Length(max=120)],
+    name = StringField("Name", [DataRequired(), Longest(120)],
                        description='For example "Budget cut 20%" or "Focus on four".')
-    note = TextAreaField("Note", [Length(max=2000)], description="What this scenario asks.")
+    note = TextAreaField("Note", [Longest(2000)], description="What this scenario asks.")
     budget = Number("Total budget", [Optional(), AtLeast.of(MONEY)])
     no_budget = BooleanField("No total budget in this scenario")
     max_focus = WholeNumber("Focus moments (at most)", [Optional(), NumberRange(1, 20)])

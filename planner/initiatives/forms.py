@@ -10,7 +10,6 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
-    Length,
     Optional,
     ValidationError,
 )
@@ -31,6 +30,7 @@ from planner.forms import (
     Above,
     AtLeast,
     Form,
+    Longest,
     Number,
     VersionField,
     check_key,
@@ -70,12 +70,14 @@ class PlanParts:
 
 class InitiativeForm(Form):
     key = key_field("ID", required=False)
-    name = StringField("Name", [DataRequired(), Length(max=200)])
-    team = StringField("Team", [Length(max=80)], description="The team that proposes it.")
+    name = StringField("Name", [DataRequired(), Longest(200)])
+    team = StringField("Team", [Longest(80)], description="The team that proposes it.")
     confidence = Number("Confidence", [InputRequired(), Above(0, maximum=SHARE.high)], default=1,
-                        description="Chance the uplift materialises, in (0, 1].")
+                        percent=True,
+                        description="The chance the uplift materialises: more than 0, at most "
+                                    "certain (1, or 100%); 0.8 or 80% is likely.")
     decision = SelectField("Decision", choices=DECISION_CHOICES, default="auto")
-    reason = TextAreaField("Reason for the decision", [Length(max=1000)],
+    reason = TextAreaField("Reason for the decision", [Longest(1000)],
                            description="Required when the decision is fund or reject.")
     requires = SelectMultipleField("Requires", coerce=int,
                                    description="Initiatives it cannot go ahead without.")
@@ -83,7 +85,7 @@ class InitiativeForm(Form):
                                    description="Initiatives it cannot run alongside.")
     benefit = Number("Benefit per year", [Optional(), AtLeast.of(BENEFIT)],
                      description="Money per year, for ROI reports; the optimiser ignores it.")
-    note = TextAreaField("Note", [Length(max=2000)])
+    note = TextAreaField("Note", [Longest(2000)])
     version = VersionField()
 
     parts: PlanParts

@@ -9,7 +9,6 @@ from wtforms import SelectField, StringField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
-    Length,
     Optional,
     ValidationError,
 )
@@ -21,6 +20,7 @@ from planner.forms import (
     Above,
     AtLeast,
     Form,
+    Longest,
     Number,
     VersionField,
     check_key,
@@ -37,7 +37,7 @@ CATEGORY_CHOICES = choices([("", "none")] + [(c, f"{c}: {CATEGORY_HELP[c]}") for
 
 class MomentForm(Form):
     key = key_field()
-    name = StringField("Name", [DataRequired(), Length(max=200)],
+    name = StringField("Name", [DataRequired(), Longest(200)],
                        description="In the customer's words: \"My size is in stock\".")
     stage_id = SelectField("Stage", coerce=int)
     side = SelectField("Side", choices=choices([
@@ -81,8 +81,9 @@ class InfluenceForm(Form):
     source_id = SelectField("Back-stage step", coerce=int,
                             description="The hidden step that, improved, lifts a moment.")
     target_id = SelectField("Moment it feeds", coerce=int)
-    factor = Number("Factor", [InputRequired(), Above(0, maximum=SHARE.high)],
-                    description="Share of the step's improvement the moment gets, in (0, 1].")
+    factor = Number("Factor", [InputRequired(), Above(0, maximum=SHARE.high)], percent=True,
+                    description="How much of the step's improvement reaches the moment: more "
+                                "than 0, at most all of it (1, or 100%); 0.5 or 50% is half.")
     version = VersionField()
 
     def __init__(self, *args: Any, session: Session, plan_id: int, own_id: int | None = None,

@@ -9,7 +9,6 @@ from wtforms import StringField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
-    Length,
     NumberRange,
     Optional,
     Regexp,
@@ -22,6 +21,7 @@ from planner.forms import (
     AtLeast,
     Below,
     Form,
+    Longest,
     Number,
     VersionField,
     WholeNumber,
@@ -34,7 +34,7 @@ DEFAULT_HORIZON, DEFAULT_RATE = 3, 0.08
 
 
 class PlanForm(Form):
-    name = StringField("Name of the planning cycle", [DataRequired(), Length(max=120)],
+    name = StringField("Name of the planning cycle", [DataRequired(), Longest(120)],
                        description='For example "FY2027 customer experience plan".')
     currency = StringField("Currency", [DataRequired(), Regexp(
         r"^[A-Z]{3}$", message='A three-letter ISO 4217 code such as "EUR".')], default="EUR")
@@ -43,8 +43,8 @@ class PlanForm(Form):
     max_focus = WholeNumber("Focus moments (at most)", [InputRequired(), NumberRange(1, 20)],
                              default=3, description="Three, four at most, is the usual advice.")
     horizon_years = WholeNumber("Finance horizon (years)", [Optional(), NumberRange(1, 50)])
-    discount_rate = Number("Discount rate", [Optional(), AtLeast(0), Below(1)],
-                           description="For example 0.08 for 8 %.")
+    discount_rate = Number("Discount rate", [Optional(), AtLeast(0), Below(1)], percent=True,
+                           description="A yearly rate, such as 8% (or 0.08).")
     version = VersionField()
 
     def __init__(self, *args: Any, session: Session, plan_id: int | None = None,
@@ -93,7 +93,7 @@ class PartForm(Form):
 class StageForm(PartForm):
     model = Stage
     saved = ("key", "name")
-    name = StringField("Name", [DataRequired(), Length(max=120)])
+    name = StringField("Name", [DataRequired(), Longest(120)])
 
 
 class PeriodForm(PartForm):
@@ -106,6 +106,6 @@ class PeriodForm(PartForm):
 class ResourceForm(PartForm):
     model = Resource
     saved = ("key", "name", "capacity", "unit")
-    name = StringField("Name", [Length(max=120)])
+    name = StringField("Name", [Longest(120)])
     capacity = Number("Capacity", [InputRequired(), AtLeast.of(CAPACITY)])
-    unit = StringField("Unit", [Length(max=40)], description="For example FTE-months.")
+    unit = StringField("Unit", [Longest(40)], description="For example FTE-months.")

@@ -262,8 +262,8 @@ def test_frontier_with_fewer_points_than_steps(client, db, demo_id):
     ("0", "between 2 and 200"),
     ("1", "between 2 and 200"),
     ("201", "between 2 and 200"),
-    ("x", "Not a valid integer"),
-    ("2.5", "Not a valid integer"),
+    ("x", "Enter a whole number, such as 3"),
+    ("2.5", "Enter a whole number, such as 3"),
     ("", "Enter how many points to show at most"),
 ])
 def test_bad_point_counts_are_a_message_at_the_field(client, demo_id, points, message):

@@ -89,7 +89,7 @@ def test_runs_are_listed_with_date_and_figures(client, db, demo_id):
     ({"budget": "-1"}, "at least 0"),
     ({"budget": "nan"}, "finite"),
     ({"max_focus": "0"}, "between 1 and 20"),
-    ({"max_focus": "three"}, "Not a valid integer"),
+    ({"max_focus": "three"}, "Enter a whole number, such as 3"),
 ])
 def test_bad_run_settings_are_a_message_and_no_run(client, db, demo_id, data, message):
     response = client.post(f"/plans/{demo_id}/runs", data=data)

@@ -1,0 +1,130 @@
+"""Numbers as people type them, through the real forms: read as meant (`75,000 EUR`, `50k`,
+`8%`), or refused with the text kept in its box, the field named, and nothing saved. Never
+an amount silently erased or cut."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from models import Initiative, Moment, Plan, Resource
+from planner.amounts import NotANumberError, read_amount
+from tests.planner.initiatives.test_initiatives import _form as initiative_form
+from tests.webapp import page_text
+
+PLAN = {"name": "FY27", "currency": "EUR", "budget": "", "max_focus": "3",
+        "horizon_years": "", "discount_rate": ""}
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("75,000", 75_000), ("75 000", 75_000), ("75\u00a0000", 75_000), ("EUR 75,000", 75_000),
+    ("75,000 EUR", 75_000), ("€75k", 75_000), ("50k", 50_000), ("1.5m", 1_500_000),
+    ("2 bn", 2e9), ("$1,200.50", 1200.5), ("1.250.000,50", 1_250_000.5), ("0,5", 0.5),
+    ("1,250,000", 1_250_000), ("2'500", 2500), ("1e6", 1e6), ("-3", -3), (".5", 0.5),
+    ("75.5", 75.5),
+])
+def test_amounts_as_people_type_them(typed, read):
+    assert read_amount(typed) == read
+
+
+@pytest.mark.parametrize(("typed", "read"), [("8%", 0.08), ("80 %", 0.8), ("0.8", 0.8)])
+def test_a_percent_is_a_share_where_a_field_takes_one(typed, read):
+    assert read_amount(typed, percent=True) == pytest.approx(read)
+
+
+@pytest.mark.parametrize("typed", ["about fifty", "5 min", "10 points", "12,34,56", "EUR",
+                                   "1.2.3", "nan", "inf", "1e309", "8%", "k", "50kk", "--3"])
+def test_what_is_not_a_number_is_refused(typed):
+    with pytest.raises(NotANumberError):
+        read_amount(typed)
+
+
+def _plan(db, name: str) -> Plan:
+    db.rollback()
+    return db.exec(select(Plan).where(Plan.name == name)).one()
+
+
+@pytest.mark.parametrize(("field", "typed", "saved"), [
+    ("budget", "300,000 EUR", 300_000), ("budget", "EUR 450k", 450_000),
+    ("discount_rate", "8%", 0.08), ("horizon_years", "5", 5), ("max_focus", " 4 ", 4),
+])
+def test_plan_settings_as_typed(client, db, field, typed, saved):
+    response = client.post("/plans/new", data={**PLAN, field: typed})
+    assert response.status_code == 302
+    assert getattr(_plan(db, "FY27"), field) == pytest.approx(saved)
+
+
+@pytest.mark.parametrize(("changes", "field", "saved"), [
+    ({"benefit": "75,000 EUR"}, "benefit", 75_000),
+    ({"cost:H1": "EUR 50k"}, ("cost", "H1"), 50_000),
+    ({"cost:H2": "1 500"}, ("cost", "H2"), 1500),
+    ({"confidence": "80%"}, "confidence", 0.8),
+    ({"effect:queue": "2,5"}, ("effects", "queue"), 2.5),
+    ({"use:it": "1.5"}, ("uses", "it"), 1.5),
+])
+def test_initiative_amounts_as_typed(client, db, demo_id, changes, field, saved):
+    from tests.planner.initiatives.test_initiatives import _document
+    response = client.post(f"/plans/{demo_id}/initiatives/new",
+                           data=initiative_form(db, key="typed", **changes))
+    assert response.status_code == 302
+    document = _document(db, "typed")
+    value = document[field] if isinstance(field, str) else document[field[0]][field[1]]
+    assert value == pytest.approx(saved)
+
+
+@pytest.mark.parametrize(("changes", "label", "typed"), [
+    ({"benefit": "about 75,000"}, "Benefit per year", "about 75,000"),
+    ({"cost:H1": "EUR fifty thousand"}, "Cost in H1", "EUR fifty thousand"),
+    ({"confidence": "likely"}, "Confidence", "likely"),
+    ({"benefit": "12%"}, "Benefit per year", "12%"),
+])
+def test_an_unreadable_amount_is_kept_named_and_saves_nothing(client, db, demo_id, changes,
+                                                                label, typed):
+    before = len(db.exec(select(Initiative)).all())
+    response = client.post(f"/plans/{demo_id}/initiatives/new",
+                           data=initiative_form(db, **changes))
+    assert response.status_code == 422
+    text = page_text(response)
+    assert f"Please correct the field marked below ({label}); nothing was saved." in text
+    assert f'"{typed}" is not one, so nothing was saved.' in text
+    assert f'value="{typed}"' in response.get_data(as_text=True)  # the text stays in its box
+    db.rollback()
+    assert len(db.exec(select(Initiative)).all()) == before
+
+
+def test_a_long_pasted_name_is_refused_whole_not_cut(client, db, demo_id):
+    name = "Queue-busting tablets " * 12  # 264 characters, past the 200 a name may have
+    before = len(db.exec(select(Initiative)).all())
+    response = client.post(f"/plans/{demo_id}/initiatives/new",
+                           data=initiative_form(db, name=name))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "maxlength" not in html
+    assert f"At most 200 characters; this has {len(name)}." in page_text(response)
+    assert name.strip() in html
+    db.rollback()
+    assert len(db.exec(select(Initiative)).all()) == before
+
+
+@pytest.mark.parametrize(("url", "data", "model", "field", "saved"), [
+    ("/plans/{plan}/moments/new", {"key": "typed", "name": "Typed", "side": "front",
+                                   "stage_id": "0", "category": "revenue",
+                                   "weight": "2,5", "headroom": "10", "score": ""},
+     Moment, "weight", 2.5),
+    ("/plans/{plan}/resources/new", {"key": "typed", "name": "Typed", "capacity": "1,200",
+                                     "unit": "days"}, Resource, "capacity", 1200),
+])
+def test_journey_and_settings_amounts_as_typed(client, db, demo_id, url, data, model, field,
+                                               saved):
+    response = client.post(url.format(plan=demo_id), data=data)
+    assert response.status_code == 302
+    db.rollback()
+    row = db.exec(select(model).where(model.key == "typed")).one()
+    assert getattr(row, field) == pytest.approx(saved)
+
+
+def test_a_run_budget_as_typed(client, db, demo_id):
+    response = client.post(f"/plans/{demo_id}/runs", data={"budget": "EUR 450k",
+                                                            "max_focus": ""})
+    assert response.status_code == 302
+    assert "450,000" in page_text(client.get(response.headers["Location"]))
