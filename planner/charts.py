@@ -19,15 +19,18 @@ from markupsafe import Markup
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-# The same for every chart, so set once for the process (rc_context is not thread-safe):
-# text stays text (small, and escaped by the SVG writer), ids are the same on every
-# drawing, and a "$" in a name is a dollar sign, not the start of a formula.
-matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "planner",
-                            "text.parse_math": False})
-
+SMALLEST_TEXT = 11  # points, drawn as px at the chart's own size
 INK, ACCENT, FOCUS, BAD, GRID = "#1d2430", "#1f5fbf", "#b4530f", "#b3261e", "#d9dee6"
 WIDTH = 7.0  # inches; the page scales the drawing to its column
 FONT = "'DejaVu Sans', Verdana, Arial, sans-serif"  # the metrics matplotlib laid out with
+
+# The same for every chart, so set once for the process (rc_context is not thread-safe):
+# text stays text (small, and escaped by the SVG writer), ids are the same on every
+# drawing, a "$" in a name is a dollar sign, not the start of a formula, and every text is
+# 11 points or more: the page never draws a chart below its own size (on a phone it scrolls
+# inside its frame instead), so no text reads under 11 px.
+matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "planner",
+                            "text.parse_math": False, "font.size": SMALLEST_TEXT})
 
 SVG_NS, XLINK_NS = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG_NS)

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from optimizer.finance.frontier import Point
 from optimizer.finance.frontier import point_at as _at
 from optimizer.result import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL
-from planner.charts import ACCENT, BAD, FOCUS, INK, WIDTH, compact, inline, tidy
+from planner.charts import ACCENT, BAD, FOCUS, INK, SMALLEST_TEXT, WIDTH, compact, inline, tidy
 from planner.web import money
 
 POINT_LABELS_UP_TO = 15  # with more points their figures would collide: none are written
@@ -51,7 +51,7 @@ def frontier_svg(points: Sequence[Point], plan_budget: float | None, currency: s
     axes.set_xlabel(f"Budget ({currency})")
     axes.set_ylabel("Impact")
     tidy(axes, grid="both")
-    axes.legend(loc="lower right", frameon=False, fontsize=8)
+    axes.legend(loc="lower right", frameon=False, fontsize=SMALLEST_TEXT)
     return inline(figure, "frontier", _frontier_title(points, currency), titles)
 
 
@@ -82,7 +82,7 @@ def _label_rises(axes: Axes, found: Sequence[Point]) -> None:
         if k == 0 or point.impact != found[k - 1].impact:
             axes.annotate(f"{point.impact:,.1f}", xy=(_at(point), point.impact),
                           xytext=(0, 7), textcoords="offset points", ha="center",
-                          fontsize=8, color=INK)
+                          fontsize=SMALLEST_TEXT, color=INK)
 
 
 def _links(points: Sequence[Point], url_for_point: Callable[[float], str],
@@ -107,7 +107,7 @@ def _mark_plan_budget(axes: Axes, plan_budget: float, currency: str,
     axes.axvline(plan_budget, color=FOCUS, linestyle="--", linewidth=1.2)
     axes.annotate(f"Plan budget {money(plan_budget, currency)}", xy=(plan_budget, 1),
                   xycoords=("data", "axes fraction"), xytext=(0, 4),
-                  textcoords="offset points", ha="center", va="bottom", fontsize=9,
+                  textcoords="offset points", ha="center", va="bottom", fontsize=SMALLEST_TEXT,
                   color=FOCUS)
     if impact is not None:
         axes.plot([plan_budget], [impact], marker="D", color=FOCUS, markersize=6, zorder=4,

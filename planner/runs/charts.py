@@ -9,7 +9,7 @@ from markupsafe import Markup
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from planner.charts import ACCENT, FOCUS, INK, WIDTH, compact, inline, tidy
+from planner.charts import ACCENT, FOCUS, INK, SMALLEST_TEXT, WIDTH, compact, inline, tidy
 from planner.web import money
 
 LABEL_WIDTH = 28  # characters per line of a bar's name
@@ -62,8 +62,8 @@ def cost_by_period_svg(periods: Sequence[tuple[str, float, float | None]],
     axes.xaxis.set_major_formatter(compact)
     axes.set_xlabel(f"Money ({currency})")
     tidy(axes, grid="x")
-    axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False, fontsize=8,
-                markerscale=0.5)
+    axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False,
+                fontsize=SMALLEST_TEXT, markerscale=0.5)
     listing = "; ".join(f"{label} {money(spent, currency)} spent" + (
         f" of {money(limit, currency)}" if limit is not None else ", no budget")
         for label, spent, limit in periods)
@@ -72,7 +72,7 @@ def cost_by_period_svg(periods: Sequence[tuple[str, float, float | None]],
 
 def _value_label(axes: Axes, x: float, row: int, words: str, gap: int = 4) -> None:
     axes.annotate(words, xy=(x, row), xytext=(gap, 0), textcoords="offset points",
-                  va="center", fontsize=9, color=INK)
+                  va="center", fontsize=SMALLEST_TEXT, color=INK)
 
 
 def _wrapped(name: str) -> str:

@@ -1,0 +1,65 @@
+"""A live server with the demo plan, and Debian's Chromium driven by Playwright (no browser
+download: scripts/setup installs the `chromium` package)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from planner.demo import load_demo
+from tests.webapp import make_app
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is not installed; scripts/setup installs Debian's package")
+        pytest.skip("Chromium is not installed here (scripts/setup test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path,
+                                             args=["--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args: object, **kwargs: object) -> None:
+        """No line per request: a crawl makes hundreds."""
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory) -> Iterator[SimpleNamespace]:
+    """The app on a database of its own with the demo plan, served on a free local port."""
+    folder = tmp_path_factory.mktemp("live")
+    app = make_app(f"sqlite:///{folder / 'planner.sqlite'}")
+    plan_id = load_demo(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True,
+                         request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield SimpleNamespace(app=app, plan_id=plan_id,
+                              url=f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        thread.join()
+        app.extensions["planner_engine"].dispose()

@@ -1,0 +1,84 @@
+"""Every page of the demo in a real browser, on a phone (400 px) and a laptop (1366 px):
+nothing wider than the window (a table scrolls inside its card instead), no text under
+11 px (charts included, as drawn). A failing page leaves its screenshot in
+test-artifacts/browser/ for CI to keep."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS
+from tests.planner.test_crawl import _crawl, _import_preview, _scenario
+
+WIDTHS = (400, 1366)
+SMALLEST_TEXT_PX = 11
+
+# What a page shows a person that breaks the rules, measured in the page: how much wider
+# than the window it is, and every visible text drawn under the smallest size (an SVG text
+# at its size on screen, its font size times the chart's scale).
+MEASURE = """(smallest) => {
+  const root = document.documentElement;
+  const small = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const element = node.parentElement;
+    if (!node.textContent.trim() || !element || seen.has(element)) continue;
+    seen.add(element);
+    const box = element.getBoundingClientRect();
+    if (!box.width || !box.height) continue;
+    const style = getComputedStyle(element);
+    if (style.visibility === "hidden" || style.display === "none") continue;
+    let size = parseFloat(style.fontSize);
+    if (element instanceof SVGElement && element.getScreenCTM()) {
+      const m = element.getScreenCTM();
+      size *= Math.sqrt(m.a * m.a + m.b * m.b);
+    }
+    if (size < smallest - 0.05) {
+      small.push(`${size.toFixed(1)} px: ${node.textContent.trim().slice(0, 40)}`);
+    }
+  }
+  return {wider: root.scrollWidth - root.clientWidth, small: small.slice(0, 5)};
+}"""
+
+
+@pytest.fixture(scope="module")
+def pages(live_app) -> list[str]:
+    """Every page a person reaches from the first one, as the crawl test finds them."""
+    app, plan_id = live_app.app, live_app.plan_id
+    client = app.test_client()
+    client.post(f"/plans/{plan_id}/runs", data={})
+    first = _scenario(client, plan_id, "Lean year", "300000")
+    second = _scenario(client, plan_id, "Generous year", "900000")
+    start = ["/", _import_preview(client, plan_id),
+             f"/plans/{plan_id}/scenarios/compare?ids={first}&ids={second}"]
+    seen = _crawl(client, start)
+    return sorted(url for url, code in seen.items()
+                  if code == 200 and not re.search(r"\.(csv|xlsx|json|md)(\?|$)", url))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_is_wider_than_the_window_nor_its_text_too_small(browser, live_app, pages,
+                                                                width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    problems = []
+    try:
+        for url in pages:
+            response = page.goto(live_app.url + url)
+            if response is None or "text/html" not in response.headers.get("content-type", ""):
+                continue
+            found = page.evaluate(MEASURE, SMALLEST_TEXT_PX)
+            if found["wider"] > 0 or found["small"]:
+                problems.append(f"{url} at {width} px: {found['wider']} px wider than the "
+                                f"window; small text: {found['small']}")
+                name = re.sub(r"[^a-z0-9]+", "-", url.lower()).strip("-") or "home"
+                page.screenshot(path=str(Path(ARTIFACTS) / f"{width}-{name}.png"),
+                                full_page=True)
+    finally:
+        context.close()
+    assert problems == [], "\n".join(problems)
