@@ -125,10 +125,13 @@ class Below:
             raise ValidationError(f"Must be less than {self.bound:g}.")
 
 
-def key_field(label: str = "ID", required: bool = True) -> StringField:
+def key_field(label: str = "ID", required: bool = False) -> StringField:
+    """The short code that plan files, imports and exports know a row by. Optional where
+    the row has a name: left empty, it is made from the name (key_from_name)."""
     validators = [Longest(64)] + ([DataRequired()] if required else [])
-    return StringField(label, validators, filters=[_strip],
-                       description="Short, unique in the plan: letters, digits, - _ . :")
+    description = ("Short, unique in the plan: letters, digits, - _ . :" if required else
+                   "Optional: left empty, it is made from the name. Letters, digits, - _ . :")
+    return StringField(label, validators, filters=[_strip], description=description)
 
 
 def _strip(value: Any) -> Any:
@@ -136,8 +139,18 @@ def _strip(value: Any) -> Any:
 
 
 def check_key(key: str | None) -> None:
+    if key and re.search(r"\s", key):
+        raise ValidationError(f'An ID has no spaces: try "{slug(key, set())}", or leave it '
+                              "empty to have one made from the name.")
     if key and id_problem(key):
         raise ValidationError(f"Use {ID_RULE}.")
+
+
+def key_from_name(session: Session, model: Any, plan_id: int, name: str) -> str:
+    """An ID made from a name (`Account opening` -> `account-opening`), unique among the
+    plan's rows of this kind."""
+    taken = set(session.exec(select(model.key).where(model.plan_id == plan_id)).all())
+    return slug(name, taken)
 
 
 def check_unique_key(session: Session, model: Any, plan_id: int, key: str,

@@ -40,6 +40,21 @@ class ScenarioParts:
     weights: list[Setting]
     capacities: list[Setting]
     initiative_keys: dict[str, str]  # key -> current decision
+    initiative_names: dict[str, str]  # key -> name
+
+    def key_of(self, text: str) -> list[str]:
+        """The initiatives a person means by this text: its ID, or its name (any case and
+        spacing); more than one where several share the name."""
+        if text in self.initiative_keys:
+            return [text]
+        folded = " ".join(text.split()).casefold()
+        return [key for key, name in self.initiative_names.items()
+                if " ".join(name.split()).casefold() == folded]
+
+    def called(self, key: str) -> str:
+        """How the form shows an initiative: its name, or its ID where names repeat."""
+        name = self.initiative_names.get(key, key)
+        return name if len(self.key_of(name)) == 1 else key
 
     @classmethod
     def load(cls, session: Session, plan: Plan) -> ScenarioParts:
@@ -53,9 +68,11 @@ class ScenarioParts:
                    for n, m in enumerate(rows(Moment, Moment.key))]
         capacities = [Setting(f"capacity_{n}", r.key, r.name or r.key, r.capacity)
                       for n, r in enumerate(rows(Resource, Resource.position))]
-        decisions = dict(session.exec(select(Initiative.key, Initiative.decision)
-                                      .where(Initiative.plan_id == plan.id)).all())
-        return cls(plan, periods, weights, capacities, decisions)
+        rows_ = session.exec(select(Initiative.key, Initiative.decision, Initiative.name)
+                             .where(Initiative.plan_id == plan.id)
+                             .order_by(Initiative.name)).all()
+        return cls(plan, periods, weights, capacities, {key: d for key, d, _ in rows_},
+                   {key: name for key, _, name in rows_})
 
     def tables(self) -> tuple[tuple[str, list[Setting]], ...]:
         """(override key, settings) of the per-row overrides."""
@@ -74,12 +91,14 @@ class ScenarioForm(Form):
     budget = Number("Total budget", [Optional(), AtLeast.of(MONEY)])
     no_budget = BooleanField("No total budget in this scenario")
     max_focus = WholeNumber("Focus moments (at most)", [Optional(), NumberRange(1, 20)])
-    force_in = StringField("Force in", description="Initiative IDs to fund whatever they "
-                           "move, separated by spaces or commas.")
-    force_out = StringField("Force out", description="Initiative IDs to reject.")
-    to_auto = StringField("Leave to the optimiser",
-                          description="IDs whose decision in the plan is fund or reject, "
-                                      "given back to the optimiser in this scenario.")
+    force_in = TextAreaField("Force in", description="Initiatives to fund whatever they move: "
+                             "one per line, by name or ID.")
+    force_out = TextAreaField("Force out", description="Initiatives to reject: one per line, "
+                              "by name or ID.")
+    to_auto = TextAreaField("Leave to the optimiser",
+                            description="Initiatives whose decision in the plan is fund or "
+                                        "reject, given back to the optimiser in this scenario: "
+                                        "one per line, by name or ID.")
     version = VersionField()
 
     parts: ScenarioParts
@@ -106,15 +125,40 @@ class ScenarioForm(Form):
         self._check_ids(field)
 
     def _check_ids(self, field: Any) -> None:
-        ids = _ids(field.data)
-        unknown = [key for key in ids if key not in self.parts.initiative_keys]
+        unknown, shared = [], []
+        for line in _lines(field.data):
+            keys, words = self.parts.key_of(line), _words(line)
+            if not keys and len(words) > 1 and any(self.parts.key_of(w) for w in words):
+                # IDs separated by spaces or commas, as this box once took
+                unknown += [word for word in words if not self.parts.key_of(word)]
+            elif not keys:
+                unknown.append(line)
+            elif len(keys) > 1:
+                shared.append(f'"{line}" ({", ".join(keys)})')
         if unknown:
-            raise ValidationError(f"The plan has no initiative {', '.join(unknown)}.")
+            raise ValidationError("The plan has no initiative named or with the ID "
+                                  + ", ".join(f'"{line}"' for line in unknown) + ".")
+        if shared:
+            raise ValidationError(f"More than one initiative is called {'; '.join(shared)}: "
+                                  "give its ID instead.")
+        ids = self.keys(field.name)
         elsewhere = [key for key in ids for name, _ in DECISION_FIELDS
-                     if name != field.name and key in _ids(self[name].data)]
+                     if name != field.name and key in self.keys(name)]
         if elsewhere:
-            raise ValidationError(f"{', '.join(sorted(set(elsewhere)))}: listed under two "
-                                  "decisions; keep each ID in one.")
+            raise ValidationError(", ".join(self.parts.called(key) for key in
+                                            sorted(set(elsewhere)))
+                                  + ": listed under two decisions; keep each in one.")
+
+    def keys(self, name: str) -> list[str]:
+        """The IDs of the initiatives a decision box lists (those it can read)."""
+        found: list[str] = []
+        for line in _lines(self[name].data):
+            keys = self.parts.key_of(line)
+            if len(keys) == 1:
+                found += keys
+            elif not keys and all(self.parts.key_of(part) for part in _words(line)):
+                found += [self.parts.key_of(part)[0] for part in _words(line)]
+        return list(dict.fromkeys(found))
 
     def setting_fields(self, settings: list[Setting]) -> list[Any]:
         return [self[setting.field] for setting in settings]
@@ -134,7 +178,8 @@ class ScenarioForm(Form):
                 self[setting.field].data = values.get(setting.key)
         decisions = overrides.get("decisions", {})
         for name, decision in DECISION_FIELDS:
-            self[name].data = " ".join(sorted(k for k, v in decisions.items() if v == decision))
+            self[name].data = "\n".join(sorted(self.parts.called(key) for key, v
+                                               in decisions.items() if v == decision))
 
     def save(self, scenario: Scenario) -> None:
         scenario.name, scenario.note = self.name.data.strip(), self.note.data or ""
@@ -155,14 +200,18 @@ class ScenarioForm(Form):
             if values:
                 overrides[key] = values
         decisions = {key: decision for name, decision in DECISION_FIELDS
-                     for key in _ids(self[name].data)}
+                     for key in self.keys(name)}
         if decisions:
             overrides["decisions"] = dict(sorted(decisions.items()))
         return overrides
 
 
-def _ids(text: str | None) -> list[str]:
-    return [key for key in IDS_SEPARATOR.split(text or "") if key]
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _words(line: str) -> list[str]:
+    return [key for key in IDS_SEPARATOR.split(line) if key]
 
 
 def scenario_form(parts: ScenarioParts, session: Session, own_id: int | None = None,

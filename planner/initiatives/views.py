@@ -43,7 +43,7 @@ def index(plan_id: int):
         request.args.get("page"), PER_PAGE)
     verdicts = Verdicts(latest_run(session=session, plan_id=plan.id))
     return render_template("initiatives/index.html", plan=plan, initiatives=initiatives,
-                           moment_keys={m.id: m.key for m in moments}, team=team,
+                           moment_names={m.id: m.name for m in moments}, team=team,
                            moment=moment, verdicts=verdicts, search=search,
                            page=page)
 

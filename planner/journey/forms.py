@@ -27,6 +27,7 @@ from planner.forms import (
     check_unique_key,
     choices,
     key_field,
+    key_from_name,
 )
 
 NO_STAGE = 0
@@ -62,7 +63,8 @@ class MomentForm(Form):
 
     def validate_key(self, field: Any) -> None:
         check_key(field.data)
-        check_unique_key(self.session, Moment, self.plan_id, field.data, self.own_id)
+        if field.data:
+            check_unique_key(self.session, Moment, self.plan_id, field.data, self.own_id)
 
     def fill(self, moment: Moment) -> None:
         for name in ("key", "name", "side", "weight", "headroom", "score", "version"):
@@ -71,8 +73,11 @@ class MomentForm(Form):
         self.category.data = moment.category or ""
 
     def save(self, moment: Moment) -> None:
-        for name in ("key", "name", "side", "weight", "headroom", "score"):
+        for name in ("name", "side", "weight", "headroom", "score"):
             setattr(moment, name, self[name].data)
+        moment.name = moment.name.strip()
+        moment.key = self.key.data or moment.key or key_from_name(
+            self.session, Moment, self.plan_id, moment.name)
         moment.stage_id = self.stage_id.data or None
         moment.category = self.category.data or None
 
@@ -94,7 +99,10 @@ class InfluenceForm(Form):
                                .order_by(Moment.side, Moment.id)).all()
         back = [m for m in moments if m.side == "back"] or moments
         self.source_id.choices = choices((m.id, f"{m.name} ({m.key})") for m in back)
-        self.target_id.choices = choices((m.id, f"{m.name} ({m.key})") for m in moments)
+        # The customer's moments first: the default target is never the default step.
+        front_first = sorted(moments, key=lambda m: m.side != "front")
+        self.target_id.choices = choices((m.id, f"{m.name} ({m.key})") for m in front_first)
+        self.names = {m.id: m.name for m in moments}
 
     def validate_target_id(self, field: Any) -> None:
         if field.errors or self.source_id.errors:
@@ -110,5 +118,10 @@ class InfluenceForm(Form):
     def save(self, influence: Influence) -> None:
         influence.source_id, influence.target_id = self.source_id.data, self.target_id.data
         influence.factor = self.factor.data
+
+    def words(self) -> str:
+        """The influence as a person says it: "Stock replenishment" feeds "In stock"."""
+        return (f'"{self.names.get(self.source_id.data, "?")}" feeds '
+                f'"{self.names.get(self.target_id.data, "?")}"')
 
 

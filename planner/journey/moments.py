@@ -71,7 +71,7 @@ def influence_create(plan_id: int):
         influence = Influence(plan_id=plan.id, source_id=0, target_id=0, factor=1)
         form.save(influence)
         session.add(influence)
-        if commit("Influence added."):
+        if commit(f"Influence added: {form.words()}."):
             return redirect(url_for("journey.show", plan_id=plan.id))
     return form_page("journey/influence_form.html", form, plan=plan, influence=None)
 
@@ -87,7 +87,7 @@ def influence_edit(plan_id: int, influence_id: int):
             return conflict_page("journey/influence_form.html", form, plan=plan,
                              influence=influence)
         form.save(influence)
-        if commit("Influence saved."):
+        if commit(f"Influence saved: {form.words()}."):
             return redirect(url_for("journey.show", plan_id=plan.id))
     return form_page("journey/influence_form.html", form, plan=plan, influence=influence)
 

@@ -28,6 +28,7 @@ from planner.forms import (
     check_key,
     check_unique_key,
     key_field,
+    key_from_name,
 )
 
 DEFAULT_HORIZON, DEFAULT_RATE = 3, 0.08
@@ -83,11 +84,21 @@ class PartForm(Form):
 
     def validate_key(self, field: Any) -> None:
         check_key(field.data)
-        check_unique_key(self.session, self.model, self.plan_id, field.data, self.own_id)
+        if field.data:
+            check_unique_key(self.session, self.model, self.plan_id, field.data, self.own_id)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and not self.key.data and not ("name" in self and self.name.data.strip()):
+            self.key.errors = ["Give it a name or an ID."]
+            return False
+        return valid
 
     def save(self, row: Any) -> None:
         for name in self.saved:
             setattr(row, name, self[name].data)
+        if not row.key:  # made from the name (a period, which has none, requires its ID)
+            row.key = key_from_name(self.session, self.model, self.plan_id, row.name)
 
 
 class StageForm(PartForm):
@@ -99,6 +110,7 @@ class StageForm(PartForm):
 class PeriodForm(PartForm):
     model = Period
     saved = ("key", "budget")
+    key = key_field("ID", required=True)
     budget = Number("Budget of the period", [Optional(), AtLeast.of(MONEY)],
                     description="Leave empty for no limit in this period.")
 

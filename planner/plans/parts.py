@@ -47,6 +47,12 @@ PARTS = {
 }
 
 
+def _called(row: Any) -> str:
+    """What a person calls the row: its name in quotes, or its ID where it has no name."""
+    name = getattr(row, "name", "") or ""
+    return f'"{name}"' if name else row.key
+
+
 def _part(kind: str) -> Part:
     if kind not in PARTS:
         abort(404, "There is no such list in a plan.")
@@ -63,7 +69,7 @@ def part_create(plan_id: int, kind: str):
         row = part.model(plan_id=plan.id, position=position, key="")
         form.save(row)
         session.add(row)
-        if commit(f"{part.singular.capitalize()} {row.key} added."):
+        if commit(f"{part.singular.capitalize()} {_called(row)} added."):
             return redirect(url_for("plans.show", plan_id=plan.id))
     return form_page("plans/part_form.html", form, plan=plan, part=part, kind=kind, row=None)
 
@@ -80,7 +86,7 @@ def part_edit(plan_id: int, kind: str, row_id: int):
             return conflict_page("plans/part_form.html", form, plan=plan, part=part,
                              kind=kind, row=row)
         form.save(row)
-        if commit(f"{part.singular.capitalize()} {row.key} saved."):
+        if commit(f"{part.singular.capitalize()} {_called(row)} saved."):
             return redirect(url_for("plans.show", plan_id=plan.id))
     return form_page("plans/part_form.html", form, plan=plan, part=part, kind=kind, row=row)
 
@@ -93,10 +99,10 @@ def part_delete(plan_id: int, kind: str, row_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         session.delete(row)
-        if commit(f"{part.singular.capitalize()} {row.key} deleted."):
+        if commit(f"{part.singular.capitalize()} {_called(row)} deleted."):
             return redirect(url_for("plans.show", plan_id=plan.id))
     return render_template("confirm.html", form=form, plan=plan,
-                           title=f"Delete {part.singular} {row.key}?",
+                           title=f"Delete {part.singular} {_called(row)}?",
                            consequences=part.consequences(session, row),
                            cancel=url_for("plans.show", plan_id=plan.id))
 
@@ -117,5 +123,5 @@ def part_move(plan_id: int, kind: str, row_id: int, direction: str):
         rows[at], rows[to] = rows[to], rows[at]
         for position, each in enumerate(rows):
             each.position = position
-    commit(f"{part.singular.capitalize()} {row.key} moved {direction}.")
+    commit(f"{part.singular.capitalize()} {_called(row)} moved {direction}.")
     return redirect(url_for("plans.show", plan_id=plan.id))

@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from markupsafe import escape
 from sqlmodel import select
 
 from models import Initiative, Moment, Period, Plan, Run, Scenario
@@ -74,7 +75,10 @@ def test_no_total_budget_is_an_override_of_its_own(client, db, demo_id):
     ({"name": "x", "max_focus": "0"}, "max_focus", "between 1 and 20"),
     ({"name": "x", "weight_0": "-2"}, "weight_0", "Must be at least 0."),
     ({"name": "x", "capacity_1": "abc"}, "capacity_1", "Enter a number"),
-    ({"name": "x", "force_in": "selfcheck nosuch"}, "force_in", "no initiative nosuch"),
+    ({"name": "x", "force_in": "selfcheck nosuch"}, "force_in",
+     "no initiative named or with the ID &#34;nosuch&#34;"),
+    ({"name": "x", "force_in": "Self-checkout kiosks\nNo such work"}, "force_in",
+     "no initiative named or with the ID &#34;No such work&#34;"),
     ({"name": "x", "force_in": "greeter", "force_out": "greeter"}, "force_out",
      "listed under two decisions"),
 ])
@@ -86,8 +90,8 @@ def test_bad_input_is_a_message_at_its_field_and_nothing_is_saved(client, db, de
     block = next(part for part in html.split('<div class="field')[1:] if f'id="{field}"' in part)
     assert "has-error" in block.split(">")[0] and message in block
     for value in fields.values():
-        if value and value != "y":
-            assert f'value="{value}"' in html  # the input is kept
+        if value and value != "y":  # the input is kept, in its box or its text area
+            assert f'value="{value}"' in html or f"{escape(value)}</textarea>" in html
     assert db.exec(select(Scenario)).all() == []
 
 
@@ -103,7 +107,9 @@ def test_edit_shows_the_overrides_and_saves_changes(client, db, demo_id):
     _create(client, demo_id, **CUT)
     scenario = _scenario(db, "Budget cut")
     html = client.get(f"/plans/{demo_id}/scenarios/{scenario.id}/edit").get_data(as_text=True)
-    assert 'value="300000"' in html and 'value="selfcheck"' in html and 'value="greeter"' in html
+    assert 'value="300000"' in html  # initiatives by name, one per line
+    assert "Self-checkout kiosks</textarea>" in html
+    assert "Door greeter at peak hours</textarea>" in html
     response = client.post(f"/plans/{demo_id}/scenarios/{scenario.id}/edit",
                            data={"name": "Budget cut", "budget": "250000", "version": "1"})
     assert response.status_code == 302

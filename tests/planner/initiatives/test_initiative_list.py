@@ -23,7 +23,7 @@ def large_plan(app) -> int:
 
 
 def _rows(response) -> list[str]:
-    return re.findall(r"<td><code>([^<]+)</code></td>", response.get_data(as_text=True))
+    return re.findall(r'<code class="id">([^<]+)</code></td>', response.get_data(as_text=True))
 
 
 def test_a_large_plan_is_listed_a_page_at_a_time(client, large_plan):

@@ -42,7 +42,8 @@ def test_list_shows_every_initiative_with_cost_and_moments(client, demo_id):
     assert response.status_code == 200
     text = page_text(response)
     assert "15 initiatives" in text
-    assert "RFID stock visibility" in text and "180,000" in text and "replenish +18" in text
+    assert "RFID stock visibility" in text and "180,000" in text
+    assert "Back room: stock replenishment +18" in text  # moments by name, not ID
     assert "no run yet" in text
 
 
@@ -110,7 +111,8 @@ def test_initiative_in_a_plan_without_periods_has_one_cost(client, db):
     ({"decision": "reject"}, "Say why it is forced in or out"),
     ({"decision": "maybe"}, "Not a valid choice"),
     ({"key": "rfid"}, "already used"),
-    ({"key": "bad key!"}, "letters, digits"),
+    ({"key": "bad key!"}, "An ID has no spaces"),
+    ({"key": "bad!"}, "letters, digits"),
     ({"requires": ["99999"]}, "not a valid choice"),
 ])
 def test_bad_input_is_a_message_at_the_field_and_nothing_is_saved(client, db, demo_id,

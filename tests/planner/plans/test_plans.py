@@ -152,7 +152,8 @@ def test_stale_part_save_is_a_conflict_not_an_overwrite(client, db, demo_id, kin
 
 @pytest.mark.parametrize("kind, data, message", [
     ("stages", {"key": "visit", "name": "Again"}, "already used"),
-    ("stages", {"key": "has space", "name": "X"}, "letters, digits"),
+    ("stages", {"key": "has space", "name": "X"}, 'An ID has no spaces: try "has-space"'),
+    ("stages", {"key": "bad!", "name": "X"}, "letters, digits"),
     ("periods", {"key": "H9", "budget": "-1"}, "at least 0"),
     ("resources", {"key": "ops", "name": "Ops", "capacity": "inf"}, "finite"),
     ("resources", {"key": "ops", "name": "Ops", "capacity": ""}, "required"),
