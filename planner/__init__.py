@@ -35,6 +35,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DATABASE_BUSY_TIMEOUT_MS=10_000,
         SOLVE_TIME_LIMIT=30.0,
         EXPLAIN_BATCH_SECONDS=20.0,  # "Explain all" keeps what it computed within this
+        # Explanations made right after a run is saved, so that the say-no page, the team
+        # view and the exports carry figures at once: within this many seconds, on plans of
+        # at most this many initiatives (larger ones offer "Explain all" as before).
+        EXPLAIN_WITH_RUN_SECONDS=2.0,
+        EXPLAIN_WITH_RUN_UP_TO=500,
         SOLVER=None,  # None: the engine's default solver
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -141,7 +141,7 @@ def _strip(value: Any) -> Any:
 def check_key(key: str | None) -> None:
     if key and re.search(r"\s", key):
         raise ValidationError(f'An ID has no spaces: try "{slug(key, set())}", or leave it '
-                              "empty to have one made from the name.")
+                              f"empty to have one made from the name ({ID_RULE}).")
     if key and id_problem(key):
         raise ValidationError(f"Use {ID_RULE}.")
 

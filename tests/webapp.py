@@ -22,8 +22,11 @@ from models.db import open_session
 from planner import create_app
 from planner.demo import load_demo
 
+# Runs are saved without their explanations here, so that the tests of "Explain all" and
+# of the pages before it start from none; tests/planner/runs/test_explain_with_run.py
+# turns the app's default (explained with the run) back on.
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
-               "SOLVE_TIME_LIMIT": 30.0}
+               "SOLVE_TIME_LIMIT": 30.0, "EXPLAIN_WITH_RUN_UP_TO": 0}
 
 
 @contextmanager

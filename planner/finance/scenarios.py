@@ -26,7 +26,7 @@ from planner.finance.scenario_forms import ScenarioParts, scenario_form
 from planner.finance.scenario_words import override_lines, staleness
 from planner.forms import ConfirmForm
 from planner.runs.reports import run_report
-from planner.runs.views import new_run, solve_options
+from planner.runs.views import explain_saved_run, new_run, solve_options
 from planner.views import (
     CONFLICT,
     attachment,
@@ -193,6 +193,7 @@ def promote(plan_id: int, scenario_id: int):
         run = new_run(plan.id, document, result)
         session.add(run)
         if commit(f"The plan was run with them: {result.status.replace('_', ' ')}."):
+            explain_saved_run(session, run)
             return redirect(url_for("portfolio.run_page", plan_id=plan.id, run_id=run.id))
         return redirect(url_for("portfolio.show", plan_id=plan.id))
     return render_template("scenarios/promote.html", plan=plan, scenario=scenario, form=form,

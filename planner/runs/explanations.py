@@ -57,6 +57,16 @@ def explain_run(*, session: Session, run: Run, time_limit: float = DEFAULT_TIME_
     return len(computed), len(missing) - len(computed)
 
 
+def explain_with_run(*, session: Session, run: Run, seconds: float, up_to: int) -> int:
+    """Explain a run just saved, on plans of at most `up_to` initiatives, starting no new
+    explanation after `seconds` (the rest are offered by "Explain all"); how many."""
+    if (len(run.inputs.get("initiatives", ())) > up_to or not rejected_keys(run)
+            or not optimizer.result_from_dict(run.result).has_portfolio):
+        return 0
+    return explain_run(session=session, run=run, time_limit=max(1.0, seconds),
+                       seconds=seconds)[0]
+
+
 def _explain_and_store(session: Session, run: Run, keys: list[str], time_limit: float,
                        seconds: float | None = None) -> dict[str, Explanation]:
     # One Explainer for all of them: it builds the run's model once and reuses it.

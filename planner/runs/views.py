@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from sqlmodel import Session
 
 import optimizer
 from models import Plan, Run
 from models.planfile import plan_document
 from models.queries import latest_run, runs_of
 from planner.database import get_session
+from planner.runs.explanations import explain_with_run
 from planner.runs.forms import RunForm
 from planner.runs.reports import run_report
 from planner.views import commit, plan_and_run, plan_or_404
@@ -41,8 +43,17 @@ def run(plan_id: int):
     saved = new_run(plan.id, document, result)
     session.add(saved)
     if commit(f"Run saved: {result.status.replace('_', ' ')}."):
+        explain_saved_run(session, saved)
         return redirect(url_for("portfolio.run_page", plan_id=plan.id, run_id=saved.id))
     return redirect(url_for("portfolio.show", plan_id=plan.id))
+
+
+def explain_saved_run(session: Session, saved: Run) -> None:
+    """The run's explanations, as far as the app's time budget for them goes."""
+    config = current_app.config
+    explain_with_run(session=session, run=saved,
+                     seconds=float(config["EXPLAIN_WITH_RUN_SECONDS"]),
+                     up_to=int(config["EXPLAIN_WITH_RUN_UP_TO"]))
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>")

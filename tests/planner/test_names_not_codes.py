@@ -36,7 +36,7 @@ def test_an_id_with_a_space_says_the_space_is_the_problem(client, db, demo_id):
                            data={**MOMENT, "key": "Account opening"})
     assert response.status_code == 422
     assert ('An ID has no spaces: try "account-opening", or leave it empty to have one made '
-            "from the name.") in page_text(response)
+            "from the name (letters, digits") in page_text(response)
 
 
 @pytest.mark.parametrize(("kind", "model", "data", "key"), [

@@ -1,0 +1,68 @@
+"""A run is explained as it is saved, within the app's time budget for it, so that the
+say-no page, the team view and the exports carry figures without a click; a plan past the
+size limit offers "Explain all" as before."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import func, select
+
+from models import RunExplanation
+from planner.demo import load_demo
+from tests.webapp import make_app, page_text
+
+
+@pytest.fixture
+def explaining_app(database_url):
+    app = make_app(database_url, EXPLAIN_WITH_RUN_UP_TO=500, EXPLAIN_WITH_RUN_SECONDS=2.0)
+    yield app
+    app.extensions["planner_engine"].dispose()
+
+
+def _run(app) -> tuple[int, int]:
+    plan_id = load_demo(app)
+    client = app.test_client()
+    response = client.post(f"/plans/{plan_id}/runs", data={})
+    assert response.status_code == 302
+    return plan_id, int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def _stored(app, run_id: int) -> int:
+    from models.db import open_session
+    with open_session(app.extensions["planner_engine"]) as session:
+        return session.exec(select(func.count()).where(RunExplanation.run_id == run_id)).one()
+
+
+def test_the_demo_is_explained_as_it_is_run(explaining_app):
+    plan_id, run_id = _run(explaining_app)
+    client = explaining_app.test_client()
+    page = page_text(client.get(f"/plans/{plan_id}/runs/{run_id}/say-no"))
+    assert "8 initiatives not funded · 8 explained" in page
+    assert "Explain all" not in page and "Explain the rest" not in page
+    team = page_text(client.get(f"/plans/{plan_id}/teams", query_string={"team": "Stores"}))
+    assert "The explanation in figures" in team
+    assert "Explain: what funding it would cost" not in team
+    assert _stored(explaining_app, run_id) == 8
+
+
+def test_a_plan_past_the_limit_is_left_to_explain_all(database_url):
+    app = make_app(database_url, EXPLAIN_WITH_RUN_UP_TO=5)
+    try:
+        plan_id, run_id = _run(app)
+        assert _stored(app, run_id) == 0
+        page = page_text(app.test_client().get(f"/plans/{plan_id}/runs/{run_id}/say-no"))
+        assert "0 explained" in page and "Explain all" in page
+    finally:
+        app.extensions["planner_engine"].dispose()
+
+
+def test_the_time_budget_stops_new_explanations(database_url):
+    """With no time at all, the first explanation is still made, and no other."""
+    app = make_app(database_url, EXPLAIN_WITH_RUN_UP_TO=500, EXPLAIN_WITH_RUN_SECONDS=0.0)
+    try:
+        plan_id, run_id = _run(app)
+        assert _stored(app, run_id) == 1
+        page = page_text(app.test_client().get(f"/plans/{plan_id}/runs/{run_id}/say-no"))
+        assert "1 explained" in page and "Explain the rest" in page
+    finally:
+        app.extensions["planner_engine"].dispose()
