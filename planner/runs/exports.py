@@ -16,6 +16,7 @@ from flask import Response
 
 from models import Plan, Run
 from planner.data_io.spreadsheets import XLSX, Sheet, csv_bytes, workbook_bytes
+from planner.runs.changes import notice
 from planner.runs.reports import RunReport, SayNoEntry, run_report
 from planner.runs.say_no import explained_entries
 from planner.runs.views import bp
@@ -69,6 +70,8 @@ def summary_sheet(report: RunReport, entries: list[SayNoEntry]) -> Sheet:
         "Funded": len(report.funded),
         "Not funded": len(entries),
         **_return_figures(report),
+        # The workbook travels without the app: it says itself when it is out of date.
+        "Plan changed since": notice(report.run) or "no",
     }
     money = [column for column in row if column.endswith(f"({currency})")]
     return Sheet("Summary", pd.DataFrame([row]), money=money, percent=["ROI", "Discount rate"],
