@@ -100,6 +100,8 @@ def _unversioned_revision(connection: Any, tables: set[str]) -> str:
         return any(column["name"] == "version"
                    for column in inspect(connection).get_columns(table))
 
+    if any(column["name"] == "number" for column in inspect(connection).get_columns("run")):
+        return "0005_run_number"
     if has_version("influence"):
         return "0004_influence_version"
     if has_version("plan"):

@@ -26,6 +26,15 @@ def plans_with_counts(*, session: Session) -> list[tuple[Plan, int, int, int]]:
             for p in plans]
 
 
+def add_run(*, session: Session, run: Run) -> Run:
+    """Add a run to its plan's runs with the next number (#1, #2, ...). Two runs saved at
+    once meet the unique (plan, number): the second save is refused, never misnumbered."""
+    last = session.exec(select(func.max(Run.number)).where(Run.plan_id == run.plan_id)).one()
+    run.number = (last or 0) + 1
+    session.add(run)
+    return run
+
+
 def latest_run(*, session: Session, plan_id: int) -> Run | None:
     statement = select(Run).where(Run.plan_id == plan_id).order_by(Run.id.desc()).limit(1)
     return session.exec(statement).first()

@@ -11,8 +11,11 @@ from models.base import utcnow
 
 
 class Run(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "number", name="uq_run_plan_number"),)
+
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
+    number: int = 0  # #1, #2, ... in the order the plan's runs were made (queries.add_run)
     created_at: datetime = Field(default_factory=utcnow)
     budget: float | None = None
     max_focus: int

@@ -12,6 +12,7 @@ import optimizer
 from models import Initiative, Moment, Period, Plan, Resource, Scenario
 from models.base import utcnow
 from models.planfile import plan_document
+from models.queries import add_run
 from models.scenario import scenarios_of
 from optimizer.finance.scenarios import apply_overrides, check_overrides
 from planner.data_io.spreadsheets import XLSX
@@ -190,8 +191,7 @@ def promote(plan_id: int, scenario_id: int):
         document = plan_document(session, plan.id)
         session.rollback()  # hold no write lock while the solver works
         result = optimizer.solve(optimizer.plan_from_dict(document), solve_options())
-        run = new_run(plan.id, document, result)
-        session.add(run)
+        run = add_run(session=session, run=new_run(plan.id, document, result))
         if commit(f"The plan was run with them: {result.status.replace('_', ' ')}."):
             explain_saved_run(session, run)
             return redirect(url_for("portfolio.run_page", plan_id=plan.id, run_id=run.id))

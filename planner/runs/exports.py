@@ -59,7 +59,7 @@ def summary_sheet(report: RunReport, entries: list[SayNoEntry]) -> Sheet:
     result, currency = report.result, report.currency
     cost, budget = result.get("cost"), result.get("budget")
     row = {
-        "Run": report.run.id,
+        "Run": report.run.number,
         "Run at": when(report.run.created_at),
         "Status": report.status_words,
         "Impact": result.get("impact"),
@@ -125,7 +125,7 @@ def download_name(plan: Plan, run: Run, what: str) -> str:
     digits, so that every browser and mail program keeps it."""
     ascii_name = unicodedata.normalize("NFKD", plan.name).encode("ascii", "ignore").decode()
     base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-")
-    return f"{base or f'plan-{plan.id}'}-run-{run.id}-{what}"
+    return f"{base or f'plan-{plan.id}'}-run-{run.number}-{what}"
 
 
 def _explained_figures(entry: SayNoEntry, break_even: str) -> dict[str, Any]:

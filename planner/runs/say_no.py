@@ -109,7 +109,7 @@ def memo_download(plan_id: int, run_id: int):
     """The say-no memo as a Markdown file, to paste into a mail or a wiki."""
     plan, saved = plan_and_run(plan_id, run_id)
     return attachment(render_template("say_no/memo.md", **_memo(plan, saved)), "text/markdown",
-                      f"say-no-memo-plan-{plan.id}-run-{saved.id}.md")
+                      f"say-no-memo-plan-{plan.id}-run-{saved.number}.md")
 
 
 def _sort() -> str:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 import optimizer
-from models import Plan, Run
+from models import Plan, Run, RunExplanation
 from models.planfile import plan_document
-from models.queries import latest_run, runs_of
+from models.queries import add_run, latest_run, runs_of
 from planner.database import get_session
+from planner.forms import ConfirmForm
 from planner.runs.explanations import explain_with_run
 from planner.runs.forms import RunForm
 from planner.runs.reports import run_report
@@ -40,8 +42,7 @@ def run(plan_id: int):
                                            solve_options())
     except optimizer.PlanError as error:
         return _page(plan, form, problems=error.problems, status=422)
-    saved = new_run(plan.id, document, result)
-    session.add(saved)
+    saved = add_run(session=session, run=new_run(plan.id, document, result))
     if commit(f"Run saved: {result.status.replace('_', ' ')}."):
         explain_saved_run(session, saved)
         return redirect(url_for("portfolio.run_page", plan_id=plan.id, run_id=saved.id))
@@ -61,6 +62,39 @@ def run_page(plan_id: int, run_id: int):
     """One saved run: its inputs in brief and its result in full."""
     plan, saved = plan_and_run(plan_id, run_id)
     return render_template("portfolio/run.html", plan=plan, report=run_report(saved))
+
+
+@bp.route("/plans/<int:plan_id>/runs/<int:run_id>/delete", methods=["GET", "POST"])
+def delete_run(plan_id: int, run_id: int):
+    """Delete a what-if run, and its explanations, on confirmation; the plan stays."""
+    plan, saved = plan_and_run(plan_id, run_id)
+    session, form = get_session(), ConfirmForm()
+    if form.validate_on_submit():
+        session.delete(saved)
+        if commit(f"Run #{saved.number} deleted."):
+            return redirect(url_for("portfolio.show", plan_id=plan.id))
+    return render_template("confirm.html", form=form, plan=plan,
+                           title=f"Delete run #{saved.number}?",
+                           consequences=_what_goes_with(session, saved),
+                           cancel=url_for("portfolio.run_page", plan_id=plan.id,
+                                          run_id=saved.id))
+
+
+def _what_goes_with(session: Session, saved: Run) -> list[str]:
+    explained = session.exec(select(func.count()).where(
+        RunExplanation.run_id == saved.id)).one()
+    lines = [f"Its {explained} explanation{'s' if explained != 1 else ''} of what was not "
+             "funded go with it."] if explained else []
+    latest = latest_run(session=session, plan_id=saved.plan_id)
+    if latest is not None and latest.id == saved.id:
+        earlier = [run for run in runs_of(session=session, plan_id=saved.plan_id)
+                   if run.id != saved.id]
+        lines.append(f"It is the latest run: the initiative list and the team view then show "
+                     f"run #{earlier[0].number}." if earlier else
+                     "It is the plan's only run: the initiative list and the team view then "
+                     "show no run.")
+    lines.append("The plan, its other runs and its scenarios stay.")
+    return lines
 
 
 def new_run(plan_id: int, document: dict, result: optimizer.Result) -> Run:

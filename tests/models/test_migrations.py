@@ -69,7 +69,7 @@ OLD_PLAN = {
 }
 
 
-def add_old_plan(engine) -> int:
+def add_old_plan(engine, name: str = "FY2026") -> int:
     """OLD_PLAN written with the tables as the database has them (an older schema: the
     models' own classes would write columns it does not have yet)."""
     now = datetime(2026, 1, 1, tzinfo=UTC)
@@ -81,7 +81,7 @@ def add_old_plan(engine) -> int:
             inserted = connection.execute(meta.tables[table].insert().values(**values))
             return inserted.inserted_primary_key[0]
 
-        plan = add("plan", name="FY2026", currency="EUR", budget=1000.0, max_focus=3,
+        plan = add("plan", name=name, currency="EUR", budget=1000.0, max_focus=3,
                    created_at=now)
         stage = add("stage", plan_id=plan, position=0, key="buy", name="Buy")
         period = add("period", plan_id=plan, position=0, key="H1", budget=600.0)
@@ -169,3 +169,21 @@ def test_every_migration_goes_down_and_up_again(engine):
     assert tables(engine) <= {"alembic_version"}
     migrate(engine, "head")
     assert version(engine) == HEAD
+
+
+def test_runs_already_saved_are_numbered_per_plan_in_the_order_made(engine):
+    migrate(engine, "0004_influence_version")
+    first, second = add_old_plan(engine), add_old_plan(engine, "FY2027")
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    with engine.begin() as connection:
+        meta = MetaData()
+        meta.reflect(connection)
+        for plan_id in (first, second, first, first, second):
+            connection.execute(meta.tables["run"].insert().values(
+                plan_id=plan_id, created_at=now, max_focus=3, status="optimal",
+                inputs={}, result={}))
+    migrate(engine, "head")
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT plan_id, number FROM run ORDER BY id")).all()
+    assert [tuple(row) for row in rows] == [(first, 1), (second, 1), (first, 2), (first, 3),
+                                            (second, 2)]
