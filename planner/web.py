@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -120,16 +121,24 @@ def number(value: float | None, digits: int = 2) -> str:
     """1234.5 -> '1,234.5'; None -> '–'; whole numbers without decimals."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
-    if abs(value - round(value)) < 10 ** -digits / 2:
-        return f"{round(value):,}"
-    return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+    rounded = _half_up(value, digits)
+    if rounded == rounded.to_integral_value():
+        return f"{rounded:,.0f}"
+    return f"{rounded:,.{digits}f}".rstrip("0").rstrip(".")
 
 
 def figure(value: float | None) -> str:
-    """An impact figure as the engine's messages write it: 1234.56 -> '1,234.6'."""
+    """An impact figure, one decimal, on every page and export alike: 563.95 -> '564.0'."""
     if value is None or not math.isfinite(value):
         return "–"
-    return f"{value:,.1f}"
+    return f"{_half_up(value, 1):,.1f}"
+
+
+def _half_up(value: float, digits: int) -> Decimal:
+    """The value rounded as a person rounds what they read: the shortest decimal that is
+    the float (14.875, not the 14.87499... it holds), halves up. So the parts shown add up
+    to the total shown as often as rounding allows (14.88 + 12 = 26.88)."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
 
 
 def money(value: float | None, currency: str = "") -> str:

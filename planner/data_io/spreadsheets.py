@@ -28,6 +28,7 @@ SHEET_NAME_LENGTH = 31  # Excel's limit
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.0%"
 NUMBER_FORMAT = "#,##0.0##"
+IMPACT_FORMAT = "#,##0.0"
 MAX_WIDTH = 60
 
 
@@ -54,6 +55,7 @@ class Sheet:
     money: list[str] = field(default_factory=list)
     percent: list[str] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)
+    impacts: list[str] = field(default_factory=list)  # one decimal, as every page shows them
 
 
 def sheet_names(names: list[str]) -> list[str]:
@@ -95,6 +97,7 @@ def _write_sheet(worksheet: Any, sheet: Sheet) -> None:
     """Header in bold and frozen, money and shares formatted, each column as wide as its
     widest cell. A write-only sheet takes widths and panes before its first row."""
     formats = {**dict.fromkeys(sheet.numbers, NUMBER_FORMAT),
+               **dict.fromkeys(sheet.impacts, IMPACT_FORMAT),
                **dict.fromkeys(sheet.money, MONEY_FORMAT),
                **dict.fromkeys(sheet.percent, PERCENT_FORMAT)}
     column_formats = [formats.get(column) for column in sheet.frame.columns]

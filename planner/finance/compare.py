@@ -101,7 +101,7 @@ def _summary_sheet(found: ScenarioComparison) -> Sheet:
     return Sheet("Summary", pd.DataFrame(rows),
                  money=["Cost", "Budget", "Unspent budget", "Yearly benefit", "NPV",
                         "Benefit not stated (cost)"],
-                 percent=["ROI"], numbers=["Impact", "Payback (years)"])
+                 percent=["ROI"], numbers=["Payback (years)"], impacts=["Impact"])
 
 
 def _differences_sheet(found: ScenarioComparison) -> Sheet:

@@ -75,7 +75,7 @@ def summary_sheet(report: RunReport, entries: list[SayNoEntry]) -> Sheet:
     }
     money = [column for column in row if column.endswith(f"({currency})")]
     return Sheet("Summary", pd.DataFrame([row]), money=money, percent=["ROI", "Discount rate"],
-                 numbers=["Impact", "Payback (years)"])
+                 numbers=["Payback (years)"], impacts=["Impact"])
 
 
 def funded_sheet(report: RunReport) -> Sheet:
@@ -116,8 +116,8 @@ def not_funded_sheet(report: RunReport, entries: list[SayNoEntry]) -> Sheet:
                "Impact lost", "Impact if funded", "Impact if counted", break_even,
                "Break-even uplift", "Displaces"]
     return Sheet("Not funded", pd.DataFrame(rows, columns=columns), money=[total, break_even],
-                 numbers=["Impact lost", "Impact if funded", "Impact if counted",
-                          "Break-even uplift"])
+                 numbers=["Break-even uplift"],
+                 impacts=["Impact lost", "Impact if funded", "Impact if counted"])
 
 
 def download_name(plan: Plan, run: Run, what: str) -> str:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from models import Run
 from optimizer.explain import Explanation
 from optimizer.result import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL, REASON_TITLES, REASONS
+from planner.runs.breakdown import Arrival, arrivals
 from planner.runs.charts import cost_by_period_svg, impact_by_moment_svg
 from planner.runs.returns import RunReturns, run_returns
 
@@ -62,6 +63,7 @@ class FocusLine:
     uplift: float
     headroom: float | None
     contribution: float
+    arrivals: list[Arrival] = field(default_factory=list)  # what adds up to the uplift
 
 
 @dataclass
@@ -146,8 +148,10 @@ def run_report(run: Run) -> RunReport:
     moments = {m["id"]: m for m in inputs["moments"]}
     initiatives = {i["id"]: i for i in inputs["initiatives"]}
     period_keys = [p["id"] for p in inputs.get("periods", [])]
+    brought = arrivals(inputs, result["funded"]) if result.get("focus") else {}
     focus = [FocusLine(m["id"], moments[m["id"]]["name"], moments[m["id"]].get("weight", 1),
-                       m["improvement"], m["uplift"], m["headroom"], m["contribution"])
+                       m["improvement"], m["uplift"], m["headroom"], m["contribution"],
+                       brought.get(m["id"], []))
              for key in result["focus"] for m in result["moments"] if m["id"] == key]
     funded = [_funded_line(initiatives[key], period_keys) for key in result["funded"]]
     resource_names = {r["id"]: r for r in inputs.get("resources", [])}

@@ -21,7 +21,7 @@ from planner.finance.frontier_chart import frontier_svg
 from planner.finance.frontier_forms import PAGE_POINTS
 from planner.runs.charts import cost_by_period_svg, impact_by_moment_svg
 from planner.runs.returns import coverage_words
-from planner.web import money, number, percent
+from planner.web import figure, money, number, percent
 from tests.webapp import make_app, page_text
 
 OPTIONS = optimizer.Options(time_limit=30.0)  # as the test app's solve_options()
@@ -324,7 +324,7 @@ def test_a_point_opens_its_portfolio_solved_now(client, db, demo_id):
     plan = _plan_now(db, demo_id)
     expected = optimizer.solve(optimizer.with_overrides(plan, budget=244600.0), OPTIONS)
     assert "Portfolio at EUR 244,600" in text and "solved just now, not saved" in text
-    assert f"Impact {number(expected.impact)} Cost {money(expected.cost, 'EUR')}" in text
+    assert f"Impact {figure(expected.impact)} Cost {money(expected.cost, 'EUR')}" in text
     funded_table = text.split("Funded initiatives", 1)[1].split("Capacity", 1)[0]
     for initiative in plan.initiatives:
         assert (initiative.name in funded_table) == (initiative.id in expected.funded)
