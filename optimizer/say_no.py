@@ -72,7 +72,9 @@ def _forced_out(data: Data, i: int, funded: set[int], focus: set[int]) -> str | 
 
 def _off_focus(data: Data, i: int, funded: set[int], focus: set[int]) -> str | None:
     moves = set(data.uplift[i])
-    if moves & focus:
+    if moves & focus or (moves and not focus):
+        # With no focus moment at all, nothing was chosen for a reason of its own (the
+        # money or a capacity): saying "it moves none of them" would hide it.
         return None
     focus_names = names(data, focus) or "none chosen"
     if not moves:
@@ -104,6 +106,8 @@ def _blocked(data: Data, i: int, funded: set[int], focus: set[int]) -> str | Non
 
 def _saturated(data: Data, i: int, funded: set[int], focus: set[int]) -> str | None:
     moved = [m for m in data.uplift[i] if m in focus]
+    if not moved:
+        return None
     for m in moved:
         headroom = data.moments[m].headroom
         if headroom is None or _uplift(data, funded, m) < headroom * (1 - AT_HEADROOM):
@@ -143,6 +147,15 @@ def _outranked(data: Data, i: int, funded: set[int], focus: set[int], periods: l
     """Name the limits this initiative would break on top of the chosen portfolio."""
     moved = [m for m in data.uplift[i] if m in focus]
     limits = limits_in_the_way(data, i, funded, periods, resources)
+    if not focus:
+        moves = names(data, data.uplift[i])
+        if not limits:
+            return (f"Not funded: it moves {moves}, but no portfolio had any impact to "
+                    "gain, so no moment was chosen as a focus moment this cycle.")
+        leave = "leaves" if len(limits) == 1 else "leave"
+        return (f"Not funded: it moves {moves}, but " + " and ".join(limits) + f" {leave} "
+                "no room for it, and nothing fits, so no moment could be a focus moment this "
+                "cycle.")
     focus_part = (f"it moves {names(data, moved)} (a focus moment)" if len(moved) == 1
                   else f"it moves {names(data, moved)} (focus moments)")
     if not limits:

@@ -59,10 +59,32 @@ def break_even_cost(context: Context, i: int, explanation: Explanation) -> float
     if not outcome.proven:
         return None
     funded, _ = context.read()
-    best = _largest_cost(context, i, funded, highs.getSolution().col_value[z] > 0.5)
-    # Just below the boundary, where the funding portfolio is strictly preferred.
+    more_impact = highs.getSolution().col_value[z] > 0.5
+    best = _largest_cost(context, i, funded, more_impact)
     step = 1.0 if cost >= 100 else 0.01
+    whole = round(best / step) * step
+    # "Strictly cheaper than the run" keeps the tie case a hair (CHEAPER) below its boundary
+    margin = 2 * CHEAPER * max(1.0, context.cost / scale) * scale
+    on_a_step = abs(best - whole) <= margin + 1e-9 * max(1.0, abs(best)) and whole > 0
+    if not more_impact and on_a_step:
+        # A tie found at a round boundary; more impact at the same cost may be there too,
+        # and would win: whichever the solver met first, the answer is the same.
+        more_impact = _more_impact_at(context, c, z, best / scale, explanation)
+    if more_impact:  # more impact than the run: at the boundary itself it is chosen
+        return max(0.0, math.floor(best / step + 1e-9) * step)
+    if on_a_step:  # the same impact at the same cost keeps the run's: a step below
+        explanation.break_even_under = whole
     return max(0.0, math.ceil(best / step - 1e-9) * step - step)
+
+
+def _more_impact_at(context: Context, c: int, z: int, cost: float,
+                    explanation: Explanation) -> bool:
+    """Whether a portfolio with more impact than the run funds i at this (scaled) cost."""
+    highs = context.session.highs
+    highs.changeColBounds(c, cost * (1 - 1e-12), cost)
+    highs.changeColBounds(z, 1.0, 1.0)
+    explanation.solves += 1
+    return context.solve_from(None).found
 
 
 def _never_chosen(context: Context, i: int, explanation: Explanation) -> bool:

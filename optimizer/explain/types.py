@@ -23,6 +23,10 @@ class Explanation:
     focus_out: list[str] = field(default_factory=list)  # focus moments it gives up
     focus_in: list[str] = field(default_factory=list)  # focus moments it takes instead
     break_even_cost: float | None = None  # highest cost at which it would be funded
+    # Where that cost is a step below a round boundary at which it would only tie the run
+    # (the same impact at the same cost, which does not make it the better choice): that
+    # boundary, so that the words say "under EUR 60,000", not "EUR 59,999 or less".
+    break_even_under: float | None = None
     break_even_uplift: float | None = None  # factor its uplifts need (None: not up to x10)
     binding: list[str] = field(default_factory=list)  # the limits in the way, in words
     conflict: str | None = None  # why no portfolio can fund it, when none can

@@ -38,7 +38,7 @@ def message(context: Context, i: int, reason_message: str, explanation: Explanat
     data, currency = context.data, context.plan.currency
     parts = [reason_message]
     if explanation.impact_if_funded is None:
-        parts.append(f"No portfolio can fund it: {explanation.conflict}.")
+        parts.append(f"No portfolio can fund it: {_clause(explanation.conflict or '')}.")
     elif explanation.impact_if_counted is not None or explanation.counted_conflict:
         parts.append(_uncounted(context, explanation))
     else:
@@ -46,7 +46,12 @@ def message(context: Context, i: int, reason_message: str, explanation: Explanat
     if explanation.reason == "forced_out":
         return " ".join(parts)
     now = money(data.cost[i], currency)
-    if explanation.break_even_cost is not None:
+    if explanation.break_even_under is not None:
+        boundary = money(explanation.break_even_under, currency)
+        parts.append(f"It would be funded at a cost under {boundary} (now {now}): at "
+                     f"{boundary} exactly it would only tie with the run's portfolio on "
+                     "impact and cost, and a tie does not make it the better choice.")
+    elif explanation.break_even_cost is not None:
         parts.append(f"It would be funded at a cost of "
                      f"{money(explanation.break_even_cost, currency)} or less (now {now}).")
     else:
@@ -100,6 +105,12 @@ def _changes(data: Data, explanation: Explanation) -> tuple[str, str]:
              f"{_moment_names(data, explanation.focus_in)}"
              if explanation.focus_out or explanation.focus_in else "")
     return _and(dropped) if dropped else "", moved
+
+
+def _clause(sentence: str) -> str:
+    """A sentence to go after a colon: no capital to start it, no full stop to end it."""
+    sentence = sentence.strip().rstrip(".")
+    return sentence[:1].lower() + sentence[1:] if sentence[1:2].islower() else sentence
 
 
 def _and(items: list[str]) -> str:

@@ -175,9 +175,12 @@ def test_outranked_message_has_the_figures_a_team_needs():
     assert e.reason == "outranked"
     assert e.impact_if_funded == pytest.approx(8) and e.impact_lost == pytest.approx(2)
     assert e.displaces == ["a"]
-    assert e.break_even_cost == pytest.approx(39.99)  # funded with "a" below 40
+    # funded with "a" at 40 or less: 60 + 40 fills the budget of 100 exactly, and the two
+    # give more impact than "a" alone, so the boundary itself is chosen
+    assert e.break_even_cost == pytest.approx(40) and e.break_even_under is None
+    assert _funded(_scaled_cost(plan, "b", 40.0), "b")
     assert "Funding it would lower total impact by 2.0 (20%) and drop 'Mobile POS'" in e.message
-    assert "funded at a cost of EUR 39.99 or less (now EUR 90)" in e.message
+    assert "funded at a cost of EUR 40 or less (now EUR 90)" in e.message
     assert any("the budget" in limit for limit in e.binding)
 
 
@@ -348,3 +351,39 @@ def test_a_focus_swap_is_named_in_figures_and_words():
     assert ("and drop 'Mobile POS', and would move the focus from 'Checkout queue' to "
             "'Signage'") in e.message
     _check_described_portfolio(plan, result, e)
+
+
+def test_a_boundary_that_ties_reads_under_it_and_says_why():
+    """Two initiatives alike in all but their id and cost: the run funds the cheaper; the
+    other is the better choice only strictly cheaper, since at the same cost it only ties."""
+    plan = three_moments([{"id": "a", "name": "Mobile POS", "cost": 600, "effects": {"m": 5}},
+                          {"id": "b", "name": "Tablets", "cost": 900, "effects": {"m": 5}}],
+                         budget=1000, max_focus=1)
+    result = solve(plan)
+    assert result.funded == ["a"]
+    e = explain(plan, result, "b")
+    assert e.break_even_cost == pytest.approx(599) and e.break_even_under == pytest.approx(600)
+    assert ("It would be funded at a cost under EUR 600 (now EUR 900): at EUR 600 exactly it "
+            "would only tie with the run's portfolio on impact and cost, and a tie does not "
+            "make it the better choice.") in e.message
+    assert _funded(_scaled_cost(plan, "b", 599.0), "b")
+    assert not _funded(_scaled_cost(plan, "b", 601.0), "b")
+
+
+def test_at_a_budget_of_zero_the_budget_is_named_not_the_focus():
+    """Nothing fits, so no moment is chosen: the reason is the money, in words that read
+    right (no "none chosen", no "EUR 0..", no capital after a colon)."""
+    plan = three_moments([{"id": "a", "name": "Mobile POS", "cost": 600, "effects": {"m": 5}},
+                          {"id": "b", "name": "Tablets", "cost": 900, "effects": {"m": 4}}],
+                         budget=0, max_focus=1)
+    result = solve(plan)
+    assert result.funded == [] and result.focus == []
+    for rejection in result.rejected:
+        assert rejection.reason == "outranked"
+        assert "none chosen" not in rejection.message
+        assert "the budget (it costs EUR" in rejection.message
+        assert "leaves no room for it, and nothing fits" in rejection.message
+        e = explain(plan, result, rejection.id)
+        assert e.binding and e.binding[0].startswith("the budget")
+        assert not any("focus limit" in limit for limit in e.binding)
+        assert ".." not in e.message and ": The" not in e.message

@@ -137,7 +137,7 @@ def test_say_no_page_shows_the_figures_of_stored_explanations(client, db, demo_i
     lost = f"{selfcheck['impact_lost']:,.1f}"
     assert f"Impact lost {lost} (27%)" in text
     assert "Would drop Door greeter at peak hours, Mobile point-of-sale for staff" in text
-    assert "Break-even cost EUR 101,999 (now EUR 170,000)" in text
+    assert "Break-even cost EUR 102,000 or less (now EUR 170,000)" in text
     assert "a conflict: it excludes 'Mobile point-of-sale for staff'" in text
     assert re.search(r"Break-even uplift x\d+\.\d\d", text), "RFID needs larger uplifts"
     assert "not up to x10" in text
@@ -177,7 +177,7 @@ def test_explanation_page_computes_once_and_then_reads_it(client, db, demo_id, r
     stored = _stored(db, run_id)
     assert list(stored) == ["selfcheck"]
     assert "Why not: Self-checkout kiosks" in text and stored["selfcheck"]["message"] in text
-    assert "Impact if funded" in text and "funded at EUR 101,999 or less (now EUR 170,000)" in text
+    assert "Impact if funded" in text and "funded at EUR 102,000 or less (now EUR 170,000)" in text
     assert "Blocked by a dependency or a conflict" in text
 
     request.getfixturevalue("no_solver")
@@ -240,7 +240,8 @@ def test_memo_lists_per_team_what_was_funded_and_what_not(client, db, demo_id, r
     client.post(f"/plans/{demo_id}/runs/{run_id}/say-no/explain")
     text = page_text(client.get(f"/plans/{demo_id}/runs/{run_id}/memo"))
     assert "not explained yet" not in text
-    assert "Impact lost: 151.2 (27%) · break-even cost: EUR 101,999 (now EUR 170,000)" in text
+    assert ("Impact lost: 151.2 (27%) · break-even cost: EUR 102,000 or less "
+            "(now EUR 170,000)") in text
 
 
 def test_memo_download_is_a_markdown_attachment_per_team(client, db, demo_id, run_id):
