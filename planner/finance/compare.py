@@ -10,15 +10,22 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from sqlmodel import Session
 
 import optimizer
-from models import Scenario
-from optimizer.finance.returns import Returns
+from models import Plan, Scenario
+from models.base import utcnow
+from models.planfile import plan_document
+from models.queries import latest_run
+from optimizer.finance.returns import Returns, settings
 from optimizer.finance.scenarios import Column, Comparison, compare
 from optimizer.result import REASON_TITLES, result_from_dict
 from planner.data_io.spreadsheets import Sheet, workbook_bytes
+from planner.runs.changes import differences
+from planner.runs.views import solve_options
 
-MIN_COMPARED, MAX_COMPARED = 2, 4
+MIN_COMPARED, MAX_COMPARED = 1, 4  # scenarios, beside the plan as it is
+PLAN_AS_IT_IS = "The plan as it is"
 
 
 @dataclass
@@ -33,6 +40,12 @@ class Side:
     def figures(self) -> Returns | None:
         returns = self.column.returns
         return returns.covered if returns else None
+
+    @property
+    def finance(self) -> tuple[int, float]:
+        """The finance horizon (years) and discount rate its ROI, NPV and payback use."""
+        finance = settings(self.column.plan)
+        return finance.horizon_years, finance.discount_rate
 
     @property
     def unspent(self) -> float | None:
@@ -53,6 +66,22 @@ class ScenarioComparison:
         """(id, name, funded in each scenario) of the work funded in some but not all."""
         return [(key, self.names.get(key, key), funded)
                 for key, funded in self.comparison.differences.items()]
+
+
+def plan_as_it_is(session: Session, plan: Plan) -> Scenario:
+    """The plan with no change, as the first column of a comparison (never saved): its
+    latest run when that is of the plan as it is now, else the plan solved now."""
+    document = plan_document(session, plan.id)
+    latest = latest_run(session=session, plan_id=plan.id)
+    if latest is not None and not differences(latest.inputs, document):
+        inputs, result, solved_at = latest.inputs, latest.result, latest.created_at
+    else:
+        session.rollback()  # hold nothing while the solver works
+        inputs = document
+        result = optimizer.solve(optimizer.plan_from_dict(document), solve_options()).to_dict()
+        solved_at = utcnow()
+    return Scenario(id=None, plan_id=plan.id, name=PLAN_AS_IT_IS, overrides={}, inputs=inputs,
+                    result=result, solved_at=solved_at)
 
 
 def compare_scenarios(scenarios: list[Scenario]) -> ScenarioComparison:

@@ -22,6 +22,7 @@ from planner.finance.compare import (
     MIN_COMPARED,
     compare_scenarios,
     comparison_workbook,
+    plan_as_it_is,
 )
 from planner.finance.scenario_forms import ScenarioParts, scenario_form
 from planner.finance.scenario_words import override_lines, staleness
@@ -160,7 +161,7 @@ def compare(plan_id: int):
     if problem:
         flash(problem, "error")
         return redirect(url_for("scenarios.index", plan_id=plan.id))
-    found = compare_scenarios(chosen)
+    found = compare_scenarios([plan_as_it_is(get_session(), plan), *chosen])
     return render_template("scenarios/compare.html", plan=plan, found=found,
                            ids=[scenario.id for scenario in chosen])
 
@@ -172,7 +173,7 @@ def compare_download(plan_id: int):
     chosen, problem = _chosen(plan)
     if problem:
         abort(400, problem)
-    body = comparison_workbook(compare_scenarios(chosen))
+    body = comparison_workbook(compare_scenarios([plan_as_it_is(get_session(), plan), *chosen]))
     return attachment(body, XLSX, f"plan-{plan.id}-scenarios.xlsx")
 
 

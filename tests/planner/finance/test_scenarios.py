@@ -14,7 +14,8 @@ from models.planfile import plan_document
 from optimizer import plan_from_dict, solve
 from optimizer.finance.scenarios import apply_overrides
 from planner.data_io.spreadsheets import MONEY_FORMAT, escape_cell, sheet_names
-from tests.webapp import page_text
+from planner.web import figure
+from tests.webapp import page_text, saved_run
 
 CUT = {"name": "Budget cut", "budget": "300000", "max_focus": "2", "force_in": "selfcheck",
        "force_out": "greeter"}
@@ -215,21 +216,23 @@ def test_comparison_shows_figures_and_the_work_in_one_and_not_the_other(client, 
     for key in only:
         row = rows.split(f"<code>{key}</code>")[1].split("</tr>")[0]
         marks = ["✓" if "✓ funded" in cell else "✗" for cell in row.split("<td>")[1:]]
-        assert marks == ["✓" if key in cut_funded else "✗", "✓" if key in base_funded else "✗"]
+        # first the plan as it is, which "Base" (no change) funds alike
+        assert marks == ["✓" if key in base_funded else "✗",
+                         "✓" if key in cut_funded else "✗", "✓" if key in base_funded else "✗"]
     for key in cut_funded & base_funded:
         assert f"<code>{key}</code>" not in rows
     assert f"{len(cut_funded & base_funded)} initiatives funded in every scenario" in page
-    for figure in ("Impact", "ROI over the horizon", "NPV", "Payback", "Focus moments"):
-        assert figure in page
+    for heading in ("Impact", "ROI over the horizon", "NPV", "Payback", "Focus moments"):
+        assert heading in page
 
 
-@pytest.mark.parametrize("query", ["", "ids=1", "ids=1&ids=2&ids=3&ids=4&ids=5", "ids=x&ids=2"])
-def test_a_comparison_needs_two_to_four_solved_scenarios(client, db, demo_id, query):
+@pytest.mark.parametrize("query", ["", "ids=1&ids=2&ids=3&ids=4&ids=5", "ids=x&ids=2"])
+def test_a_comparison_needs_one_to_four_solved_scenarios(client, db, demo_id, query):
     response = client.get(f"/plans/{demo_id}/scenarios/compare?{query}",
                           follow_redirects=True)
     assert response.status_code == 200
     page = page_text(response)
-    assert "Pick 2 to 4 scenarios" in page or "could not be read" in page
+    assert "Pick 1 to 4 scenarios" in page or "could not be read" in page
 
 
 def test_unsolved_scenarios_cannot_be_compared(client, db, demo_id):
@@ -265,14 +268,17 @@ def test_comparison_workbook(client, db, demo_id):
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Summary", "Differences", "=cmd|'  C calc'!A0", "Base"]
+    assert book.sheetnames == ["Summary", "Differences", "The plan as it is",
+                               "=cmd|'  C calc'!A0", "Base"]
     summary = book["Summary"]
     assert summary.freeze_panes == "A2"
     header = [cell.value for cell in summary[1]]
-    assert summary.cell(2, 1).value == "'=cmd|' /C calc'!A0"  # text, not a formula
-    assert summary.cell(2, header.index("Cost") + 1).number_format == MONEY_FORMAT
-    assert summary.cell(3, header.index("Impact") + 1).value == pytest.approx(
-        base.result["impact"])
+    assert summary.cell(2, 1).value == "The plan as it is"
+    assert summary.cell(3, 1).value == "'=cmd|' /C calc'!A0"  # text, not a formula
+    assert summary.cell(3, header.index("Cost") + 1).number_format == MONEY_FORMAT
+    for row in (2, 4):  # the plan as it is, and "Base", which changes nothing
+        assert summary.cell(row, header.index("Impact") + 1).value == pytest.approx(
+            base.result["impact"])
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
@@ -332,3 +338,23 @@ def test_sheet_names_are_ones_excel_accepts():
     assert names[0] == "a b"
     assert all(len(name) <= 31 for name in names)
     assert len({name.lower() for name in names}) == len(names)
+
+
+def test_the_comparison_starts_with_the_plan_as_it_is_and_says_its_finance(client, db,
+                                                                             demo_id):
+    _create(client, demo_id, **CUT)
+    client.post(f"/plans/{demo_id}/scenarios/solve-all")
+    cut = _scenario(db, "Budget cut")
+    run = client.post(f"/plans/{demo_id}/runs", data={})
+    run_id = int(run.headers["Location"].rsplit("/", 1)[1])
+    response = client.get(f"/plans/{demo_id}/scenarios/compare?ids={cut.id}")
+    assert response.status_code == 200
+    page = page_text(response)
+    head = response.get_data(as_text=True).split("<thead>")[1].split("</thead>")[0]
+    assert head.index("The plan as it is") < head.index("Budget cut")
+    latest = saved_run(db, run_id)  # the latest run is of the plan as it is: its figures
+    assert f"Impact {figure(latest.impact)} {figure(cut.result['impact'])}" in page
+    assert "Finance horizon 3 years 3 years" in page
+    assert "Discount rate 8.00 % 8.00 %" in page
+    index = page_text(client.get(f"/plans/{demo_id}/scenarios"))
+    assert "with the plan as it is (1 to 4)" in index
