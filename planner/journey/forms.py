@@ -44,9 +44,13 @@ class MomentForm(Form):
     side = SelectField("Side", choices=choices([
         ("front", "front stage (the customer sees it)"), ("back", "back stage (hidden step)")]))
     weight = Number("Weight", [InputRequired(), AtLeast.of(WEIGHT)], default=1,
-                    description="How much the moment matters to loyalty; 0 for hidden steps.")
+                    description="How much the moment matters to loyalty, on one scale for "
+                                "all moments (for example 1 to 10: a 10 counts ten times a 1); "
+                                "0 for hidden steps, which count through what they feed.")
     headroom = Number("Headroom (points)", [Optional(), Above(0), AtLeast.of(HEADROOM)],
-                      description="How many points it can still improve; empty = no cap.")
+                      description="How many points its score can still rise, on the scale you "
+                                  "measure it on (a score of 70 out of 100 has 30); empty: no "
+                                  "cap.")
     category = SelectField("Category", choices=CATEGORY_CHOICES)
     score = Number("Current score", [Optional(), AtLeast.of(SCORE)],
                    description="As measured today; display only.")
