@@ -11,23 +11,28 @@ if TYPE_CHECKING:  # the `planner` command imports this package; only the app ne
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "dev"
+UNSET = "unset: the instance folder's key"  # no configuration named a SECRET_KEY
+SECRET_KEY_FILE = "secret_key"
 
 
 class ConfigError(RuntimeError):
     """The app is configured in a way that is unsafe or unusable."""
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+def create_app(test_config: dict[str, Any] | None = None, *,
+               instance_path: str | None = None) -> Flask:
     """Build the app: defaults, then instance/config.py and the environment, then test_config.
 
-    A mapping with TESTING true is used on its own (tests never read the environment).
+    A mapping with TESTING true is used on its own (tests never read the environment). When
+    nothing names a SECRET_KEY, the instance folder keeps one, made on the first start, so
+    that sign-ins and open forms outlive a restart.
     """
     from flask import Flask
 
-    app = Flask(__name__, instance_relative_config=True,
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path,
                 template_folder=str(ROOT / "templates"), static_folder="static")
     app.config.from_mapping(
-        SECRET_KEY=DEFAULT_SECRET_KEY,
+        SECRET_KEY=UNSET,
         DATABASE_URL=f"sqlite:///{Path(app.instance_path) / 'planner.sqlite'}",
         # a 10,000-initiative workbook is about 0.6 MB; uploads are zip-checked before parsing
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
@@ -55,8 +60,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                 os.environ["SESSION_COOKIE_SECURE"].strip().lower() in ("1", "true", "yes"))
     if test_config:
         app.config.from_mapping(test_config)
-    _check_secret_key(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["SECRET_KEY"] == UNSET:
+        app.config["SECRET_KEY"] = (DEFAULT_SECRET_KEY if app.testing else
+                                    instance_secret_key(Path(app.instance_path)))
+    _check_secret_key(app)
 
     from planner import database, demo, web
 
@@ -65,6 +73,29 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     demo.init_app(app)
     _register_blueprints(app)
     return app
+
+
+def instance_secret_key(folder: Path) -> str:
+    """The key kept in the instance folder, made on first use, readable by its owner only.
+    Two processes starting at once agree: the file is created exclusively, and the one that
+    loses waits for the other's key."""
+    import secrets
+    import time
+
+    path = folder / SECRET_KEY_FILE
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            key = path.read_text(encoding="ascii").strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise ConfigError(f"{path} is empty: delete it, or set SECRET_KEY") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(key + "\n")
+    return key
 
 
 def _check_secret_key(app: Flask) -> None:

@@ -7,7 +7,6 @@ import argparse
 import functools
 import json
 import math
-import secrets
 import sys
 from collections.abc import Sequence
 
@@ -203,14 +202,13 @@ def _progress_bar(done: int, total: int, width: int = 30, verb: str = "explainin
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import os
 
     from planner import create_app
     from planner.demo import load_demo
 
-    # A local server gets a fresh key per start unless one is configured.
-    key = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
-    app = create_app({"SECRET_KEY": key})
+    # The key comes from SECRET_KEY, instance/config.py, or the instance folder's own file
+    # (made on the first start): sign-ins and open forms outlive a restart.
+    app = create_app()
     if args.demo:
         load_demo(app)
     print(f"Moments of Truth Planner on http://{args.host}:{args.port}/", file=sys.stderr)

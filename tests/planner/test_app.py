@@ -127,3 +127,20 @@ def test_cookies_are_secure_when_served_over_https(database_url, monkeypatch, va
     assert cookie is not None and cookie.secure is secure and cookie.http_only
     app.extensions["planner_engine"].dispose()
 
+
+
+def test_without_a_configured_key_the_instance_folder_keeps_one(tmp_path, database_url,
+                                                                 monkeypatch):
+    """Sign-ins and open forms outlive a restart: the key is made once, kept readable by
+    its owner only, and read again on the next start."""
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    first = create_app(instance_path=str(tmp_path))
+    key = first.config["SECRET_KEY"]
+    assert len(key) == 64 and key != "dev"
+    kept = tmp_path / "secret_key"
+    assert kept.read_text().strip() == key and (kept.stat().st_mode & 0o777) == 0o600
+    again = create_app(instance_path=str(tmp_path))
+    assert again.config["SECRET_KEY"] == key
+    for app in (first, again):
+        app.extensions["planner_engine"].dispose()
