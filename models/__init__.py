@@ -1,5 +1,6 @@
 """SQLModel tables of the planner and the queries that belong to them."""
 
+from models.account import User
 from models.initiative import (
     Initiative,
     InitiativeCost,
@@ -16,5 +17,5 @@ from models.scenario import Scenario
 __all__ = [
     "Influence", "Initiative", "InitiativeCost", "InitiativeEffect", "InitiativeLink",
     "InitiativeUse", "Moment", "PendingImport", "Period", "Plan", "Resource", "Run",
-    "RunExplanation", "Scenario", "Stage",
+    "RunExplanation", "Scenario", "Stage", "User",
 ]

@@ -66,10 +66,11 @@ def create_app(test_config: dict[str, Any] | None = None, *,
                                     instance_secret_key(Path(app.instance_path)))
     _check_secret_key(app)
 
-    from planner import database, demo, web
+    from planner import accounts, database, demo, web
 
     database.init_app(app)
     web.init_app(app)
+    accounts.init_app(app)
     demo.init_app(app)
     _register_blueprints(app)
     return app
@@ -109,8 +110,8 @@ def _check_secret_key(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # One package per feature (the README's layout table), each listing its blueprints.
-    from planner import data_io, finance, initiatives, journey, plans, runs
+    from planner import accounts, data_io, finance, initiatives, journey, plans, runs
 
-    for feature in (plans, journey, initiatives, runs, finance, data_io):
+    for feature in (accounts, plans, journey, initiatives, runs, finance, data_io):
         for blueprint in feature.blueprints():
             app.register_blueprint(blueprint)

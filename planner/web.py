@@ -27,10 +27,13 @@ SECURITY_HEADERS = {
 }
 ERROR_TITLES = {
     400: "That request could not be read",
+    401: "Sign in first",
+    403: "Not yours to change",
     404: "Page not found",
     405: "Not allowed",
     409: "Someone else changed this",
     413: "That upload is too large",
+    429: "Too many tries",
     500: "Something went wrong on our side",
     503: "Busy with another change",
 }
@@ -78,6 +81,9 @@ def _csrf_error(error: CSRFError):
 def _http_error(error: HTTPException):
     code = error.code or 500
     message = error.description
+    if code == 429:
+        message = ("Too many sign-ins that failed, from here or for this account: wait a "
+                   "minute, then try again.")
     if code == 413:
         limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
         message = (f"Uploads can be at most {_size(limit)}; nothing was saved. Split the file, "

@@ -15,9 +15,9 @@ from urllib.parse import quote
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
-from models import Run
+from models import Run, User
 from models.db import open_session
 from planner import create_app
 from planner.demo import load_demo
@@ -70,12 +70,45 @@ def _empty_tables(engine) -> None:
                                 "RESTART IDENTITY CASCADE"))
 
 
-def make_app(database_url: str, **config):
+# Every app of the tests has this admin; its hash is made once for the whole run (argon2 is
+# slow on purpose).
+ADMIN_EMAIL, ADMIN_PASSWORD = "admin@example.com", "the tests' own long password"
+_ADMIN_HASH: list[str] = []
+
+
+def make_app(database_url: str, *, accounts: bool = True, **config):
+    """The app on this database, emptied; with the tests' admin unless `accounts` is
+    false (an installation nobody has set up yet)."""
     app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, **config})
     engine = app.extensions["planner_engine"]
     if engine.dialect.name == "postgresql":
         _empty_tables(engine)
+    if accounts:
+        add_admin(app)
     return app
+
+
+def add_admin(app) -> None:
+    """The tests' admin account in this app's database."""
+    if not _ADMIN_HASH:
+        from planner.accounts.passwords import password_hash
+        _ADMIN_HASH.append(password_hash(ADMIN_PASSWORD))
+    with open_session(app.extensions["planner_engine"], write=True) as session:
+        session.add(User(email=ADMIN_EMAIL, name="Ada Admin", admin=True,
+                         password_hash=_ADMIN_HASH[0]))
+        session.commit()
+
+
+def signed_in_client(app, email: str = ADMIN_EMAIL):
+    """A test client signed in as this account (the tests' admin by default), as the
+    sign-in page leaves it: Flask-Login's session naming the account and its version."""
+    client = app.test_client()
+    with open_session(app.extensions["planner_engine"]) as session:
+        user = session.exec(select(User).where(User.email == email)).one()
+        session_id = f"{user.id}:{user.session_version}"
+    with client.session_transaction() as cookie:
+        cookie["_user_id"], cookie["_fresh"] = session_id, True
+    return client
 
 
 @pytest.fixture
@@ -87,7 +120,7 @@ def app(database_url):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return signed_in_client(app)
 
 
 @pytest.fixture

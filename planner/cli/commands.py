@@ -21,7 +21,7 @@ from optimizer import (
     with_overrides,
 )
 from optimizer.finance.frontier import DEFAULT_POINTS, MAX_POINTS, frontier
-from planner.cli import plans
+from planner.cli import plans, users
 from planner.cli.report import render_explanation, render_frontier, render_report
 
 EXIT_OK, EXIT_NO_PORTFOLIO, EXIT_BAD_INPUT = 0, 1, 2
@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     frontier_cmd.set_defaults(run=_frontier, budget=None)
 
     plans.add_commands(commands)
+    users.add_commands(commands)
 
     serve = commands.add_parser("serve", help="start the web app")
     serve.add_argument("--demo", action="store_true", help="load the demo plan first")
@@ -204,14 +205,16 @@ def _progress_bar(done: int, total: int, width: int = 30, verb: str = "explainin
 def _serve(args: argparse.Namespace) -> int:
 
     from planner import create_app
-    from planner.demo import load_demo
+    from planner.demo import demo_accounts, load_demo
 
     # The key comes from SECRET_KEY, instance/config.py, or the instance folder's own file
     # (made on the first start): sign-ins and open forms outlive a restart.
     app = create_app()
+    print(f"Moments of Truth Planner on http://{args.host}:{args.port}/", file=sys.stderr)
     if args.demo:
         load_demo(app)
-    print(f"Moments of Truth Planner on http://{args.host}:{args.port}/", file=sys.stderr)
+        for email, password in demo_accounts(app):
+            print(f"  sign in as {email}, password: {password}", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=False)
     return EXIT_OK
 

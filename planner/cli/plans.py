@@ -42,7 +42,7 @@ def _import(args: argparse.Namespace) -> int:
     from models.planfile import import_plan
 
     count = len(document.get("initiatives") or [])
-    with _engine() as engine, open_session(engine, write=True) as session:
+    with app_engine() as engine, open_session(engine, write=True) as session:
         try:
             with _step(f"writing {count:,} initiative{'s' if count != 1 else ''}"):
                 plan = import_plan(session, document, name=args.name)
@@ -65,7 +65,7 @@ def _export(args: argparse.Namespace) -> int:
     from models.db import open_session
     from models.planfile import plan_document
 
-    with _engine() as engine, open_session(engine) as session:
+    with app_engine() as engine, open_session(engine) as session:
         condition = (Plan.id == int(args.plan)) if args.plan.isdigit() else (
             Plan.name == args.plan)
         plan_id = session.exec(select(Plan.id).where(condition)).first()
@@ -84,7 +84,7 @@ def read_plan_file(path: Path) -> dict[str, Any]:
 
 
 @contextmanager
-def _engine() -> Iterator[Any]:
+def app_engine() -> Iterator[Any]:
     """The app's database engine, closed afterwards."""
     from planner import create_app
 

@@ -35,6 +35,23 @@ def load_demo(app: Flask) -> int:
         return plan.id
 
 
+# The demo's own account, printed when the demo starts: it exists only in a database the
+# demo was loaded into (`planner serve --demo`, `bash scripts/run`).
+DEMO_ACCOUNTS = (("lead@demo.example", "Cleo CX Lead", "moments of truth demo"),)
+
+
+def demo_accounts(app: Flask) -> list[tuple[str, str]]:
+    """The demo's accounts (made if missing), as (email, password) to print."""
+    from planner.accounts.users import add_user, find_user
+
+    with open_session(app.extensions["planner_engine"], write=True) as session:
+        for email, name, password in DEMO_ACCOUNTS:
+            if find_user(session, email) is None:
+                add_user(session, email=email, name=name, password=password, admin=True)
+        session.commit()
+    return [(email, password) for email, _, password in DEMO_ACCOUNTS]
+
+
 def init_app(app: Flask) -> None:
     """Add the `load-demo` command to `flask --app planner`."""
     import click

@@ -14,7 +14,7 @@ import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from planner.demo import load_demo
-from tests.webapp import make_app
+from tests.webapp import ADMIN_EMAIL, ADMIN_PASSWORD, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -39,6 +39,16 @@ def browser() -> Iterator[object]:
                                              args=["--no-sandbox", "--disable-gpu"])
         yield browser
         browser.close()
+
+
+def sign_in(page, base_url: str, email: str = ADMIN_EMAIL,
+            password: str = ADMIN_PASSWORD) -> None:
+    """Sign in through the sign-in page, as a person does."""
+    page.goto(base_url + "/sign-in")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/sign-in" not in url)
 
 
 class QuietHandler(WSGIRequestHandler):

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, sign_in
 from tests.planner.test_crawl import _crawl, _import_preview, _scenario
+from tests.webapp import signed_in_client
 
 WIDTHS = (400, 1366)
 SMALLEST_TEXT_PX = 11
@@ -50,7 +51,7 @@ MEASURE = """(smallest) => {
 def pages(live_app) -> list[str]:
     """Every page a person reaches from the first one, as the crawl test finds them."""
     app, plan_id = live_app.app, live_app.plan_id
-    client = app.test_client()
+    client = signed_in_client(app)
     client.post(f"/plans/{plan_id}/runs", data={})
     first = _scenario(client, plan_id, "Lean year", "300000")
     second = _scenario(client, plan_id, "Generous year", "900000")
@@ -66,6 +67,7 @@ def test_no_page_is_wider_than_the_window_nor_its_text_too_small(browser, live_a
                                                                 width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
+    sign_in(page, live_app.url)
     problems = []
     try:
         for url in pages:

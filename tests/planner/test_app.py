@@ -8,7 +8,7 @@ from sqlmodel import select
 from models import Plan
 from planner import ConfigError, create_app
 from planner.database import get_session
-from tests.webapp import make_app
+from tests.webapp import add_admin, make_app, signed_in_client
 
 
 def test_refuses_to_start_without_a_real_secret_key(database_url):
@@ -45,7 +45,7 @@ def test_stylesheet_is_served_by_the_app_and_pages_have_no_inline_style(client, 
 
 def test_post_without_csrf_token_is_refused(database_url):
     app = make_app(database_url, WTF_CSRF_ENABLED=True)
-    client = app.test_client()
+    client = signed_in_client(app)
     response = client.post("/plans/new", data={"name": "FY2028", "currency": "EUR",
                                                "max_focus": "3"})
     assert response.status_code == 400
@@ -71,7 +71,7 @@ def test_not_found_page(client):
 
 def test_too_large_upload_gets_413(database_url):
     app = make_app(database_url, MAX_CONTENT_LENGTH=1000)
-    response = app.test_client().post("/plans/new", data={"name": "x" * 5000})
+    response = signed_in_client(app).post("/plans/new", data={"name": "x" * 5000})
     assert response.status_code == 413
     assert b"That upload is too large" in response.data
     assert b"at most 1000 bytes; nothing was saved" in response.data
@@ -88,7 +88,8 @@ def test_server_error_page_shows_no_traceback(database_url):
         raise RuntimeError("secret internals")
 
     app.logger.disabled = True
-    response = app.test_client().get("/boom")
+    add_admin(app)
+    response = signed_in_client(app).get("/boom")
     assert response.status_code == 500
     assert b"secret internals" not in response.data and b"Traceback" not in response.data
     app.extensions["planner_engine"].dispose()
@@ -122,7 +123,7 @@ def test_cookies_are_secure_when_served_over_https(database_url, monkeypatch, va
     app = create_app({"SECRET_KEY": "a-long-generated-key", "DATABASE_URL": database_url})
     assert app.config["SESSION_COOKIE_SECURE"] is secure
     client = app.test_client()
-    client.get("/plans/new")  # the form's CSRF token goes in the session cookie
+    client.get("/setup")  # a new installation's set-up form: its CSRF token is in the cookie
     cookie = client.get_cookie("session")
     assert cookie is not None and cookie.secure is secure and cookie.http_only
     app.extensions["planner_engine"].dispose()

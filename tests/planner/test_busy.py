@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from models import Plan
 from planner.database import get_session
 from planner.demo import load_demo
-from tests.webapp import make_app, page_text
+from tests.webapp import make_app, page_text, signed_in_client
 
 PLAN = {"name": "Renamed while busy", "currency": "EUR", "budget": "450000",
         "max_focus": "3", "version": "1"}
@@ -44,14 +44,15 @@ def busy_app(database_url):
 
 def test_a_save_during_another_change_is_a_503_with_the_input_kept(busy_app, database_url):
     plan_id = load_demo(busy_app)
-    client = busy_app.test_client()
+    client = signed_in_client(busy_app)
     with another_writer(database_url, plan_id):
         response = client.post(f"/plans/{plan_id}/edit", data=PLAN)
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
     assert "nothing was saved" in page_text(response)
     html = response.get_data(as_text=True)
-    kept = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+    resend = html.split(f'action="/plans/{plan_id}/edit"')[1].split("</form>")[0]
+    kept = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', resend))
     assert kept == PLAN
     assert f'action="/plans/{plan_id}/edit"' in html
     # Sending it again once the other change is done saves it.
@@ -62,7 +63,7 @@ def test_a_save_during_another_change_is_a_503_with_the_input_kept(busy_app, dat
 
 def test_nothing_is_saved_by_the_refused_save(busy_app, database_url):
     plan_id = load_demo(busy_app)
-    client = busy_app.test_client()
+    client = signed_in_client(busy_app)
     with another_writer(database_url, plan_id):
         assert client.post(f"/plans/{plan_id}/edit", data=PLAN).status_code == 503
     with busy_app.app_context():

@@ -22,7 +22,7 @@ from planner.finance.frontier_forms import PAGE_POINTS
 from planner.runs.charts import cost_by_period_svg, impact_by_moment_svg
 from planner.runs.returns import coverage_words
 from planner.web import figure, money, number, percent
-from tests.webapp import make_app, page_text
+from tests.webapp import make_app, page_text, signed_in_client
 
 OPTIONS = optimizer.Options(time_limit=30.0)  # as the test app's solve_options()
 HOSTILE = "<script>alert(1)</script> costs $5 or $x"
@@ -355,7 +355,7 @@ def test_save_as_a_run_carries_a_csrf_token_when_csrf_is_on(database_url):
     app = make_app(database_url, WTF_CSRF_ENABLED=True)
     try:
         plan_id = load_demo(app)
-        client = app.test_client()
+        client = signed_in_client(app)
         # The frontier's GET forms need no token; the save button's POST has one.
         assert client.get(f"/plans/{plan_id}/frontier?points=3").status_code == 200
         html = client.get(f"/plans/{plan_id}/frontier/portfolio?budget=300000").get_data(
@@ -445,8 +445,10 @@ def test_bar_charts_carry_their_figures_and_escape_names():
 
 def _save_form(html: str) -> tuple[str, dict[str, str]]:
     """The action and fields of the page's "Save as a run" form."""
-    form = re.search(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', html, re.S)
-    assert form is not None and "Save as a run" in form[2]
+    form = next((found for found in re.finditer(
+        r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', html, re.S)
+        if "Save as a run" in found[2]), None)
+    assert form is not None
     fields = dict(re.findall(r'<input [^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', form[2]))
     return form[1], fields
 

@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from models import RunExplanation
 from planner.demo import load_demo
-from tests.webapp import make_app, page_text
+from tests.webapp import make_app, page_text, signed_in_client
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def explaining_app(database_url):
 
 def _run(app) -> tuple[int, int]:
     plan_id = load_demo(app)
-    client = app.test_client()
+    client = signed_in_client(app)
     response = client.post(f"/plans/{plan_id}/runs", data={})
     assert response.status_code == 302
     return plan_id, int(response.headers["Location"].rsplit("/", 1)[1])
@@ -35,7 +35,7 @@ def _stored(app, run_id: int) -> int:
 
 def test_the_demo_is_explained_as_it_is_run(explaining_app):
     plan_id, run_id = _run(explaining_app)
-    client = explaining_app.test_client()
+    client = signed_in_client(explaining_app)
     page = page_text(client.get(f"/plans/{plan_id}/runs/{run_id}/say-no"))
     assert "8 initiatives not funded · 8 explained" in page
     assert "Explain all" not in page and "Explain the rest" not in page
@@ -50,7 +50,7 @@ def test_a_plan_past_the_limit_is_left_to_explain_all(database_url):
     try:
         plan_id, run_id = _run(app)
         assert _stored(app, run_id) == 0
-        page = page_text(app.test_client().get(f"/plans/{plan_id}/runs/{run_id}/say-no"))
+        page = page_text(signed_in_client(app).get(f"/plans/{plan_id}/runs/{run_id}/say-no"))
         assert "0 explained" in page and "Explain all" in page
     finally:
         app.extensions["planner_engine"].dispose()
@@ -62,7 +62,7 @@ def test_the_time_budget_stops_new_explanations(database_url):
     try:
         plan_id, run_id = _run(app)
         assert _stored(app, run_id) == 1
-        page = page_text(app.test_client().get(f"/plans/{plan_id}/runs/{run_id}/say-no"))
+        page = page_text(signed_in_client(app).get(f"/plans/{plan_id}/runs/{run_id}/say-no"))
         assert "1 explained" in page and "Explain the rest" in page
     finally:
         app.extensions["planner_engine"].dispose()

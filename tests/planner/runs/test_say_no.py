@@ -14,7 +14,7 @@ from models import Initiative, Run, RunExplanation
 from models.db import open_session
 from optimizer.explain import Explainer
 from optimizer.result import REASON_TITLES, REASONS
-from tests.webapp import make_app, page_text, saved_run
+from tests.webapp import make_app, page_text, saved_run, signed_in_client
 
 STORES = {"greeter", "fitattend", "returnsdesk", "accessibility", "bagging"}
 
@@ -285,7 +285,7 @@ def test_explain_all_without_csrf_token_is_refused(database_url):
     from planner.demo import load_demo
 
     plan_id = load_demo(app)
-    client = app.test_client()
+    client = signed_in_client(app)
     token = _token(client.get(f"/plans/{plan_id}/portfolio").get_data(as_text=True))
     client.post(f"/plans/{plan_id}/runs", data={"csrf_token": token})
     engine = app.extensions["planner_engine"]

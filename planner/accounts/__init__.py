@@ -1,0 +1,22 @@
+"""Accounts: signing in and out, the first admin of an installation, and the rule that every
+page but these asks for a signed-in person."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Blueprint, Flask
+
+
+def init_app(app: Flask) -> None:
+    """Sessions (Flask-Login), throttled sign-ins (Flask-Limiter), sign-in required."""
+    from planner.accounts import signin
+
+    signin.init_app(app)
+
+
+def blueprints() -> tuple[Blueprint, ...]:
+    from planner.accounts import views
+
+    return (views.bp,)

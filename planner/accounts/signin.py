@@ -1,0 +1,89 @@
+"""Who is signed in: Flask-Login's session, checked against the account's session version
+(signing out or a new password moves it on, so a cookie captured before is refused), and
+failed sign-ins throttled per address and per account (Flask-Limiter: in memory, or the
+store RATELIMIT_STORAGE_URI names, such as Redis)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, redirect, request, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, UserMixin, current_user
+
+from models import User
+from planner.database import get_session, reading
+
+# Pages anyone may open: signing in, the first admin's set-up, the style sheet and script.
+PUBLIC = {"accounts.sign_in", "accounts.setup", "static"}
+# Failed sign-ins allowed before the next waits: per address and per account.
+SIGN_IN_LIMIT = "5 per minute"
+
+login_manager = LoginManager()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+class SignedIn(UserMixin):
+    """The signed-in person as Flask-Login holds them: the account's id and the session
+    version the cookie was made with."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.id = f"{user.id}:{user.session_version}"
+
+    @property
+    def name(self) -> str:
+        return self.user.name
+
+    @property
+    def admin(self) -> bool:
+        return self.user.admin
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"  # a new address marks it not fresh
+    limiter.init_app(app)
+    app.before_request(_require_sign_in)
+
+
+@login_manager.user_loader
+def _load(session_id: str) -> SignedIn | None:
+    """The account behind a session, if the session is still valid for it."""
+    try:
+        user_id, version = (int(part) for part in session_id.split(":"))
+    except ValueError:
+        return None
+    # In a session of its own that only reads: the request's own session would begin a
+    # write transaction (and, on SQLite, take the write lock) before the page's work.
+    with reading() as session:
+        user = session.get(User, user_id) if 0 < user_id < 2**31 else None
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return SignedIn(user)
+
+
+def _require_sign_in() -> Any:
+    """Every page but the public ones asks for a signed-in person: a page to read sends
+    them to sign in (and back); anything else is refused."""
+    if request.endpoint in PUBLIC or request.endpoint is None:
+        return None
+    if current_user.is_authenticated:
+        return None
+    from planner.accounts.users import anyone
+
+    if not anyone(get_session()):
+        return redirect(url_for("accounts.setup"))
+    if request.method in ("GET", "HEAD"):
+        return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
+    from flask import abort
+
+    abort(401, "Sign in first: nothing was saved.")
+
+
+def account_key() -> str:
+    """Throttle key per account: the email a sign-in names."""
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]

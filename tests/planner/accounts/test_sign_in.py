@@ -1,0 +1,147 @@
+"""Signing in and out: every page asks for a signed-in person, a cookie captured before
+signing out is refused after it, failed sign-ins are throttled, and no password is kept or
+logged in clear. A new installation's first page makes its admin."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+
+import pytest
+from sqlmodel import select
+
+from models import Plan, User
+from tests.webapp import ADMIN_EMAIL, ADMIN_PASSWORD, make_app, page_text, signed_in_client
+
+
+@pytest.fixture
+def fresh(database_url):
+    """An installation with no account yet."""
+    app = make_app(database_url, accounts=False)
+    yield app
+    app.extensions["planner_engine"].dispose()
+
+
+def _sign_in(client, email=ADMIN_EMAIL, password=ADMIN_PASSWORD, next_page=None):
+    url = "/sign-in" + (f"?next={next_page}" if next_page else "")
+    return client.post(url, data={"email": email, "password": password})
+
+
+def test_a_page_asks_the_signed_out_to_sign_in_and_a_post_changes_nothing(app, db):
+    client = app.test_client()
+    response = client.get("/plans/new")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/sign-in?next=/plans/new")
+    response = client.post("/plans/new", data={"name": "FY2028", "currency": "EUR",
+                                               "max_focus": "3"})
+    assert response.status_code == 401 and "Sign in first" in page_text(response)
+    assert db.exec(select(Plan)).all() == []
+
+
+def test_signing_in_goes_back_to_the_page_asked_for(app):
+    client = app.test_client()
+    response = _sign_in(client, email="  Admin@Example.com ", next_page="/plans/new")
+    assert response.status_code == 302 and response.headers["Location"] == "/plans/new"
+    assert "Ada Admin" in page_text(client.get("/plans/new"))
+    # Never to another site.
+    response = _sign_in(app.test_client(), next_page="//evil.example/")
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(("email", "password"), [(ADMIN_EMAIL, "not the password at all"),
+                                                 ("nobody@example.com", ADMIN_PASSWORD)])
+def test_a_wrong_email_or_password_says_the_same(app, email, password):
+    response = _sign_in(app.test_client(), email=email, password=password)
+    assert response.status_code == 401
+    assert "That email and password do not match an account." in page_text(response)
+    assert password not in response.get_data(as_text=True)  # never echoed back
+
+
+def test_a_cookie_captured_before_signing_out_is_refused_after(app):
+    client = app.test_client()
+    _sign_in(client)
+    captured = client.get_cookie("session").value
+    assert client.get("/plans/new").status_code == 200
+    client.post("/sign-out")
+    thief = app.test_client()
+    thief.set_cookie("session", captured)
+    response = thief.get("/plans/new")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+    # Signing in again works, with a new session.
+    assert _sign_in(client).status_code == 302
+    assert client.get("/plans/new").status_code == 200
+
+
+def test_the_sixth_quick_wrong_password_is_throttled(app):
+    client = app.test_client()
+    codes = [_sign_in(client, password=f"wrong password number {n}").status_code
+             for n in range(6)]
+    assert codes == [401] * 5 + [429]
+    response = _sign_in(client)  # even the right one waits now
+    assert response.status_code == 429 and "wait a minute" in page_text(response)
+
+
+def test_throttling_is_per_account_too(app):
+    """Five failures for one account from one address, then the account waits from any."""
+    for n in range(5):
+        other = app.test_client()
+        other.environ_base["REMOTE_ADDR"] = f"10.0.0.{n + 1}"
+        assert _sign_in(other, password=f"wrong {n} wrong wrong").status_code == 401
+    last = app.test_client()
+    last.environ_base["REMOTE_ADDR"] = "10.0.0.99"
+    assert _sign_in(last, password="wrong again and again").status_code == 429
+
+
+def test_no_password_is_kept_or_logged_in_clear(app, db, caplog):
+    caplog.set_level(logging.DEBUG)
+    _sign_in(app.test_client())
+    _sign_in(app.test_client(), password="a wrong one, logged nowhere")
+    user = db.exec(select(User).where(User.email == ADMIN_EMAIL)).one()
+    assert user.password_hash.startswith("$argon2id$")
+    assert ADMIN_PASSWORD not in user.password_hash
+    assert ADMIN_PASSWORD not in caplog.text and "logged nowhere" not in caplog.text
+
+
+def test_csrf_still_guards_the_sign_in(database_url):
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    try:
+        response = _sign_in(app.test_client())
+        assert response.status_code == 400
+    finally:
+        app.extensions["planner_engine"].dispose()
+
+
+def test_a_new_installation_makes_its_first_admin_once(fresh):
+    client = fresh.test_client()
+    assert client.get("/").headers["Location"].endswith("/setup")
+    assert client.get("/sign-in").headers["Location"].endswith("/setup")
+    short = client.post("/setup", data={"name": "Ana", "email": "ana@example.com",
+                                        "password": "eleven char", "confirm": "eleven char"})
+    assert short.status_code == 422 and "At least 12 characters" in page_text(short)
+    assert 'value="eleven char"' not in short.get_data(as_text=True)
+    phrase = "green kiosk by the door"
+    made = client.post("/setup", data={"name": "Ana", "email": "Ana@Example.com",
+                                       "password": phrase, "confirm": phrase})
+    assert made.status_code == 302
+    assert "Ana" in page_text(client.get("/"))  # signed in as the new admin
+    assert fresh.test_client().get("/setup").status_code == 404
+    assert signed_in_client(fresh, "ana@example.com").get("/plans/new").status_code == 200
+
+
+def test_the_command_line_adds_an_account_from_a_script(tmp_path):
+    url = f"sqlite:///{tmp_path / 'planner.sqlite'}"
+
+    def add(*args: str, stdin: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "planner.cli", "users", "add", *args],
+                              input=stdin, capture_output=True, text=True, timeout=120,
+                              env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"})
+
+    done = add("boss@example.com", "--admin", "--name", "Boss",
+               stdin="a long pass phrase\na long pass phrase\n")
+    assert done.returncode == 0 and "Added boss@example.com (admin)." in done.stdout
+    differ = add("two@example.com", stdin="a long pass phrase\nanother pass phrase\n")
+    assert differ.returncode == 2 and "the two passwords differ" in differ.stderr
+    again = add("boss@example.com", stdin="a long pass phrase\na long pass phrase\n")
+    assert again.returncode == 2 and "already has an account" in again.stderr
+    assert "a long pass phrase" not in done.stdout + done.stderr
