@@ -1,6 +1,6 @@
 """SQLModel tables of the planner and the queries that belong to them."""
 
-from models.account import User
+from models.account import ROLES, Membership, User
 from models.initiative import (
     Initiative,
     InitiativeCost,
@@ -15,7 +15,7 @@ from models.run import Run, RunExplanation
 from models.scenario import Scenario
 
 __all__ = [
-    "Influence", "Initiative", "InitiativeCost", "InitiativeEffect", "InitiativeLink",
-    "InitiativeUse", "Moment", "PendingImport", "Period", "Plan", "Resource", "Run",
-    "RunExplanation", "Scenario", "Stage", "User",
+    "ROLES", "Influence", "Initiative", "InitiativeCost", "InitiativeEffect", "InitiativeLink",
+    "InitiativeUse", "Membership", "Moment", "PendingImport", "Period", "Plan", "Resource",
+    "Run", "RunExplanation", "Scenario", "Stage", "User",
 ]

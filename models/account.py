@@ -4,6 +4,7 @@ longer works."""
 
 from datetime import datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import utcnow
@@ -20,3 +21,18 @@ class User(SQLModel, table=True):
     admin: bool = False  # an installation admin may do everything in every plan
     session_version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
+
+
+ROLES = ("lead", "finance", "team", "viewer")
+
+
+class Membership(SQLModel, table=True):
+    """A person's role in one plan: CX lead, finance, team member (of one team) or viewer."""
+
+    __table_args__ = (UniqueConstraint("user_id", "plan_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
+    role: str  # one of ROLES
+    team: str = ""  # the team a team member proposes for and reads

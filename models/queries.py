@@ -8,20 +8,27 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
+from models.account import Membership
 from models.initiative import Initiative, InitiativeEffect
 from models.journey import Influence, Moment
 from models.plan import Plan, Stage
 from models.run import Run
 
 
-def plans_with_counts(*, session: Session) -> list[tuple[Plan, int, int, int]]:
-    """Every plan with its number of moments, initiatives and runs."""
+def plans_with_counts(*, session: Session, user_id: int | None = None
+                      ) -> list[tuple[Plan, int, int, int]]:
+    """Every plan (only those this account has a role in, when given) with its number of
+    moments, initiatives and runs."""
     def counts(model: Any) -> dict[int, int]:
         rows = session.exec(select(model.plan_id, func.count()).group_by(model.plan_id))
         return dict(rows.all())
 
     moments, initiatives, runs = counts(Moment), counts(Initiative), counts(Run)
-    plans = session.exec(select(Plan).order_by(Plan.created_at.desc(), Plan.id.desc())).all()
+    statement = select(Plan).order_by(Plan.created_at.desc(), Plan.id.desc())
+    if user_id is not None:
+        statement = statement.join(Membership, Membership.plan_id == Plan.id).where(
+            Membership.user_id == user_id)
+    plans = session.exec(statement).all()
     return [(p, moments.get(p.id, 0), initiatives.get(p.id, 0), runs.get(p.id, 0))
             for p in plans]
 

@@ -15,8 +15,6 @@ from flask_login import LoginManager, UserMixin, current_user
 from models import User
 from planner.database import get_session, reading
 
-# Pages anyone may open: signing in, the first admin's set-up, the style sheet and script.
-PUBLIC = {"accounts.sign_in", "accounts.setup", "static"}
 # Failed sign-ins allowed before the next waits: per address and per account.
 SIGN_IN_LIMIT = "5 per minute"
 
@@ -48,6 +46,10 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"  # a new address marks it not fresh
     limiter.init_app(app)
     app.before_request(_require_sign_in)
+    from planner.accounts.access import may, own_team
+
+    app.add_template_global(may, "may")
+    app.add_template_global(own_team, "own_team")
 
 
 @login_manager.user_loader
@@ -69,9 +71,15 @@ def _load(session_id: str) -> SignedIn | None:
 def _require_sign_in() -> Any:
     """Every page but the public ones asks for a signed-in person: a page to read sends
     them to sign in (and back); anything else is refused."""
-    if request.endpoint in PUBLIC or request.endpoint is None:
+    from planner.accounts.access import ACCESS
+
+    rule = ACCESS.get(request.endpoint or "")
+    if request.endpoint is None or (rule is not None and rule.scope == "public"):
         return None
     if current_user.is_authenticated:
+        from planner.accounts.access import check_access
+
+        check_access()
         return None
     from planner.accounts.users import anyone
 

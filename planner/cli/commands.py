@@ -205,16 +205,17 @@ def _progress_bar(done: int, total: int, width: int = 30, verb: str = "explainin
 def _serve(args: argparse.Namespace) -> int:
 
     from planner import create_app
-    from planner.demo import demo_accounts, load_demo
+    from planner.demo import DEMO_PASSWORD, demo_accounts, load_demo
 
     # The key comes from SECRET_KEY, instance/config.py, or the instance folder's own file
     # (made on the first start): sign-ins and open forms outlive a restart.
     app = create_app()
     print(f"Moments of Truth Planner on http://{args.host}:{args.port}/", file=sys.stderr)
     if args.demo:
-        load_demo(app)
-        for email, password in demo_accounts(app):
-            print(f"  sign in as {email}, password: {password}", file=sys.stderr)
+        plan_id = load_demo(app)
+        print(f"  sign in with the password \"{DEMO_PASSWORD}\" as:", file=sys.stderr)
+        for email, role in demo_accounts(app, plan_id):
+            print(f"    {email:<22} {role}", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=False)
     return EXIT_OK
 

@@ -35,21 +35,33 @@ def load_demo(app: Flask) -> int:
         return plan.id
 
 
-# The demo's own account, printed when the demo starts: it exists only in a database the
-# demo was loaded into (`planner serve --demo`, `bash scripts/run`).
-DEMO_ACCOUNTS = (("lead@demo.example", "Cleo CX Lead", "moments of truth demo"),)
+# The demo's accounts, one per role in the demo plan, printed when the demo starts: they
+# exist only in a database the demo was loaded into (`planner serve --demo`, scripts/run).
+DEMO_PASSWORD = "moments of truth demo"
+DEMO_ACCOUNTS = (("lead@demo.example", "Cleo, CX lead", "lead", ""),
+                 ("finance@demo.example", "Finn, finance", "finance", ""),
+                 ("it@demo.example", "Ivy, IT team", "team", "IT"),
+                 ("viewer@demo.example", "Vic, viewer", "viewer", ""))
 
 
-def demo_accounts(app: Flask) -> list[tuple[str, str]]:
-    """The demo's accounts (made if missing), as (email, password) to print."""
+def demo_accounts(app: Flask, plan_id: int) -> list[tuple[str, str]]:
+    """The demo's accounts and their roles in the demo plan (made if missing), as
+    (email, role) to print."""
+    from models import Membership
     from planner.accounts.users import add_user, find_user
 
     with open_session(app.extensions["planner_engine"], write=True) as session:
-        for email, name, password in DEMO_ACCOUNTS:
-            if find_user(session, email) is None:
-                add_user(session, email=email, name=name, password=password, admin=True)
+        for email, name, role, team in DEMO_ACCOUNTS:
+            user = find_user(session, email) or add_user(
+                session, email=email, name=name, password=DEMO_PASSWORD)
+            if session.exec(select(Membership).where(Membership.user_id == user.id,
+                                                     Membership.plan_id == plan_id)).first() \
+                    is None:
+                session.add(Membership(user_id=user.id, plan_id=plan_id, role=role,
+                                       team=team))
         session.commit()
-    return [(email, password) for email, _, password in DEMO_ACCOUNTS]
+    return [(email, role + (f" ({team})" if team else "")) for email, _, role, team
+            in DEMO_ACCOUNTS]
 
 
 def init_app(app: Flask) -> None:

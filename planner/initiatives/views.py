@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from models import Initiative
 from models.queries import initiative_page, latest_run, moments_of
+from planner.accounts.access import own_team
 from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.initiatives.forms import initiative_form
@@ -32,7 +33,7 @@ def index(plan_id: int):
     """The plan's initiatives a page at a time, optionally one team's or one moment's, or
     those whose name or id holds the words searched for."""
     plan, session = plan_or_404(plan_id), get_session()
-    team = query_text("team")
+    team = own_team() if own_team() is not None else query_text("team")
     search = " ".join((query_text("q", MAX_SEARCH) or "").split())
     moments = moments_of(session=session, plan_id=plan.id)
     moment = next((m for m in moments if m.key == request.args.get("moment")), None)
@@ -59,6 +60,7 @@ def create(plan_id: int):
     if form.validate_on_submit():
         initiative = Initiative(plan_id=plan.id, key="", name="")
         form.save(initiative)
+        _within_team(initiative, "auto", "")
         session.add(initiative)
         if commit(f'Initiative "{initiative.name}" added.'):
             return redirect(url_for("initiatives.index", plan_id=plan.id))
@@ -69,7 +71,8 @@ def create(plan_id: int):
 def edit(plan_id: int, initiative_id: int):
     """Change an initiative; a save from a stale page is refused with a conflict message."""
     plan, session = plan_or_404(plan_id), get_session()
-    initiative = row_or_404(Initiative, plan.id, initiative_id)
+    initiative = _own_or_404(row_or_404(Initiative, plan.id, initiative_id))
+    decided = initiative.decision, initiative.reason
     form = initiative_form(session, plan.id, own_id=initiative.id)
     if not form.is_submitted():
         form.fill(initiative)
@@ -78,6 +81,7 @@ def edit(plan_id: int, initiative_id: int):
             return conflict_page("initiatives/form.html", form, plan=plan,
                              initiative=initiative)
         form.save(initiative)
+        _within_team(initiative, *decided)
         if commit(f'Initiative "{initiative.name}" saved.'):
             return redirect(url_for("initiatives.index", plan_id=plan.id))
     return form_page("initiatives/form.html", form, plan=plan, initiative=initiative)
@@ -88,7 +92,7 @@ def edit(plan_id: int, initiative_id: int):
 def delete(plan_id: int, initiative_id: int):
     """Ask, then delete an initiative and the links other initiatives have to it."""
     plan, session = plan_or_404(plan_id), get_session()
-    initiative = row_or_404(Initiative, plan.id, initiative_id)
+    initiative = _own_or_404(row_or_404(Initiative, plan.id, initiative_id))
     form = ConfirmForm()
     if form.validate_on_submit():
         session.delete(initiative)
@@ -102,3 +106,19 @@ def delete(plan_id: int, initiative_id: int):
                                           initiative_id=initiative.id))
 
 
+
+
+def _own_or_404(initiative: Initiative) -> Initiative:
+    """Another team's initiative is, to a team member, one that does not exist."""
+    team = own_team()
+    if team is not None and initiative.team != team:
+        abort(404, "There is no such record in this plan.")
+    return initiative
+
+
+def _within_team(initiative: Initiative, decision: str, reason: str) -> None:
+    """A team member proposes for its own team, and leaves forced decisions to the lead."""
+    team = own_team()
+    if team is not None:
+        initiative.team = team
+        initiative.decision, initiative.reason = decision, reason

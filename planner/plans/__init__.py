@@ -11,7 +11,8 @@ if TYPE_CHECKING:
 def blueprints() -> tuple[Blueprint, ...]:
     """The feature's blueprints with all their pages; imported only when an app is made,
     so that using one of the feature's helpers does not load its pages."""
-    # parts adds the stage, period and resource pages to the plans blueprint
-    from planner.plans import parts, views  # noqa: F401
+    # parts adds the stage, period and resource pages to the plans blueprint; members, who
+    # works on the plan in which role
+    from planner.plans import members, parts, views  # noqa: F401
 
     return (views.bp,)

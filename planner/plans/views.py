@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
 
 from models import Plan
 from models.planfile import plan_document
@@ -19,8 +20,10 @@ bp = Blueprint("plans", __name__)
 
 @bp.get("/")
 def index():
-    """Every plan, newest first."""
-    return render_template("plans/index.html", plans=plans_with_counts(session=get_session()))
+    """Every plan the signed-in person has a role in (an admin: every plan), newest first."""
+    plans = plans_with_counts(session=get_session(),
+                              user_id=None if current_user.admin else current_user.user.id)
+    return render_template("plans/index.html", plans=plans)
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])

@@ -19,6 +19,7 @@ from models import Plan, Run
 from models.db import open_session
 from optimizer import PlanError
 from optimizer.explain import Explanation
+from planner.accounts.access import own_team
 from planner.database import engine, get_session
 from planner.forms import ConfirmForm
 from planner.runs.explanations import (
@@ -88,7 +89,9 @@ def explain_all(plan_id: int, run_id: int):
 def explanation(plan_id: int, run_id: int, key: str):
     """One rejection explained in words and figures (computed and stored the first time)."""
     plan, saved = plan_and_run(plan_id, run_id)
-    if key not in rejected_keys(saved):
+    team = own_team()
+    if key not in rejected_keys(saved) or (team is not None and team != next(
+            (i.get("team", "") for i in saved.inputs["initiatives"] if i["id"] == key), None)):
         abort(404, "This run did not reject an initiative with that ID.")
     stored = stored_explanations(session=get_session(), run_id=saved.id, keys=[key])
     found = stored.get(key) or _explain(saved, key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from models.queries import initiative_page, latest_run, teams_of
+from planner.accounts.access import own_team
 from planner.database import get_session
 from planner.runs.explanations import stored_explanations
 from planner.runs.reports import Verdicts
@@ -21,6 +22,9 @@ def show(plan_id: int):
     plan, session = plan_or_404(plan_id), get_session()
     teams = teams_of(session=session, plan_id=plan.id)
     team = query_text("team")
+    if own_team() is not None:  # a team member sees its own team only
+        team = own_team()
+        teams = [(name, count) for name, count in teams if name == team]
     if team is None and teams:
         team = teams[0][0]
     initiatives, page = paged(

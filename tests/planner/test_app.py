@@ -80,12 +80,16 @@ def test_too_large_upload_gets_413(database_url):
     app.extensions["planner_engine"].dispose()
 
 
-def test_server_error_page_shows_no_traceback(database_url):
+def test_server_error_page_shows_no_traceback(database_url, monkeypatch):
+    from planner.accounts import access
+
     app = create_app({"SECRET_KEY": "a-long-generated-key", "DATABASE_URL": database_url})
 
     @app.get("/boom")
     def boom():
         raise RuntimeError("secret internals")
+
+    monkeypatch.setitem(access.ACCESS, "boom", access.SIGNED_IN)
 
     app.logger.disabled = True
     add_admin(app)

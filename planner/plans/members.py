@@ -1,0 +1,70 @@
+"""Who works on a plan, in which role: the CX lead adds people who have an account (an
+installation admin adds accounts) and removes them."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, url_for
+from sqlmodel import select
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, ValidationError
+
+from models import Membership, User
+from planner.accounts.users import find_user
+from planner.database import get_session
+from planner.forms import ConfirmForm, Form, Longest, choices
+from planner.plans.views import bp
+from planner.views import commit, form_page, plan_or_404, row_or_404
+
+ROLE_WORDS = {"lead": "CX lead: everything in the plan",
+              "finance": "Finance: budgets, runs, scenarios, the frontier; reads the rest",
+              "team": "Team member: its team's initiatives and decisions",
+              "viewer": "Viewer: reads"}
+
+
+class MemberForm(Form):
+    email = EmailField("Email of their account", [DataRequired(), Longest(254)])
+    role = SelectField("Role", choices=choices(ROLE_WORDS.items()))
+    team = StringField("Team (for a team member)", [Longest(80)],
+                       description="As written on the team's initiatives, such as IT.")
+
+    def validate_team(self, field) -> None:
+        if self.role.data == "team" and not (field.data or "").strip():
+            raise ValidationError("A team member belongs to a team: name it.")
+
+
+@bp.route("/plans/<int:plan_id>/members", methods=["GET", "POST"])
+def members(plan_id: int):
+    """The plan's people and their roles; add someone, or change their role."""
+    plan, session = plan_or_404(plan_id), get_session()
+    form = MemberForm()
+    if form.validate_on_submit():
+        user = find_user(session, form.email.data)
+        if user is None:
+            form.email.errors = [f"No account has this email: ask an installation admin to "
+                                 f"add it (planner users add {form.email.data.strip()})."]
+        else:
+            found = session.exec(select(Membership).where(
+                Membership.user_id == user.id, Membership.plan_id == plan.id)).first()
+            found = found or Membership(user_id=user.id, plan_id=plan.id, role="viewer")
+            found.role = form.role.data
+            found.team = (form.team.data or "").strip() if form.role.data == "team" else ""
+            session.add(found)
+            if commit(f"{user.name} is now {ROLE_WORDS[found.role].split(':')[0]} in this "
+                      "plan."):
+                return redirect(url_for("plans.members", plan_id=plan.id))
+    rows = session.exec(select(Membership, User).join(User, Membership.user_id == User.id)
+                        .where(Membership.plan_id == plan.id).order_by(User.name)).all()
+    return form_page("plans/members.html", form, plan=plan, rows=rows, words=ROLE_WORDS,
+                     remove_form=ConfirmForm())
+
+
+@bp.post("/plans/<int:plan_id>/members/<int:member_id>/remove")
+def member_remove(plan_id: int, member_id: int):
+    """Take someone off the plan; their account stays."""
+    plan, session = plan_or_404(plan_id), get_session()
+    found = row_or_404(Membership, plan.id, member_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    session.delete(found)
+    commit("Removed from this plan; their account stays.")
+    return redirect(url_for("plans.members", plan_id=plan.id))

@@ -1,0 +1,166 @@
+"""Every page as every role: the access table says who may open it and who may send its
+form, a page missing from the table fails here, a read-only role's POST is a 403, someone
+with no role in a plan finds no such plan, and a team member sees its own team only."""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+from sqlmodel import select
+
+from models import Initiative, Membership, Moment, Scenario, User
+from planner.accounts.access import ACCESS, READ_METHODS
+from planner.accounts.passwords import password_hash
+from tests.webapp import page_text, saved_run, signed_in_client
+
+ROLES = ("lead", "finance", "team", "viewer")
+PEOPLE = {role: f"{role}@example.com" for role in (*ROLES, "outsider")}
+
+
+@pytest.fixture
+def people(app, db, demo_id):
+    """One account per role in the demo plan (the team member: team IT), and one with no
+    role in it."""
+    hashed = password_hash("a password nobody types here")
+    for role, email in PEOPLE.items():
+        user = User(email=email, name=role.capitalize(), password_hash=hashed)
+        db.add(user)
+        db.flush()
+        if role != "outsider":
+            db.add(Membership(user_id=user.id, plan_id=demo_id, role=role,
+                              team="IT" if role == "team" else ""))
+    db.commit()
+    return PEOPLE
+
+
+def test_every_route_is_in_the_access_table_and_every_entry_is_a_route(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(ACCESS) == set(), "a page nobody decided who may use"
+    assert set(ACCESS) - endpoints == set(), "an entry for a page that does not exist"
+
+
+def _urls(app, db, plan_id: int, run_id: int) -> list[tuple[str, str, str]]:
+    """(endpoint, method, url) for every route, its ids those of the demo's rows."""
+    db.rollback()
+    ids = {"plan_id": plan_id, "run_id": run_id,
+           "initiative_id": db.exec(select(Initiative.id)).first(),
+           "moment_id": db.exec(select(Moment.id)).first(), "influence_id": 1,
+           "scenario_id": db.exec(select(Scenario.id)).first() or 1, "row_id": 1,
+           "kind": "stages", "member_id": db.exec(select(Membership.id)).first(),
+           "token": "no-such-token", "direction": "up", "filename": "app.css",
+           "key": saved_run(db, run_id).result["rejected"][0]["id"]}
+    found = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            values = {name: ids[name] for name in rule.arguments}
+            for method in sorted(rule.methods & {"GET", "POST"}):
+                found.append((rule.endpoint, method, url_for(rule.endpoint, **values)))
+    return found
+
+
+def _allowed(endpoint: str, method: str, role: str | None, admin: bool = False) -> str:
+    rule = ACCESS[endpoint]
+    if rule.scope == "public":
+        return "yes"
+    if role is None:
+        return "sign in"
+    if rule.scope == "signed_in" or admin:
+        return "yes"
+    if rule.scope == "admin" or role == "outsider":
+        return "no" if rule.scope == "admin" else "no such plan"
+    return "yes" if role in (rule.read if method in READ_METHODS else rule.write) else "no"
+
+
+@pytest.mark.parametrize("role", [*ROLES, "outsider", None])
+def test_every_route_as_every_role(app, db, demo_id, run_id, people, role):
+    client = app.test_client() if role is None else signed_in_client(app, PEOPLE[role])
+    for endpoint, method, url in _urls(app, db, demo_id, run_id):
+        if endpoint == "accounts.sign_out" or (endpoint in ("plans.delete",)
+                                               and method == "POST"):
+            continue  # signing out, or deleting the plan, would end the walk
+        expected = _allowed(endpoint, method, role)
+        response = client.open(url, method=method)
+        response.close()  # a static file is a stream
+        where = f"{method} {url} as {role}: {response.status_code}"
+        if expected == "sign in":
+            assert response.status_code == (302 if method == "GET" else 401), where
+        elif expected == "no":
+            assert response.status_code == 403, where
+        elif expected == "no such plan":
+            assert response.status_code == 404, where
+        else:
+            assert response.status_code not in (401, 403), where
+            assert response.status_code < 500, where
+
+
+def test_a_read_only_role_cannot_change_anything(app, db, demo_id, people):
+    client = signed_in_client(app, PEOPLE["viewer"])
+    before = len(db.exec(select(Initiative)).all())
+    response = client.post(f"/plans/{demo_id}/initiatives/new", data={"name": "Sneaky"})
+    assert response.status_code == 403
+    assert "nothing was changed" in page_text(response)
+    assert client.post(f"/plans/{demo_id}/runs", data={}).status_code == 403
+    db.rollback()
+    assert len(db.exec(select(Initiative)).all()) == before
+
+
+def test_a_team_member_sees_and_changes_its_own_team_only(app, db, demo_id, run_id, people):
+    client = signed_in_client(app, PEOPLE["team"])
+    rows = db.exec(select(Initiative)).all()
+    own = next(i for i in rows if i.team == "IT")
+    other = next(i for i in rows if i.team != "IT")
+    listing = page_text(client.get(f"/plans/{demo_id}/initiatives?team={other.team}"))
+    assert own.name in listing and other.name not in listing
+    assert client.get(f"/plans/{demo_id}/initiatives/{own.id}/edit").status_code == 200
+    for url in (f"/plans/{demo_id}/initiatives/{other.id}/edit",
+                f"/plans/{demo_id}/initiatives/{other.id}/delete"):
+        assert client.get(url).status_code == 404, url
+    team_page = page_text(client.get(f"/plans/{demo_id}/teams?team={other.team}"))
+    assert own.name in team_page and other.name not in team_page
+    run = saved_run(db, run_id)
+    teams = {i["id"]: i.get("team", "") for i in run.inputs["initiatives"]}
+    rejected = [r["id"] for r in run.result["rejected"]]
+    mine = [key for key in rejected if teams[key] == "IT"]
+    theirs = [key for key in rejected if teams[key] != "IT"]
+    assert mine and theirs
+    base = f"/plans/{demo_id}/runs/{run_id}/say-no"
+    assert client.get(f"{base}/{mine[0]}").status_code == 200
+    assert client.get(f"{base}/{theirs[0]}").status_code == 404
+    # Whole-plan pages are not a team member's.
+    for url in (base, f"/plans/{demo_id}/runs/{run_id}", f"/plans/{demo_id}/scenarios"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_a_team_members_proposal_is_its_teams_and_leaves_decisions_to_the_lead(
+        app, db, demo_id, people):
+    from tests.planner.initiatives.test_initiatives import _form
+
+    client = signed_in_client(app, PEOPLE["team"])
+    response = client.post(f"/plans/{demo_id}/initiatives/new", data=_form(
+        db, key="itidea", team="Stores", decision="fund", reason="because I say so"))
+    assert response.status_code == 302
+    db.rollback()
+    made = db.exec(select(Initiative).where(Initiative.key == "itidea")).one()
+    assert (made.team, made.decision, made.reason) == ("IT", "auto", "")
+
+
+def test_the_plan_list_shows_only_plans_with_a_role(app, db, demo_id, people):
+    assert "Retail stores FY2027" in page_text(signed_in_client(app, PEOPLE["viewer"]).get("/"))
+    assert "Retail stores FY2027" not in page_text(
+        signed_in_client(app, PEOPLE["outsider"]).get("/"))
+
+
+def test_the_lead_adds_people_and_their_roles(app, db, demo_id, people):
+    client = signed_in_client(app, PEOPLE["lead"])
+    response = client.post(f"/plans/{demo_id}/members", data={
+        "email": "outsider@example.com", "role": "finance", "team": ""},
+        follow_redirects=True)
+    assert "Outsider is now Finance in this plan." in page_text(response)
+    assert signed_in_client(app, PEOPLE["outsider"]).get(
+        f"/plans/{demo_id}/scenarios").status_code == 200
+    missing = client.post(f"/plans/{demo_id}/members", data={
+        "email": "nobody@example.com", "role": "viewer", "team": ""})
+    assert missing.status_code == 422 and "No account has this email" in page_text(missing)
+    team = client.post(f"/plans/{demo_id}/members", data={
+        "email": "outsider@example.com", "role": "team", "team": ""})
+    assert team.status_code == 422 and "A team member belongs to a team" in page_text(team)
