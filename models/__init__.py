@@ -1,6 +1,6 @@
 """SQLModel tables of the planner and the queries that belong to them."""
 
-from models.account import ROLES, Membership, User
+from models.accounts import ROLES, Membership, User
 from models.initiative import (
     Initiative,
     InitiativeCost,

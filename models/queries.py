@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from models.account import Membership
+from models.accounts import Membership
 from models.initiative import Initiative, InitiativeEffect
 from models.journey import Influence, Moment
 from models.plan import Plan, Stage

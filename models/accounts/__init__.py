@@ -1,6 +1,8 @@
-"""People who sign in: an email, a name, a password hash (never the password) and a session
+"""People who sign in, and their roles in plans.
+
+An account has an email, a name, a password hash (never the password) and a session
 version that signing out or a new password moves on, so that a cookie captured before no
-longer works."""
+longer works. A membership gives it one role in one plan."""
 
 from datetime import datetime
 
