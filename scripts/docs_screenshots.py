@@ -19,21 +19,23 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
 
 from planner import create_app  # noqa: E402
-from planner.demo import load_demo  # noqa: E402
-from tests.browser.conftest import chromium_path  # noqa: E402
+from planner.demo import DEMO_PASSWORD, demo_accounts, load_demo  # noqa: E402
+from tests.browser.conftest import chromium_path, sign_in  # noqa: E402
+from tests.webapp import signed_in_client  # noqa: E402
 
 IMAGES = ROOT / "docs" / "guide" / "images"
-# (file, page, width, what to open or scroll to first)
+LEAD, TEAM = "lead@demo.example", "it@demo.example"  # the demo's accounts
+# (file, page, width, what to open or scroll to first, who is signed in)
 SHOTS = (
-    ("journey.png", "/plans/{plan}/journey", 1366, None),
-    ("initiatives.png", "/plans/{plan}/initiatives", 1366, None),
-    ("run.png", "/plans/{plan}/runs/{run}", 1366, None),
-    ("adds-up.png", "/plans/{plan}/runs/{run}", 1366, "details.adds-up"),
-    ("say-no.png", "/plans/{plan}/runs/{run}/say-no", 1366, None),
-    ("explanation.png", "/plans/{plan}/runs/{run}/say-no/selfcheck", 1366, None),
-    ("team.png", "/plans/{plan}/teams?team=IT", 400, None),
-    ("compare.png", "/plans/{plan}/scenarios/compare?ids={scenario}", 1366, None),
-    ("frontier.png", "/plans/{plan}/frontier", 1366, None),
+    ("journey.png", "/plans/{plan}/journey", 1366, None, LEAD),
+    ("initiatives.png", "/plans/{plan}/initiatives", 1366, None, LEAD),
+    ("run.png", "/plans/{plan}/runs/{run}", 1366, None, LEAD),
+    ("adds-up.png", "/plans/{plan}/runs/{run}", 1366, "details.adds-up", LEAD),
+    ("say-no.png", "/plans/{plan}/runs/{run}/say-no", 1366, None, LEAD),
+    ("explanation.png", "/plans/{plan}/runs/{run}/say-no/selfcheck", 1366, None, TEAM),
+    ("team.png", "/plans/{plan}/teams", 400, None, TEAM),
+    ("compare.png", "/plans/{plan}/scenarios/compare?ids={scenario}", 1366, None, LEAD),
+    ("frontier.png", "/plans/{plan}/frontier", 1366, None, LEAD),
 )
 
 
@@ -49,7 +51,8 @@ def main() -> None:
     app = create_app({"TESTING": True, "SECRET_KEY": "screenshots", "WTF_CSRF_ENABLED": False,
                       "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite'}"})
     plan = load_demo(app)
-    client = app.test_client()
+    demo_accounts(app, plan)
+    client = signed_in_client(app, LEAD)
     run = int(client.post(f"/plans/{plan}/runs", data={}).headers["Location"].rsplit("/", 1)[1])
     scenario_url = client.post(f"/plans/{plan}/scenarios/new", data={
         "name": "Budget cut by a fifth", "budget": "360,000"}).headers["Location"]
@@ -62,9 +65,10 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(),
                                              args=["--no-sandbox"])
-        for name, page_url, width, focus in SHOTS:
+        for name, page_url, width, focus, who in SHOTS:
             page = browser.new_page(viewport={"width": width, "height": 760 if width > 500
                                               else 820})
+            sign_in(page, base, who, DEMO_PASSWORD)
             page.goto(base + page_url.format(plan=plan, run=run, scenario=scenario))
             if focus:
                 page.evaluate("selector => { const e = document.querySelector(selector); "
