@@ -11,11 +11,12 @@ from models.initiative import (
 from models.journey import Influence, Moment
 from models.plan import Period, Plan, Resource, Stage
 from models.plan_import import PendingImport
-from models.run import Run, RunExplanation
+from models.run import Publication, Run, RunExplanation
 from models.scenario import Scenario
 
 __all__ = [
     "ROLES", "Influence", "Initiative", "InitiativeCost", "InitiativeEffect", "InitiativeLink",
-    "InitiativeUse", "Membership", "Moment", "PendingImport", "Period", "Plan", "Resource",
+    "InitiativeUse", "Membership", "Moment", "PendingImport", "Period", "Plan", "Publication",
+    "Resource",
     "Run", "RunExplanation", "Scenario", "Stage", "User",
 ]

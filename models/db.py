@@ -100,6 +100,8 @@ def _unversioned_revision(connection: Any, tables: set[str]) -> str:
         return any(column["name"] == "version"
                    for column in inspect(connection).get_columns(table))
 
+    if "publication" in tables:
+        return "0008_publications"
     if "membership" in tables:
         return "0007_memberships"
     if "account" in tables:

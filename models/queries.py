@@ -12,7 +12,7 @@ from models.accounts import Membership
 from models.initiative import Initiative, InitiativeEffect
 from models.journey import Influence, Moment
 from models.plan import Plan, Stage
-from models.run import Run
+from models.run import Publication, Run
 
 
 def plans_with_counts(*, session: Session, user_id: int | None = None
@@ -40,6 +40,33 @@ def add_run(*, session: Session, run: Run) -> Run:
     run.number = (last or 0) + 1
     session.add(run)
     return run
+
+
+def published_run(*, session: Session, plan_id: int) -> tuple[Run, Publication] | None:
+    """The plan's decision: the run published last, with its publication; None if none."""
+    statement = (select(Run, Publication).join(Publication, Publication.run_id == Run.id)
+                 .where(Publication.plan_id == plan_id)
+                 .order_by(Publication.id.desc()).limit(1))
+    found = session.exec(statement).first()
+    return None if found is None else (found[0], found[1])
+
+
+def deciding_run(*, session: Session, plan_id: int, team_member: bool
+                 ) -> tuple[Run | None, bool]:
+    """The run that decides what a reader sees, and whether it is the published decision:
+    the published one; where none is, the latest run (a what-if), except for a team
+    member, who sees decisions only once published."""
+    decided = published_run(session=session, plan_id=plan_id)
+    if decided is not None:
+        return decided[0], True
+    return (None if team_member else latest_run(session=session, plan_id=plan_id)), False
+
+
+def publications_of(*, session: Session, plan_id: int) -> list[tuple[Publication, Run]]:
+    """Every decision the plan published, newest first (the record of them)."""
+    statement = (select(Publication, Run).join(Run, Publication.run_id == Run.id)
+                 .where(Publication.plan_id == plan_id).order_by(Publication.id.desc()))
+    return [(publication, run) for publication, run in session.exec(statement).all()]
 
 
 def latest_run(*, session: Session, plan_id: int) -> Run | None:

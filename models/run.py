@@ -39,3 +39,15 @@ class RunExplanation(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     # optimizer.explain.Explanation.to_dict(): derived from the run alone.
     document: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class Publication(SQLModel, table=True):
+    """A run published as the plan's decision, by whom and when; kept, never changed, so
+    that each earlier decision stays in the record. The newest one is the decision."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
+    run_id: int = Field(foreign_key="run.id", ondelete="CASCADE", index=True)
+    user_id: int | None = Field(default=None, foreign_key="account.id", ondelete="SET NULL")
+    published_by: str = ""  # the name at the time, kept if the account goes
+    created_at: datetime = Field(default_factory=utcnow)

@@ -83,6 +83,7 @@ ACCESS: dict[str, Rule] = {
     "portfolio.run": _plan(NOBODY, MONEY),
     "portfolio.run_page": _plan(ALL_READERS),
     "portfolio.delete_run": _plan(MONEY, MONEY),
+    "portfolio.publish": _plan(PLANNING, PLANNING),
     "portfolio.run_workbook": _plan(ALL_READERS),
     "portfolio.funded_csv": _plan(ALL_READERS),
     "portfolio.not_funded_csv": _plan(ALL_READERS),

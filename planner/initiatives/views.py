@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from models import Initiative
-from models.queries import initiative_page, latest_run, moments_of
+from models.queries import deciding_run, initiative_page, latest_run, moments_of
 from planner.accounts.access import own_team
 from planner.database import get_session
 from planner.forms import ConfirmForm
@@ -42,7 +42,10 @@ def index(plan_id: int):
     initiatives, page = paged(
         lambda number: initiative_page(**filters, page=number, per_page=PER_PAGE),
         request.args.get("page"), PER_PAGE)
-    verdicts = Verdicts(latest_run(session=session, plan_id=plan.id))
+    verdicts = Verdicts(deciding_run(session=session, plan_id=plan.id,
+                                     team_member=own_team() is not None)[0]
+                        if own_team() is not None else latest_run(session=session,
+                                                                  plan_id=plan.id))
     return render_template("initiatives/index.html", plan=plan, initiatives=initiatives,
                            moment_names={m.id: m.name for m in moments}, team=team,
                            moment=moment, verdicts=verdicts, search=search,

@@ -17,6 +17,7 @@ from flask import (
 
 from models import Plan, Run
 from models.db import open_session
+from models.queries import published_run
 from optimizer import PlanError
 from optimizer.explain import Explanation
 from planner.accounts.access import own_team
@@ -90,6 +91,10 @@ def explanation(plan_id: int, run_id: int, key: str):
     """One rejection explained in words and figures (computed and stored the first time)."""
     plan, saved = plan_and_run(plan_id, run_id)
     team = own_team()
+    if team is not None:  # a team member: its own team's rejections, in the decision only
+        decided = published_run(session=get_session(), plan_id=plan.id)
+        if decided is None or decided[0].id != saved.id:
+            abort(404, "This run is not the plan's published decision.")
     if key not in rejected_keys(saved) or (team is not None and team != next(
             (i.get("team", "") for i in saved.inputs["initiatives"] if i["id"] == key), None)):
         abort(404, "This run did not reject an initiative with that ID.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from models.queries import initiative_page, latest_run, teams_of
+from models.queries import deciding_run, initiative_page, teams_of
 from planner.accounts.access import own_team
 from planner.database import get_session
 from planner.runs.explanations import stored_explanations
@@ -31,9 +31,11 @@ def show(plan_id: int):
         lambda number: initiative_page(session=session, plan_id=plan.id, team=team,
                                        page=number, per_page=PER_PAGE)
         if team is not None else ([], 0), request.args.get("page"), PER_PAGE)
-    latest = latest_run(session=session, plan_id=plan.id)
-    explanations = (stored_explanations(session=session, run_id=latest.id, keys=[
-        i.key for i in initiatives]) if latest else {})
-    verdicts = Verdicts(latest, explanations)
+    shown, published = deciding_run(session=session, plan_id=plan.id,
+                                    team_member=own_team() is not None)
+    explanations = (stored_explanations(session=session, run_id=shown.id, keys=[
+        i.key for i in initiatives]) if shown else {})
+    verdicts = Verdicts(shown, explanations)
     return render_template("teams/show.html", plan=plan, teams=teams, team=team,
-                           initiatives=initiatives, verdicts=verdicts, page=page)
+                           initiatives=initiatives, verdicts=verdicts, page=page,
+                           published=published)

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 import optimizer
-from models import Plan, Run, RunExplanation
+from models import Plan, Publication, Run, RunExplanation
 from models.planfile import plan_document
-from models.queries import add_run, latest_run, runs_of
+from models.queries import add_run, latest_run, published_run, runs_of
 from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.runs.explanations import explain_with_run
 from planner.runs.forms import RunForm
 from planner.runs.reports import run_report
 from planner.views import commit, plan_and_run, plan_or_404
+from planner.web import when
 
 bp = Blueprint("portfolio", __name__)
 
@@ -61,7 +63,12 @@ def explain_saved_run(session: Session, saved: Run) -> None:
 def run_page(plan_id: int, run_id: int):
     """One saved run: its inputs in brief and its result in full."""
     plan, saved = plan_and_run(plan_id, run_id)
-    return render_template("portfolio/run.html", plan=plan, report=run_report(saved))
+    decision = published_run(session=get_session(), plan_id=plan.id)
+    published = get_session().exec(select(Publication).where(
+        Publication.run_id == saved.id).order_by(Publication.id.desc())).first()
+    return render_template("portfolio/run.html", plan=plan, report=run_report(saved),
+                           published=published,
+                           is_decision=decision is not None and decision[0].id == saved.id)
 
 
 @bp.route("/plans/<int:plan_id>/runs/<int:run_id>/delete", methods=["GET", "POST"])
@@ -69,6 +76,9 @@ def delete_run(plan_id: int, run_id: int):
     """Delete a what-if run, and its explanations, on confirmation; the plan stays."""
     plan, saved = plan_and_run(plan_id, run_id)
     session, form = get_session(), ConfirmForm()
+    if session.exec(select(Publication.id).where(Publication.run_id == saved.id)).first():
+        abort(409, f"Run #{saved.number} was published as a decision: it stays in the record "
+                   "and cannot be deleted.")
     if form.validate_on_submit():
         session.delete(saved)
         if commit(f"Run #{saved.number} deleted."):
@@ -95,6 +105,34 @@ def _what_goes_with(session: Session, saved: Run) -> list[str]:
                      "show no run.")
     lines.append("The plan, its other runs and its scenarios stay.")
     return lines
+
+
+@bp.route("/plans/<int:plan_id>/runs/<int:run_id>/publish", methods=["GET", "POST"])
+def publish(plan_id: int, run_id: int):
+    """Publish the run as the plan's decision, after asking: the teams then read it."""
+    plan, saved = plan_and_run(plan_id, run_id)
+    if saved.status not in ("optimal", "feasible"):
+        abort(409, "A run with no portfolio cannot be the decision.")
+    session, form = get_session(), ConfirmForm()
+    if form.validate_on_submit():
+        session.add(Publication(plan_id=plan.id, run_id=saved.id, user_id=current_user.user.id,
+                                published_by=current_user.name))
+        if commit(f"Run #{saved.number} published as the plan's decision: the teams now "
+                  "read it."):
+            return redirect(url_for("portfolio.run_page", plan_id=plan.id, run_id=saved.id))
+    before = published_run(session=session, plan_id=plan.id)
+    lines = ["The team view and each team's explanations show this run's decisions."]
+    if before is not None:
+        lines.append(f"The decision published before (run #{before[0].number}, "
+                     f"{when(before[1].created_at)}) stays in the record.")
+    from planner.runs.changes import notice  # changes adds to this module's blueprint
+
+    changed = notice(saved)
+    return render_template("confirm.html", form=form, plan=plan, action="Publish",
+                           title=f"Publish run #{saved.number} as the decision?",
+                           consequences=lines + ([changed] if changed else []),
+                           cancel=url_for("portfolio.run_page", plan_id=plan.id,
+                                          run_id=saved.id))
 
 
 def new_run(plan_id: int, document: dict, result: optimizer.Result) -> Run:

@@ -105,6 +105,8 @@ def test_a_read_only_role_cannot_change_anything(app, db, demo_id, people):
 
 
 def test_a_team_member_sees_and_changes_its_own_team_only(app, db, demo_id, run_id, people):
+    assert signed_in_client(app).post(f"/plans/{demo_id}/runs/{run_id}/publish").status_code \
+        == 302  # the decision a team member reads
     client = signed_in_client(app, PEOPLE["team"])
     rows = db.exec(select(Initiative)).all()
     own = next(i for i in rows if i.team == "IT")
@@ -164,3 +166,36 @@ def test_the_lead_adds_people_and_their_roles(app, db, demo_id, people):
     team = client.post(f"/plans/{demo_id}/members", data={
         "email": "outsider@example.com", "role": "team", "team": ""})
     assert team.status_code == 422 and "A team member belongs to a team" in page_text(team)
+
+
+def test_teams_read_the_published_decision_never_a_later_what_if(app, db, demo_id, people):
+    lead, team = signed_in_client(app, PEOPLE["lead"]), signed_in_client(app, PEOPLE["team"])
+    first = int(lead.post(f"/plans/{demo_id}/runs", data={}).headers["Location"]
+                .rsplit("/", 1)[1])
+    assert "No decision is published yet" in page_text(team.get(f"/plans/{demo_id}/teams"))
+    confirm = page_text(lead.get(f"/plans/{demo_id}/runs/{first}/publish"))
+    assert "Publish run #1 as the decision?" in confirm
+    published = lead.post(f"/plans/{demo_id}/runs/{first}/publish", follow_redirects=True)
+    assert "Run #1 published as the plan's decision" in page_text(published)
+    assert "The plan's decision: published" in page_text(published)
+    # A what-if at a lower budget decides nothing for the teams.
+    second = int(lead.post(f"/plans/{demo_id}/runs", data={"budget": "100000"})
+                 .headers["Location"].rsplit("/", 1)[1])
+    page = page_text(team.get(f"/plans/{demo_id}/teams"))
+    assert "the plan's published decision, run #1" in page
+    run_one, run_two = saved_run(db, first), saved_run(db, second)
+    teams = {i["id"]: i.get("team", "") for i in run_one.inputs["initiatives"]}
+    mine_one = [r["id"] for r in run_one.result["rejected"] if teams[r["id"]] == "IT"]
+    mine_two = [r["id"] for r in run_two.result["rejected"] if teams[r["id"]] == "IT"]
+    assert team.get(f"/plans/{demo_id}/runs/{first}/say-no/{mine_one[0]}").status_code == 200
+    assert team.get(f"/plans/{demo_id}/runs/{second}/say-no/{mine_two[0]}").status_code == 404
+    # Publishing the second keeps the first in the record; neither can be deleted.
+    lead.post(f"/plans/{demo_id}/runs/{second}/publish")
+    assert "the plan's published decision, run #2" in page_text(
+        team.get(f"/plans/{demo_id}/teams"))
+    assert "Was the plan's decision" in page_text(lead.get(f"/plans/{demo_id}/runs/{first}"))
+    assert lead.post(f"/plans/{demo_id}/runs/{first}/delete").status_code == 409
+    db.rollback()
+    from models import Publication
+    record = db.exec(select(Publication).order_by(Publication.id)).all()
+    assert [(p.run_id, p.published_by) for p in record] == [(first, "Lead"), (second, "Lead")]
