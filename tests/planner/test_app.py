@@ -8,7 +8,7 @@ from sqlmodel import select
 from models import Plan
 from planner import ConfigError, create_app
 from planner.database import get_session
-from tests.webapp import add_admin, make_app, signed_in_client
+from tests.webapp import make_app, signed_in_client
 
 
 def test_refuses_to_start_without_a_real_secret_key(database_url):
@@ -83,20 +83,21 @@ def test_too_large_upload_gets_413(database_url):
 def test_server_error_page_shows_no_traceback(database_url, monkeypatch):
     from planner.accounts import access
 
-    app = create_app({"SECRET_KEY": "a-long-generated-key", "DATABASE_URL": database_url})
+    # Not a testing app: an error is a page, not an exception raised into the test.
+    app = make_app(database_url, TESTING=False, SECRET_KEY="a-long-generated-key")
 
     @app.get("/boom")
     def boom():
         raise RuntimeError("secret internals")
 
     monkeypatch.setitem(access.ACCESS, "boom", access.SIGNED_IN)
-
     app.logger.disabled = True
-    add_admin(app)
-    response = signed_in_client(app).get("/boom")
-    assert response.status_code == 500
-    assert b"secret internals" not in response.data and b"Traceback" not in response.data
-    app.extensions["planner_engine"].dispose()
+    try:
+        response = signed_in_client(app).get("/boom")
+        assert response.status_code == 500
+        assert b"secret internals" not in response.data and b"Traceback" not in response.data
+    finally:
+        app.extensions["planner_engine"].dispose()
 
 
 def test_get_never_changes_state(client, db, demo_id):
@@ -124,28 +125,14 @@ def test_cli_commands_create_tables_and_load_the_demo(app, db):
 @pytest.mark.parametrize(("value", "secure"), [("true", True), ("1", True), ("false", False)])
 def test_cookies_are_secure_when_served_over_https(database_url, monkeypatch, value, secure):
     monkeypatch.setenv("SESSION_COOKIE_SECURE", value)
-    app = create_app({"SECRET_KEY": "a-long-generated-key", "DATABASE_URL": database_url})
-    assert app.config["SESSION_COOKIE_SECURE"] is secure
-    client = app.test_client()
-    client.get("/setup")  # a new installation's set-up form: its CSRF token is in the cookie
-    cookie = client.get_cookie("session")
-    assert cookie is not None and cookie.secure is secure and cookie.http_only
-    app.extensions["planner_engine"].dispose()
-
-
-
-def test_without_a_configured_key_the_instance_folder_keeps_one(tmp_path, database_url,
-                                                                 monkeypatch):
-    """Sign-ins and open forms outlive a restart: the key is made once, kept readable by
-    its owner only, and read again on the next start."""
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    first = create_app(instance_path=str(tmp_path))
-    key = first.config["SECRET_KEY"]
-    assert len(key) == 64 and key != "dev"
-    kept = tmp_path / "secret_key"
-    assert kept.read_text().strip() == key and (kept.stat().st_mode & 0o777) == 0o600
-    again = create_app(instance_path=str(tmp_path))
-    assert again.config["SECRET_KEY"] == key
-    for app in (first, again):
+    # Not a testing app (it reads the environment), on a new installation with no account.
+    app = make_app(database_url, accounts=False, TESTING=False, WTF_CSRF_ENABLED=True,
+                   SECRET_KEY="a-long-generated-key")
+    try:
+        assert app.config["SESSION_COOKIE_SECURE"] is secure
+        client = app.test_client()
+        client.get("/setup")  # the set-up form: its CSRF token is in the cookie
+        cookie = client.get_cookie("session")
+        assert cookie is not None and cookie.secure is secure and cookie.http_only
+    finally:
         app.extensions["planner_engine"].dispose()
