@@ -46,7 +46,7 @@ def _plan(read: frozenset[str], write: frozenset[str] = NOBODY) -> Rule:
 PUBLIC, SIGNED_IN, ADMIN = Rule("public"), Rule("signed_in"), Rule("admin")
 ACCESS: dict[str, Rule] = {
     "static": PUBLIC, "accounts.sign_in": PUBLIC, "accounts.setup": PUBLIC,
-    "accounts.sign_out": SIGNED_IN, "plans.index": SIGNED_IN,
+    "accounts.sign_out": SIGNED_IN, "accounts.password": SIGNED_IN, "plans.index": SIGNED_IN,
     "plans.create": ADMIN, "imports.new_plan": ADMIN, "plans.delete": ADMIN,
     # The plan, its settings and its lists
     "plans.show": _plan(ALL_READERS),

@@ -28,3 +28,17 @@ class SetupForm(Form):
         problem = password_problem(field.data or "")
         if problem:
             raise ValidationError(problem)
+
+
+class PasswordForm(Form):
+    current = PasswordField("Your password now", [DataRequired()])
+    password = PasswordField("New password", [DataRequired()],
+                             description="At least 12 characters; a few words make a good "
+                                         "one.")
+    confirm = PasswordField("The new password again",
+                            [EqualTo("password", "The two differ.")])
+
+    def validate_password(self, field: Any) -> None:
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import update
 
 from models import User
-from planner.accounts.forms import SetupForm, SignInForm
+from planner.accounts.forms import PasswordForm, SetupForm, SignInForm
 from planner.accounts.passwords import matches, password_hash
 from planner.accounts.signin import SIGN_IN_LIMIT, SignedIn, account_key, limiter
 from planner.accounts.users import AccountError, add_user, anyone, find_user
@@ -78,6 +78,25 @@ def setup():
                 login_user(SignedIn(user))
                 return redirect(url_for("plans.index"))
     return render_template("accounts/setup.html", form=form, plan=None), (
+        422 if form.is_submitted() else 200)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def password():
+    """A new password: every other session of the account stops working; this one goes on."""
+    session = get_session()
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = session.get(User, current_user.user.id)
+        if not matches(user.password_hash, form.current.data):
+            form.current.errors = ["That is not your password now; nothing was changed."]
+        else:
+            user.password_hash = password_hash(form.password.data)
+            user.session_version += 1
+            if commit("Password changed: every other session of yours has ended."):
+                login_user(SignedIn(user))
+                return redirect(url_for("plans.index"))
+    return render_template("accounts/password.html", form=form, plan=None), (
         422 if form.is_submitted() else 200)
 
 

@@ -145,3 +145,24 @@ def test_the_command_line_adds_an_account_from_a_script(tmp_path):
     again = add("boss@example.com", stdin="a long pass phrase\na long pass phrase\n")
     assert again.returncode == 2 and "already has an account" in again.stderr
     assert "a long pass phrase" not in done.stdout + done.stderr
+
+
+def test_a_new_password_ends_every_other_session_and_keeps_this_one(app, db):
+    here, elsewhere = app.test_client(), app.test_client()
+    _sign_in(here)
+    _sign_in(elsewhere)
+    captured = elsewhere.get_cookie("session").value
+    wrong = here.post("/account/password", data={
+        "current": "not my password at all", "password": "a brand new long phrase",
+        "confirm": "a brand new long phrase"})
+    assert wrong.status_code == 422 and "nothing was changed" in page_text(wrong)
+    done = here.post("/account/password", data={
+        "current": ADMIN_PASSWORD, "password": "a brand new long phrase",
+        "confirm": "a brand new long phrase"}, follow_redirects=True)
+    assert "Password changed" in page_text(done)
+    assert here.get("/plans/new").status_code == 200  # this session goes on
+    thief = app.test_client()
+    thief.set_cookie("session", captured)
+    assert thief.get("/plans/new").status_code == 302  # the other one has ended
+    assert _sign_in(app.test_client()).status_code == 401  # the old password no longer
+    assert _sign_in(app.test_client(), password="a brand new long phrase").status_code == 302
