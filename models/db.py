@@ -100,6 +100,8 @@ def _unversioned_revision(connection: Any, tables: set[str]) -> str:
         return any(column["name"] == "version"
                    for column in inspect(connection).get_columns(table))
 
+    if "record_entry" in tables:
+        return "0009_record"
     if "publication" in tables:
         return "0008_publications"
     if "membership" in tables:

@@ -104,6 +104,8 @@ ACCESS: dict[str, Rule] = {
     "scenarios.promote": _plan(PLANNING, PLANNING),
     "scenarios.compare": _plan(ALL_READERS),
     "scenarios.compare_download": _plan(ALL_READERS),
+    "history.show": _plan(ALL_READERS),
+    "history.download": _plan(ALL_READERS),
     "frontier.show": _plan(ALL_READERS),
     "frontier.portfolio": _plan(ALL_READERS),
 }

@@ -32,6 +32,7 @@ from planner.data_io.read import FileProblem, read_tables
 from planner.data_io.spreadsheets import XLSX, workbook_bytes
 from planner.database import get_session, reading
 from planner.forms import ConfirmForm
+from planner.history.capture import line as record_line
 from planner.views import attachment, commit, form_page, plan_or_404
 
 bp = Blueprint("imports", __name__)
@@ -107,6 +108,9 @@ def confirm(plan_id: int, token: str):
     except PlanMovedError:  # the same plan in other rows: worked out again, inside the lock
         apply_changes(session, plan_changes(rows, pending.document), rows)
     session.delete(pending)
+    # Written by bulk statements, which the record's flush hook does not see: one line.
+    session.add(record_line(plan.id, "imported", "plan", pending.filename,
+                            after=_done_words(pending.summary)))
     if commit(f"Imported {pending.filename}: {_done_words(pending.summary)}."):
         return redirect(url_for("initiatives.index", plan_id=plan.id))
     return redirect(url_for("imports.upload", plan_id=plan.id))
