@@ -45,24 +45,25 @@ def test_the_demo_is_explained_as_it_is_run(explaining_app):
     assert _stored(explaining_app, run_id) == 8
 
 
-def test_a_plan_past_the_limit_is_left_to_explain_all(database_url):
-    app = make_app(database_url, EXPLAIN_WITH_RUN_UP_TO=5)
+def _say_no_after_a_run(database_url: str, **config) -> tuple[int, str]:
+    """How many explanations a run of the demo stored with these settings, and the words
+    of its say-no page."""
+    app = make_app(database_url, **config)
     try:
         plan_id, run_id = _run(app)
-        assert _stored(app, run_id) == 0
         page = page_text(signed_in_client(app).get(f"/plans/{plan_id}/runs/{run_id}/say-no"))
-        assert "0 explained" in page and "Explain all" in page
+        return _stored(app, run_id), page
     finally:
         app.extensions["planner_engine"].dispose()
+
+
+def test_a_plan_past_the_limit_is_left_to_explain_all(database_url):
+    stored, page = _say_no_after_a_run(database_url, EXPLAIN_WITH_RUN_UP_TO=5)
+    assert stored == 0 and "0 explained" in page and "Explain all" in page
 
 
 def test_the_time_budget_stops_new_explanations(database_url):
     """With no time at all, the first explanation is still made, and no other."""
-    app = make_app(database_url, EXPLAIN_WITH_RUN_UP_TO=500, EXPLAIN_WITH_RUN_SECONDS=0.0)
-    try:
-        plan_id, run_id = _run(app)
-        assert _stored(app, run_id) == 1
-        page = page_text(signed_in_client(app).get(f"/plans/{plan_id}/runs/{run_id}/say-no"))
-        assert "1 explained" in page and "Explain the rest" in page
-    finally:
-        app.extensions["planner_engine"].dispose()
+    stored, page = _say_no_after_a_run(database_url, EXPLAIN_WITH_RUN_UP_TO=500,
+                                       EXPLAIN_WITH_RUN_SECONDS=0.0)
+    assert stored == 1 and "1 explained" in page and "Explain the rest" in page
