@@ -100,6 +100,8 @@ def _unversioned_revision(connection: Any, tables: set[str]) -> str:
         return any(column["name"] == "version"
                    for column in inspect(connection).get_columns(table))
 
+    if "appeal" in tables:
+        return "0010_appeals"
     if "record_entry" in tables:
         return "0009_record"
     if "publication" in tables:

@@ -51,3 +51,24 @@ class Publication(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="account.id", ondelete="SET NULL")
     published_by: str = ""  # the name at the time, kept if the account goes
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class Appeal(SQLModel, table=True):
+    """A team's appeal against a rejection in the published decision, with new figures and
+    the evidence in words; what the figures would change, computed when it is made; and the
+    CX lead's answer."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
+    run_id: int = Field(foreign_key="run.id", ondelete="CASCADE")
+    key: str  # the initiative's id in the plan
+    who: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    cost: float | None = None  # the new total cost; None: unchanged
+    confidence: float | None = None  # None: unchanged
+    note: str = ""  # the new evidence, in words
+    # What the new figures would do to the decision: {"funded", "impact", "displaces"}
+    effect: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = "open"  # open, accepted, declined
+    answer: str = ""  # the lead's reason
+    answered_by: str = ""

@@ -110,8 +110,19 @@ def _check_secret_key(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # One package per feature (the README's layout table), each listing its blueprints.
-    from planner import accounts, data_io, finance, history, initiatives, journey, plans, runs
+    from planner import (
+        accounts,
+        appeals,
+        data_io,
+        finance,
+        history,
+        initiatives,
+        journey,
+        plans,
+        runs,
+    )
 
-    for feature in (accounts, plans, journey, initiatives, runs, finance, data_io, history):
+    for feature in (accounts, plans, journey, initiatives, runs, finance, data_io, history,
+                    appeals):
         for blueprint in feature.blueprints():
             app.register_blueprint(blueprint)

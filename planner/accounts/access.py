@@ -104,6 +104,9 @@ ACCESS: dict[str, Rule] = {
     "scenarios.promote": _plan(PLANNING, PLANNING),
     "scenarios.compare": _plan(ALL_READERS),
     "scenarios.compare_download": _plan(ALL_READERS),
+    "appeals.new": _plan(PROPOSING, PROPOSING),  # a team member: its own team's
+    "appeals.queue": _plan(PLANNING),
+    "appeals.answer": _plan(NOBODY, PLANNING),
     "history.show": _plan(ALL_READERS),
     "history.download": _plan(ALL_READERS),
     "frontier.show": _plan(ALL_READERS),

@@ -14,8 +14,9 @@ from flask import (
     request,
     url_for,
 )
+from sqlmodel import select
 
-from models import Plan, Run
+from models import Appeal, Plan, Run
 from models.db import open_session
 from models.queries import published_run
 from optimizer import PlanError
@@ -101,8 +102,12 @@ def explanation(plan_id: int, run_id: int, key: str):
     stored = stored_explanations(session=get_session(), run_id=saved.id, keys=[key])
     found = stored.get(key) or _explain(saved, key)
     [entry] = [e for e in say_no_entries(saved, {key: found}) if e.key == key]
+    decided = published_run(session=get_session(), plan_id=plan.id)
+    appeals = get_session().exec(select(Appeal).where(
+        Appeal.run_id == saved.id, Appeal.key == key).order_by(Appeal.id)).all()
     return render_template("say_no/explanation.html", plan=plan, run=saved, entry=entry,
-                           explanation=found, currency=_currency(saved))
+                           explanation=found, currency=_currency(saved), appeals=appeals,
+                           decision=decided is not None and decided[0].id == saved.id)
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/memo")

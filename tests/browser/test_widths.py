@@ -52,7 +52,8 @@ def pages(live_app) -> list[str]:
     """Every page a person reaches from the first one, as the crawl test finds them."""
     app, plan_id = live_app.app, live_app.plan_id
     client = signed_in_client(app)
-    client.post(f"/plans/{plan_id}/runs", data={})
+    run = client.post(f"/plans/{plan_id}/runs", data={}).headers["Location"]
+    client.post(f"{run}/publish")  # the decision: its rejections can be appealed
     first = _scenario(client, plan_id, "Lean year", "300000")
     second = _scenario(client, plan_id, "Generous year", "900000")
     start = ["/", _import_preview(client, plan_id),

@@ -50,6 +50,10 @@ def _crawl(client, start: list[str]) -> dict[str, int]:
 
 
 def test_every_page_is_linked_and_answers(app, client, demo_id, run_id):
+    # the run is the plan's decision (its rejections can be appealed), and a later what-if
+    # run can be published or deleted
+    assert client.post(f"/plans/{demo_id}/runs/{run_id}/publish").status_code == 302
+    assert client.post(f"/plans/{demo_id}/runs", data={"budget": "300000"}).status_code == 302
     first = _scenario(client, demo_id, "Lean year", "300000")
     second = _scenario(client, demo_id, "Generous year", "900000")
     start = ["/", _import_preview(client, demo_id),

@@ -48,6 +48,7 @@ def _urls(app, db, plan_id: int, run_id: int) -> list[tuple[str, str, str]]:
            "scenario_id": db.exec(select(Scenario.id)).first() or 1, "row_id": 1,
            "kind": "stages", "member_id": db.exec(select(Membership.id)).first(),
            "token": "no-such-token", "direction": "up", "filename": "app.css",
+           "appeal_id": 1, "answer": "accept",
            "key": saved_run(db, run_id).result["rejected"][0]["id"]}
     found = []
     with app.test_request_context():
