@@ -84,6 +84,7 @@ ACCESS: dict[str, Rule] = {
     "portfolio.run_page": _plan(ALL_READERS),
     "portfolio.delete_run": _plan(MONEY, MONEY),
     "portfolio.publish": _plan(PLANNING, PLANNING),
+    "portfolio.reproduce": _plan(NOBODY, MONEY),
     "portfolio.run_workbook": _plan(ALL_READERS),
     "portfolio.funded_csv": _plan(ALL_READERS),
     "portfolio.not_funded_csv": _plan(ALL_READERS),
@@ -154,8 +155,9 @@ def own_team() -> str | None:
     return found.team if found is not None and found.role == TEAM else None
 
 
-def may(endpoint: str) -> bool:
-    """Whether the signed-in person may open this page of the current plan (for links)."""
+def may(endpoint: str, send: bool = False) -> bool:
+    """Whether the signed-in person may open this page of the current plan (for links), or
+    with `send`, send its form (for buttons)."""
     rule = ACCESS.get(endpoint)
     if rule is None or not current_user.is_authenticated:
         return False
@@ -164,4 +166,4 @@ def may(endpoint: str) -> bool:
     if rule.scope == "admin":
         return False
     found = g.get("membership")
-    return found is not None and found.role in rule.read
+    return found is not None and found.role in (rule.write if send else rule.read)

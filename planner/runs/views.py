@@ -17,7 +17,7 @@ from planner.runs.explanations import explain_with_run
 from planner.runs.forms import RunForm
 from planner.runs.reports import run_report
 from planner.views import commit, plan_and_run, plan_or_404
-from planner.web import when
+from planner.web import figure, when
 
 bp = Blueprint("portfolio", __name__)
 
@@ -67,7 +67,7 @@ def run_page(plan_id: int, run_id: int):
     published = get_session().exec(select(Publication).where(
         Publication.run_id == saved.id).order_by(Publication.id.desc())).first()
     return render_template("portfolio/run.html", plan=plan, report=run_report(saved),
-                           published=published,
+                           published=published, reproduce_form=ConfirmForm(),
                            is_decision=decision is not None and decision[0].id == saved.id)
 
 
@@ -133,6 +133,29 @@ def publish(plan_id: int, run_id: int):
                            consequences=lines + ([changed] if changed else []),
                            cancel=url_for("portfolio.run_page", plan_id=plan.id,
                                           run_id=saved.id))
+
+
+@bp.post("/plans/<int:plan_id>/runs/<int:run_id>/reproduce")
+def reproduce(plan_id: int, run_id: int):
+    """Solve the run again from its saved inputs and say whether the answer is the same:
+    a decision anyone can check."""
+    plan, saved = plan_and_run(plan_id, run_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    get_session().rollback()  # hold nothing while the solver works
+    again = optimizer.solve(optimizer.plan_from_dict(saved.inputs), solve_options())
+    same = (again.status == saved.status and sorted(again.funded)
+            == sorted(saved.result.get("funded", [])) and sorted(again.focus)
+            == sorted(saved.result.get("focus", [])))
+    if same:
+        flash(f"Solved again from its saved inputs: the same answer ({again.status}, the "
+              f"same {len(again.funded)} initiatives and focus moments, impact "
+              f"{figure(again.impact)}).", "ok")
+    else:
+        flash(f"Solved again from its saved inputs, the answer differs: {again.status}, "
+              f"impact {figure(again.impact)}, {len(again.funded)} initiatives funded. "
+              "Tell whoever looks after the planner.", "error")
+    return redirect(url_for("portfolio.run_page", plan_id=plan.id, run_id=saved.id))
 
 
 def new_run(plan_id: int, document: dict, result: optimizer.Result) -> Run:

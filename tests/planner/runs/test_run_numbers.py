@@ -67,3 +67,17 @@ def test_another_plans_run_cannot_be_deleted_through_this_plan(client, db, demo_
     assert client.post(f"/plans/{other_plan}/runs/{run_id}/delete").status_code == 404
     db.rollback()
     assert db.get(Run, run_id) is not None
+
+
+def test_a_run_reproduces_from_its_saved_inputs(client, db, demo_id):
+    run_id = _run(client, demo_id)
+    response = client.post(f"/plans/{demo_id}/runs/{run_id}/reproduce", follow_redirects=True)
+    assert "Solved again from its saved inputs: the same answer (optimal" in \
+        page_text(response)
+    # A run whose saved answer is not what its inputs give says so.
+    db.rollback()
+    saved = db.get(Run, run_id)
+    saved.result = {**saved.result, "funded": saved.result["funded"][1:]}
+    db.commit()
+    response = client.post(f"/plans/{demo_id}/runs/{run_id}/reproduce", follow_redirects=True)
+    assert "Solved again from its saved inputs, the answer differs" in page_text(response)
