@@ -9,6 +9,15 @@ from typing import Any
 import optimizer
 
 
+def shares_of(amounts: list[float], total: float) -> list[float]:
+    """A new total cost spread over the periods as the old one was (each keeps its share);
+    all of it in the first when the old one was nothing."""
+    old = sum(amounts)
+    if old:
+        return [amount * total / old for amount in amounts]
+    return [total] + [0.0] * (len(amounts) - 1) if amounts else []
+
+
 def with_figures(document: dict[str, Any], key: str, cost: float | None,
                  confidence: float | None) -> dict[str, Any]:
     """The plan document with the initiative's cost and confidence replaced."""
@@ -20,13 +29,8 @@ def with_figures(document: dict[str, Any], key: str, cost: float | None,
             entry["confidence"] = confidence
         if cost is not None:
             old = entry.get("cost", 0)
-            if isinstance(old, dict):
-                total = sum(old.values())
-                entry["cost"] = ({period: amount * cost / total for period, amount in
-                                  old.items()} if total else
-                                 {next(iter(old), "all"): cost} if old else cost)
-            else:
-                entry["cost"] = cost
+            entry["cost"] = (dict(zip(old, shares_of(list(old.values()), cost), strict=True))
+                             if isinstance(old, dict) and old else cost)
     return changed
 
 

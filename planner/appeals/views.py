@@ -12,7 +12,7 @@ from models import Appeal, Initiative, InitiativeCost
 from models.queries import published_run
 from optimizer.planfile.ranges import MONEY, SHARE
 from planner.accounts.access import own_team
-from planner.appeals.effect import effect
+from planner.appeals.effect import effect, shares_of
 from planner.database import get_session
 from planner.forms import Above, AtLeast, Form, Longest, Number
 from planner.runs.views import solve_options
@@ -104,10 +104,8 @@ def _apply(session, plan_id: int, appeal: Appeal) -> None:
         initiative.confidence = appeal.confidence
     if appeal.cost is not None:
         costs = list(session.exec(select(InitiativeCost).where(
-            InitiativeCost.initiative_id == initiative.id)).all())
-        total = sum(cost.amount for cost in costs)
-        for cost in costs:
-            cost.amount = cost.amount * appeal.cost / total if total else 0.0
-        if not total and costs:
-            costs[0].amount = appeal.cost
+            InitiativeCost.initiative_id == initiative.id).order_by(InitiativeCost.id)).all())
+        for cost, amount in zip(costs, shares_of([c.amount for c in costs], appeal.cost),
+                                strict=True):
+            cost.amount = amount
         initiative.version += 1
