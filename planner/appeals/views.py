@@ -9,12 +9,11 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from models import Appeal, Initiative, InitiativeCost
-from models.queries import published_run
 from optimizer.planfile.ranges import MONEY, SHARE
-from planner.accounts.access import own_team
 from planner.appeals.effect import effect, shares_of
 from planner.database import get_session
 from planner.forms import Above, AtLeast, Form, Longest, Number
+from planner.runs.say_no import rejection_or_404
 from planner.runs.views import solve_options
 from planner.views import commit, form_page, plan_and_run, plan_or_404, row_or_404
 
@@ -39,13 +38,7 @@ class AnswerForm(Form):
 def new(plan_id: int, run_id: int, key: str):
     """Appeal against the rejection of one's own team's initiative in the decision."""
     plan, saved = plan_and_run(plan_id, run_id)
-    decided = published_run(session=get_session(), plan_id=plan.id)
-    entry = next((i for i in saved.inputs["initiatives"] if i["id"] == key), None)
-    rejected = {r["id"] for r in saved.result.get("rejected", [])}
-    team = own_team()
-    if (decided is None or decided[0].id != saved.id or entry is None or key not in rejected
-            or (team is not None and entry.get("team", "") != team)):
-        abort(404, "Only a rejection in the published decision can be appealed.")
+    entry, _ = rejection_or_404(plan.id, saved, key, decision_only=True)
     form = AppealForm()
     if form.validate_on_submit():
         if form.cost.data is None and form.confidence.data is None:

@@ -91,23 +91,34 @@ def explain_all(plan_id: int, run_id: int):
 def explanation(plan_id: int, run_id: int, key: str):
     """One rejection explained in words and figures (computed and stored the first time)."""
     plan, saved = plan_and_run(plan_id, run_id)
-    team = own_team()
-    if team is not None:  # a team member: its own team's rejections, in the decision only
-        decided = published_run(session=get_session(), plan_id=plan.id)
-        if decided is None or decided[0].id != saved.id:
-            abort(404, "This run is not the plan's published decision.")
-    if key not in rejected_keys(saved) or (team is not None and team != next(
-            (i.get("team", "") for i in saved.inputs["initiatives"] if i["id"] == key), None)):
-        abort(404, "This run did not reject an initiative with that ID.")
+    _, decision = rejection_or_404(plan.id, saved, key)
     stored = stored_explanations(session=get_session(), run_id=saved.id, keys=[key])
     found = stored.get(key) or _explain(saved, key)
     [entry] = [e for e in say_no_entries(saved, {key: found}) if e.key == key]
-    decided = published_run(session=get_session(), plan_id=plan.id)
     appeals = get_session().exec(select(Appeal).where(
         Appeal.run_id == saved.id, Appeal.key == key).order_by(Appeal.id)).all()
     return render_template("say_no/explanation.html", plan=plan, run=saved, entry=entry,
                            explanation=found, currency=_currency(saved), appeals=appeals,
-                           decision=decided is not None and decided[0].id == saved.id)
+                           decision=decision)
+
+
+def rejection_or_404(plan_id: int, saved: Run, key: str, *,
+                     decision_only: bool = False) -> tuple[dict[str, Any], bool]:
+    """The initiative the run rejected, as the run's plan document has it, and whether the
+    run is the plan's published decision. 404 where the reader may not see it: the run did
+    not reject it; to a team member, another team's, or a run other than the decision;
+    with `decision_only` (an appeal), any run other than the decision."""
+    decided = published_run(session=get_session(), plan_id=plan_id)
+    decision = decided is not None and decided[0].id == saved.id
+    team = own_team()
+    if (decision_only or team is not None) and not decision:
+        abort(404, "Only a rejection in the plan's published decision can be seen or "
+                   "appealed here.")
+    entry = next((i for i in saved.inputs["initiatives"] if i["id"] == key), None)
+    if entry is None or key not in rejected_keys(saved) or (
+            team is not None and entry.get("team", "") != team):
+        abort(404, "This run did not reject an initiative with that ID.")
+    return entry, decision
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/memo")
