@@ -27,9 +27,7 @@ class Number(FloatField):
     widget = TextInput()
 
     def __init__(self, *args: Any, percent: bool = False, **kwargs: Any) -> None:
-        render_kw = {"inputmode": "decimal", "autocomplete": "off",
-                     **kwargs.pop("render_kw", {})}
-        super().__init__(*args, render_kw=render_kw, **kwargs)
+        super().__init__(*args, **_text_box(kwargs, "decimal"))
         self.percent = percent
 
     def _value(self) -> str:
@@ -54,6 +52,13 @@ class Number(FloatField):
                              "nothing was saved.") from error
 
 
+def _text_box(kwargs: dict[str, Any], mode: str) -> dict[str, Any]:
+    """A field's arguments with the keyboard a phone shows for it (`inputmode`), and no
+    browser suggestions of earlier entries."""
+    return {**kwargs, "render_kw": {"inputmode": mode, "autocomplete": "off",
+                                    **kwargs.get("render_kw", {})}}
+
+
 class WholeNumber(IntegerField):
     """A count as people type it (`3`, `3.0`, `1,000`), in a text box like Number; refused
     with the text kept when it is not a whole number of a sensible size (nine digits)."""
@@ -62,9 +67,7 @@ class WholeNumber(IntegerField):
     MAX_DIGITS = 9
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        render_kw = {"inputmode": "numeric", "autocomplete": "off",
-                     **kwargs.pop("render_kw", {})}
-        super().__init__(*args, render_kw=render_kw, **kwargs)
+        super().__init__(*args, **_text_box(kwargs, "numeric"))
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist:

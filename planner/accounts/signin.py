@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, abort, redirect, request, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user
 
 from models import User
+from planner.accounts.access import ACCESS, check_access, may
+from planner.accounts.users import anyone
 from planner.database import get_session, reading
 
 # Failed sign-ins allowed before the next waits: per address and per account.
@@ -46,10 +48,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"  # a new address marks it not fresh
     limiter.init_app(app)
     app.before_request(_require_sign_in)
-    from planner.accounts.access import may, own_team
-
     app.add_template_global(may, "may")
-    app.add_template_global(own_team, "own_team")
 
 
 @login_manager.user_loader
@@ -71,24 +70,16 @@ def _load(session_id: str) -> SignedIn | None:
 def _require_sign_in() -> Any:
     """Every page but the public ones asks for a signed-in person: a page to read sends
     them to sign in (and back); anything else is refused."""
-    from planner.accounts.access import ACCESS
-
     rule = ACCESS.get(request.endpoint or "")
     if request.endpoint is None or (rule is not None and rule.scope == "public"):
         return None
     if current_user.is_authenticated:
-        from planner.accounts.access import check_access
-
         check_access()
         return None
-    from planner.accounts.users import anyone
-
     if not anyone(get_session()):
         return redirect(url_for("accounts.setup"))
     if request.method in ("GET", "HEAD"):
         return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
-    from flask import abort
-
     abort(401, "Sign in first: nothing was saved.")
 
 

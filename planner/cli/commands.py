@@ -203,7 +203,6 @@ def _progress_bar(done: int, total: int, width: int = 30, verb: str = "explainin
 
 
 def _serve(args: argparse.Namespace) -> int:
-
     from planner import create_app
     from planner.demo import DEMO_PASSWORD, demo_accounts, load_demo
 

@@ -108,10 +108,10 @@ def confirm(plan_id: int, token: str):
     except PlanMovedError:  # the same plan in other rows: worked out again, inside the lock
         apply_changes(session, plan_changes(rows, pending.document), rows)
     session.delete(pending)
+    done = _done_words(pending.summary)
     # Written by bulk statements, which the record's flush hook does not see: one line.
-    session.add(record_line(plan.id, "imported", "plan", pending.filename,
-                            after=_done_words(pending.summary)))
-    if commit(f"Imported {pending.filename}: {_done_words(pending.summary)}."):
+    session.add(record_line(plan.id, "imported", "plan", pending.filename, after=done))
+    if commit(f"Imported {pending.filename}: {done}."):
         return redirect(url_for("initiatives.index", plan_id=plan.id))
     return redirect(url_for("imports.upload", plan_id=plan.id))
 

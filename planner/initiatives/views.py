@@ -33,7 +33,8 @@ def index(plan_id: int):
     """The plan's initiatives a page at a time, optionally one team's or one moment's, or
     those whose name or id holds the words searched for."""
     plan, session = plan_or_404(plan_id), get_session()
-    team = own_team() if own_team() is not None else query_text("team")
+    own = own_team()  # a team member sees its own team's, as decided when published
+    team = own if own is not None else query_text("team")
     search = " ".join((query_text("q", MAX_SEARCH) or "").split())
     moments = moments_of(session=session, plan_id=plan.id)
     moment = next((m for m in moments if m.key == request.args.get("moment")), None)
@@ -42,10 +43,8 @@ def index(plan_id: int):
     initiatives, page = paged(
         lambda number: initiative_page(**filters, page=number, per_page=PER_PAGE),
         request.args.get("page"), PER_PAGE)
-    verdicts = Verdicts(deciding_run(session=session, plan_id=plan.id,
-                                     team_member=own_team() is not None)[0]
-                        if own_team() is not None else latest_run(session=session,
-                                                                  plan_id=plan.id))
+    verdicts = Verdicts(deciding_run(session=session, plan_id=plan.id, team_member=True)[0]
+                        if own is not None else latest_run(session=session, plan_id=plan.id))
     return render_template("initiatives/index.html", plan=plan, initiatives=initiatives,
                            moment_names={m.id: m.name for m in moments}, team=team,
                            moment=moment, verdicts=verdicts, search=search,

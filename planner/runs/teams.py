@@ -21,9 +21,9 @@ def show(plan_id: int):
     """Pick a team; see each of its initiatives with the latest run's verdict."""
     plan, session = plan_or_404(plan_id), get_session()
     teams = teams_of(session=session, plan_id=plan.id)
-    team = query_text("team")
-    if own_team() is not None:  # a team member sees its own team only
-        team = own_team()
+    team, own = query_text("team"), own_team()
+    if own is not None:  # a team member sees its own team only
+        team = own
         teams = [(name, count) for name, count in teams if name == team]
     if team is None and teams:
         team = teams[0][0]
@@ -32,7 +32,7 @@ def show(plan_id: int):
                                        page=number, per_page=PER_PAGE)
         if team is not None else ([], 0), request.args.get("page"), PER_PAGE)
     shown, published = deciding_run(session=session, plan_id=plan.id,
-                                    team_member=own_team() is not None)
+                                    team_member=own is not None)
     explanations = (stored_explanations(session=session, run_id=shown.id, keys=[
         i.key for i in initiatives]) if shown else {})
     verdicts = Verdicts(shown, explanations)
