@@ -89,18 +89,19 @@ def _changed(row: Any) -> list[RecordEntry]:
     plan_id = _plan_of(row)
     if plan_id is None:
         return []
-    lines = []
-    for attribute in inspect(row).attrs:
-        if attribute.key in UNRECORDED or not hasattr(attribute, "history"):
+    lines, state = [], inspect(row)
+    for column in row.__table__.columns:  # its own fields, not its relationships
+        name = column.key
+        if name in UNRECORDED:
             continue
-        history = attribute.history
-        if not history.has_changes() or attribute.key not in row.__table__.columns:
+        history = state.attrs[name].history
+        if not history.has_changes():
             continue
         before = history.deleted[0] if history.deleted else None
         after = history.added[0] if history.added else None
         if before != after:
-            lines.append(line(plan_id, "changed", TRACKED[type(row)], _key(row),
-                              attribute.key, before, after))
+            lines.append(line(plan_id, "changed", TRACKED[type(row)], _key(row), name,
+                              before, after))
     return lines
 
 
