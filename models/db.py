@@ -96,10 +96,14 @@ def migration_config(connection: Any = None) -> Any:
 def _unversioned_revision(connection: Any, tables: set[str]) -> str:
     """The migration a database made without them (by create_all) stands at: the newest
     whose tables and columns it has."""
-    def has_version(table: str) -> bool:
-        return any(column["name"] == "version"
-                   for column in inspect(connection).get_columns(table))
+    def has_column(table: str, name: str) -> bool:
+        return any(column["name"] == name for column in inspect(connection).get_columns(table))
 
+    def has_version(table: str) -> bool:
+        return has_column(table, "version")
+
+    if has_column("plan", "state"):
+        return "0011_cycle_state"
     if "appeal" in tables:
         return "0010_appeals"
     if "record_entry" in tables:
@@ -110,7 +114,7 @@ def _unversioned_revision(connection: Any, tables: set[str]) -> str:
         return "0007_memberships"
     if "account" in tables:
         return "0006_accounts"
-    if any(column["name"] == "number" for column in inspect(connection).get_columns("run")):
+    if has_column("run", "number"):
         return "0005_run_number"
     if has_version("influence"):
         return "0004_influence_version"

@@ -24,10 +24,17 @@ class PlanBase(SQLModel):
     discount_rate: float | None = None
 
 
+# The cycle's states, in order: the CX lead sets up the journey (draft), the teams propose
+# (open), a run is published as the decision (decided), the cycle is kept as it was (closed).
+DRAFT, OPEN, DECIDED, CLOSED = "draft", "open", "decided", "closed"
+STATES = (DRAFT, OPEN, DECIDED, CLOSED)
+
+
 class Plan(PlanBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)
     version: int = 1  # of the settings: a save from a stale form is refused
+    state: str = DRAFT  # one of STATES (planner/plans/cycle.py moves it on)
 
     stages: list["Stage"] = Relationship(
         back_populates="plan", **CHILDREN,

@@ -21,7 +21,7 @@ from models.initiative import (
     InitiativeUse,
 )
 from models.journey import Influence, Moment
-from models.plan import Period, Plan, Resource, Stage
+from models.plan import DRAFT, Period, Plan, Resource, Stage
 
 NO_PERIOD = ""
 
@@ -38,8 +38,10 @@ def load_plan_rows(session: Session, plan_id: int) -> Plan | None:
     return session.exec(statement).first()
 
 
-def import_plan(session: Session, document: Any, *, name: str | None = None) -> Plan:
-    """Validate a plan document and add it as a new plan; PlanError when it breaks a rule.
+def import_plan(session: Session, document: Any, *, name: str | None = None,
+                state: str = DRAFT) -> Plan:
+    """Validate a plan document and add it as a new plan, its cycle in `state` (a draft
+    unless said); PlanError when it breaks a rule.
 
     The rows are added and flushed, not committed: the caller owns the transaction.
     """
@@ -49,7 +51,7 @@ def import_plan(session: Session, document: Any, *, name: str | None = None) -> 
         raise optimizer.PlanError([f'plan: a plan named "{plan_name}" already exists'])
     finance = plan.finance
     row = Plan(name=plan_name, currency=plan.currency, budget=plan.budget,
-               max_focus=plan.max_focus,
+               max_focus=plan.max_focus, state=state,
                horizon_years=finance.horizon_years if finance else None,
                discount_rate=finance.discount_rate if finance else None)
     session.add(row)

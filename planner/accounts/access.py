@@ -6,7 +6,12 @@ Roles are per plan (models.Membership): the CX lead does everything in the plan;
 handles budgets, runs, scenarios and the frontier and reads the rest; a team member
 proposes and edits its own team's initiatives and reads its own team's decisions (the views
 narrow what it sees to its team); a viewer reads. An installation admin may do everything
-in every plan, and alone makes plans. Someone with no role in a plan finds no such plan.
+in every plan, and alone makes plans. Someone with no role in a plan finds no such plan,
+and a team member finds no such row where a page names one its role does not open.
+
+The cycle's state narrows the table (models.plan): a team member proposes only while the
+plan is open for proposals and appeals only once it is decided; a closed plan takes no
+change at all but being reopened (or, by an admin, deleted).
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from flask import abort, g, request
 from flask_login import current_user
 from sqlmodel import select
 
-from models import Membership
+from models import Membership, Plan
+from models.plan import CLOSED, DECIDED, OPEN
 
 LEAD, FINANCE, TEAM, VIEWER = "lead", "finance", "team", "viewer"
 NOBODY: frozenset[str] = frozenset()
@@ -37,27 +43,37 @@ class Rule:
     scope: str
     read: frozenset[str] = NOBODY
     write: frozenset[str] = NOBODY
+    # The states in which a team member may open the page and send its form; None: any.
+    team_while: frozenset[str] | None = None
+    when_closed: bool = False  # whether its form may be sent while the plan is closed
 
 
-def _plan(read: frozenset[str], write: frozenset[str] = NOBODY) -> Rule:
-    return Rule("plan", read, write)
+def _plan(read: frozenset[str], write: frozenset[str] = NOBODY, *,
+          team_while: frozenset[str] | None = None, when_closed: bool = False) -> Rule:
+    return Rule("plan", read, write, team_while, when_closed)
+
+
+PROPOSALS, APPEALS = frozenset({OPEN}), frozenset({DECIDED})
 
 
 PUBLIC, SIGNED_IN, ADMIN = Rule("public"), Rule("signed_in"), Rule("admin")
 ACCESS: dict[str, Rule] = {
     "static": PUBLIC, "accounts.sign_in": PUBLIC, "accounts.setup": PUBLIC,
     "accounts.sign_out": SIGNED_IN, "accounts.password": SIGNED_IN, "plans.index": SIGNED_IN,
-    "plans.create": ADMIN, "imports.new_plan": ADMIN, "plans.delete": ADMIN,
+    "plans.create": ADMIN, "imports.new_plan": ADMIN,
+    "plans.delete": Rule("admin", when_closed=True),
     # The plan, its settings and its lists
     "plans.show": _plan(ALL_READERS),
+    "plans.state": _plan(NOBODY, PLANNING, when_closed=True),  # the cycle moves on
     "plans.edit": _plan(MONEY, MONEY),  # the budget and the finance settings
     "plans.download": _plan(ALL_READERS),
     "plans.part_create": _plan(PLANNING, PLANNING),
     "plans.part_edit": _plan(PLANNING, PLANNING),
     "plans.part_delete": _plan(PLANNING, PLANNING),
     "plans.part_move": _plan(NOBODY, PLANNING),
-    "plans.members": _plan(PLANNING, PLANNING),
-    "plans.member_remove": _plan(NOBODY, PLANNING),
+    # Someone may still be given a role in a closed plan (to read it, say)
+    "plans.members": _plan(PLANNING, PLANNING, when_closed=True),
+    "plans.member_remove": _plan(NOBODY, PLANNING, when_closed=True),
     # The journey: everyone reads it (a proposal says which moments it moves)
     "journey.show": _plan(EVERY_ROLE),
     "journey.moment_create": _plan(PLANNING, PLANNING),
@@ -68,9 +84,9 @@ ACCESS: dict[str, Rule] = {
     "journey.influence_delete": _plan(NOBODY, PLANNING),
     # Initiatives: a team member sees and changes its own team's
     "initiatives.index": _plan(EVERY_ROLE),
-    "initiatives.create": _plan(PROPOSING, PROPOSING),
-    "initiatives.edit": _plan(PROPOSING, PROPOSING),
-    "initiatives.delete": _plan(PROPOSING, PROPOSING),
+    "initiatives.create": _plan(PROPOSING, PROPOSING, team_while=PROPOSALS),
+    "initiatives.edit": _plan(PROPOSING, PROPOSING, team_while=PROPOSALS),
+    "initiatives.delete": _plan(PROPOSING, PROPOSING, team_while=PROPOSALS),
     # Spreadsheets into the plan
     "imports.upload": _plan(PLANNING, PLANNING),
     "imports.preview": _plan(PLANNING),
@@ -105,7 +121,8 @@ ACCESS: dict[str, Rule] = {
     "scenarios.promote": _plan(PLANNING, PLANNING),
     "scenarios.compare": _plan(ALL_READERS),
     "scenarios.compare_download": _plan(ALL_READERS),
-    "appeals.new": _plan(PROPOSING, PROPOSING),  # a team member: its own team's
+    # a team member: its own team's
+    "appeals.new": _plan(PROPOSING, PROPOSING, team_while=APPEALS),
     "appeals.queue": _plan(PLANNING),
     "appeals.answer": _plan(NOBODY, PLANNING),
     "history.show": _plan(ALL_READERS),
@@ -114,38 +131,76 @@ ACCESS: dict[str, Rule] = {
     "frontier.portfolio": _plan(ALL_READERS),
 }
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+STATE_WORDS = {"draft": "a draft", "open": "open for proposals", "decided": "decided",
+               "closed": "closed"}
+TEAM_CAN = {OPEN: "proposes and edits initiatives only while it is open for proposals",
+            DECIDED: "appeals only once it is decided, against the published decision"}
 
 
 def check_access() -> None:
     """Refuse what the signed-in person may not do here: 404 for a plan they have no role
-    in (as if it did not exist), 403 for a page or a form their role does not allow."""
+    in (as if it did not exist), and for a team member a row its role does not open; 403
+    for a page or a form their role, or the cycle's state, does not allow."""
     rule = ACCESS.get(request.endpoint or "")
     if rule is None:
         abort(403, "This page is not open to anyone yet.")
     if rule.scope in ("public", "signed_in"):
         return
-    if rule.scope == "admin":
-        if not current_user.admin:
-            abort(403, "Only an installation admin may do this.")
-        return
-    plan_id = (request.view_args or {}).get("plan_id")
-    g.membership = None if current_user.admin else membership(current_user.user.id, plan_id)
-    if current_user.admin:
-        return
-    if g.membership is None:
-        abort(404, "There is no such plan.")
-    allowed = rule.read if request.method in READ_METHODS else rule.write
-    if g.membership.role not in allowed:
-        abort(403, "Your role in this plan does not let you do this; nothing was changed.")
+    g.membership, g.plan_state = _standing((request.view_args or {}).get("plan_id"))
+    if rule.scope == "admin" and not current_user.admin:
+        abort(403, "Only an installation admin may do this.")
+    if rule.scope == "plan" and not current_user.admin:
+        if g.membership is None:
+            abort(404, "There is no such plan.")
+        if not _role_allows(rule, g.membership.role, request.method not in READ_METHODS):
+            if g.membership.role == TEAM and _names_a_row():
+                abort(404, "There is no such record in this plan.")
+            abort(403, "Your role in this plan does not let you do this; nothing was "
+                       "changed.")
+    refused = _state_refuses(rule, request.method not in READ_METHODS)
+    if refused:
+        abort(403, refused)
 
 
-def membership(user_id: int, plan_id: int | None) -> Membership | None:
+def _standing(plan_id: int | None) -> tuple[Membership | None, str | None]:
+    """The signed-in person's membership of the plan (None for an admin or no role) and the
+    plan's state (None for no such plan), read together."""
     from planner.database import reading
-    if plan_id is None:
-        return None
+    from planner.web import LARGEST_ID
+
+    if plan_id is None or not 1 <= plan_id <= LARGEST_ID:
+        return None, None
     with reading() as session:
-        return session.exec(select(Membership).where(Membership.user_id == user_id,
-                                                     Membership.plan_id == plan_id)).first()
+        state = session.exec(select(Plan.state).where(Plan.id == plan_id)).first()
+        if current_user.admin:
+            return None, state
+        return session.exec(select(Membership).where(
+            Membership.user_id == current_user.user.id,
+            Membership.plan_id == plan_id)).first(), state
+
+
+def _role_allows(rule: Rule, role: str, send: bool) -> bool:
+    return role in (rule.write if send else rule.read)
+
+
+def _names_a_row() -> bool:
+    """Whether the page names a row of the plan (a run, an initiative, ...), not only the
+    plan: a team member is not told that a row it may not open exists."""
+    return any(name != "plan_id" for name in request.view_args or {})
+
+
+def _state_refuses(rule: Rule, send: bool) -> str | None:
+    """Why the plan's state refuses this page or its form to the signed-in person, if so."""
+    state, found = g.get("plan_state"), g.get("membership")
+    form_page = bool(rule.write) and rule.read == rule.write  # opened only to be sent
+    if state == CLOSED and (send or form_page) and not rule.when_closed:
+        return ("This plan is closed: it is kept as it was decided, and nothing in it can "
+                "change. Its CX lead can reopen it.")
+    if (found is not None and found.role == TEAM and rule.team_while is not None
+            and state not in rule.team_while):
+        return (f"The plan is {STATE_WORDS.get(state or '', state)}: a team member "
+                f"{TEAM_CAN[next(iter(rule.team_while))]}; nothing was changed.")
+    return None
 
 
 def own_team() -> str | None:
@@ -157,13 +212,16 @@ def own_team() -> str | None:
 
 def may(endpoint: str, send: bool = False) -> bool:
     """Whether the signed-in person may open this page of the current plan (for links), or
-    with `send`, send its form (for buttons)."""
+    with `send`, send its form (for buttons): the same rules as check_access."""
     rule = ACCESS.get(endpoint)
     if rule is None or not current_user.is_authenticated:
         return False
-    if current_user.admin or rule.scope in ("public", "signed_in"):
+    if rule.scope in ("public", "signed_in"):
         return True
-    if rule.scope == "admin":
+    if rule.scope == "admin" and not current_user.admin:
         return False
-    found = g.get("membership")
-    return found is not None and found.role in (rule.write if send else rule.read)
+    if rule.scope == "plan" and not current_user.admin:
+        found = g.get("membership")
+        if found is None or not _role_allows(rule, found.role, send):
+            return False
+    return _state_refuses(rule, send) is None

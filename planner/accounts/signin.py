@@ -13,7 +13,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user
 
 from models import User
-from planner.accounts.access import ACCESS, check_access, may
+from planner.accounts.access import ACCESS, STATE_WORDS, check_access, may
 from planner.accounts.users import anyone
 from planner.database import get_session, reading
 
@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     app.before_request(_require_sign_in)
     app.add_template_global(may, "may")
+    app.add_template_global(STATE_WORDS, "cycle_words")
 
 
 @login_manager.user_loader

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from models import Plan
 from models.db import open_session
+from models.plan import OPEN
 from models.planfile import export_plan, import_plan, load_plan_rows
 
 DEMO_PLAN = Path(__file__).resolve().parent / "retail-fy2027.json"
@@ -24,13 +25,14 @@ def demo_document() -> dict[str, Any]:
 
 
 def load_demo(app: Flask) -> int:
-    """Load the demo plan into the app's database unless a plan of its name is there; its id."""
+    """Load the demo plan into the app's database unless a plan of its name is there, open
+    for proposals; its id."""
     document = demo_document()
     with open_session(app.extensions["planner_engine"], write=True) as session:
         existing = session.exec(select(Plan.id).where(Plan.name == document["plan"])).first()
         if existing is not None:
             return existing
-        plan = import_plan(session, document)
+        plan = import_plan(session, document, state=OPEN)  # where the teams propose
         session.commit()
         return plan.id
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import Plan
@@ -12,6 +12,7 @@ from models.planfile import plan_document
 from models.queries import plans_with_counts
 from planner.database import get_session
 from planner.forms import ConfirmForm
+from planner.plans.cycle import MEANING, move, moves
 from planner.plans.forms import PlanForm
 from planner.views import attachment, claim_version, commit, conflict_page, form_page, plan_or_404
 
@@ -46,7 +47,25 @@ def show(plan_id: int):
     plan = plan_or_404(plan_id)
     return render_template("plans/show.html", plan=plan, stages=plan.stages,
                            periods=plan.periods, resources=plan.resources,
-                           confirm_form=ConfirmForm())
+                           confirm_form=ConfirmForm(), meaning=MEANING,
+                           moves=moves(get_session(), plan))
+
+
+@bp.post("/plans/<int:plan_id>/state")
+def state(plan_id: int):
+    """Move the plan's cycle on (or back) as the button says."""
+    plan, session = plan_or_404(plan_id), get_session()
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The form had expired; nothing was changed. Reload the page and try "
+                   "again.")
+    to, seen = request.form.get("to", ""), request.form.get("from", "")
+    if to not in moves(session, plan) or seen != plan.state:
+        abort(409, f"The plan's cycle is {plan.state} now, so it cannot move to that: "
+                   "reload the page to see its state.")
+    if move(session, plan.id, (plan.state,), to) and commit(
+            f"The plan is now {MEANING[to].split(':')[0].lower()}."):
+        return redirect(url_for("plans.show", plan_id=plan.id))
+    abort(409, "Someone moved the plan's cycle at the same moment; reload the page.")
 
 
 @bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])

@@ -9,10 +9,12 @@ from sqlmodel import Session, select
 
 import optimizer
 from models import Plan, Publication, Run, RunExplanation
+from models.plan import DECIDED, DRAFT, OPEN
 from models.planfile import plan_document
 from models.queries import add_run, latest_run, published_run, runs_of
 from planner.database import get_session
 from planner.forms import ConfirmForm
+from planner.plans.cycle import move
 from planner.runs.explanations import explain_with_run
 from planner.runs.forms import RunForm
 from planner.runs.reports import run_report
@@ -117,11 +119,15 @@ def publish(plan_id: int, run_id: int):
     if form.validate_on_submit():
         session.add(Publication(plan_id=plan.id, run_id=saved.id, user_id=current_user.user.id,
                                 published_by=current_user.name))
+        move(session, plan.id, (DRAFT, OPEN), DECIDED)  # proposals close with the decision
         if commit(f"Run #{saved.number} published as the plan's decision: the teams now "
                   "read it."):
             return redirect(url_for("portfolio.run_page", plan_id=plan.id, run_id=saved.id))
     before = published_run(session=session, plan_id=plan.id)
     lines = ["The team view and each team's explanations show this run's decisions."]
+    if plan.state != DECIDED:
+        lines.append("The plan becomes decided: teams no longer propose or edit "
+                     "initiatives, and they may appeal a rejection.")
     if before is not None:
         lines.append(f"The decision published before (run #{before[0].number}, "
                      f"{when(before[1].created_at)}) stays in the record.")

@@ -187,3 +187,22 @@ def test_runs_already_saved_are_numbered_per_plan_in_the_order_made(engine):
         rows = connection.execute(text("SELECT plan_id, number FROM run ORDER BY id")).all()
     assert [tuple(row) for row in rows] == [(first, 1), (second, 1), (first, 2), (first, 3),
                                             (second, 2)]
+
+
+def test_plans_already_kept_are_decided_when_published_and_open_otherwise(engine):
+    migrate(engine, "0010_appeals")
+    decided, still_open = add_old_plan(engine), add_old_plan(engine, "FY2027")
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    with engine.begin() as connection:
+        meta = MetaData()
+        meta.reflect(connection)
+        run = connection.execute(meta.tables["run"].insert().values(
+            plan_id=decided, number=1, created_at=now, max_focus=3, status="optimal",
+            inputs={}, result={})).inserted_primary_key[0]
+        connection.execute(meta.tables["publication"].insert().values(
+            plan_id=decided, run_id=run, published_by="Cleo", created_at=now))
+    migrate(engine, "head")
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, state FROM plan ORDER BY id")).all()
+    assert [tuple(row) for row in rows] == [(decided, "decided"), (still_open, "open")]
+    assert document_of(engine, decided) == plan_to_dict(plan_from_dict(OLD_PLAN))

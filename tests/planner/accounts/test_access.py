@@ -8,7 +8,7 @@ import pytest
 from flask import url_for
 from sqlmodel import select
 
-from models import Initiative, Membership, Moment, Scenario, User
+from models import Initiative, Membership, Moment, Plan, Scenario, User
 from planner.accounts.access import ACCESS, READ_METHODS
 from planner.accounts.passwords import password_hash
 from tests.webapp import page_text, saved_run, signed_in_client
@@ -39,8 +39,9 @@ def test_every_route_is_in_the_access_table_and_every_entry_is_a_route(app):
     assert set(ACCESS) - endpoints == set(), "an entry for a page that does not exist"
 
 
-def _urls(app, db, plan_id: int, run_id: int) -> list[tuple[str, str, str]]:
-    """(endpoint, method, url) for every route, its ids those of the demo's rows."""
+def _urls(app, db, plan_id: int, run_id: int) -> list[tuple[str, str, str, bool]]:
+    """(endpoint, method, url, whether it names a row beyond the plan) for every route, its
+    ids those of the demo's rows."""
     db.rollback()
     ids = {"plan_id": plan_id, "run_id": run_id,
            "initiative_id": db.exec(select(Initiative.id)).first(),
@@ -55,31 +56,50 @@ def _urls(app, db, plan_id: int, run_id: int) -> list[tuple[str, str, str]]:
         for rule in app.url_map.iter_rules():
             values = {name: ids[name] for name in rule.arguments}
             for method in sorted(rule.methods & {"GET", "POST"}):
-                found.append((rule.endpoint, method, url_for(rule.endpoint, **values)))
+                found.append((rule.endpoint, method, url_for(rule.endpoint, **values),
+                              bool(set(rule.arguments) - {"plan_id"})))
     return found
 
 
-def _allowed(endpoint: str, method: str, role: str | None, admin: bool = False) -> str:
+def _allowed(endpoint: str, method: str, role: str | None, state: str,
+             names_a_row: bool) -> str:
+    """What the access table says of this request: "yes", "sign in", "no" (403), "no such
+    plan" or, to a team member, "no such row" (404), in a plan whose cycle is `state`."""
     rule = ACCESS[endpoint]
     if rule.scope == "public":
         return "yes"
     if role is None:
         return "sign in"
-    if rule.scope == "signed_in" or admin:
+    if rule.scope == "signed_in":
         return "yes"
+    if role == "admin":
+        return "no" if state == "closed" and not rule.when_closed and (
+            method not in READ_METHODS or (bool(rule.write) and rule.read == rule.write)) \
+            else "yes"
     if rule.scope == "admin" or role == "outsider":
         return "no" if rule.scope == "admin" else "no such plan"
-    return "yes" if role in (rule.read if method in READ_METHODS else rule.write) else "no"
+    send = method not in READ_METHODS
+    if role not in (rule.write if send else rule.read):
+        return "no such row" if role == "team" and names_a_row else "no"
+    form_page = bool(rule.write) and rule.read == rule.write
+    if state == "closed" and (send or form_page) and not rule.when_closed:
+        return "no"
+    if role == "team" and rule.team_while is not None and state not in rule.team_while:
+        return "no"
+    return "yes"
 
 
-@pytest.mark.parametrize("role", [*ROLES, "outsider", None])
+@pytest.mark.parametrize("role", [*ROLES, "outsider", "admin", None])
 def test_every_route_as_every_role(app, db, demo_id, run_id, people, role):
-    client = app.test_client() if role is None else signed_in_client(app, PEOPLE[role])
-    for endpoint, method, url in _urls(app, db, demo_id, run_id):
+    client = (app.test_client() if role is None else signed_in_client(app) if role == "admin"
+              else signed_in_client(app, PEOPLE[role]))
+    for endpoint, method, url, names_a_row in _urls(app, db, demo_id, run_id):
         if endpoint == "accounts.sign_out" or (endpoint in ("plans.delete",)
                                                and method == "POST"):
             continue  # signing out, or deleting the plan, would end the walk
-        expected = _allowed(endpoint, method, role)
+        db.rollback()
+        state = db.get(Plan, demo_id).state  # a publication on the way decides the plan
+        expected = _allowed(endpoint, method, role, state, names_a_row)
         response = client.open(url, method=method)
         response.close()  # a static file is a stream
         where = f"{method} {url} as {role}: {response.status_code}"
@@ -87,7 +107,7 @@ def test_every_route_as_every_role(app, db, demo_id, run_id, people, role):
             assert response.status_code == (302 if method == "GET" else 401), where
         elif expected == "no":
             assert response.status_code == 403, where
-        elif expected == "no such plan":
+        elif expected in ("no such plan", "no such row"):
             assert response.status_code == 404, where
         else:
             assert response.status_code not in (401, 403), where
@@ -106,8 +126,6 @@ def test_a_read_only_role_cannot_change_anything(app, db, demo_id, people):
 
 
 def test_a_team_member_sees_and_changes_its_own_team_only(app, db, demo_id, run_id, people):
-    assert signed_in_client(app).post(f"/plans/{demo_id}/runs/{run_id}/publish").status_code \
-        == 302  # the decision a team member reads
     client = signed_in_client(app, PEOPLE["team"])
     rows = db.exec(select(Initiative)).all()
     own = next(i for i in rows if i.team == "IT")
@@ -118,6 +136,8 @@ def test_a_team_member_sees_and_changes_its_own_team_only(app, db, demo_id, run_
     for url in (f"/plans/{demo_id}/initiatives/{other.id}/edit",
                 f"/plans/{demo_id}/initiatives/{other.id}/delete"):
         assert client.get(url).status_code == 404, url
+    assert signed_in_client(app).post(f"/plans/{demo_id}/runs/{run_id}/publish").status_code \
+        == 302  # the decision a team member reads
     team_page = page_text(client.get(f"/plans/{demo_id}/teams?team={other.team}"))
     assert own.name in team_page and other.name not in team_page
     run = saved_run(db, run_id)
@@ -129,9 +149,12 @@ def test_a_team_member_sees_and_changes_its_own_team_only(app, db, demo_id, run_
     base = f"/plans/{demo_id}/runs/{run_id}/say-no"
     assert client.get(f"{base}/{mine[0]}").status_code == 200
     assert client.get(f"{base}/{theirs[0]}").status_code == 404
-    # Whole-plan pages are not a team member's.
-    for url in (base, f"/plans/{demo_id}/runs/{run_id}", f"/plans/{demo_id}/scenarios"):
-        assert client.get(url).status_code == 403, url
+    # Whole-plan pages are not a team member's: one that names a row (a run, its exports)
+    # is as missing as another team's row; a list of the plan's is refused.
+    for url in (base, f"/plans/{demo_id}/runs/{run_id}",
+                f"/plans/{demo_id}/runs/{run_id}/funded.csv"):
+        assert client.get(url).status_code == 404, url
+    assert client.get(f"/plans/{demo_id}/scenarios").status_code == 403
 
 
 def test_a_team_members_proposal_is_its_teams_and_leaves_decisions_to_the_lead(
