@@ -1,6 +1,6 @@
 """SQLModel tables of the planner and the queries that belong to them."""
 
-from models.accounts import ROLES, Membership, User
+from models.accounts import ROLES, Membership, Team, User
 from models.initiative import (
     Initiative,
     InitiativeCost,
@@ -19,5 +19,5 @@ __all__ = [
     "ROLES", "Appeal", "Influence", "Initiative", "InitiativeCost", "InitiativeEffect",
     "InitiativeLink", "InitiativeUse", "Membership", "Moment", "PendingImport", "Period",
     "Plan", "Publication", "RecordEntry", "Resource", "Run", "RunExplanation", "Scenario",
-    "Stage", "User",
+    "Stage", "Team", "User",
 ]

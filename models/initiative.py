@@ -2,16 +2,20 @@
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
+from models.accounts import Team
 from models.base import CHILDREN, utcnow
 
 
 class InitiativeBase(SQLModel):
     key: str
     name: str
-    team: str = Field(default="", index=True)
+    # The team that would do it (None: no team named); its name is `team`
+    team_id: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("team.id", ondelete="SET NULL", name="fk_initiative_team_id_team"),
+        index=True))
     decision: str = "auto"
     reason: str = ""
     confidence: float = 1.0
@@ -35,10 +39,16 @@ class Initiative(InitiativeBase, table=True):
     links: list["InitiativeLink"] = Relationship(
         **CHILDREN, sa_relationship_kwargs={"order_by": "InitiativeLink.id",
                                         "foreign_keys": "[InitiativeLink.initiative_id]"})
+    team_row: Team | None = Relationship(sa_relationship_kwargs={"lazy": "joined"})
 
     @property
     def total_cost(self) -> float:
         return sum(cost.amount for cost in self.costs)
+
+    @property
+    def team(self) -> str:
+        """The team's name; "" for no team."""
+        return self.team_row.name if self.team_row is not None else ""
 
 
 class InitiativeCost(SQLModel, table=True):

@@ -100,3 +100,4 @@ class Resource(SQLModel, table=True):
     version: int = 1
 
     plan: Optional["Plan"] = Relationship(back_populates="resources")
+

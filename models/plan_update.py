@@ -33,6 +33,7 @@ from models.planfile import (
     initiative_values,
     insert_initiatives,
     plan_rows,
+    with_team_ids,
 )
 
 CHUNK = 500  # ids per IN list: well under every database's limit on bound parameters
@@ -145,7 +146,8 @@ def apply_changes(session: Session, changes: Changes, rows: Any) -> Written:
              "factor": f.factor, "version": 1} for f in changes.influences])
     initiatives = {row.key: row.id for row in rows.initiatives}
     initiatives.update(insert_initiatives(session, plan_id, changes.new_initiatives))
-    _update_rows(session, Initiative, changes.changed_initiatives)
+    _update_rows(session, Initiative, with_team_ids(session, plan_id,
+                                                    changes.changed_initiatives))
     changed = [values["row_id"] for values in changes.changed_initiatives]
     for start in range(0, len(changed), CHUNK):
         chunk = changed[start:start + CHUNK]

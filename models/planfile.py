@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 import optimizer
+from models.accounts import Team
 from models.base import utcnow
 from models.initiative import (
     Initiative,
@@ -22,6 +23,7 @@ from models.initiative import (
 )
 from models.journey import Influence, Moment
 from models.plan import DRAFT, Period, Plan, Resource, Stage
+from models.queries import team_ids
 
 NO_PERIOD = ""
 
@@ -108,8 +110,18 @@ def insert_initiatives(session: Session, plan_id: int, values: list[dict[str, An
     statement = insert(table).returning(table.c.id, table.c.key,
                                         sort_by_parameter_order=True)
     rows = session.execute(statement, [{**entry, "plan_id": plan_id, "version": 1,
-                                        "created_at": now} for entry in values])
+                                        "created_at": now}
+                                       for entry in with_team_ids(session, plan_id, values)])
     return {key: row_id for row_id, key in rows}
+
+
+def with_team_ids(session: Session, plan_id: int, values: list[dict[str, Any]]
+                  ) -> list[dict[str, Any]]:
+    """Initiative columns as initiative_values gives them, the team's name made the id of
+    the plan's team of that name (added where the plan has none)."""
+    teams = team_ids(session, plan_id, {entry["team"] for entry in values})
+    return [{**{name: value for name, value in entry.items() if name != "team"},
+             "team_id": teams[entry["team"]]} for entry in values]
 
 
 def add_initiative_rows(session: Session, work: list[optimizer.Initiative],
@@ -232,8 +244,10 @@ def plan_rows(session: Session, plan_id: int) -> Any:
             statement = statement.where(columns[0].class_.plan_id == plan_id)
         return list(session.exec(statement.order_by(order)).all())
 
-    work = {row.id: SimpleNamespace(**row._mapping, costs=[], effects=[], uses=[], links=[])
-            for row in rows(*_columns(Initiative, "id", "key", "name", "team", "decision",
+    teams = dict(session.exec(select(Team.id, Team.name).where(Team.plan_id == plan_id)).all())
+    work = {row.id: SimpleNamespace(**row._mapping, team=teams.get(row.team_id, ""),
+                                    costs=[], effects=[], uses=[], links=[])
+            for row in rows(*_columns(Initiative, "id", "key", "name", "team_id", "decision",
                                       "reason", "confidence", "benefit", "note"),
                             order=Initiative.id)}
     for name, model, fields in (

@@ -1,14 +1,15 @@
-"""Read queries the pages need, each in a fixed number of statements (no N+1)."""
+"""Read queries the pages need, each in a fixed number of statements (no N+1), and the
+few writes that belong with them (a run's number, a team found or added by name)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from models.accounts import Membership
+from models.accounts import Membership, Team
 from models.initiative import Initiative, InitiativeEffect
 from models.journey import Influence, Moment
 from models.plan import Plan, Stage
@@ -132,8 +133,11 @@ def initiative_page(*, session: Session, plan_id: int, team: str | None = None,
 
 def _initiatives(plan_id: int, team: str | None, moment_id: int | None, search: str | None):
     statement = select(Initiative).where(Initiative.plan_id == plan_id)
-    if team is not None:
-        statement = statement.where(Initiative.team == team)
+    if team == "":
+        statement = statement.where(Initiative.team_id.is_(None))
+    elif team is not None:
+        statement = statement.where(Initiative.team_id.in_(
+            select(Team.id).where(Team.plan_id == plan_id, Team.name == team)))
     if moment_id is not None:
         statement = statement.where(Initiative.id.in_(
             select(InitiativeEffect.initiative_id).where(InitiativeEffect.moment_id == moment_id)))
@@ -147,10 +151,34 @@ def _initiatives(plan_id: int, team: str | None, moment_id: int | None, search: 
 
 
 def teams_of(*, session: Session, plan_id: int) -> list[tuple[str, int]]:
-    """Each team of the plan with its number of initiatives."""
-    statement = (select(Initiative.team, func.count()).where(Initiative.plan_id == plan_id)
-                 .group_by(Initiative.team).order_by(Initiative.team))
+    """Each team of the plan that has initiatives, with their number ("" for those of no
+    team), by name."""
+    name = func.coalesce(Team.name, "")
+    statement = (select(name, func.count()).select_from(Initiative)
+                 .outerjoin(Team, Initiative.team_id == Team.id)
+                 .where(Initiative.plan_id == plan_id).group_by(name).order_by(name))
     return [(team, count) for team, count in session.exec(statement).all()]
+
+
+def team_names(*, session: Session, plan_id: int) -> list[str]:
+    """The names of the plan's teams, in order."""
+    return list(session.exec(select(Team.name).where(Team.plan_id == plan_id)
+                             .order_by(Team.name)).all())
+
+
+def team_ids(session: Session, plan_id: int, names: Any) -> dict[str, int | None]:
+    """The id of each team of the plan named (added when the plan has no team of that
+    name; "" is no team: None), in two statements however many names."""
+    wanted = {name for name in names if name}
+    found = dict(session.exec(select(Team.name, Team.id).where(
+        Team.plan_id == plan_id, Team.name.in_(wanted))).all()) if wanted else {}
+    missing = sorted(wanted - set(found))
+    if missing:
+        table = Team.__table__
+        found.update((name, team_id) for team_id, name in session.execute(
+            insert(table).returning(table.c.id, table.c.name, sort_by_parameter_order=True),
+            [{"plan_id": plan_id, "name": name} for name in missing]))
+    return {"": None, **found}
 
 
 def users_of_moment(*, session: Session, moment_id: int) -> list[tuple[Initiative, int]]:

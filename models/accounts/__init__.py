@@ -1,4 +1,4 @@
-"""People who sign in, and their roles in plans.
+"""People who sign in, the teams of each plan, and their roles in plans.
 
 An account has an email, a name, a password hash (never the password) and a session
 version that signing out or a new password moves on, so that a cookie captured before no
@@ -6,8 +6,8 @@ longer works. A membership gives it one role in one plan."""
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
 
 from models.base import utcnow
 
@@ -25,6 +25,17 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class Team(SQLModel, table=True):
+    """A team of the plan: the one that would do an initiative, or that a team member
+    works in. Named once, where an initiative or a member first names it."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
+    name: str
+
+
 ROLES = ("lead", "finance", "team", "viewer")
 
 
@@ -37,4 +48,11 @@ class Membership(SQLModel, table=True):
     user_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
     plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
     role: str  # one of ROLES
-    team: str = ""  # the team a team member proposes for and reads
+    # The team a team member proposes for and reads (None for the other roles)
+    team_id: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("team.id", ondelete="SET NULL", name="fk_membership_team_id_team")))
+    team_row: Team | None = Relationship(sa_relationship_kwargs={"lazy": "joined"})
+
+    @property
+    def team(self) -> str:
+        return self.team_row.name if self.team_row is not None else ""

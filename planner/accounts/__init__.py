@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
 
 
 def blueprints() -> tuple[Blueprint, ...]:
-    from planner.accounts import views
+    # people adds the admins' page of every account to the accounts blueprint
+    from planner.accounts import people, views  # noqa: F401
 
     return (views.bp,)

@@ -26,6 +26,7 @@ from models import Membership, Plan
 from models.plan import CLOSED, DECIDED, OPEN
 
 LEAD, FINANCE, TEAM, VIEWER = "lead", "finance", "team", "viewer"
+ROLE_NAMES = {LEAD: "CX lead", FINANCE: "Finance", TEAM: "Team member", VIEWER: "Viewer"}
 NOBODY: frozenset[str] = frozenset()
 ALL_READERS = frozenset({LEAD, FINANCE, VIEWER})  # the whole plan, read
 EVERY_ROLE = ALL_READERS | {TEAM}
@@ -60,7 +61,8 @@ PUBLIC, SIGNED_IN, ADMIN = Rule("public"), Rule("signed_in"), Rule("admin")
 ACCESS: dict[str, Rule] = {
     "static": PUBLIC, "accounts.sign_in": PUBLIC, "accounts.setup": PUBLIC,
     "accounts.sign_out": SIGNED_IN, "accounts.password": SIGNED_IN, "plans.index": SIGNED_IN,
-    "plans.create": ADMIN, "imports.new_plan": ADMIN,
+    "plans.create": ADMIN, "imports.new_plan": ADMIN, "accounts.people": ADMIN,
+    "accounts.person_active": ADMIN, "accounts.person_admin": ADMIN,
     "plans.delete": Rule("admin", when_closed=True),
     # The plan, its settings and its lists
     "plans.show": _plan(ALL_READERS),

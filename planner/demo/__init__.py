@@ -50,6 +50,7 @@ def demo_accounts(app: Flask, plan_id: int) -> list[tuple[str, str]]:
     """The demo's accounts and their roles in the demo plan (made if missing), as
     (email, role) to print."""
     from models import Membership
+    from models.queries import team_ids
     from planner.accounts.users import add_user, find_user
 
     with open_session(app.extensions["planner_engine"], write=True) as session:
@@ -60,7 +61,7 @@ def demo_accounts(app: Flask, plan_id: int) -> list[tuple[str, str]]:
                                                      Membership.plan_id == plan_id)).first() \
                     is None:
                 session.add(Membership(user_id=user.id, plan_id=plan_id, role=role,
-                                       team=team))
+                                       team_id=team_ids(session, plan_id, [team])[team]))
         session.commit()
     return [(email, role + (f" ({team})" if team else "")) for email, _, role, team
             in DEMO_ACCOUNTS]

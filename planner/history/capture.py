@@ -26,6 +26,7 @@ from models import (
     Run,
     Scenario,
     Stage,
+    Team,
 )
 
 # The rows a plan owns that the record follows, and the word for each.
@@ -100,9 +101,16 @@ def _changed(row: Any) -> list[RecordEntry]:
         before = history.deleted[0] if history.deleted else None
         after = history.added[0] if history.added else None
         if before != after:
+            if name == "team_id":  # the team by its name, as people know it
+                name, before, after = "team", _team(state, before), _team(state, after)
             lines.append(line(plan_id, "changed", TRACKED[type(row)], _key(row), name,
                               before, after))
     return lines
+
+
+def _team(state: Any, team_id: int | None) -> str:
+    found = state.session.get(Team, team_id) if team_id is not None else None
+    return found.name if found is not None else ""
 
 
 def _plan_of(row: Any) -> int | None:

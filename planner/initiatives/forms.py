@@ -25,6 +25,7 @@ from models import (
     Resource,
     Stage,
 )
+from models.queries import team_ids, team_names
 from optimizer.planfile.ranges import BENEFIT, CAPACITY, MONEY, SHARE, UPLIFT
 from planner.forms import (
     Above,
@@ -54,6 +55,7 @@ class PlanParts:
     periods: list[Period]
     resources: list[Resource]
     others: list[tuple[int, str, str]]  # (id, key, name) of the plan's initiatives
+    teams: list[str]  # the names of the plan's teams, offered as one types a team
 
     @classmethod
     def load(cls, session: Session, plan_id: int) -> PlanParts:
@@ -65,13 +67,15 @@ class PlanParts:
                               .where(Initiative.plan_id == plan_id).order_by(Initiative.id))
         return cls(plan_id, rows(Stage, Stage.position), rows(Moment, Moment.id),
                    rows(Period, Period.position), rows(Resource, Resource.position),
-                   [tuple(row) for row in others.all()])
+                   [tuple(row) for row in others.all()],
+                   team_names(session=session, plan_id=plan_id))
 
 
 class InitiativeForm(Form):
     key = key_field("ID", required=False)
     name = StringField("Name", [DataRequired(), Longest(200)])
-    team = StringField("Team", [Longest(80)], description="The team that proposes it.")
+    team = StringField("Team", [Longest(80)], description="The team that proposes it.",
+                       render_kw={"list": "plan-teams"})
     confidence = Number("Confidence", [InputRequired(), Above(0, maximum=SHARE.high)], default=1,
                         percent=True,
                         description="The chance the uplift materialises: more than 0, at most "
@@ -156,10 +160,11 @@ class InitiativeForm(Form):
             self[kind].data = [link.other_id for link in initiative.links if link.kind == kind]
 
     def save(self, initiative: Initiative) -> None:
-        for name in ("name", "team", "confidence", "decision", "benefit"):
+        for name in ("name", "confidence", "decision", "benefit"):
             setattr(initiative, name, self[name].data)
         initiative.name = initiative.name.strip()
-        initiative.team = (initiative.team or "").strip()
+        team = (self.team.data or "").strip()
+        initiative.team_id = team_ids(self.session, self.parts.plan_id, [team])[team]
         initiative.reason = (self.reason.data or "").strip()
         initiative.note = (self.note.data or "").strip()
         initiative.key = self.key.data or slug(

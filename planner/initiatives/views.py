@@ -9,7 +9,7 @@ from models.queries import deciding_run, initiative_page, latest_run, moments_of
 from planner.accounts.access import own_team
 from planner.database import get_session
 from planner.forms import ConfirmForm
-from planner.initiatives.forms import initiative_form
+from planner.initiatives.forms import InitiativeForm, initiative_form
 from planner.runs.reports import Verdicts
 from planner.views import (
     claim_version,
@@ -61,8 +61,8 @@ def create(plan_id: int):
     form = initiative_form(session, plan.id)
     if form.validate_on_submit():
         initiative = Initiative(plan_id=plan.id, key="", name="")
+        _within_team(form, "auto", "")
         form.save(initiative)
-        _within_team(initiative, "auto", "")
         session.add(initiative)
         if commit(f'Initiative "{initiative.name}" added.'):
             return redirect(url_for("initiatives.index", plan_id=plan.id))
@@ -82,8 +82,8 @@ def edit(plan_id: int, initiative_id: int):
         if not claim_version(session, initiative, form.version.data):
             return conflict_page("initiatives/form.html", form, plan=plan,
                              initiative=initiative)
+        _within_team(form, *decided)
         form.save(initiative)
-        _within_team(initiative, *decided)
         if commit(f'Initiative "{initiative.name}" saved.'):
             return redirect(url_for("initiatives.index", plan_id=plan.id))
     return form_page("initiatives/form.html", form, plan=plan, initiative=initiative)
@@ -118,9 +118,9 @@ def _own_or_404(initiative: Initiative) -> Initiative:
     return initiative
 
 
-def _within_team(initiative: Initiative, decision: str, reason: str) -> None:
-    """A team member proposes for its own team, and leaves forced decisions to the lead."""
+def _within_team(form: InitiativeForm, decision: str, reason: str) -> None:
+    """A team member proposes for its own team, and leaves forced decisions to the lead:
+    what it sent for these is set aside before the form is saved."""
     team = own_team()
     if team is not None:
-        initiative.team = team
-        initiative.decision, initiative.reason = decision, reason
+        form.team.data, form.decision.data, form.reason.data = team, decision, reason

@@ -9,6 +9,7 @@ from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from models import Membership, User
+from models.queries import team_ids, team_names
 from planner.accounts.users import find_user
 from planner.database import get_session
 from planner.forms import ConfirmForm, Form, Longest, choices
@@ -25,7 +26,8 @@ class MemberForm(Form):
     email = EmailField("Email of their account", [DataRequired(), Longest(254)])
     role = SelectField("Role", choices=choices(ROLE_WORDS.items()))
     team = StringField("Team (for a team member)", [Longest(80)],
-                       description="As written on the team's initiatives, such as IT.")
+                       description="One of the plan's teams, such as IT, or a new one.",
+                       render_kw={"list": "plan-teams"})
 
     def validate_team(self, field) -> None:
         if self.role.data == "team" and not (field.data or "").strip():
@@ -47,7 +49,8 @@ def members(plan_id: int):
                 Membership.user_id == user.id, Membership.plan_id == plan.id)).first()
             found = found or Membership(user_id=user.id, plan_id=plan.id, role="viewer")
             found.role = form.role.data
-            found.team = (form.team.data or "").strip() if form.role.data == "team" else ""
+            team = (form.team.data or "").strip() if form.role.data == "team" else ""
+            found.team_id = team_ids(session, plan.id, [team])[team]
             session.add(found)
             if commit(f"{user.name} is now {ROLE_WORDS[found.role].split(':')[0]} in this "
                       "plan."):
@@ -55,7 +58,8 @@ def members(plan_id: int):
     rows = session.exec(select(Membership, User).join(User, Membership.user_id == User.id)
                         .where(Membership.plan_id == plan.id).order_by(User.name)).all()
     return form_page("plans/members.html", form, plan=plan, rows=rows, words=ROLE_WORDS,
-                     remove_form=ConfirmForm())
+                     remove_form=ConfirmForm(),
+                     teams=team_names(session=session, plan_id=plan.id))
 
 
 @bp.post("/plans/<int:plan_id>/members/<int:member_id>/remove")

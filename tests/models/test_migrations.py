@@ -206,3 +206,46 @@ def test_plans_already_kept_are_decided_when_published_and_open_otherwise(engine
         rows = connection.execute(text("SELECT id, state FROM plan ORDER BY id")).all()
     assert [tuple(row) for row in rows] == [(decided, "decided"), (still_open, "open")]
     assert document_of(engine, decided) == plan_to_dict(plan_from_dict(OLD_PLAN))
+
+
+def test_teams_become_rows_of_their_plan_and_every_row_keeps_its_team(engine):
+    migrate(engine, "0011_cycle_state")
+    plan_id, other = add_old_plan(engine), add_old_plan(engine, "FY2027")
+    with engine.begin() as connection:
+        meta = MetaData()
+        meta.reflect(connection)
+        account = connection.execute(meta.tables["account"].insert().values(
+            email="ivy@example.com", name="Ivy", password_hash="x", active=True, admin=False,
+            session_version=1, created_at=datetime(2026, 1, 1, tzinfo=UTC))
+        ).inserted_primary_key[0]
+        for plan, role, team in ((plan_id, "team", "Stores"), (other, "team", "IT")):
+            connection.execute(meta.tables["membership"].insert().values(
+                user_id=account, plan_id=plan, role=role, team=team))
+
+    def counts(connection) -> list:
+        return [connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar() for table
+                in ("initiative_cost", "initiative_effect", "initiative_use")]
+
+    with engine.connect() as connection:
+        before = counts(connection)
+    migrate(engine, "head")
+    with engine.connect() as connection:
+        teams = connection.execute(text(
+            "SELECT plan_id, name FROM team ORDER BY plan_id, name")).all()
+        named = connection.execute(text(
+            "SELECT i.plan_id, t.name FROM initiative i JOIN team t ON t.id = i.team_id "
+            "ORDER BY i.id")).all()
+        members = connection.execute(text(
+            "SELECT m.plan_id, t.name FROM membership m JOIN team t ON t.id = m.team_id "
+            "WHERE t.plan_id = m.plan_id ORDER BY m.id")).all()
+        assert counts(connection) == before  # the initiative table was copied, not its rows
+    assert [tuple(row) for row in teams] == [(plan_id, "Stores"), (other, "IT"),
+                                             (other, "Stores")]
+    assert [tuple(row) for row in named] == [(plan_id, "Stores"), (other, "Stores")]
+    assert [tuple(row) for row in members] == [(plan_id, "Stores"), (other, "IT")]
+    assert document_of(engine, plan_id) == plan_to_dict(plan_from_dict(OLD_PLAN))
+    migrate(engine, "0011_cycle_state", down=True)  # and back, every team kept
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT team FROM initiative ORDER BY id")).all()
+        assert [row[0] for row in rows] == ["Stores", "Stores"]
+        assert counts(connection) == before

@@ -9,6 +9,7 @@ from flask import url_for
 from sqlmodel import select
 
 from models import Initiative, Membership, Moment, Plan, Scenario, User
+from models.queries import team_ids
 from planner.accounts.access import ACCESS, READ_METHODS
 from planner.accounts.passwords import password_hash
 from tests.webapp import page_text, saved_run, signed_in_client
@@ -27,8 +28,9 @@ def people(app, db, demo_id):
         db.add(user)
         db.flush()
         if role != "outsider":
+            team = "IT" if role == "team" else ""
             db.add(Membership(user_id=user.id, plan_id=demo_id, role=role,
-                              team="IT" if role == "team" else ""))
+                              team_id=team_ids(db, demo_id, [team])[team]))
     db.commit()
     return PEOPLE
 
@@ -50,6 +52,7 @@ def _urls(app, db, plan_id: int, run_id: int) -> list[tuple[str, str, str, bool]
            "kind": "stages", "member_id": db.exec(select(Membership.id)).first(),
            "token": "no-such-token", "direction": "up", "filename": "app.css",
            "appeal_id": 1, "answer": "accept",
+           "person_id": db.exec(select(User.id).where(User.email == PEOPLE["viewer"])).one(),
            "key": saved_run(db, run_id).result["rejected"][0]["id"]}
     found = []
     with app.test_request_context():

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from models import Appeal, Initiative, Membership, User
+from models.queries import team_ids
 from planner.accounts.passwords import password_hash
 from tests.webapp import page_text, saved_run, signed_in_client
 
@@ -22,7 +23,8 @@ def decided(app, db, demo_id):
     user = User(email="it@example.com", name="Ivy", password_hash=password_hash("x" * 12))
     db.add(user)
     db.flush()
-    db.add(Membership(user_id=user.id, plan_id=demo_id, role="team", team="IT"))
+    db.add(Membership(user_id=user.id, plan_id=demo_id, role="team",
+                      team_id=team_ids(db, demo_id, ["IT"])["IT"]))
     db.commit()
     run = saved_run(db, run_id)
     teams = {i["id"]: i.get("team", "") for i in run.inputs["initiatives"]}

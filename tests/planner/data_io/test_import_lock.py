@@ -16,7 +16,7 @@ from models import Initiative
 from models.base import utcnow
 from models.db import open_session
 from models.plan_update import PlanMovedError
-from models.planfile import add_initiative_rows, initiative_values
+from models.planfile import add_initiative_rows, initiative_values, with_team_ids
 from optimizer.samples import generate_document
 from planner.data_io import views
 from planner.data_io.plan_files import plan_file_bytes
@@ -121,9 +121,10 @@ def test_the_same_plan_in_other_rows_is_worked_out_again_inside_the_lock(
             largest = session.execute(text("SELECT max(id) FROM initiative")).scalar_one()
             session.execute(text("DELETE FROM initiative WHERE plan_id = :plan AND key = :key"),
                             {"plan": demo_id, "key": alone["id"]})
+            values = with_team_ids(session, demo_id, [initiative_values(initiative)])[0]
             session.execute(insert(Initiative.__table__), {
-                **initiative_values(initiative), "id": largest + 100, "plan_id": demo_id,
-                "version": 1, "created_at": utcnow()})
+                **values, "id": largest + 100, "plan_id": demo_id, "version": 1,
+                "created_at": utcnow()})
             keyed = {
                 table: dict(session.execute(text(
                     f"SELECT key, id FROM {table} WHERE plan_id = :plan"),

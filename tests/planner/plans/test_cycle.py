@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from models import Initiative, Membership, Plan, RecordEntry, User
+from models import Initiative, Membership, Plan, RecordEntry, Team, User
+from models.queries import team_ids
 from planner.accounts.passwords import password_hash
 from tests.planner.initiatives.test_initiatives import _form
 from tests.webapp import page_text, signed_in_client
@@ -22,7 +23,8 @@ def people(app, db, demo_id):
         user = User(email=email, name=role.capitalize(), password_hash=hashed)
         db.add(user)
         db.flush()
-        db.add(Membership(user_id=user.id, plan_id=demo_id, role=role, team=team))
+        db.add(Membership(user_id=user.id, plan_id=demo_id, role=role,
+                          team_id=team_ids(db, demo_id, [team])[team]))
     db.commit()
     return (signed_in_client(app, "lead@example.com"),
             signed_in_client(app, "it@example.com"))
@@ -78,7 +80,7 @@ def test_a_team_member_proposes_only_while_the_plan_is_open(app, db, demo_id, pe
 def test_publishing_decides_the_plan_and_teams_then_appeal_instead_of_editing(
         app, db, demo_id, people):
     lead, team = people
-    own = db.exec(select(Initiative).where(Initiative.team == "IT")).first()
+    own = db.exec(select(Initiative).join(Team).where(Team.name == "IT")).first()
     confirm = page_text(lead.get(f"/plans/{demo_id}/runs/"
                                  f"{_run(lead, demo_id)}/publish"))
     assert "The plan becomes decided: teams no longer propose or edit initiatives" in confirm
@@ -105,7 +107,7 @@ def test_a_closed_plan_takes_no_change_until_it_is_reopened(app, db, demo_id, pe
     lead, team = people
     run_id = _publish_a_run(lead, demo_id)
     assert _move(lead, demo_id, "decided", "closed").status_code == 302
-    own = db.exec(select(Initiative).where(Initiative.team == "IT")).first()
+    own = db.exec(select(Initiative).join(Team).where(Team.name == "IT")).first()
     before = (own.name, own.version)
     for client, url, data in (
             (lead, f"/plans/{demo_id}/initiatives/{own.id}/edit", _form(db, name="Late")),

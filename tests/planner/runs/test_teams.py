@@ -51,9 +51,11 @@ def test_team_names_are_escaped(client, db, demo_id):
     from sqlmodel import select
 
     from models import Initiative
+    from models.queries import team_ids
 
     music = db.exec(select(Initiative).where(Initiative.key == "music")).one()
-    music.team = "<script>alert(1)</script>"
+    name = "<script>alert(1)</script>"
+    music.team_id = team_ids(db, demo_id, [name])[name]
     db.commit()
     html = client.get(f"/plans/{demo_id}/teams?team=<script>alert(1)</script>").get_data(
         as_text=True)
