@@ -22,8 +22,10 @@ from flask import abort, g, request
 from flask_login import current_user
 from sqlmodel import select
 
-from models import Membership, Plan
+from models import Initiative, Membership, Plan
 from models.plan import CLOSED, DECIDED, OPEN
+from planner.database import reading
+from planner.web import LARGEST_ID
 
 LEAD, FINANCE, TEAM, VIEWER = "lead", "finance", "team", "viewer"
 ROLE_NAMES = {LEAD: "CX lead", FINANCE: "Finance", TEAM: "Team member", VIEWER: "Viewer"}
@@ -159,6 +161,8 @@ def check_access() -> None:
                 abort(404, "There is no such record in this plan.")
             abort(403, "Your role in this plan does not let you do this; nothing was "
                        "changed.")
+        if g.membership.role == TEAM and not _their_own_row(g.membership):
+            abort(404, "There is no such record in this plan.")
     refused = _state_refuses(rule, request.method not in READ_METHODS)
     if refused:
         abort(403, refused)
@@ -167,9 +171,6 @@ def check_access() -> None:
 def _standing(plan_id: int | None) -> tuple[Membership | None, str | None]:
     """The signed-in person's membership of the plan (None for an admin or no role) and the
     plan's state (None for no such plan), read together."""
-    from planner.database import reading
-    from planner.web import LARGEST_ID
-
     if plan_id is None or not 1 <= plan_id <= LARGEST_ID:
         return None, None
     with reading() as session:
@@ -179,6 +180,20 @@ def _standing(plan_id: int | None) -> tuple[Membership | None, str | None]:
         return session.exec(select(Membership).where(
             Membership.user_id == current_user.user.id,
             Membership.plan_id == plan_id)).first(), state
+
+
+def _their_own_row(found: Membership) -> bool:
+    """Whether an initiative the page names is the team member's own team's: another
+    team's is, to it, one that does not exist (before what the cycle's state allows)."""
+    initiative_id = (request.view_args or {}).get("initiative_id")
+    if initiative_id is None:
+        return True
+    if not 1 <= initiative_id <= LARGEST_ID:
+        return False
+    with reading() as session:
+        team_id = session.exec(select(Initiative.team_id).where(
+            Initiative.id == initiative_id, Initiative.plan_id == found.plan_id)).first()
+    return team_id is not None and team_id == found.team_id
 
 
 def _role_allows(rule: Rule, role: str, send: bool) -> bool:

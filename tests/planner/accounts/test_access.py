@@ -226,3 +226,59 @@ def test_teams_read_the_published_decision_never_a_later_what_if(app, db, demo_i
     from models import Publication
     record = db.exec(select(Publication).order_by(Publication.id)).all()
     assert [(p.run_id, p.published_by) for p in record] == [(first, "Lead"), (second, "Lead")]
+
+
+def test_a_team_member_finds_no_row_of_another_team_or_another_plan(app, db, demo_id, people):
+    """Every kind of row a page names by id: another plan's is as missing as one that
+    does not exist, and so, in its own plan, is another team's, or one its role does not
+    open."""
+    from models import Appeal, PendingImport
+    from models.planfile import import_plan
+    from planner.demo import demo_document
+
+    admin = signed_in_client(app)
+    other = import_plan(db, demo_document(), name="Another plan").id
+    db.commit()
+    rows = {}
+    for plan_id in (demo_id, other):
+        run = int(admin.post(f"/plans/{plan_id}/runs", data={}).headers["Location"]
+                  .rsplit("/", 1)[1])
+        admin.post(f"/plans/{plan_id}/runs/{run}/publish")
+        saved = saved_run(db, run)
+        teams = {i["id"]: i.get("team", "") for i in saved.inputs["initiatives"]}
+        rejected = {teams[r["id"]] == "IT": r["id"] for r in saved.result["rejected"]}
+        initiatives = {i.key: i.id for i in db.exec(select(Initiative).where(
+            Initiative.plan_id == plan_id)).all()}
+        scenario = Scenario(plan_id=plan_id, name="Lean", overrides={})
+        appeal = Appeal(plan_id=plan_id, run_id=run, key=rejected[True], who="Ivy",
+                        note="cheaper now")
+        db.add_all([scenario, appeal, PendingImport(
+            token=f"token{plan_id}", plan_id=plan_id, filename="f.xlsx", base="b",
+            document={}, summary={})])
+        db.commit()
+        rows[plan_id] = (run, rejected, initiatives, scenario.id, appeal.id)
+    team = signed_in_client(app, PEOPLE["team"])
+
+    def urls(plan_id: int, *, mine: bool) -> list[str]:
+        run, rejected, initiatives, scenario, appeal = rows[plan_id]
+        rejection = rejected[mine]
+        initiative = initiatives[rejection]
+        return [f"/plans/{plan_id}/initiatives/{initiative}/edit",
+                f"/plans/{plan_id}/runs/{run}/say-no/{rejection}",
+                f"/plans/{plan_id}/runs/{run}/say-no/{rejection}/appeal"] + ([] if mine else [
+                    f"/plans/{plan_id}/runs/{run}",
+                    f"/plans/{plan_id}/runs/{run}/portfolio.xlsx",
+                    f"/plans/{plan_id}/runs/{run}/funded.csv",
+                    f"/plans/{plan_id}/scenarios/{scenario}",
+                    f"/plans/{plan_id}/import/token{plan_id}"])
+
+    for url in [f"/plans/{other}", *urls(other, mine=True), *urls(other, mine=False),
+                *urls(demo_id, mine=False)]:
+        assert team.get(url).status_code == 404, url
+    run, _, _, _, appeal = rows[other]
+    assert team.post(f"/plans/{other}/appeals/{appeal}/accept").status_code == 404
+    assert team.post(f"/plans/{demo_id}/appeals/{rows[demo_id][4]}/decline").status_code \
+        == 404
+    # Its own team's rows of its own plan it does open (the plan is decided: it appeals).
+    own = urls(demo_id, mine=True)
+    assert [team.get(url).status_code for url in own[1:]] == [200, 200]
