@@ -12,12 +12,12 @@ from models.journey import Influence, Moment
 from models.plan import Period, Plan, Resource, Stage
 from models.plan_import import PendingImport
 from models.record import RecordEntry
-from models.run import Appeal, Publication, Run, RunExplanation
+from models.run import Appeal, Job, Publication, Run, RunExplanation
 from models.scenario import Scenario
 
 __all__ = [
     "ROLES", "Appeal", "Influence", "Initiative", "InitiativeCost", "InitiativeEffect",
-    "InitiativeLink", "InitiativeUse", "Membership", "Moment", "PendingImport", "Period",
+    "InitiativeLink", "InitiativeUse", "Job", "Membership", "Moment", "PendingImport", "Period",
     "Plan", "Publication", "RecordEntry", "Resource", "Run", "RunExplanation", "Scenario",
     "Stage", "Team", "User",
 ]

@@ -8,5 +8,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A moment the database kept in UTC; SQLite gives it back without its zone."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 # A parent's rows go with it: deleted by the database (ON DELETE CASCADE) and by the session.
 CHILDREN = {"cascade_delete": True, "passive_deletes": True}

@@ -102,6 +102,8 @@ def _unversioned_revision(connection: Any, tables: set[str]) -> str:
     def has_version(table: str) -> bool:
         return has_column(table, "version")
 
+    if "job" in tables:
+        return "0013_jobs"
     if "team" in tables:
         return "0012_teams"
     if has_column("plan", "state"):

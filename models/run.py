@@ -72,3 +72,29 @@ class Appeal(SQLModel, table=True):
     status: str = "open"  # open, accepted, declined
     answer: str = ""  # the lead's reason
     answered_by: str = ""
+
+
+class Job(SQLModel, table=True):
+    """Long work (a run with its explanations, "Explain all", an import) done by a worker
+    beside the pages: what it is, who asked, how far it has got, and how it ended. A worker
+    that stops mid-way leaves a job whose heartbeat goes quiet: it is then failed, never
+    left running (planner/jobs)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
+    kind: str  # run, explain, import
+    status: str = "queued"  # queued, running, done, failed, cancelled
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    user_id: int | None = Field(default=None, foreign_key="account.id", ondelete="SET NULL")
+    who: str = ""  # the name of who asked, at the time
+    step: str = ""  # what it is doing now, in words
+    percent: float = 0.0
+    message: str = ""  # how it ended, in words
+    # What it made, for the page that shows it: {"run_id": 3}, {"written": {...}}
+    result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    cancel_asked: bool = False
+    worker: str = ""  # host and process id of the worker running it
+    created_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+    finished_at: datetime | None = None

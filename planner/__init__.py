@@ -39,20 +39,23 @@ def create_app(test_config: dict[str, Any] | None = None, *,
         # how long a save waits for another's write lock (SQLite) before answering 503
         DATABASE_BUSY_TIMEOUT_MS=10_000,
         SOLVE_TIME_LIMIT=30.0,
-        EXPLAIN_BATCH_SECONDS=20.0,  # "Explain all" keeps what it computed within this
-        # Explanations made right after a run is saved, so that the say-no page, the team
-        # view and the exports carry figures at once: within this many seconds, on plans of
-        # at most this many initiatives (larger ones offer "Explain all" as before).
-        EXPLAIN_WITH_RUN_SECONDS=2.0,
-        EXPLAIN_WITH_RUN_UP_TO=500,
+        # A run's job explains every initiative it rejects, so that the say-no page, the team
+        # view and the exports carry figures at once; on plans of at most this many
+        # initiatives (None: every plan; larger ones offer "Explain all").
+        EXPLAIN_WITH_RUN_UP_TO=None,
         SOLVER=None,  # None: the engine's default solver
+        # Long work goes to a worker (planner/jobs): Huey's SQLite file in the instance
+        # folder, or Redis at REDIS_URL; JOBS_IMMEDIATE does it in the request instead.
+        JOBS_IMMEDIATE=False,
+        REDIS_URL=None,
+        JOBS_STALE_SECONDS=30.0,  # a running job's heartbeat quiet this long: it failed
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
     )
     if not (test_config or {}).get("TESTING"):
         app.config.from_pyfile("config.py", silent=True)
-        for name in ("SECRET_KEY", "DATABASE_URL"):
+        for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
             if os.environ.get(name):
                 app.config[name] = os.environ[name]
         if os.environ.get("SESSION_COOKIE_SECURE"):  # served over HTTPS: cookies only there
@@ -66,10 +69,12 @@ def create_app(test_config: dict[str, Any] | None = None, *,
                                     instance_secret_key(Path(app.instance_path)))
     _check_secret_key(app)
 
-    from planner import accounts, database, demo, web
+    from planner import accounts, database, demo, jobs, service, web
 
     database.init_app(app)
+    jobs.init_app(app)
     web.init_app(app)
+    service.init_app(app)
     accounts.init_app(app)
     demo.init_app(app)
     _register_blueprints(app)
@@ -117,12 +122,13 @@ def _register_blueprints(app: Flask) -> None:
         finance,
         history,
         initiatives,
+        jobs,
         journey,
         plans,
         runs,
     )
 
     for feature in (accounts, plans, journey, initiatives, runs, finance, data_io, history,
-                    appeals):
+                    appeals, jobs):
         for blueprint in feature.blueprints():
             app.register_blueprint(blueprint)

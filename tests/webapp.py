@@ -24,9 +24,11 @@ from planner.demo import load_demo
 
 # Runs are saved without their explanations here, so that the tests of "Explain all" and
 # of the pages before it start from none; tests/planner/runs/test_explain_with_run.py
-# turns the app's default (explained with the run) back on.
+# turns the app's default (explained with the run) back on. Jobs are done in the request
+# that asks for them (tests/planner/jobs/ starts real workers).
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
-               "SOLVE_TIME_LIMIT": 30.0, "EXPLAIN_WITH_RUN_UP_TO": 0}
+               "SOLVE_TIME_LIMIT": 30.0, "EXPLAIN_WITH_RUN_UP_TO": 0,
+               "JOBS_IMMEDIATE": True}
 
 
 @contextmanager

@@ -61,7 +61,8 @@ PROPOSALS, APPEALS = frozenset({OPEN}), frozenset({DECIDED})
 
 PUBLIC, SIGNED_IN, ADMIN = Rule("public"), Rule("signed_in"), Rule("admin")
 ACCESS: dict[str, Rule] = {
-    "static": PUBLIC, "accounts.sign_in": PUBLIC, "accounts.setup": PUBLIC,
+    "static": PUBLIC, "service.healthz": PUBLIC, "accounts.sign_in": PUBLIC,
+    "accounts.setup": PUBLIC,
     "accounts.sign_out": SIGNED_IN, "accounts.password": SIGNED_IN, "plans.index": SIGNED_IN,
     "plans.create": ADMIN, "imports.new_plan": ADMIN, "accounts.people": ADMIN,
     "accounts.person_active": ADMIN, "accounts.person_admin": ADMIN,
@@ -131,6 +132,9 @@ ACCESS: dict[str, Rule] = {
     "appeals.answer": _plan(NOBODY, PLANNING),
     "history.show": _plan(ALL_READERS),
     "history.download": _plan(ALL_READERS),
+    "jobs.show": _plan(ALL_READERS),
+    "jobs.progress": _plan(ALL_READERS),
+    "jobs.cancel_job": _plan(NOBODY, MONEY),
     "frontier.show": _plan(ALL_READERS),
     "frontier.portfolio": _plan(ALL_READERS),
 }

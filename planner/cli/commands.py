@@ -21,7 +21,7 @@ from optimizer import (
     with_overrides,
 )
 from optimizer.finance.frontier import DEFAULT_POINTS, MAX_POINTS, frontier
-from planner.cli import plans, users
+from planner.cli import plans, serve, users
 from planner.cli.report import render_explanation, render_frontier, render_report
 
 EXIT_OK, EXIT_NO_PORTFOLIO, EXIT_BAD_INPUT = 0, 1, 2
@@ -101,12 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     plans.add_commands(commands)
     users.add_commands(commands)
-
-    serve = commands.add_parser("serve", help="start the web app")
-    serve.add_argument("--demo", action="store_true", help="load the demo plan first")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=5000)
-    serve.set_defaults(run=_serve)
+    serve.add_commands(commands)
     return parser
 
 
@@ -200,23 +195,6 @@ def _progress_bar(done: int, total: int, width: int = 30, verb: str = "explainin
     if done == total:
         sys.stderr.write("\n")
     sys.stderr.flush()
-
-
-def _serve(args: argparse.Namespace) -> int:
-    from planner import create_app
-    from planner.demo import DEMO_PASSWORD, demo_accounts, load_demo
-
-    # The key comes from SECRET_KEY, instance/config.py, or the instance folder's own file
-    # (made on the first start): sign-ins and open forms outlive a restart.
-    app = create_app()
-    print(f"Moments of Truth Planner on http://{args.host}:{args.port}/", file=sys.stderr)
-    if args.demo:
-        plan_id = load_demo(app)
-        print(f"  sign in with the password \"{DEMO_PASSWORD}\" as:", file=sys.stderr)
-        for email, role in demo_accounts(app, plan_id):
-            print(f"    {email:<22} {role}", file=sys.stderr)
-    app.run(host=args.host, port=args.port, debug=False)
-    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

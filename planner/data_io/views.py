@@ -10,36 +10,31 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
-    flash,
     redirect,
     render_template,
     url_for,
 )
-from sqlalchemy.orm import defer
-from sqlmodel import Session, select
+from flask_login import current_user
 
-from models import PendingImport
+from models import Job, PendingImport
 from models.plan_import import forget_stale_imports, plan_fingerprint
-from models.plan_update import PlanMovedError, apply_changes, plan_changes
-from models.planfile import export_plan, import_plan, plan_document, plan_rows
+from models.planfile import import_plan, plan_document
 from optimizer import PlanError
 from planner.data_io.columns import TABLE_BY_KEY
+from planner.data_io.confirm import ImportRefused, pending_import
 from planner.data_io.forms import ImportForm, PlanFileForm
 from planner.data_io.merge import IMPORTED, Preview, preview_import
 from planner.data_io.plan_files import plan_file_bytes, read_plan_bytes
 from planner.data_io.plan_sheets import template_sheets
 from planner.data_io.read import FileProblem, read_tables
 from planner.data_io.spreadsheets import XLSX, workbook_bytes
-from planner.database import get_session, reading
+from planner.database import get_session
 from planner.forms import ConfirmForm
-from planner.history.capture import line as record_line
+from planner.jobs.queue import start
+from planner.jobs.views import answer
 from planner.views import attachment, commit, form_page, plan_or_404
 
 bp = Blueprint("imports", __name__)
-
-GONE = ("This import preview is no longer kept: it was imported or cancelled, or is more "
-        "than a day old. Upload the file again.")
-
 
 @bp.route("/plans/<int:plan_id>/import", methods=["GET", "POST"])
 def upload(plan_id: int):
@@ -50,6 +45,7 @@ def upload(plan_id: int):
         return form_page("imports/upload.html", form, plan=plan)
     filename = _filename(form.file.data)
     data = form.file.data.read()
+    form.file.data.close()  # a large upload is a temporary file: let it go at once
     current = plan_document(session, plan.id)
     session.rollback()  # hold no write lock while the file is read and checked
     try:
@@ -81,39 +77,14 @@ def preview(plan_id: int, token: str):
 
 @bp.post("/plans/<int:plan_id>/import/<token>")
 def confirm(plan_id: int, token: str):
-    """Write the previewed import, all of it, unless the plan changed since the preview.
-
-    What to write is worked out first in a session that only reads; the write lock is
-    taken after, for the check that the plan is as it was and the write itself.
-    """
+    """Write the previewed import, all of it, unless the plan changed since the preview: in
+    a job (planner/data_io/confirm.py), its progress shown meanwhile."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    with reading() as session:
-        plan = plan_or_404(plan_id, session)
-        pending = _pending_or_404(plan.id, token, session)
-        rows = plan_rows(session, plan.id)
-        changes = (plan_changes(rows, pending.document)
-                   if plan_fingerprint(export_plan(rows)) == pending.base else None)
-    session = get_session()
-    pending = _pending_or_404(plan.id, token, session, lock=True)
-    rows = plan_rows(session, plan.id)
-    if changes is None or plan_fingerprint(export_plan(rows)) != pending.base:
-        session.delete(pending)
-        session.commit()
-        flash("The plan changed after this preview was made, so nothing was imported. "
-              "Upload the file again to see what it would change now.", "error")
-        return redirect(url_for("imports.upload", plan_id=plan.id))
-    try:
-        apply_changes(session, changes, rows)
-    except PlanMovedError:  # the same plan in other rows: worked out again, inside the lock
-        apply_changes(session, plan_changes(rows, pending.document), rows)
-    session.delete(pending)
-    done = _done_words(pending.summary)
-    # Written by bulk statements, which the record's flush hook does not see: one line.
-    session.add(record_line(plan.id, "imported", "plan", pending.filename, after=done))
-    if commit(f"Imported {pending.filename}: {done}."):
-        return redirect(url_for("initiatives.index", plan_id=plan.id))
-    return redirect(url_for("imports.upload", plan_id=plan.id))
+    plan, session = plan_or_404(plan_id), get_session()
+    _pending_or_404(plan.id, token)
+    return answer(start(session, Job(plan_id=plan.id, kind="import", params={"token": token},
+                                     user_id=current_user.user.id, who=current_user.name)))
 
 
 @bp.post("/plans/<int:plan_id>/import/<token>/cancel")
@@ -163,17 +134,11 @@ def template(plan_id: int):
     return attachment(body, XLSX, f"plan-{plan.id}-template.xlsx")
 
 
-def _pending_or_404(plan_id: int, token: str, session: Session | None = None, *,
-                    lock: bool = False) -> PendingImport:
-    statement = select(PendingImport).where(PendingImport.plan_id == plan_id,
-                                            PendingImport.token == token)
-    if lock:  # of two confirms of one preview, the second waits and then finds it gone
-        # its document is read only if it is needed again
-        statement = statement.with_for_update().options(defer(PendingImport.document))
-    pending = (session or get_session()).exec(statement).first()
-    if pending is None:
-        abort(404, GONE)
-    return pending
+def _pending_or_404(plan_id: int, token: str) -> PendingImport:
+    try:
+        return pending_import(get_session(), plan_id, token)
+    except ImportRefused as gone:
+        abort(404, str(gone))
 
 
 def _filename(upload: Any) -> str:
@@ -198,14 +163,3 @@ def _summary(preview: Preview) -> dict[str, Any]:
 
 def _changes(summary: dict[str, Any]) -> int:
     return sum(len(summary["added"][key]) + len(summary["changed"][key]) for key in IMPORTED)
-
-
-def _done_words(summary: dict[str, Any]) -> str:
-    """'12 initiatives added, 3 changed; 1 moment added, 0 changed' (lists with changes)."""
-    parts = []
-    for key in IMPORTED:
-        added, changed = len(summary["added"][key]), len(summary["changed"][key])
-        if added or changed:
-            noun = key if added != 1 else key.removesuffix("s")
-            parts.append(f"{added:,} {noun} added, {changed:,} changed")
-    return "; ".join(parts)

@@ -12,7 +12,6 @@ import optimizer
 from models import Initiative, Moment, Period, Plan, Resource, Scenario
 from models.base import utcnow
 from models.planfile import plan_document
-from models.queries import add_run
 from models.scenario import scenarios_of
 from optimizer.finance.scenarios import apply_overrides, check_overrides
 from planner.data_io.spreadsheets import XLSX
@@ -27,8 +26,10 @@ from planner.finance.compare import (
 from planner.finance.scenario_forms import ScenarioParts, scenario_form
 from planner.finance.scenario_words import override_lines, staleness
 from planner.forms import ConfirmForm
+from planner.jobs.queue import start
+from planner.jobs.views import answer
 from planner.runs.reports import run_report
-from planner.runs.views import explain_saved_run, new_run, solve_options
+from planner.runs.views import new_run, run_job, solve_options
 from planner.views import (
     CONFLICT,
     attachment,
@@ -189,14 +190,7 @@ def promote(plan_id: int, scenario_id: int):
         _promote(session, plan, scenario)
         if not commit(f"Scenario {scenario.name} promoted: the plan now has its settings."):
             return redirect(url_for("scenarios.show", plan_id=plan.id, scenario_id=scenario.id))
-        document = plan_document(session, plan.id)
-        session.rollback()  # hold no write lock while the solver works
-        result = optimizer.solve(optimizer.plan_from_dict(document), solve_options())
-        run = add_run(session=session, run=new_run(plan.id, document, result))
-        if commit(f"The plan was run with them: {result.status.replace('_', ' ')}."):
-            explain_saved_run(session, run)
-            return redirect(url_for("portfolio.run_page", plan_id=plan.id, run_id=run.id))
-        return redirect(url_for("portfolio.show", plan_id=plan.id))
+        return answer(start(session, run_job(plan.id, None, None)))  # run with them
     return render_template("scenarios/promote.html", plan=plan, scenario=scenario, form=form,
                            lines=override_lines(scenario.overrides, document),
                            problems=problems), 422 if problems else 200

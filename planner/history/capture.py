@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import has_request_context
@@ -42,8 +45,25 @@ def install() -> None:
         event.listen(Session, "before_flush", _record)
 
 
+# Who a job's worker acts for: the person who asked for the job (planner/jobs).
+_acting: ContextVar[tuple[int | None, str] | None] = ContextVar("acting", default=None)
+
+
+@contextmanager
+def acting_as(user_id: int | None, name: str) -> Iterator[None]:
+    """Within the block, the record names this person as who did what is written."""
+    token = _acting.set((user_id, name))
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
 def who() -> tuple[int | None, str]:
-    """The signed-in person, or the command line."""
+    """The person a job acts for, the signed-in person, or the command line."""
+    acting = _acting.get()
+    if acting is not None:
+        return acting
     if has_request_context():
         from flask_login import current_user
 

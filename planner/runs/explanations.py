@@ -6,6 +6,8 @@ so it is computed once and kept; asking again reads the stored one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -45,36 +47,30 @@ def get_or_explain(*, session: Session, run: Run, key: str,
 
 
 def explain_run(*, session: Session, run: Run, time_limit: float = DEFAULT_TIME_LIMIT,
-                seconds: float | None = None) -> tuple[int, int]:
+                seconds: float | None = None,
+                progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
     """Compute and store the missing explanations of the run, in the run's order, starting
-    no new one after `seconds` (None: all of them); how many were computed, and how many
-    are still missing."""
+    no new one after `seconds` (None: all of them), all stored in one transaction at the
+    end; how many were computed, and how many are still missing. `progress(done, total)`
+    is told after each one."""
     stored = stored_explanations(session=session, run_id=run.id)
     missing = [key for key in rejected_keys(run) if key not in stored]
     if not missing:
         return 0, 0
-    computed = _explain_and_store(session, run, missing, time_limit, seconds)
+    computed = _explain_and_store(session, run, missing, time_limit, seconds, progress)
     return len(computed), len(missing) - len(computed)
 
 
-def explain_with_run(*, session: Session, run: Run, seconds: float, up_to: int) -> int:
-    """Explain a run just saved, on plans of at most `up_to` initiatives, starting no new
-    explanation after `seconds` (the rest are offered by "Explain all"); how many."""
-    if (len(run.inputs.get("initiatives", ())) > up_to or not rejected_keys(run)
-            or not optimizer.result_from_dict(run.result).has_portfolio):
-        return 0
-    return explain_run(session=session, run=run, time_limit=max(1.0, seconds),
-                       seconds=seconds)[0]
-
-
 def _explain_and_store(session: Session, run: Run, keys: list[str], time_limit: float,
-                       seconds: float | None = None) -> dict[str, Explanation]:
+                       seconds: float | None = None,
+                       progress: Callable[[int, int], None] | None = None
+                       ) -> dict[str, Explanation]:
     # One Explainer for all of them: it builds the run's model once and reuses it.
     run_id = run.id
     explainer = Explainer(optimizer.plan_from_dict(run.inputs),
                           optimizer.result_from_dict(run.result), time_limit=time_limit)
     session.rollback()  # hold no lock while the solver works
-    explanations = {e.id: e for e in explainer.explain_all(keys, seconds=seconds)}
+    explanations = {e.id: e for e in explainer.explain_all(keys, progress, seconds=seconds)}
     keys = list(explanations)
     for _attempt in range(3):
         # Another request may have stored some of them meanwhile: same run, same answer.

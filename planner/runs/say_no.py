@@ -14,9 +14,11 @@ from flask import (
     request,
     url_for,
 )
+from flask_login import current_user
 from sqlmodel import select
 
-from models import Appeal, Plan, Run
+import optimizer
+from models import Appeal, Job, Plan, Run
 from models.db import open_session
 from models.queries import published_run
 from optimizer import PlanError
@@ -24,8 +26,9 @@ from optimizer.explain import Explanation
 from planner.accounts.access import own_team
 from planner.database import engine, get_session
 from planner.forms import ConfirmForm
+from planner.jobs.queue import start
+from planner.jobs.views import answer
 from planner.runs.explanations import (
-    explain_run,
     get_or_explain,
     rejected_keys,
     stored_explanations,
@@ -66,25 +69,22 @@ def show(plan_id: int, run_id: int):
 
 @bp.post("/plans/<int:plan_id>/runs/<int:run_id>/say-no/explain")
 def explain_all(plan_id: int, run_id: int):
-    """Compute and store the explanations of the rejections not explained yet, for at most
-    EXPLAIN_BATCH_SECONDS (a large plan's take minutes): what was computed is kept, and the
-    page offers to go on with the rest."""
+    """Explain every rejection not explained yet, in a job (a large plan's take minutes),
+    its progress shown meanwhile; they are stored together when all are made."""
     plan, saved = plan_and_run(plan_id, run_id)
-    try:
-        computed, left = explain_run(session=get_session(), run=saved,
-                                     time_limit=_time_limit(),
-                                     seconds=float(current_app.config["EXPLAIN_BATCH_SECONDS"]))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:  # said here, at once, not by the job
+        optimizer.plan_from_dict(saved.inputs)
     except PlanError as error:
         _unreadable(error)
-    if not computed:
+    stored = stored_explanations(session=get_session(), run_id=saved.id)
+    if all(key in stored for key in rejected_keys(saved)):
         flash("Every rejected initiative was already explained.", "ok")
-    elif left:
-        flash(f"Explained {computed:,} more rejected initiative{'s' if computed != 1 else ''}; "
-              f"{left:,} to go.", "ok")
-    else:
-        flash(f"Explained {computed:,} rejected initiative{'s' if computed != 1 else ''}.",
-              "ok")
-    return redirect(url_for("say_no.show", plan_id=plan.id, run_id=run_id, sort=_sort()))
+        return redirect(url_for("say_no.show", plan_id=plan.id, run_id=run_id, sort=_sort()))
+    return answer(start(get_session(), Job(
+        plan_id=plan.id, kind="explain", params={"run_id": saved.id, "sort": _sort()},
+        user_id=current_user.user.id, who=current_user.name)))
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/say-no/<key>")

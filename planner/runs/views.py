@@ -8,14 +8,15 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 import optimizer
-from models import Plan, Publication, Run, RunExplanation
+from models import Job, Plan, Publication, Run, RunExplanation
 from models.plan import DECIDED, DRAFT, OPEN
 from models.planfile import plan_document
-from models.queries import add_run, latest_run, published_run, runs_of
+from models.queries import latest_run, published_run, runs_of
 from planner.database import get_session
 from planner.forms import ConfirmForm
+from planner.jobs.queue import recent_jobs, start
+from planner.jobs.views import WHAT, answer
 from planner.plans.cycle import move
-from planner.runs.explanations import explain_with_run
 from planner.runs.forms import RunForm
 from planner.runs.reports import run_report
 from planner.views import commit, plan_and_run, plan_or_404
@@ -34,31 +35,23 @@ def show(plan_id: int):
 
 @bp.post("/plans/<int:plan_id>/runs")
 def run(plan_id: int):
-    """Solve the plan as it is now (with this run's budget and focus count) and save it."""
+    """Run the plan as it is (with this run's budget and focus count) in a job: solved,
+    saved and every rejection explained by a worker, its progress shown meanwhile."""
     plan, session = plan_or_404(plan_id), get_session()
     form = RunForm()
     if not form.validate_on_submit():
         return _page(plan, form, status=422)
-    document = plan_document(session, plan.id)
-    session.rollback()  # hold no write lock while the solver works
-    try:
-        document, result = solve_document(document, form.budget.data, form.max_focus.data,
-                                           solve_options())
+    try:  # a plan that breaks a rule is said here, at once, not by a job
+        optimizer.plan_from_dict(plan_document(session, plan.id))
     except optimizer.PlanError as error:
         return _page(plan, form, problems=error.problems, status=422)
-    saved = add_run(session=session, run=new_run(plan.id, document, result))
-    if commit(f"Run saved: {result.status.replace('_', ' ')}."):
-        explain_saved_run(session, saved)
-        return redirect(url_for("portfolio.run_page", plan_id=plan.id, run_id=saved.id))
-    return redirect(url_for("portfolio.show", plan_id=plan.id))
+    return answer(start(session, run_job(plan.id, form.budget.data, form.max_focus.data)))
 
 
-def explain_saved_run(session: Session, saved: Run) -> None:
-    """The run's explanations, as far as the app's time budget for them goes."""
-    config = current_app.config
-    explain_with_run(session=session, run=saved,
-                     seconds=float(config["EXPLAIN_WITH_RUN_SECONDS"]),
-                     up_to=int(config["EXPLAIN_WITH_RUN_UP_TO"]))
+def run_job(plan_id: int, budget: float | None, max_focus: int | None) -> Job:
+    """The job that runs the plan, asked for by the signed-in person."""
+    return Job(plan_id=plan_id, kind="run", params={"budget": budget, "max_focus": max_focus},
+               user_id=current_user.user.id, who=current_user.name)
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>")
@@ -196,4 +189,5 @@ def _page(plan: Plan, form: RunForm, problems: list[str] | None = None, status: 
         flash("The plan cannot be solved as it stands; fix the problems listed below.", "error")
     return render_template("portfolio/show.html", plan=plan, form=form, problems=problems or [],
                            report=run_report(latest) if latest else None,
-                           runs=runs_of(session=session, plan_id=plan.id)), status
+                           runs=runs_of(session=session, plan_id=plan.id),
+                           jobs=recent_jobs(session, plan.id), job_words=WHAT), status

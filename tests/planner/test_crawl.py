@@ -8,9 +8,12 @@ from urllib.parse import urljoin, urlsplit
 
 from tests.webapp import page_text
 
-# The style sheet and script; and the pages of the signed out (signing in, a new
-# installation's set-up), which a signed-in crawl never needs (tests/planner/accounts/).
-NOT_LINKED = {"static", "accounts.sign_in", "accounts.setup"}
+# The style sheet and script; the pages of the signed out (signing in, a new
+# installation's set-up), which a signed-in crawl never needs (tests/planner/accounts/);
+# a job's progress, which its page's script asks for, and the health check, for monitors
+# (tests/planner/jobs/).
+NOT_LINKED = {"static", "accounts.sign_in", "accounts.setup", "jobs.progress",
+              "service.healthz"}
 
 
 def _scenario(client, plan_id: int, name: str, budget: str) -> str:

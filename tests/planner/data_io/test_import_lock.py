@@ -18,7 +18,7 @@ from models.db import open_session
 from models.plan_update import PlanMovedError
 from models.planfile import add_initiative_rows, initiative_values, with_team_ids
 from optimizer.samples import generate_document
-from planner.data_io import views
+from planner.data_io import confirm
 from planner.data_io.plan_files import plan_file_bytes
 from tests.planner.data_io.test_imports import (
     document_of,
@@ -32,7 +32,7 @@ from tests.webapp import page_text
 def _while_working_out(monkeypatch, during):
     """Run `during()` once the confirm has first worked out its changes, before it writes
     (if it works them out again, inside the lock, that is left alone)."""
-    worked_out, calls = views.plan_changes, []
+    worked_out, calls = confirm.plan_changes, []
 
     def plan_changes(rows, document):
         changes = worked_out(rows, document)
@@ -40,7 +40,7 @@ def _while_working_out(monkeypatch, during):
             calls.append(during())
         return changes
 
-    monkeypatch.setattr(views, "plan_changes", plan_changes)
+    monkeypatch.setattr(confirm, "plan_changes", plan_changes)
 
 
 def _another_save_gets_through(database_url: str, plan_id: int) -> bool:
@@ -135,7 +135,7 @@ def test_the_same_plan_in_other_rows_is_worked_out_again_inside_the_lock(
             session.commit()
 
     moved = []
-    apply = views.apply_changes
+    apply = confirm.apply_changes
 
     def apply_changes(session, changes, rows):
         try:
@@ -144,7 +144,7 @@ def test_the_same_plan_in_other_rows_is_worked_out_again_inside_the_lock(
             moved.append(True)
             raise
 
-    monkeypatch.setattr(views, "apply_changes", apply_changes)
+    monkeypatch.setattr(confirm, "apply_changes", apply_changes)
     _while_working_out(monkeypatch, deleted_and_added_again)
     assert client.post(preview_url).status_code == 302
     assert moved == [True]

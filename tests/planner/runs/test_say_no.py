@@ -10,7 +10,7 @@ from sqlmodel import func, select
 
 import optimizer
 import planner.runs.explanations
-from models import Initiative, Run, RunExplanation
+from models import Initiative, Job, Run, RunExplanation
 from models.db import open_session
 from optimizer.explain import Explainer
 from optimizer.result import REASON_TITLES, REASONS
@@ -104,22 +104,20 @@ def test_explain_all_stores_each_explanation_once(client, db, demo_id, run_id, m
     assert _stored(db, run_id) == stored
 
 
-def test_explain_all_goes_in_steps_and_keeps_each_step(app, client, db, demo_id, run_id):
-    app.config["EXPLAIN_BATCH_SECONDS"] = 0.0  # each step starts one explanation only
+def test_explain_all_is_a_job_that_stores_every_explanation_together(
+        client, db, demo_id, run_id):
     rejected = [r["id"] for r in saved_run(db, run_id).result["rejected"]]
     assert len(rejected) >= 3
     response = client.post(f"/plans/{demo_id}/runs/{run_id}/say-no/explain",
                            follow_redirects=True)
-    text = page_text(response)
-    assert f"Explained 1 more rejected initiative; {len(rejected) - 1} to go." in text
-    html = response.get_data(as_text=True)
-    assert ">Explain the rest</button>" in html and "busy.js" in html
-    assert list(_stored(db, run_id)) == rejected[:1]
-    for _ in rejected[1:]:
-        client.post(f"/plans/{demo_id}/runs/{run_id}/say-no/explain")
+    assert f"Explained {len(rejected)} rejected initiatives." in page_text(response)
+    db.rollback()
+    job = db.exec(select(Job).where(Job.kind == "explain")).one()
+    assert (job.status, job.percent, job.result["computed"]) == ("done", 100.0, len(rejected))
+    assert job.step == "Done" and job.who == "Ada Admin"
     assert set(_stored(db, run_id)) == set(rejected)
     expected = _expected(saved_run(db, run_id))
-    for key, document in _stored(db, run_id).items():  # each step as good as all at once
+    for key, document in _stored(db, run_id).items():  # all at once, as each alone
         assert document["impact_if_funded"] == pytest.approx(expected[key].impact_if_funded)
         assert document["break_even_cost"] == pytest.approx(expected[key].break_even_cost)
     html = client.get(f"/plans/{demo_id}/runs/{run_id}/say-no").get_data(as_text=True)

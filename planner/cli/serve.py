@@ -1,0 +1,111 @@
+"""`planner serve`: the web app under gunicorn (several worker processes, each with its own
+app and database connections), with a job worker beside it; `--debug` for Flask's
+development server instead. `planner worker`: a worker of the job queue alone, for a
+machine of its own (the queue on Redis) or beside a server started with `--no-worker`.
+
+gunicorn rather than waitress: the pages and the solver's Python parts are CPU work, and
+gunicorn's pre-fork processes use every core where waitress's threads share one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from planner.cli.plans import EXIT_OK
+
+
+def add_commands(commands: Any) -> None:
+    serve = commands.add_parser("serve", help="start the web app (and a job worker)")
+    serve.add_argument("--demo", action="store_true", help="load the demo plan first")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--workers", type=int, default=default_processes(),
+                       help="gunicorn's worker processes (default: twice the cores, plus "
+                            "one, at most 8)")
+    serve.add_argument("--no-worker", action="store_true",
+                       help="start no job worker (they run elsewhere: `planner worker`)")
+    serve.add_argument("--debug", action="store_true",
+                       help="Flask's development server, reloading on changes, instead")
+    serve.set_defaults(run=_serve)
+    worker = commands.add_parser("worker", help="do the app's jobs (runs, explanations, "
+                                                "imports) as they come")
+    worker.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                        help="jobs done at once (default: one per core)")
+    worker.set_defaults(run=_worker)
+
+
+def default_processes() -> int:
+    return min(2 * (os.cpu_count() or 1) + 1, 8)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from planner import create_app
+    from planner.demo import DEMO_PASSWORD, demo_accounts, load_demo
+
+    # Made once here to bring the database to the newest schema and load the demo; each
+    # gunicorn worker then makes its own. The key comes from SECRET_KEY, instance/config.py
+    # or the instance folder's own file, so sign-ins and open forms outlive a restart.
+    app = create_app()
+    print(f"Moments of Truth Planner on http://{args.host}:{args.port}/", file=sys.stderr)
+    if args.demo:
+        plan_id = load_demo(app)
+        print(f"  sign in with the password \"{DEMO_PASSWORD}\" as:", file=sys.stderr)
+        for email, role in demo_accounts(app, plan_id):
+            print(f"    {email:<22} {role}", file=sys.stderr)
+    app.extensions["planner_engine"].dispose()
+    worker = None if args.no_worker else subprocess.Popen(
+        [sys.executable, "-m", "planner.cli", "worker"], start_new_session=True)
+    try:
+        if args.debug:
+            app.run(host=args.host, port=args.port, debug=True, use_reloader=False)
+        else:
+            _gunicorn(args.host, args.port, args.workers)
+    finally:
+        if worker is not None:
+            os.killpg(worker.pid, signal.SIGINT)  # Huey's consumer ends its jobs' work
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+    return EXIT_OK
+
+
+def _gunicorn(host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        """gunicorn with its settings given here, the app made in each worker."""
+
+        def load_config(self) -> None:
+            for name, value in {"bind": f"{host}:{port}", "workers": workers,
+                                # a run is a job now: no page takes long, but an upload may
+                                "timeout": 120, "graceful_timeout": 30,
+                                "errorlog": "-", "loglevel": "info"}.items():
+                self.cfg.set(name, value)
+
+        def load(self) -> Any:
+            from planner import create_app
+
+            return create_app()
+
+    Server().run()
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from planner import create_app
+    from planner.jobs.queue import Worker
+
+    app = create_app()
+    if app.config["JOBS_IMMEDIATE"]:
+        print("planner: JOBS_IMMEDIATE is set: jobs are done by the pages, not by a worker.",
+              file=sys.stderr)
+        return 2
+    where = app.config.get("REDIS_URL") or "the instance folder's jobs.sqlite"
+    print(f"planner worker: {args.processes} at once, queue on {where}", file=sys.stderr)
+    Worker(app, max(1, args.processes)).run()
+    return EXIT_OK

@@ -1,0 +1,104 @@
+"""The kinds of long work a job does, each ending in one write of its result:
+
+- `run`: solve the plan as it is (with the run's budget and focus count), save the run,
+  then explain every initiative it rejected (MODEL.md's counterfactuals), so that the
+  say-no page, the team view, the memo and the exports carry them without a click. The
+  run is saved, and shown, as soon as it is solved; its explanations are stored together
+  when all are made.
+- `explain`: "Explain all": the missing explanations of a saved run, stored together.
+- `import`: a previewed spreadsheet written into its plan (planner/data_io/confirm.py).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import Flask, current_app
+
+import optimizer
+from models import Job, Run
+from models.db import open_session
+from models.planfile import plan_document
+from models.queries import add_run
+from planner.data_io.confirm import ImportRefused, write_import
+from planner.jobs.queue import KINDS, Cancelled, Progress, Refused
+from planner.runs.explanations import explain_run, rejected_keys
+from planner.runs.views import new_run, solve_document, solve_options
+
+REPORT_EVERY = 0.5  # seconds between two progress reports while explaining
+
+
+def run_plan(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
+    engine = app.extensions["planner_engine"]
+    progress.report("Reading the plan", 1)
+    with open_session(engine) as session:
+        document = plan_document(session, job.plan_id)
+    if document is None:
+        raise Refused("The plan was deleted before it could be run.")
+    progress.report("Solving the plan", 5)
+    try:
+        document, result = solve_document(document, job.params.get("budget"),
+                                          job.params.get("max_focus"), solve_options())
+    except optimizer.PlanError as error:
+        raise Refused("The plan cannot be solved as it stands: "
+                      + "; ".join(error.problems)) from error
+    progress.check()  # cancelled while solving: nothing is saved
+    with open_session(engine, write=True) as session:
+        saved = add_run(session=session, run=new_run(job.plan_id, document, result))
+        session.flush()
+        progress.record_in(session, run_id=saved.id)  # the run and its job's word of it
+        session.commit()
+        run_id, number = saved.id, saved.number
+    progress.report(f"Run #{number} saved; explaining what it did not fund", 50)
+    up_to = current_app.config["EXPLAIN_WITH_RUN_UP_TO"]
+    if result.has_portfolio and result.rejected and (
+            up_to is None or len(document["initiatives"]) <= up_to):
+        try:
+            _explain(engine, run_id, progress, start=50)
+        except Cancelled:
+            raise Cancelled(f"Run #{number} was saved; its explanations were not made "
+                            "(Explain all, on its say-no page, makes them).") from None
+    return {"run_id": run_id}
+
+
+def explain_saved_run(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
+    run_id = job.params["run_id"]
+    progress.report("Explaining what the run did not fund", 1, run_id=run_id)
+    computed = _explain(app.extensions["planner_engine"], run_id, progress, start=0)
+    return {"run_id": run_id, "computed": computed}
+
+
+def confirm_import(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
+    progress.report("Working out what the file changes", 5)
+    try:
+        words = write_import(app.extensions["planner_engine"], job.plan_id,
+                             job.params["token"],
+                             before_write=lambda: progress.report("Writing it", 60),
+                             before_commit=lambda session, words: progress.finish_in(
+                                 session, words=words))
+    except ImportRefused as refused:
+        raise Refused(str(refused)) from None
+    return {"words": words}
+
+
+def _explain(engine: Any, run_id: int, progress: Progress, start: float) -> int:
+    """Explain the run's rejections not explained yet, reporting how far it has got from
+    `start` percent to 99; how many it made."""
+    last = [0.0]
+
+    def told(done: int, total: int) -> None:
+        if time.monotonic() - last[0] >= REPORT_EVERY or done == total:
+            last[0] = time.monotonic()
+            progress.report(f"Explaining what the run did not fund: {done:,} of {total:,}",
+                            start + (99 - start) * done / total)
+
+    with open_session(engine, write=True) as session:
+        run = session.get(Run, run_id)
+        if run is None or not rejected_keys(run):
+            return 0
+        computed, _left = explain_run(session=session, run=run, progress=told)
+    return computed
+
+
+KINDS.update({"run": run_plan, "explain": explain_saved_run, "import": confirm_import})

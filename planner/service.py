@@ -1,0 +1,59 @@
+"""What the people who run the planner need of it: a health check a load balancer or a
+monitor can ask (/healthz: the database answers, and which queue jobs go to), and a log
+line for every request with how long it took."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Blueprint, Flask, current_app, g, jsonify, request
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from planner.database import engine
+
+bp = Blueprint("service", __name__)
+requests_log = logging.getLogger("planner.requests")
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_started)
+    app.after_request(_log_request)
+    app.register_blueprint(bp)
+    if not requests_log.handlers and not app.testing:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(message)s"))
+        requests_log.addHandler(handler)
+        requests_log.setLevel(logging.INFO)
+        requests_log.propagate = False
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 when the database answers, 503 when it does not; never cached."""
+    try:
+        with engine().connect() as connection:
+            connection.execute(text("SELECT 1"))
+        database = "ok"
+    except SQLAlchemyError as error:
+        database = f"unreachable: {type(error).__name__}"
+    queue = type(current_app.extensions["planner_queue"]).__name__
+    response = jsonify({"status": "ok" if database == "ok" else "failing",
+                        "database": database, "queue": queue})
+    response.status_code = 200 if database == "ok" else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _started() -> None:
+    g.request_started = time.perf_counter()
+
+
+def _log_request(response: Response) -> Response:
+    started = g.pop("request_started", None)
+    if started is not None:
+        requests_log.info("%s %s %s %.1f ms", request.method, request.full_path.rstrip("?"),
+                          response.status_code, (time.perf_counter() - started) * 1000)
+    return response
