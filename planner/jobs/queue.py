@@ -236,6 +236,8 @@ class Worker:
         engine = self.app.extensions["planner_engine"]
         # Each worker process is forked from this one: it opens connections of its own.
         os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+        # An idle worker looks for work at least every second (Redis hands it over at once)
         consumer = huey.create_consumer(workers=self.processes, worker_type="process",
-                                        check_worker_health=True, health_check_interval=5)
+                                        max_delay=1.0, check_worker_health=True,
+                                        health_check_interval=5)
         consumer.run()

@@ -72,8 +72,9 @@ def facts(job: Job) -> dict[str, Any]:
     seconds = max(0.0, (as_utc(end) - as_utc(started)).total_seconds())
     waiting = job.status == QUEUED and (utcnow() - as_utc(job.created_at)).total_seconds() > WAITING
     return {"id": job.id, "kind": job.kind, "what": WHAT.get(job.kind, job.kind),
-            "status": job.status, "step": job.step or ("Waiting for a worker" if
-                                                       job.status == QUEUED else ""),
+            "status": job.status,
+            "step": (done_words(job) if job.status == DONE else job.step
+                     or ("Waiting for a worker" if job.status == QUEUED else "")),
             "percent": round(job.percent, 1), "seconds": round(seconds, 1),
             "message": job.message or (_NO_WORKER if waiting else ""),
             "done_words": done_words(job) if job.status == DONE else "",
