@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     """
     from flask import Flask
 
+    instance_path = instance_path or os.environ.get("PLANNER_INSTANCE") or None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path,
                 template_folder=str(ROOT / "templates"), static_folder="static")
     app.config.from_mapping(

@@ -58,34 +58,50 @@ def _serve(args: argparse.Namespace) -> int:
         for email, role in demo_accounts(app, plan_id):
             print(f"    {email:<22} {role}", file=sys.stderr)
     app.extensions["planner_engine"].dispose()
-    worker = None if args.no_worker else subprocess.Popen(
-        [sys.executable, "-m", "planner.cli", "worker"], start_new_session=True)
-    try:
-        if args.debug:
+    worker = None if args.no_worker else JobWorker()
+    if args.debug:
+        try:
             app.run(host=args.host, port=args.port, debug=True, use_reloader=False)
-        else:
-            _gunicorn(args.host, args.port, args.workers)
-    finally:
-        if worker is not None:
-            os.killpg(worker.pid, signal.SIGINT)  # Huey's consumer ends its jobs' work
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
+        finally:
+            if worker is not None:
+                worker.stop()
+    else:
+        _gunicorn(args.host, args.port, args.workers, worker)
     return EXIT_OK
 
 
-def _gunicorn(host: str, port: int, workers: int) -> None:
+class JobWorker:
+    """`planner worker` beside the server, in a process group of its own, stopped with it."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "planner.cli", "worker"],
+                                        start_new_session=True)
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGINT)  # Huey's consumer ends its jobs' work
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+def _gunicorn(host: str, port: int, workers: int, job_worker: JobWorker | None) -> None:
     from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):
         """gunicorn with its settings given here, the app made in each worker."""
 
         def load_config(self) -> None:
-            for name, value in {"bind": f"{host}:{port}", "workers": workers,
-                                # a run is a job now: no page takes long, but an upload may
-                                "timeout": 120, "graceful_timeout": 30,
-                                "errorlog": "-", "loglevel": "info"}.items():
+            settings = {"bind": f"{host}:{port}", "workers": workers,
+                        # a run is a job now: no page takes long, but an upload may
+                        "timeout": 120, "graceful_timeout": 30, "errorlog": "-",
+                        "loglevel": "info"}
+            if job_worker is not None:  # in the master alone, never in a forked worker
+                settings["on_exit"] = lambda _server: job_worker.stop()
+            for name, value in settings.items():
                 self.cfg.set(name, value)
 
         def load(self) -> Any:

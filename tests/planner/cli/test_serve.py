@@ -1,0 +1,102 @@
+"""`planner serve` as `bash scripts/run` starts it: gunicorn's workers and a job worker
+beside them, on the embedded queue (no other service): the health check answers, and a
+run asked for on the page is done by the worker and shown."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_serve_answers_and_its_worker_does_a_run(tmp_path):
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    env.update(PLANNER_INSTANCE=str(tmp_path / "instance"), PYTHONPATH=str(ROOT),
+               DATABASE_URL=f"sqlite:///{tmp_path / 'planner.sqlite'}",
+               SECRET_KEY="the serve test's own key")
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen([sys.executable, "-m", "planner.cli", "serve", "--demo",
+                               "--port", str(port), "--workers", "2"], cwd=ROOT, env=env,
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        health = _wait_for(lambda: json.load(urllib.request.urlopen(f"{base}/healthz")))
+        assert health == {"status": "ok", "database": "ok", "queue": "SqliteHuey"}
+        jar = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar),
+                                              NoRedirect)
+        token = _csrf(browser.open(f"{base}/sign-in").read().decode())
+        _post(browser, f"{base}/sign-in", {"email": "lead@demo.example", "csrf_token": token,
+                                           "password": "moments of truth demo"})
+        token = _csrf(browser.open(f"{base}/plans/1/portfolio").read().decode())
+        started = _post(browser, f"{base}/plans/1/runs",
+                        {"budget": "", "max_focus": "", "csrf_token": token})
+        job_url = started.headers["Location"]
+        assert re.search(r"/plans/1/jobs/\d+$", job_url), job_url
+        facts = _wait_for(lambda: _done(browser, urllib.parse.urljoin(base, job_url)))
+        assert facts["status"] == "done" and facts["result_url"].startswith("/plans/1/runs/")
+        assert "Run #1" in browser.open(base + facts["result_url"]).read().decode()
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
+        log.close()
+    assert server.returncode == 0, (tmp_path / "serve.log").read_text()
+    assert "GET /healthz 200" in (tmp_path / "serve.log").read_text()  # the request log
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def _post(browser, url: str, fields: dict[str, str]):
+    try:
+        return browser.open(url, urllib.parse.urlencode(fields).encode())
+    except urllib.error.HTTPError as answer:  # the 302 the redirect handler did not follow
+        if answer.code != 302:
+            raise
+        return answer
+
+
+def _done(browser, url: str) -> dict:
+    facts = json.load(browser.open(url + ".json"))
+    if facts["status"] in ("queued", "running"):
+        raise AssertionError(f"not done yet: {facts['status']}, {facts['step']}")
+    return facts
+
+
+def _wait_for(ask, timeout: float = 90.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return ask()
+        except (OSError, AssertionError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
