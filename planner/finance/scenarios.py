@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlmodel import Session, select
 
 import optimizer
-from models import Initiative, Moment, Period, Plan, Resource, Scenario
+from models import Initiative, Job, Moment, Period, Plan, Resource, Scenario
 from models.base import utcnow
 from models.planfile import plan_document
 from models.scenario import scenarios_of
@@ -117,41 +118,36 @@ def show(plan_id: int, scenario_id: int):
 
 @bp.post("/plans/<int:plan_id>/scenarios/<int:scenario_id>/solve")
 def solve(plan_id: int, scenario_id: int):
-    """Solve the scenario on the plan as it is now and keep the solve with it."""
+    """Solve the scenario on the plan as it is now, in a job, and keep the solve with it."""
     plan, session = plan_or_404(plan_id), get_session()
     scenario = row_or_404(Scenario, plan.id, scenario_id)
     if not ConfirmForm().validate_on_submit():
         abort(400, "That request could not be read.")
     document = plan_document(session, plan.id)
-    problems = _solve_into(scenario, document)
+    problems = scenario_problems(scenario, document)  # said here, at once, not by a job
     if problems:
-        session.rollback()
         return _show_page(plan, scenario, document, problems=problems, status=422)
-    if commit(f"Scenario {scenario.name} solved."):
-        return redirect(url_for("scenarios.show", plan_id=plan.id, scenario_id=scenario.id))
-    return redirect(url_for("scenarios.index", plan_id=plan.id))
+    return answer(start(session, _solve_job(plan.id, [scenario.id])))
 
 
 @bp.post("/plans/<int:plan_id>/scenarios/solve-all")
 def solve_all(plan_id: int):
-    """Solve every scenario whose solve is missing or older than the plan."""
+    """Solve, in a job, every scenario whose solve is missing or older than the plan."""
     plan, session = plan_or_404(plan_id), get_session()
     if not ConfirmForm().validate_on_submit():
         abort(400, "That request could not be read.")
     document = plan_document(session, plan.id)
-    solved, failed = 0, []
-    for scenario in scenarios_of(session=session, plan_id=plan.id):
-        if scenario.result is not None and staleness(scenario, document) is None:
-            continue
-        if _solve_into(scenario, document):
-            failed.append(scenario.name)
-        else:
-            solved += 1
-    if failed:
-        flash(f"These scenarios no longer fit the plan and were not solved: "
-              f"{', '.join(failed)}. Open each to see why.", "error")
-    commit(f"{solved} scenario{'s' if solved != 1 else ''} solved.")
-    return redirect(url_for("scenarios.index", plan_id=plan.id))
+    due = [scenario.id for scenario in scenarios_of(session=session, plan_id=plan.id)
+           if scenario.result is None or staleness(scenario, document) is not None]
+    if not due:
+        flash("Every scenario's solve answers for the plan as it is.", "ok")
+        return redirect(url_for("scenarios.index", plan_id=plan.id))
+    return answer(start(session, _solve_job(plan.id, due)))
+
+
+def _solve_job(plan_id: int, scenario_ids: list[int]) -> Job:
+    return Job(plan_id=plan_id, kind="scenarios", params={"ids": scenario_ids},
+               user_id=current_user.user.id, who=current_user.name)
 
 
 @bp.get("/plans/<int:plan_id>/scenarios/compare")
@@ -209,16 +205,25 @@ def _show_page(plan: Plan, scenario: Scenario, document: dict[str, Any],
                            solve_form=ConfirmForm()), status
 
 
-def _solve_into(scenario: Scenario, document: dict[str, Any]) -> list[str]:
-    """Solve the scenario and keep the solve on it; the problems when it cannot be solved."""
+def scenario_problems(scenario: Scenario, document: dict[str, Any]) -> list[str]:
+    """Why the scenario cannot be solved on the plan as it is; none when it can."""
+    try:
+        optimizer.plan_from_dict(apply_overrides(document, scenario.overrides))
+    except optimizer.PlanError as error:
+        return error.problems
+    return []
+
+
+def solve_scenario(scenario: Scenario, document: dict[str, Any]
+                   ) -> tuple[dict[str, Any], dict[str, Any]] | list[str]:
+    """The scenario's inputs and solve on the plan document, or the problems when it
+    cannot be solved."""
     try:
         inputs = apply_overrides(document, scenario.overrides)
         result = optimizer.solve(optimizer.plan_from_dict(inputs), solve_options())
     except optimizer.PlanError as error:
         return error.problems
-    scenario.inputs, scenario.result = inputs, result.to_dict()
-    scenario.solved_at = utcnow()
-    return []
+    return inputs, result.to_dict()
 
 
 def _chosen(plan: Plan) -> tuple[list[Scenario], str | None]:

@@ -7,6 +7,7 @@
   when all are made.
 - `explain`: "Explain all": the missing explanations of a saved run, stored together.
 - `import`: a previewed spreadsheet written into its plan (planner/data_io/confirm.py).
+- `scenarios`: scenarios solved on the plan as it is, every solve kept together.
 """
 
 from __future__ import annotations
@@ -15,13 +16,17 @@ import time
 from typing import Any
 
 from flask import Flask, current_app
+from sqlalchemy import update
+from sqlmodel import select
 
 import optimizer
-from models import Job, Run
+from models import Job, Run, Scenario
+from models.base import utcnow
 from models.db import open_session
 from models.planfile import plan_document
 from models.queries import add_run
 from planner.data_io.confirm import ImportRefused, write_import
+from planner.finance.scenarios import solve_scenario
 from planner.jobs.queue import KINDS, Cancelled, Progress, Refused
 from planner.runs.explanations import explain_run, rejected_keys
 from planner.runs.views import new_run, solve_document, solve_options
@@ -82,6 +87,34 @@ def confirm_import(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
     return {"words": words}
 
 
+def solve_scenarios(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
+    """Solve the scenarios on the plan as it is; every solve is kept, together, at the end."""
+    engine = app.extensions["planner_engine"]
+    with open_session(engine) as session:
+        document = plan_document(session, job.plan_id)
+        scenarios = [scenario for scenario in session.exec(select(Scenario).where(
+            Scenario.plan_id == job.plan_id, Scenario.id.in_(job.params["ids"]))).all()]
+    if document is None:
+        raise Refused("The plan was deleted before its scenarios could be solved.")
+    solved, failed = {}, []
+    for done, scenario in enumerate(scenarios):
+        progress.report(f"Solving {scenario.name} ({done + 1:,} of {len(scenarios):,})",
+                        99 * done / len(scenarios))
+        answer = solve_scenario(scenario, document)
+        if isinstance(answer, list):
+            failed.append(scenario.name)
+        else:
+            solved[scenario.id] = answer
+    now = utcnow()
+    with open_session(engine, write=True) as session:
+        for scenario_id, (inputs, result) in solved.items():
+            session.execute(update(Scenario).where(Scenario.id == scenario_id).values(
+                inputs=inputs, result=result, solved_at=now))
+        progress.finish_in(session, solved=len(solved), failed=failed)
+        session.commit()
+    return {"solved": len(solved), "failed": failed}
+
+
 def _explain(engine: Any, run_id: int, progress: Progress, start: float) -> int:
     """Explain the run's rejections not explained yet, reporting how far it has got from
     `start` percent to 99; how many it made."""
@@ -101,4 +134,5 @@ def _explain(engine: Any, run_id: int, progress: Progress, start: float) -> int:
     return computed
 
 
-KINDS.update({"run": run_plan, "explain": explain_saved_run, "import": confirm_import})
+KINDS.update({"run": run_plan, "explain": explain_saved_run, "import": confirm_import,
+              "scenarios": solve_scenarios})

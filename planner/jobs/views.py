@@ -18,7 +18,7 @@ from planner.views import plan_or_404, row_or_404
 bp = Blueprint("jobs", __name__)
 
 WHAT = {"run": "Running the optimiser", "explain": "Explaining every rejected initiative",
-        "import": "Importing a spreadsheet"}
+        "import": "Importing a spreadsheet", "scenarios": "Solving scenarios"}
 WAITING = 15  # seconds a job may wait for a worker before the page says none has come
 
 
@@ -92,6 +92,11 @@ def done_words(job: Job) -> str:
     if job.kind == "explain":
         count = job.result.get("computed", 0)
         return f"Explained {count:,} rejected initiative{'s' if count != 1 else ''}."
+    if job.kind == "scenarios":
+        count, failed = job.result.get("solved", 0), job.result.get("failed", [])
+        return (f"{count:,} scenario{'s' if count != 1 else ''} solved."
+                + (f" These no longer fit the plan and were not solved: {', '.join(failed)}."
+                   " Open each to see why." if failed else ""))
     return "Run saved, with the reasons for everything it did not fund."
 
 
@@ -101,6 +106,10 @@ def result_url(job: Job) -> str:
     if job.kind == "run":
         return (url_for("portfolio.run_page", plan_id=job.plan_id, run_id=run_id) if run_id
                 else url_for("portfolio.show", plan_id=job.plan_id))
+    if job.kind == "scenarios":
+        ids = job.params.get("ids", [])
+        return (url_for("scenarios.show", plan_id=job.plan_id, scenario_id=ids[0])
+                if len(ids) == 1 else url_for("scenarios.index", plan_id=job.plan_id))
     if job.kind == "explain":
         return url_for("say_no.show", plan_id=job.plan_id, run_id=job.params["run_id"],
                        sort=job.params.get("sort"))
