@@ -81,15 +81,25 @@ class Frontier:
     fits_from: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """As JSON has it; frontier_from_dict reads it back."""
         return {"plan_budget": self.plan_budget, "total_cost": self.total_cost,
                 "complete": self.complete, "solves": self.solves,
                 "seconds": self.seconds, "fits_from": self.fits_from,
                 "points": [point.to_dict() for point in self.points]}
 
+
     def impact_at(self, budget: float) -> float | None:
         """The best impact at `budget` read off the staircase; None where nothing fits."""
         below = [p for p in self.points if p.cost is not None and p.cost <= budget + STEP]
         return below[-1].impact if below else None
+
+
+def frontier_from_dict(document: dict[str, Any]) -> Frontier:
+    """The frontier Frontier.to_dict wrote."""
+    return Frontier(plan_budget=document["plan_budget"], total_cost=document["total_cost"],
+                    points=[Point(**point) for point in document["points"]],
+                    complete=document["complete"], solves=document["solves"],
+                    seconds=document["seconds"], fits_from=document["fits_from"])
 
 
 def frontier(plan: Plan, points: int = DEFAULT_POINTS, options: Options = Options(),

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
+from flask_login import current_user
+from sqlmodel import Session, select
 
 import optimizer
-from models import Plan
+from models import Job, Plan
+from models.plan_import import plan_fingerprint
 from models.planfile import plan_document
-from optimizer.finance.frontier import Frontier, Point, frontier, point_at, step_words
+from optimizer.finance.frontier import (
+    Frontier,
+    Point,
+    frontier,
+    frontier_from_dict,
+    point_at,
+    step_words,
+)
 from planner.database import get_session
 from planner.finance.frontier_chart import frontier_svg
 from planner.finance.frontier_forms import FrontierForm, PointForm
+from planner.forms import ConfirmForm
+from planner.jobs.queue import DONE, QUEUED, RUNNING, start
+from planner.jobs.views import facts
 from planner.runs.forms import RunForm
 from planner.runs.reports import STATUS_WORDS, run_report
 from planner.runs.views import new_run, solve_document, solve_options
@@ -35,17 +50,24 @@ class PointRow:
 
 @bp.get("/plans/<int:plan_id>/frontier")
 def show(plan_id: int):
-    """The frontier chart and table, what each step buys and what the next slice buys."""
+    """The frontier chart and table, what each step buys and what the next slice buys: as
+    traced by a job for the plan as it is (the first to open it asks for the job; a page
+    whose job is under way shows its progress)."""
     plan = plan_or_404(plan_id)
     form = FrontierForm(request.args)
     if "points" in request.args and not form.validate():
         return _frontier_page(plan, form, status=422)
+    session = get_session()
+    document = plan_document(session, plan.id)
     try:
-        current = _plan_now(plan.id)
-        found = frontier(current, form.points.data, solve_options())
-        next_step = _next_slice(current)
+        current = optimizer.plan_from_dict(document)
     except optimizer.PlanError as error:
         return _frontier_page(plan, form, problems=error.problems, status=422)
+    job = traced(session, plan.id, form.points.data, plan_fingerprint(document))
+    if job.status != DONE:
+        return _frontier_page(plan, form, job=job, job_facts=facts(job),
+                              confirm_form=ConfirmForm())
+    found = frontier_from_dict(job.result["frontier"])
     rows = [PointRow(point, _point_url(plan.id, point_at(point)),
                      [current.moment(key).name for key in point.focus],
                      STATUS_WORDS.get(point.status, point.status)) for point in found.points]
@@ -55,8 +77,29 @@ def show(plan_id: int):
                          lambda budget: _point_url(plan.id, budget), end=found.total_cost)
     budget_buys = None if found.plan_budget is None else found.impact_at(found.plan_budget)
     return _frontier_page(plan, form, found=found, rows=rows, steps=steps, chart=chart,
-                          next_step=next_step, currency=current.currency,
+                          next_step=job.result["next_step"], currency=current.currency,
                           budget_buys=budget_buys)
+
+
+def traced(session: Session, plan_id: int, points: int, fingerprint: str) -> Job:
+    """The job that traces the frontier of the plan as it is, with this many points: the
+    one done or under way, else a new one (failed or cancelled ones are asked again)."""
+    for job in session.exec(select(Job).where(Job.plan_id == plan_id, Job.kind == "frontier")
+                            .order_by(Job.id.desc()).limit(20)).all():
+        if job.params == {"points": points, "fingerprint": fingerprint} and job.status in (
+                QUEUED, RUNNING, DONE):
+            return job
+    return start(session, Job(plan_id=plan_id, kind="frontier", params={
+        "points": points, "fingerprint": fingerprint}, user_id=current_user.user.id,
+        who=current_user.name))
+
+
+def trace(plan: optimizer.Plan, points: int,
+          progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """The frontier of the plan and what the next slice of budget buys (a job's work);
+    `progress(done, of)` is told as breakpoints are found."""
+    found = frontier(plan, points, solve_options(), progress)
+    return {"frontier": found.to_dict(), "next_step": _next_slice(plan)}
 
 
 @bp.get("/plans/<int:plan_id>/frontier/portfolio")
@@ -76,14 +119,6 @@ def portfolio(plan_id: int):
     unsaved = new_run(plan.id, document, result)
     return _point_page(plan, form, report=run_report(unsaved),
                        save_form=RunForm(data={"budget": form.budget.data}))
-
-
-def _plan_now(plan_id: int) -> optimizer.Plan:
-    """The plan as it is now; the session is rolled back so no lock is held while solving."""
-    session = get_session()
-    document = plan_document(session, plan_id)
-    session.rollback()
-    return optimizer.plan_from_dict(document)
 
 
 def _next_slice(plan: optimizer.Plan) -> str | None:

@@ -8,6 +8,7 @@
 - `explain`: "Explain all": the missing explanations of a saved run, stored together.
 - `import`: a previewed spreadsheet written into its plan (planner/data_io/confirm.py).
 - `scenarios`: scenarios solved on the plan as it is, every solve kept together.
+- `frontier`: the efficient frontier of the plan as its page saw it, kept in the job.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ import optimizer
 from models import Job, Run, Scenario
 from models.base import utcnow
 from models.db import open_session
+from models.plan_import import plan_fingerprint
 from models.planfile import plan_document
 from models.queries import add_run
 from planner.data_io.confirm import ImportRefused, write_import
+from planner.finance.frontier import trace
 from planner.finance.scenarios import solve_scenario
 from planner.jobs.queue import KINDS, Cancelled, Progress, Refused
 from planner.runs.explanations import explain_run, rejected_keys
@@ -115,16 +118,38 @@ def solve_scenarios(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
     return {"solved": len(solved), "failed": failed}
 
 
+def trace_frontier(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
+    """The frontier of the plan as the page that asked saw it."""
+    with open_session(app.extensions["planner_engine"]) as session:
+        document = plan_document(session, job.plan_id)
+    if document is None or plan_fingerprint(document) != job.params["fingerprint"]:
+        raise Refused("The plan changed before its frontier was traced: open the frontier "
+                      "page again to trace it as it is now.")
+    progress.report("Tracing the frontier, breakpoint by breakpoint", 1)
+    return trace(optimizer.plan_from_dict(document), job.params["points"],
+                 _every(REPORT_EVERY, lambda done, of: progress.report(
+                     f"Tracing the frontier: {done:,} breakpoints of at most {of:,}",
+                     1 + 98 * done / max(of, 1))))
+
+
+def _every(seconds: float, report: Any) -> Any:
+    """`report(done, of)`, at most once every `seconds` and at the end."""
+    last = [0.0]
+
+    def told(done: int, of: int) -> None:
+        if time.monotonic() - last[0] >= seconds or done == of:
+            last[0] = time.monotonic()
+            report(done, of)
+
+    return told
+
+
 def _explain(engine: Any, run_id: int, progress: Progress, start: float) -> int:
     """Explain the run's rejections not explained yet, reporting how far it has got from
     `start` percent to 99; how many it made."""
-    last = [0.0]
-
-    def told(done: int, total: int) -> None:
-        if time.monotonic() - last[0] >= REPORT_EVERY or done == total:
-            last[0] = time.monotonic()
-            progress.report(f"Explaining what the run did not fund: {done:,} of {total:,}",
-                            start + (99 - start) * done / total)
+    told = _every(REPORT_EVERY, lambda done, total: progress.report(
+        f"Explaining what the run did not fund: {done:,} of {total:,}",
+        start + (99 - start) * done / total))
 
     with open_session(engine, write=True) as session:
         run = session.get(Run, run_id)
@@ -135,4 +160,4 @@ def _explain(engine: Any, run_id: int, progress: Progress, start: float) -> int:
 
 
 KINDS.update({"run": run_plan, "explain": explain_saved_run, "import": confirm_import,
-              "scenarios": solve_scenarios})
+              "scenarios": solve_scenarios, "frontier": trace_frontier})

@@ -18,7 +18,8 @@ from planner.views import plan_or_404, row_or_404
 bp = Blueprint("jobs", __name__)
 
 WHAT = {"run": "Running the optimiser", "explain": "Explaining every rejected initiative",
-        "import": "Importing a spreadsheet", "scenarios": "Solving scenarios"}
+        "import": "Importing a spreadsheet", "scenarios": "Solving scenarios",
+        "frontier": "Tracing the efficient frontier"}
 WAITING = 15  # seconds a job may wait for a worker before the page says none has come
 
 
@@ -92,6 +93,8 @@ def done_words(job: Job) -> str:
     if job.kind == "explain":
         count = job.result.get("computed", 0)
         return f"Explained {count:,} rejected initiative{'s' if count != 1 else ''}."
+    if job.kind == "frontier":
+        return "Frontier traced."
     if job.kind == "scenarios":
         count, failed = job.result.get("solved", 0), job.result.get("failed", [])
         return (f"{count:,} scenario{'s' if count != 1 else ''} solved."
@@ -106,6 +109,8 @@ def result_url(job: Job) -> str:
     if job.kind == "run":
         return (url_for("portfolio.run_page", plan_id=job.plan_id, run_id=run_id) if run_id
                 else url_for("portfolio.show", plan_id=job.plan_id))
+    if job.kind == "frontier":
+        return url_for("frontier.show", plan_id=job.plan_id, points=job.params["points"])
     if job.kind == "scenarios":
         ids = job.params.get("ids", [])
         return (url_for("scenarios.show", plan_id=job.plan_id, scenario_id=ids[0])

@@ -129,3 +129,23 @@ def test_the_health_check_and_the_request_log(app, client, caplog):
              if record.name == "planner.requests"]
     assert any(line.startswith("GET /healthz 200 ") and line.endswith(" ms") for line in lines)
     assert any(line.startswith("GET / 200 ") for line in lines)
+
+
+def test_the_frontier_is_traced_once_for_the_plan_as_it_is_and_again_when_it_changes(
+        app, client, db, demo_id):
+    from models import Moment
+
+    def frontier_jobs() -> list[Job]:
+        db.rollback()
+        return list(db.exec(select(Job).where(Job.kind == "frontier")).all())
+
+    first = page_text(client.get(f"/plans/{demo_id}/frontier"))
+    assert "points" in first and page_text(client.get(f"/plans/{demo_id}/frontier")) == first
+    assert [job.status for job in frontier_jobs()] == ["done"]
+    moment = db.exec(select(Moment).where(Moment.plan_id == demo_id)).first()
+    moment.weight += 1
+    db.commit()
+    client.get(f"/plans/{demo_id}/frontier")
+    assert [job.status for job in frontier_jobs()] == ["done", "done"]
+    client.get(f"/plans/{demo_id}/frontier?points=5")  # another count: another job
+    assert len(frontier_jobs()) == 3
