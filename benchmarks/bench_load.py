@@ -662,18 +662,18 @@ def rows_of(result: dict) -> tuple[list[str], list[str], int]:
 
 
 def section(results: list[dict], args: argparse.Namespace) -> str:
-    import locust
+    from importlib.metadata import version
 
     readers = args.users - args.editors - args.runners
     shortened = args.users != 50 or args.duration != 180
     lines = [
         "## Load: people reading, editing and running one large plan at once",
         "",
-        f"Measured on {date.today().isoformat()}, {os.cpu_count()} cores "
+        f"Measured on {date.today().isoformat()} (code at {_commit()}), {os.cpu_count()} cores "
         f"({platform.machine()}, {platform.system()}), shared with other work (1-minute "
         "load average before each load: "
         + ", ".join(f"{r['name']} {r['load_average']:.1f}" for r in results)
-        + f"), Python {platform.python_version()}, Locust {locust.__version__} headless on "
+        + f"), Python {platform.python_version()}, Locust {version('locust')} headless on "
         "the same machine. Rerun (rewrites this section only):",
         "",
         "```",
@@ -690,7 +690,7 @@ def section(results: list[dict], args: argparse.Namespace) -> str:
         f"changed and saved, among the plan's first {args.edited} initiatives so that two "
         "sometimes save the same one: a 409 is counted apart and the form read and saved "
         f"again), {args.runners} runners (a run started, its job's JSON polled every second "
-        "until it ends, 5 to 10 s, then another), each person waiting "
+        "until it ends, then after 5 to 10 s another), each person waiting "
         f"{args.think[0]:g} to {args.think[1]:g} s between pages. "
         "*default*: SQLite, the embedded queue, `planner serve --workers 4` with its own "
         "job worker (2 processes); *distributed*: PostgreSQL, the queue on Redis, "
@@ -742,6 +742,18 @@ def section(results: list[dict], args: argparse.Namespace) -> str:
               f"{TARGET_P95_MS} ms while solves run in the workers; the sign-in's POST, "
               "which hashes on purpose, is not held to it):", "", *verdicts]
     return "\n".join(lines)
+
+
+def _commit() -> str:
+    """The commit measured: git's word for the code beside this file, or BENCH_COMMIT."""
+    done = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--",
+                            "planner", "models", "optimizer", "templates"],
+                           capture_output=True, text=True).stdout.strip()
+    if done.returncode != 0:
+        return os.environ.get("BENCH_COMMIT", "unknown")
+    return done.stdout.strip() + (" with uncommitted changes" if dirty else "")
 
 
 def main() -> None:
