@@ -15,7 +15,7 @@ import highspy
 import numpy as np
 
 from optimizer.explain.bounds import moment_best
-from optimizer.explain.context import INF, Context
+from optimizer.explain.context import INF, Context, add_row
 from optimizer.explain.types import Explanation
 
 CHEAPER = 1e-6  # relative: less than this cheaper is the same cost
@@ -46,25 +46,6 @@ def chosen_rows(context: Context, i: int, extra_cost: tuple[int, float] | None) 
     cheaper = CHEAPER * max(1.0, context.cost / scale)
     add_row(context, [*cost, (z, -big)], -INF, context.cost / scale - cheaper)
     return z
-
-
-def add_row(context: Context, terms: list[tuple[int, float]], lower: float,
-             upper: float) -> None:
-    context.session.highs.addRow(lower, upper, len(terms),
-                                 np.array([c for c, _ in terms], np.int32),
-                                 np.array([v for _, v in terms], np.float64))
-
-
-def objective_on(context: Context, columns: dict[int, float], sense: highspy.ObjSense
-                 ) -> None:
-    """The objective: these columns with these coefficients, in this sense."""
-    highs = context.session.highs
-    n = highs.getNumCol()
-    costs = np.zeros(n)
-    for column, coefficient in columns.items():
-        costs[column] = coefficient
-    highs.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
-    highs.changeObjectiveSense(sense)
 
 
 def likely_focus(context: Context, i: int, explanation: Explanation) -> list[frozenset[int]]:

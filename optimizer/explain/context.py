@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
@@ -19,6 +20,9 @@ from optimizer.model import Data, Model, build_model, index_plan
 from optimizer.plan import Plan
 from optimizer.result import Result
 from optimizer.solvers import HighsSession, Outcome
+
+if TYPE_CHECKING:
+    from optimizer.explain.focus_sets import FocusSets
 
 INF = highspy.kHighsInf
 BETTER = 1e-5  # relative: less than this more impact is no improvement
@@ -87,6 +91,9 @@ class Context:
         self.cheapest = (result.status == "optimal"
                          and result.solver.tie_break in ("proven", "skipped"))
         self._decided: tuple[tuple[int, str], Data] | None = None
+        # The sets of focus moments and their bounds (focus_sets), made on first use;
+        # False where they do not pay off.
+        self.focus_sets: FocusSets | bool | None = None
         self.focus_values = sorted(
             (max(0.0, moment.weight) * data.cap[m] for m, moment in enumerate(data.moments)),
             reverse=True)
@@ -211,6 +218,22 @@ class Context:
             session.highs.changeColsBounds(len(out), np.array(out, np.int32),
                                            np.zeros(len(out)), np.zeros(len(out)))
 
+    def relaxation(self) -> Relaxation | None:
+        """The relaxation of the model as it is now, priced: a bound on it by weak
+        duality that holds whatever the solver's tolerances; None if not solved."""
+        highs = self.session.highs
+        highs.setOptionValue("solve_relaxation", True)
+        try:
+            highs.run()
+        finally:
+            highs.setOptionValue("solve_relaxation", False)
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        lp = highs.getLp()
+        prices = np.asarray(highs.getSolution().row_dual)
+        return min(Relaxation.of(lp, prices), Relaxation.of(lp, -prices),
+                   key=lambda relaxation: relaxation.bound)
+
     def proven_best(self, outcome: Outcome) -> Best | None:
         """What a solve proved: its portfolio and bound; None if a time limit stopped it."""
         if outcome.infeasible:
@@ -221,3 +244,59 @@ class Context:
         impact = portfolio_impact(self.data, funded, focus)
         return Best(max(impact, outcome.bound if outcome.bound is not None else impact),
                     frozenset(funded), frozenset(focus))
+
+
+def add_row(context: Context, terms: list[tuple[int, float]], lower: float,
+             upper: float) -> None:
+    context.session.highs.addRow(lower, upper, len(terms),
+                                 np.array([c for c, _ in terms], np.int32),
+                                 np.array([v for _, v in terms], np.float64))
+
+
+def objective_on(context: Context, columns: dict[int, float], sense: highspy.ObjSense
+                 ) -> None:
+    """The objective: these columns with these coefficients, in this sense."""
+    highs = context.session.highs
+    n = highs.getNumCol()
+    costs = np.zeros(n)
+    for column, coefficient in columns.items():
+        costs[column] = coefficient
+    highs.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
+    highs.changeObjectiveSense(sense)
+
+
+def column_term(reduced: float, lower: float, upper: float) -> float:
+    """The most a column of this reduced price adds within its bounds."""
+    return 0.0 if reduced == 0 else max(reduced * lower, reduced * upper)
+
+
+@dataclass
+class Relaxation:
+    """A weak-duality bound on a model: row prices, and what they leave of each column."""
+
+    bound: float  # max (c - prices A) x + max prices (A x), over the column and row bounds
+    prices: np.ndarray  # per row; a price toward an infinite bound is 0
+    reduced: np.ndarray  # per column: c - prices A
+    lower: np.ndarray
+    upper: np.ndarray
+
+    @classmethod
+    def of(cls, lp: highspy.HighsLp, prices: np.ndarray) -> Relaxation:
+        """The bound of a maximisation with its rows priced at `prices`."""
+        lower, upper = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
+        prices = np.where(((prices > 0) & np.isinf(upper)) | ((prices < 0) & np.isinf(lower)),
+                          0.0, prices)
+        rows = np.where(prices > 0, prices * np.where(np.isinf(upper), 0.0, upper),
+                        prices * np.where(np.isinf(lower), 0.0, lower))
+        matrix = lp.a_matrix_
+        start = np.asarray(matrix.start_)
+        index, value = np.asarray(matrix.index_), np.asarray(matrix.value_)
+        column_of = np.repeat(np.arange(lp.num_col_), np.diff(start))
+        reduced = np.asarray(lp.col_cost_) - np.bincount(
+            column_of, weights=prices[index] * value, minlength=lp.num_col_)
+        column_lower, column_upper = np.asarray(lp.col_lower_), np.asarray(lp.col_upper_)
+        with np.errstate(invalid="ignore"):  # 0 * inf: a column whose price is nothing
+            columns = np.maximum(reduced * column_lower, reduced * column_upper)
+        columns[reduced == 0] = 0.0
+        return cls(math.fsum(rows) + math.fsum(columns), prices, reduced, column_lower,
+                   column_upper)

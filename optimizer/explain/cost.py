@@ -20,9 +20,8 @@ from optimizer.explain.breakeven import (
     chosen_rows,
     fixed_focus_start,
     likely_focus,
-    objective_on,
 )
-from optimizer.explain.context import Context
+from optimizer.explain.context import Context, objective_on
 from optimizer.explain.types import Explanation
 
 

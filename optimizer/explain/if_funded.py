@@ -24,14 +24,14 @@ from optimizer.checks import portfolio_cost, portfolio_impact, violations
 from optimizer.conflicts import find_conflicts
 from optimizer.engine import TIE_TOLERANCE, portfolio_values
 from optimizer.explain.bounds import moment_best
-from optimizer.explain.breakeven import add_row, objective_on
-from optimizer.explain.context import INF, Context, Portfolio
+from optimizer.explain.context import INF, Context, Portfolio, add_row, objective_on
 from optimizer.explain.counted import (
     best_counted,
     best_of_fixed_focus,
     start_with,
     within_settles,
 )
+from optimizer.explain.focus_sets import focus_sets
 from optimizer.explain.types import Explanation
 from optimizer.say_no import trim_focus
 
@@ -97,7 +97,8 @@ def _settled(context: Context, i: int, explanation: Explanation
         return None, None, False
     data = context.data
     quick = context.sharing and context.knapsacks  # alone, one solve at most
-    if quick:
+    sets = focus_sets(context)
+    if quick and sets is None:
         for m in range(len(data.moments)):  # the bounds that rule focus moments out
             moment_best(context, m, explanation)
     added = context.closure(i)
@@ -108,6 +109,11 @@ def _settled(context: Context, i: int, explanation: Explanation
         return with_run, None, _surely_cheapest(context, i, added, explanation)
     if not quick:
         return None, None, False
+    if sets is not None:  # the best of each focus set that can beat the others
+        found = sets.best(i, explanation, counted=False)
+        if found is not None:
+            cheapest = sets.cheapest(i, *found[0], found[1], explanation, counted=False)
+            return (found[0], None, False) if cheapest is None else (cheapest, None, True)
     if not bounded:  # no bound holds, but a start does
         bases = [(INF, frozenset(context.focus))] + [
             (INF, best.focus) for m in data.uplift[i]

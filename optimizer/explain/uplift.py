@@ -22,9 +22,8 @@ from optimizer.explain.breakeven import (
     chosen_rows,
     fixed_focus_start,
     likely_focus,
-    objective_on,
 )
-from optimizer.explain.context import INF, Context
+from optimizer.explain.context import INF, Context, objective_on
 from optimizer.explain.types import Explanation
 
 MAX_UPLIFT_FACTOR = 10.0

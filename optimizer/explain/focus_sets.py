@@ -1,0 +1,390 @@
+"""Focus sets: the best portfolio under a what-if, one set of focus moments at a time.
+
+Every portfolio has its focus among some max_focus moments, so the best portfolio of all is
+the best over those sets of the best portfolio with the focus held among one set: a small
+knapsack, solved at once. Each set has a bound (a Lagrangian relaxation: the budget and the
+improvement rows priced, every other rule dropped), computed for all the sets at once and
+shared by every question; a question solves, in order of bound, only the sets whose bound
+beats the best portfolio found so far, and stops when none does. The answer is then proven
+as a full solve proves it: no set that was not solved can beat it.
+
+The bound of a set S, for any price lam >= 0 of money and mu_m in [0, w_m] of uplift:
+    lam * B + sum over m in S of (w_m - mu_m) * H_m
+            + sum over work j of max(0, sum over m in S of mu_m * e_jm - lam * c_j)
+(forced-in work adds its term whatever its sign, rejected work adds none): of any portfolio
+with its focus among S, impact <= impact + mu (uplift - improvement) + lam (B - cost), and
+each part is at most what it can be alone. It is the least over a range of prices.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import highspy
+import numpy as np
+
+from optimizer.checks import portfolio_cost, portfolio_impact, violations
+from optimizer.explain.context import (
+    INF,
+    Context,
+    Portfolio,
+    Relaxation,
+    add_row,
+    column_term,
+    objective_on,
+)
+from optimizer.explain.types import Explanation
+
+# More sets than this (moments choose max_focus) are not worth bounding one by one.
+MOST_SETS = 60_000
+PRICES = 24  # prices of money tried between the least and the most uplift per euro
+# Each bound is a sum of a few hundred terms: what rounding can take from it, relative.
+ROUNDING = 1e-9
+FIRST_LOOK = 32  # the sets of best bound among which a question's first portfolio is found
+
+
+def focus_sets(context: Context) -> FocusSets | None:
+    """The run's focus sets, made on first use, where they pay off: many questions on a
+    large plan with a weak relaxation (context.knapsacks) and a total budget to price;
+    else None."""
+    if not (context.shortcuts and context.sharing and context.knapsacks):
+        return None
+    if context.focus_sets is None:
+        context.focus_sets = FocusSets(context) if FocusSets.usable(context) else False
+    return context.focus_sets or None
+
+
+class FocusSets:
+    """The sets of max_focus moments of one run and their bounds, shared by all questions."""
+
+    def __init__(self, context: Context):
+        data = self.data = context.data
+        self.context = context
+        n_moments = len(data.moments)
+        size = min(data.max_focus, n_moments)
+        self.sets = np.array(list(itertools.combinations(range(n_moments), size)),
+                             np.int64).reshape(-1, size)
+        self.base = n_moments + 1  # a subset of moments as a number: sum of (m + 1) base^k
+        weight = np.array([max(0.0, moment.weight) for moment in data.moments])
+        cap = np.array(data.cap)
+        self.prices = self._prices(weight)
+        # mu per price and moment, then what each subset of moments adds to a set's bound
+        self.mu = np.array([[self._best_mu(m, lam, weight[m], cap[m]) for m in range(n_moments)]
+                            for lam in self.prices])
+        terms: dict[int, np.ndarray] = {}
+        for j, initiative in enumerate(data.initiatives):
+            if initiative.decision != "reject":
+                for code, value in self._moebius(j, forced=initiative.decision == "fund"):
+                    terms[code] = terms.get(code, 0.0) + value
+        self.codes = np.array(sorted(terms), np.int64)
+        self.values = np.array([terms[code] for code in self.codes]).reshape(
+            len(self.codes), len(self.prices))
+        moment_terms = np.maximum(0.0, weight - self.mu) * cap  # prices x moments
+        budget = self.prices * data.budget
+        self.by_price = (budget[:, None] + moment_terms[:, self.sets].sum(axis=2)
+                         + self._subset_sums(self.sets))  # prices x sets
+        self.bound = self.by_price.min(axis=0)
+        self.order = np.argsort(-self.bound, kind="stable")
+        # per set, solved once and shared: its relaxation, its best portfolio
+        self.relaxed: dict[int, Relaxation | None] = {}
+        self.alone: dict[int, tuple[Portfolio | None, float] | None] = {}
+
+    @staticmethod
+    def usable(context: Context) -> bool:
+        """Whether the plan has a total budget to price and few enough sets to bound."""
+        data = context.data
+        n_moments = len(data.moments)
+        return (data.budget is not None and n_moments > 0
+                and math.comb(n_moments, min(data.max_focus, n_moments)) <= MOST_SETS)
+
+    def _prices(self, weight: np.ndarray) -> np.ndarray:
+        """Prices of money from the least to the most weighted uplift per euro, and 0."""
+        data = self.data
+        ratios = [math.fsum(weight[m] * e for m, e in data.uplift[j].items()) / data.cost[j]
+                  for j in range(len(data.initiatives)) if data.cost[j] > 0 and data.uplift[j]]
+        ratios = [r for r in ratios if r > 0]
+        if not ratios:
+            return np.zeros(1)
+        return np.concatenate([[0.0], np.geomspace(min(ratios), max(ratios), PRICES)])
+
+    def _best_mu(self, m: int, lam: float, weight: float, cap: float) -> float:
+        """The mu in [0, weight] that makes moment m's part of the bound least, at price
+        lam: (weight - mu) * cap + sum over its movers of max(0, mu * e - lam * c)
+        falls while the uplift of the movers paid for stays under the cap."""
+        data = self.data
+        movers = [(lam * data.cost[j] / e, e) for j, e in
+                  zip(data.moved_by[m], data.moved_uplift[m], strict=True)
+                  if data.initiatives[j].decision != "reject"]
+        reached = 0.0
+        for price, e in sorted(movers):
+            if price >= weight:
+                break
+            reached += e
+            if reached >= cap:
+                return price
+        return weight
+
+    def _moebius(self, j: int, *, forced: bool) -> list[tuple[int, np.ndarray]]:
+        """What work j adds to the bound of a set through each subset of the moments it
+        moves (per price): its term with the moments it moves in the set being exactly
+        K adds up, over the subsets of K, to the term for K (inclusion and exclusion)."""
+        data = self.data
+        moves = sorted(data.uplift[j])
+        pay = self.prices * data.cost[j]
+        gain = {m: self.mu[:, m] * data.uplift[j][m] for m in moves}
+        term = {}
+        for k in range(min(len(moves), self.sets.shape[1]) + 1):
+            for subset in itertools.combinations(moves, k):
+                value = sum((gain[m] for m in subset), -pay)
+                term[subset] = value if forced else np.maximum(0.0, value)
+        parts = []
+        for subset, value in term.items():
+            for k in range(len(subset)):
+                for smaller in itertools.combinations(subset, k):
+                    value = value + (-1) ** (len(subset) - k) * term[smaller]
+            if np.any(value != 0.0):
+                parts.append((self._code(subset), value))
+        return parts
+
+    def _code(self, moments: tuple[int, ...]) -> int:
+        return sum((m + 1) * self.base ** k for k, m in enumerate(moments))
+
+    def _subset_sums(self, sets: np.ndarray) -> np.ndarray:
+        """Per price and set: the sum of what each subset of the set adds (the empty one
+        included: forced-in work that moves none of it)."""
+        total = np.zeros((len(self.prices), len(sets)))
+        if not len(self.codes):
+            return total
+        for k in range(sets.shape[1] + 1):
+            for positions in itertools.combinations(range(sets.shape[1]), k):
+                codes = np.zeros(len(sets), np.int64)
+                for rank, p in enumerate(positions):
+                    codes += (sets[:, p] + 1) * self.base ** rank
+                at = np.minimum(np.searchsorted(self.codes, codes), len(self.codes) - 1)
+                found = self.codes[at] == codes
+                total[:, found] += self.values[at[found]].T
+        return total
+
+    def bounds_with(self, i: int | None, chosen: np.ndarray) -> np.ndarray:
+        """The bounds of these sets (indices) with i forced in (at any rate funded,
+        since the say-no rule is dropped): its own term changed to one without max(0, .),
+        which only a lifted rejection can raise."""
+        by_price = self.by_price[:, chosen]
+        if i is not None:
+            data = self.data
+            sets = self.sets[chosen]
+            held = np.zeros((len(self.prices), len(chosen)))
+            in_set = np.isin(sets, list(data.uplift[i]))
+            for p in range(sets.shape[1]):
+                rows = in_set[:, p]
+                uplift = np.array([data.uplift[i].get(m, 0.0) for m in sets[rows, p]])
+                held[:, rows] += self.mu[:, sets[rows, p]] * uplift
+            forced = held - self.prices[:, None] * data.cost[i]
+            before = (np.zeros_like(forced) if data.initiatives[i].decision == "reject"
+                      else np.maximum(0.0, forced))
+            by_price = by_price + forced - before
+        return by_price.min(axis=0)
+
+    def best(self, i: int | None, explanation: Explanation, *, counted: bool = True,
+             held: int | None = None, moves: set[int] | None = None,
+             enough: float = INF) -> tuple[Portfolio, dict[int, float]] | None:
+        """The best portfolio funding i (unless None; `counted`: under the say-no rule,
+        else exempt as decision `fund` is) with moment `held` in focus (unless None), its
+        focus holding one of `moves` (unless None); and a bound on the best impact of
+        each set looked at (its impact when solved; -inf: none keeps every rule). None
+        when a time limit stopped a solve, or when no portfolio is found among the sets
+        of best bound (then a full solve tells whether one exists). Those are solved
+        first, for a good portfolio to rule the others out with. `enough`: a bound on
+        the answer, known beforehand: a portfolio that reaches it is the answer."""
+        chosen = self.order
+        if moves is not None:
+            chosen = chosen[np.isin(self.sets[chosen], list(moves)).any(axis=1)]
+        if held is not None:
+            chosen = chosen[(self.sets[chosen] == held).any(axis=1)]
+        found: Portfolio | None = None
+        value = -INF
+        solved: dict[int, float] = {}
+        for batch in (chosen[:FIRST_LOOK], chosen[FIRST_LOOK:]):
+            for k, bound in self._ranked(i, batch, value + self.context.tolerance):
+                if bound <= value + self.context.tolerance:
+                    break
+                outcome = self._solve_set(i, k, explanation, counted=counted, held=held,
+                                          beat=value + self.context.tolerance)
+                if outcome is None:
+                    return None
+                portfolio, solved[k] = outcome
+                if portfolio is not None and solved[k] > value:
+                    found, value = portfolio, solved[k]
+                    if value >= enough - self.context.tolerance:
+                        return found, solved
+            if found is None:
+                return None  # nothing among the sets of best bound: a full solve tells
+        return found, solved
+
+    def _ranked(self, i: int | None, chosen: np.ndarray, above: float
+                ) -> list[tuple[int, float]]:
+        """These sets whose bound with i forced in lies above `above`, best first, with
+        that bound (raised by what rounding could take from it). Forcing in work that is
+        not rejected lowers no bound: the shared bounds rule most sets out first."""
+        if i is None or self.data.initiatives[i].decision != "reject":
+            chosen = chosen[_loose(self.bound[chosen]) > above]
+        if not len(chosen):
+            return []
+        bounds = _loose(self.bounds_with(i, chosen))
+        keep = bounds > above
+        chosen, bounds = chosen[keep], bounds[keep]
+        order = np.argsort(-bounds, kind="stable")
+        return [(int(chosen[k]), float(bounds[k])) for k in order]
+
+    def _solve_set(self, i: int | None, k: int, explanation: Explanation, *,
+                   counted: bool, held: int | None, beat: float
+                   ) -> tuple[Portfolio | None, float] | None:
+        """The best portfolio with the focus among set k, unless a bound proves that
+        none beats `beat`, and a bound on what that set gives (its impact when solved;
+        -inf if nothing keeps every rule). None if a time limit stopped a solve.
+
+        The bounds: the set's relaxation, priced once and shared (what forcing i in
+        changes is priced anew); and, where forcing i in raises no portfolio (context.
+        bounded), the set's best portfolio without it, also shared, which is the answer
+        when it can take i and what i requires."""
+        context = self.context
+        relaxed = self._relaxed_bound(k, i, explanation, counted=counted, held=held)
+        if relaxed <= beat:
+            return None, relaxed
+        if held is None and i is not None and (
+                context.bounded(i) or (counted and self.data.initiatives[i].decision == "auto")):
+            alone = self._set_best(k, explanation)
+            if alone is None:
+                return None
+            portfolio, value = alone
+            if value <= beat or portfolio is None:
+                return None, value
+            with_i = portfolio[0] | context.closure(i), set(portfolio[1])
+            if not violations(context.decided(i, "auto" if counted else "fund"), *with_i):
+                return with_i, portfolio_impact(self.data, *with_i)
+        self._hold(i, k, counted=counted, held=held)
+        return self._solve_held(explanation)
+
+    def _solve_held(self, explanation: Explanation) -> tuple[Portfolio | None, float] | None:
+        """The model as it is now, solved: its best portfolio and impact (None, -inf if
+        none keeps every rule); None if a time limit stopped it."""
+        context = self.context
+        explanation.solves += 1
+        outcome = context.session.solve(context.time_limit)
+        if outcome.infeasible:
+            return None, -INF
+        if not outcome.proven:
+            return None
+        portfolio = context.read()
+        return portfolio, portfolio_impact(self.data, *portfolio)
+
+    def _set_best(self, k: int, explanation: Explanation
+                  ) -> tuple[Portfolio | None, float] | None:
+        """The best portfolio with the focus among set k (the run's own rules), solved
+        once and shared; None if a time limit stopped it."""
+        if k not in self.alone:
+            self._hold(None, k, counted=True, held=None)
+            self.alone[k] = self._solve_held(explanation)
+        return self.alone[k]
+
+    def _relaxed_bound(self, k: int, i: int | None, explanation: Explanation, *,
+                       counted: bool, held: int | None) -> float:
+        """A bound on the impact of set k's model with i forced in (as force_in does) and
+        `held` in focus, by weak duality from the row prices of the set's relaxation:
+        priced once per set, and computed from the model's own coefficients, it holds
+        whatever the solver's tolerances. The rows forcing i in frees are priced at 0
+        (a row it adds is left out), and the columns it fixes take their new bounds."""
+        relaxed = self._relaxation(k, explanation)
+        if relaxed is None:
+            return INF
+        context, matrix = self.context, self.context.model.matrix
+        rows, position = context.session.row_position, context.session.position
+        freed = []
+        if i is not None:
+            freed.append(rows.get(f"forced_out{i}"))
+            if not counted:
+                freed.append(rows.get(f"say_no{i}"))
+        reduced: dict[int, float] = {}
+        bound = relaxed.bound
+        for row in freed:
+            price = 0.0 if row is None else relaxed.prices[row]
+            if price:
+                bound -= price * matrix.rhs[row]
+                for at in range(matrix.starts[row], matrix.starts[row + 1]):
+                    column = matrix.index[at]
+                    reduced[column] = (reduced.get(column, relaxed.reduced[column])
+                                       + price * matrix.value[at])
+        fixed = {} if i is None else {position[context.model.x[i].name]: 1.0}
+        if held is not None:
+            fixed[position[context.model.y[held].name]] = 1.0
+        for column in reduced.keys() | fixed.keys():
+            lower, upper = relaxed.lower[column], relaxed.upper[column]
+            bound -= column_term(relaxed.reduced[column], lower, upper)
+            if column in fixed:
+                lower = upper = fixed[column]
+            bound += column_term(reduced.get(column, relaxed.reduced[column]), lower, upper)
+        return float(_loose(np.array(bound)))
+
+    def _relaxation(self, k: int, explanation: Explanation) -> Relaxation | None:
+        """Set k's relaxation (the run's rules, the focus among the set), priced once."""
+        if k not in self.relaxed:
+            self._hold(None, k, counted=True, held=None)
+            explanation.solves += 1
+            self.relaxed[k] = self.context.relaxation()
+        return self.relaxed[k]
+
+    def _hold(self, i: int | None, k: int, *, counted: bool, held: int | None) -> None:
+        """The model, pristine, with i forced in and the focus among set k."""
+        context = self.context
+        session = context.session
+        session.reset()
+        if i is not None:
+            context.force_in(i, counted=counted)
+        n = len(self.data.moments)
+        columns = np.array([session.position[y.name] for y in context.model.y], np.int32)
+        upper = np.zeros(n)
+        upper[self.sets[k]] = 1.0
+        lower = np.zeros(n)
+        if held is not None:
+            lower[held] = 1.0
+        session.highs.changeColsBounds(n, columns, lower, upper)
+
+    def cheapest(self, i: int, funded: set[int], focus: set[int], solved: dict[int, float],
+                 explanation: Explanation, *, counted: bool) -> Portfolio | None:
+        """The cheapest portfolio forcing i in with the impact of this one, the best
+        (the tie rule): among the sets whose best portfolio can tie it. None when a time
+        limit stopped a solve."""
+        data, context = self.data, self.context
+        impact = portfolio_impact(data, funded, focus)
+        tolerance = context.tolerance
+        floor = impact - tolerance
+        cheapest, least = (funded, focus), portfolio_cost(data, funded)
+        if not any(data.cost):
+            return cheapest
+        model, session = context.model, context.session
+        for k, _ in self._ranked(i, self.order, floor - tolerance):
+            if k in solved and solved[k] < floor:
+                continue  # its best is proven to fall short
+            self._hold(i, k, counted=counted, held=None)
+            position = session.position
+            objective_on(context, {position[var.name]: c for var, c in model.cost.items()},
+                         highspy.ObjSense.kMinimize)
+            add_row(context, [(position[var.name], w) for var, w in model.impact.items()],
+                    floor, INF)
+            explanation.solves += 1
+            outcome = session.solve(context.time_limit)
+            if outcome.infeasible:
+                continue
+            if not outcome.proven:
+                return None
+            portfolio = context.read()
+            cost = portfolio_cost(data, portfolio[0])
+            if portfolio_impact(data, *portfolio) >= floor and cost < least:
+                cheapest, least = portfolio, cost
+        return cheapest
+
+
+def _loose(bounds: np.ndarray) -> np.ndarray:
+    """Bounds raised by what rounding could have taken from them."""
+    return bounds + ROUNDING * np.maximum(1.0, np.abs(bounds))
