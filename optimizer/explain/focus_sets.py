@@ -42,6 +42,7 @@ PRICES = 24  # prices of money tried between the least and the most uplift per e
 # Each bound is a sum of a few hundred terms: what rounding can take from it, relative.
 ROUNDING = 1e-9
 FIRST_LOOK = 32  # the sets of best bound among which a question's first portfolio is found
+MAX_FACTOR = 10.0  # the most the break-even factor on an initiative's uplifts can be
 
 
 def focus_sets(context: Context) -> FocusSets | None:
@@ -66,8 +67,12 @@ class FocusSets:
         self.sets = np.array(list(itertools.combinations(range(n_moments), size)),
                              np.int64).reshape(-1, size)
         self.base = n_moments + 1  # a subset of moments as a number: sum of (m + 1) base^k
-        weight = np.array([max(0.0, moment.weight) for moment in data.moments])
-        cap = np.array(data.cap)
+        weight = self.weight = np.array([max(0.0, moment.weight) for moment in data.moments])
+        cap = self.cap = np.array(data.cap)
+        # what a larger uplift can raise a cap to: the uplift on offer, up to the headroom
+        self.uplift_on = np.array([math.fsum(gains) for gains in data.moved_uplift])
+        self.headroom = np.array([INF if moment.headroom is None else moment.headroom
+                                  for moment in data.moments])
         self.prices = self._prices(weight)
         # mu per price and moment, then what each subset of moments adds to a set's bound
         self.mu = np.array([[self._best_mu(m, lam, weight[m], cap[m]) for m in range(n_moments)]
@@ -166,25 +171,79 @@ class FocusSets:
                 total[:, found] += self.values[at[found]].T
         return total
 
-    def bounds_with(self, i: int | None, chosen: np.ndarray) -> np.ndarray:
+    def bounds_with(self, i: int | None, chosen: np.ndarray, *,
+                    cost: float | None = None, factor: float | np.ndarray = 1.0
+                    ) -> np.ndarray:
         """The bounds of these sets (indices) with i forced in (at any rate funded,
         since the say-no rule is dropped): its own term changed to one without max(0, .),
-        which only a lifted rejection can raise."""
-        by_price = self.by_price[:, chosen]
-        if i is not None:
-            data = self.data
-            sets = self.sets[chosen]
-            held = np.zeros((len(self.prices), len(chosen)))
-            in_set = np.isin(sets, list(data.uplift[i]))
-            for p in range(sets.shape[1]):
-                rows = in_set[:, p]
-                uplift = np.array([data.uplift[i].get(m, 0.0) for m in sets[rows, p]])
-                held[:, rows] += self.mu[:, sets[rows, p]] * uplift
-            forced = held - self.prices[:, None] * data.cost[i]
-            before = (np.zeros_like(forced) if data.initiatives[i].decision == "reject"
-                      else np.maximum(0.0, forced))
-            by_price = by_price + forced - before
-        return by_price.min(axis=0)
+        which only a lifted rejection, or a lower `cost` or a `factor` on its uplifts
+        (and the caps they raise; a number, or one per set), can raise."""
+        if i is None:
+            return self.by_price[:, chosen].min(axis=0)
+        cost = self.data.cost[i] if cost is None else cost
+        return (self._unpaid(i, chosen, factor) - self.prices[:, None] * cost).min(axis=0)
+
+    def _unpaid(self, i: int, chosen: np.ndarray, factor: float | np.ndarray) -> np.ndarray:
+        """Per price and set (of these indices): the bound with i forced in, but for what
+        its cost takes from it."""
+        data = self.data
+        sets = self.sets[chosen]
+        factor = np.broadcast_to(np.asarray(factor, np.float64), (len(chosen),))
+        gain = np.zeros((len(self.prices), len(chosen)))  # from i's uplift on the set
+        room = np.zeros_like(gain)  # from the caps its larger uplifts raise
+        in_set = self._holding(chosen, data.uplift[i])
+        for p in range(sets.shape[1]):
+            rows = in_set[:, p]
+            moments = sets[rows, p]
+            uplift = np.array([data.uplift[i][m] for m in moments.tolist()])
+            gain[:, rows] += self.mu[:, moments] * uplift
+            raised = np.minimum(self.headroom[moments],
+                                self.uplift_on[moments] + (factor[rows] - 1) * uplift)
+            room[:, rows] += np.maximum(0.0, self.weight[moments] - self.mu[:, moments]) * (
+                np.maximum(raised, self.cap[moments]) - self.cap[moments])
+        term = gain - self.prices[:, None] * data.cost[i]
+        before = (np.zeros_like(term) if data.initiatives[i].decision == "reject"
+                  else np.maximum(0.0, term))
+        return self.by_price[:, chosen] - before + factor * gain + room
+
+    def _holding(self, chosen: np.ndarray, moments) -> np.ndarray:
+        """Per set of these (indices) and place in it: whether it holds one of these
+        moments there."""
+        among = np.zeros(len(self.data.moments), bool)
+        among[list(moments)] = True
+        return among[self.sets[chosen]]
+
+    def reaching(self, i: int, floor: float, *, largest_cost: bool
+                 ) -> list[tuple[frozenset[int], float]]:
+        """The sets holding one of i's moments where a portfolio in which i counts may
+        reach `floor` at a lower cost of i (`largest_cost`) or with larger uplifts (up to
+        MAX_FACTOR times), each with a limit from its bound: the most cost, or the least
+        factor, at which it may; most promising first. Every such portfolio has its
+        focus among one of them, within its limit."""
+        chosen = self.order[self._holding(self.order, self.data.uplift[i]).any(axis=1)]
+        floor -= ROUNDING * max(1.0, abs(floor))  # what rounding may take from a bound
+        if largest_cost:  # the bound falls by the price of money times the cost
+            unpaid = self._unpaid(i, chosen, 1.0)
+            priced = self.prices > 0
+            most = np.full(len(chosen), self.data.cost[i])
+            if priced.any():
+                most = np.minimum(most, ((unpaid[priced] - floor)
+                                         / self.prices[priced, None]).min(axis=0))
+            keep = (unpaid[~priced] >= floor).all(axis=0) & (most >= 0)
+            chosen, limits = chosen[keep], most[keep]
+        else:  # the bound grows with the factor
+            def reaches(value: np.ndarray) -> np.ndarray:
+                return self.bounds_with(i, chosen, factor=value) >= floor
+            keep = reaches(np.full(len(chosen), MAX_FACTOR))
+            chosen = chosen[keep]
+            low, high = np.full(len(chosen), MAX_FACTOR), np.ones(len(chosen))
+            for _ in range(24):  # `low` reaches; past the limit, `high` does not
+                middle = (low + high) / 2
+                ok = reaches(middle)
+                low, high = np.where(ok, middle, low), np.where(ok, high, middle)
+            limits = high
+        order = np.argsort(-limits if largest_cost else limits, kind="stable")
+        return [(frozenset(self.sets[chosen[k]].tolist()), float(limits[k])) for k in order]
 
     def best(self, i: int | None, explanation: Explanation, *, counted: bool = True,
              held: int | None = None, moves: set[int] | None = None,
@@ -199,7 +258,7 @@ class FocusSets:
         the answer, known beforehand: a portfolio that reaches it is the answer."""
         chosen = self.order
         if moves is not None:
-            chosen = chosen[np.isin(self.sets[chosen], list(moves)).any(axis=1)]
+            chosen = chosen[self._holding(chosen, moves).any(axis=1)]
         if held is not None:
             chosen = chosen[(self.sets[chosen] == held).any(axis=1)]
         found: Portfolio | None = None

@@ -19,11 +19,14 @@ import numpy as np
 from optimizer.checks import portfolio_impact
 from optimizer.explain.bounds import moment_best, outside_focus_bound
 from optimizer.explain.breakeven import (
+    MOST_FOCUS_SETS,
+    best_over_focus,
     chosen_rows,
     fixed_focus_start,
     likely_focus,
 )
 from optimizer.explain.context import INF, Context, objective_on
+from optimizer.explain.focus_sets import focus_sets
 from optimizer.explain.types import Explanation
 
 MAX_UPLIFT_FACTOR = 10.0
@@ -40,8 +43,15 @@ def break_even_uplift(context: Context, i: int, explanation: Explanation) -> flo
     implied = _implied_uplift(context, i, explanation)
     if implied is not None:
         return implied
+    sets = focus_sets(context)
+    # the focus sets where i with ten times its uplifts may reach the run's impact
+    reaching = None if sets is None else sets.reaching(
+        i, context.impact - context.tolerance, largest_cost=False)
+    if reaching == []:
+        return None
     # Before the model changes: these may solve.
-    bases = likely_focus(context, i, explanation)
+    bases = ([] if reaching is not None and len(reaching) <= MOST_FOCUS_SETS
+             else likely_focus(context, i, explanation))
     low = _least_factor(context, i, explanation) if bases else None
     highs, position = context.session.highs, context.session.position
     rows = context.session.row_position
@@ -63,6 +73,12 @@ def break_even_uplift(context: Context, i: int, explanation: Explanation) -> flo
         highs.changeCoeff(rows[f"focus_cap{m}"], position[model.y[m].name], -cap)
     z = chosen_rows(context, i, extra_cost=None)
     objective_on(context, {k: 1.0}, highspy.ObjSense.kMinimize)
+    if reaching is not None and len(reaching) <= MOST_FOCUS_SETS:
+        values, complete = best_over_focus(
+            context, [focus for focus, _ in reaching], explanation,
+            highspy.ObjSense.kMinimize, within=True, limits=[least for _, least in reaching])
+        if complete:  # every answer has its focus among those sets
+            return None if values is None else just_above(_factor_of(context, i, values, z, k))
     start = fixed_focus_start(context, bases, explanation, highspy.ObjSense.kMinimize)
     if start is not None and low is not None:
         # The least factor lies between the bound and the best with a likely focus.
