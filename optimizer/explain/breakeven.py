@@ -21,7 +21,7 @@ from optimizer.explain.types import Explanation
 CHEAPER = 1e-6  # relative: less than this cheaper is the same cost
 # Break-even questions with their answer among this many focus sets or fewer are solved
 # one set at a time (quick fixed-focus solves), else with one search of every focus.
-MOST_FOCUS_SETS = 40
+MOST_FOCUS_SETS = 15
 
 
 def chosen_rows(context: Context, i: int, extra_cost: tuple[int, float] | None) -> int:
@@ -74,13 +74,15 @@ def fixed_focus_start(context: Context, bases: list[frozenset[int]], explanation
 
 def best_over_focus(context: Context, bases: list[frozenset[int]], explanation: Explanation,
                     sense: highspy.ObjSense, *, within: bool,
-                    limits: list[float] | None = None) -> tuple[np.ndarray | None, bool]:
+                    limits: list[float] | None = None, most: int | None = None
+                    ) -> tuple[np.ndarray | None, bool]:
     """The best answer to the what-if question now in the model with the focus fixed to
     one of these sets (`within`: among the moments of one), as values of every column
     (None if none has one), and whether every solve was proven: then, where every focus
     that can have an answer lies among these sets, it is the answer. `limits`: for each
     set, the best its answer can be, most promising first: a set whose limit is worse
-    than an answer found is not solved."""
+    than an answer found is not solved. `most`: past that many solves, the best found
+    is returned as not complete (a start for a search of every focus)."""
     if not bases:
         return None, True
     data, session = context.data, context.session
@@ -91,6 +93,9 @@ def best_over_focus(context: Context, bases: list[frozenset[int]], explanation: 
     sign = 1.0 if sense == highspy.ObjSense.kMinimize else -1.0
     for at, focus in enumerate(bases):
         if limits is not None and sign * limits[at] > best_value:
+            break
+        if most is not None and at >= most:
+            complete = False
             break
         fixed = np.array([float(m in focus) for m in range(n)])
         highs.changeColsBounds(n, columns, np.zeros(n) if within else fixed, fixed)

@@ -83,7 +83,7 @@ def break_even_cost(context: Context, i: int, explanation: Explanation) -> float
     if not more_impact and on_a_step:
         # A tie found at a round boundary; more impact at the same cost may be there too,
         # and would win: whichever the solver met first, the answer is the same.
-        more_impact = _more_impact_at(context, c, z, best / scale, explanation)
+        more_impact = _more_impact_at(context, c, z, best / scale, reaching, explanation)
     if more_impact:  # more impact than the run: at the boundary itself it is chosen
         return max(0.0, math.floor(best / step + 1e-9) * step)
     if on_a_step:  # the same impact at the same cost keeps the run's: a step below
@@ -109,11 +109,21 @@ def _most_over(context: Context, reaching: list[tuple[frozenset[int], float]] | 
 
 
 def _more_impact_at(context: Context, c: int, z: int, cost: float,
+                    reaching: list[tuple[frozenset[int], float]] | None,
                     explanation: Explanation) -> bool:
-    """Whether a portfolio with more impact than the run funds i at this (scaled) cost."""
+    """Whether a portfolio with more impact than the run funds i at this (scaled) cost:
+    `reaching`, when known, the focus sets among which any such portfolio has its focus,
+    with the most cost at which it may."""
     highs = context.session.highs
     highs.changeColBounds(c, cost * (1 - 1e-12), cost)
     highs.changeColBounds(z, 1.0, 1.0)
+    if reaching is not None and len(reaching) <= MOST_FOCUS_SETS:
+        scale = context.model.money_scale
+        bases = [focus for focus, most in reaching if most / scale >= cost * (1 - 1e-9)]
+        values, complete = best_over_focus(context, bases, explanation,
+                                           highspy.ObjSense.kMaximize, within=True)
+        if complete:
+            return values is not None
     explanation.solves += 1
     return context.solve_from(None).found
 

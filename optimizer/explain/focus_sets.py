@@ -18,21 +18,19 @@ each part is at most what it can be alone. It is the least over a range of price
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 
-import highspy
 import numpy as np
 
-from optimizer.checks import portfolio_cost, portfolio_impact, violations
+from optimizer.checks import portfolio_impact
 from optimizer.explain.context import (
     INF,
     Context,
     Portfolio,
     Relaxation,
-    add_row,
     column_term,
-    objective_on,
 )
 from optimizer.explain.types import Explanation
 
@@ -91,9 +89,8 @@ class FocusSets:
                          + self._subset_sums(self.sets))  # prices x sets
         self.bound = self.by_price.min(axis=0)
         self.order = np.argsort(-self.bound, kind="stable")
-        # per set, solved once and shared: its relaxation, its best portfolio
+        # per set, solved once and shared: its relaxation
         self.relaxed: dict[int, Relaxation | None] = {}
-        self.alone: dict[int, tuple[Portfolio | None, float] | None] = {}
 
     @staticmethod
     def usable(context: Context) -> bool:
@@ -237,7 +234,7 @@ class FocusSets:
             keep = reaches(np.full(len(chosen), MAX_FACTOR))
             chosen = chosen[keep]
             low, high = np.full(len(chosen), MAX_FACTOR), np.ones(len(chosen))
-            for _ in range(24):  # `low` reaches; past the limit, `high` does not
+            for _ in range(12):  # `low` reaches; past the limit, `high` does not
                 middle = (low + high) / 2
                 ok = reaches(middle)
                 low, high = np.where(ok, middle, low), np.where(ok, high, middle)
@@ -256,32 +253,60 @@ class FocusSets:
         of best bound (then a full solve tells whether one exists). Those are solved
         first, for a good portfolio to rule the others out with. `enough`: a bound on
         the answer, known beforehand: a portfolio that reaches it is the answer."""
+        chosen = self.candidates(i, counted=counted, held=held, moves=moves)
+        found: Portfolio | None = None
+        value = -INF
+        looked: dict[int, float] = {}
+        tolerance = self.context.tolerance
+        for batch in (chosen[:FIRST_LOOK], chosen[FIRST_LOOK:]):
+            # best first, each set's bound tightened (stage by stage) until it is solved
+            # or falls short of the best found
+            heap = [(-bound, 0, k) for k, bound in self.ranked(i, batch, value + tolerance)]
+            heapq.heapify(heap)
+            while heap and -heap[0][0] > value + tolerance:
+                bound, stage, k = heapq.heappop(heap)
+                look = self._look(i, k, stage, explanation, counted=counted, held=held)
+                if look is None:
+                    return None
+                looked[k], portfolio = min(-bound, look[0]), look[1]
+                if not look[2]:
+                    heapq.heappush(heap, (-looked[k], stage + 1, k))
+                elif portfolio is not None and looked[k] > value:
+                    found, value = portfolio, looked[k]
+                    if value >= enough - tolerance:
+                        return found, looked
+            looked.update((k, -bound) for bound, _, k in heap)
+            if found is None:
+                return None  # nothing among the sets of best bound: a full solve tells
+        return found, looked
+
+    def candidates(self, i: int | None, *, counted: bool, held: int | None = None,
+                   moves: set[int] | None = None) -> np.ndarray:
+        """The sets (indices, best bound first) that can hold a portfolio funding i with
+        `held` in focus and one of `moves`, as best() has them."""
         chosen = self.order
         if moves is not None:
             chosen = chosen[self._holding(chosen, moves).any(axis=1)]
         if held is not None:
             chosen = chosen[(self.sets[chosen] == held).any(axis=1)]
-        found: Portfolio | None = None
-        value = -INF
-        solved: dict[int, float] = {}
-        for batch in (chosen[:FIRST_LOOK], chosen[FIRST_LOOK:]):
-            for k, bound in self._ranked(i, batch, value + self.context.tolerance):
-                if bound <= value + self.context.tolerance:
-                    break
-                outcome = self._solve_set(i, k, explanation, counted=counted, held=held,
-                                          beat=value + self.context.tolerance)
-                if outcome is None:
-                    return None
-                portfolio, solved[k] = outcome
-                if portfolio is not None and solved[k] > value:
-                    found, value = portfolio, solved[k]
-                    if value >= enough - self.context.tolerance:
-                        return found, solved
-            if found is None:
-                return None  # nothing among the sets of best bound: a full solve tells
-        return found, solved
+        for needed in self._needing(i, counted):
+            chosen = chosen[self._holding(chosen, needed).any(axis=1)]
+        return chosen
 
-    def _ranked(self, i: int | None, chosen: np.ndarray, above: float
+    def _needing(self, i: int | None, counted: bool) -> list[set[int]]:
+        """The moments of each piece of work that, under the say-no rule, must have one
+        of them in focus: what forced-in work requires, and i (when counted) and what it
+        requires. A set holding none of one's moments has no portfolio."""
+        context, data = self.context, self.data
+        forced = [j for j, initiative in enumerate(data.initiatives)
+                  if initiative.decision == "fund"] + ([] if i is None else [i])
+        needed = set().union(*(context.closure(j) for j in forced)) - set(forced)
+        if i is not None and counted:
+            needed.add(i)
+        return [set(data.uplift[j]) for j in sorted(needed)
+                if data.initiatives[j].decision == "auto"]
+
+    def ranked(self, i: int | None, chosen: np.ndarray, above: float
                 ) -> list[tuple[int, float]]:
         """These sets whose bound with i forced in lies above `above`, best first, with
         that bound (raised by what rounding could take from it). Forcing in work that is
@@ -296,34 +321,17 @@ class FocusSets:
         order = np.argsort(-bounds, kind="stable")
         return [(int(chosen[k]), float(bounds[k])) for k in order]
 
-    def _solve_set(self, i: int | None, k: int, explanation: Explanation, *,
-                   counted: bool, held: int | None, beat: float
-                   ) -> tuple[Portfolio | None, float] | None:
-        """The best portfolio with the focus among set k, unless a bound proves that
-        none beats `beat`, and a bound on what that set gives (its impact when solved;
-        -inf if nothing keeps every rule). None if a time limit stopped a solve.
-
-        The bounds: the set's relaxation, priced once and shared (what forcing i in
-        changes is priced anew); and, where forcing i in raises no portfolio (context.
-        bounded), the set's best portfolio without it, also shared, which is the answer
-        when it can take i and what i requires."""
-        context = self.context
-        relaxed = self._relaxed_bound(k, i, explanation, counted=counted, held=held)
-        if relaxed <= beat:
-            return None, relaxed
-        if held is None and i is not None and (
-                context.bounded(i) or (counted and self.data.initiatives[i].decision == "auto")):
-            alone = self._set_best(k, explanation)
-            if alone is None:
-                return None
-            portfolio, value = alone
-            if value <= beat or portfolio is None:
-                return None, value
-            with_i = portfolio[0] | context.closure(i), set(portfolio[1])
-            if not violations(context.decided(i, "auto" if counted else "fund"), *with_i):
-                return with_i, portfolio_impact(self.data, *with_i)
-        self._hold(i, k, counted=counted, held=held)
-        return self._solve_held(explanation)
+    def _look(self, i: int | None, k: int, stage: int, explanation: Explanation, *,
+              counted: bool, held: int | None) -> tuple[float, Portfolio | None, bool] | None:
+        """What the next look at set k tells: a bound on what it gives, its portfolio
+        (if any) and whether that is its best; None if a time limit stopped a solve.
+        First the set's relaxation, priced once and shared (what forcing i in changes is
+        priced anew), then a solve of its own."""
+        if stage == 0:
+            return self._relaxed_bound(k, i, explanation, counted=counted, held=held), None, False
+        self.hold(i, k, counted=counted, held=held)
+        solved = self._solve_held(explanation)
+        return None if solved is None else (solved[1], solved[0], True)
 
     def _solve_held(self, explanation: Explanation) -> tuple[Portfolio | None, float] | None:
         """The model as it is now, solved: its best portfolio and impact (None, -inf if
@@ -337,15 +345,6 @@ class FocusSets:
             return None
         portfolio = context.read()
         return portfolio, portfolio_impact(self.data, *portfolio)
-
-    def _set_best(self, k: int, explanation: Explanation
-                  ) -> tuple[Portfolio | None, float] | None:
-        """The best portfolio with the focus among set k (the run's own rules), solved
-        once and shared; None if a time limit stopped it."""
-        if k not in self.alone:
-            self._hold(None, k, counted=True, held=None)
-            self.alone[k] = self._solve_held(explanation)
-        return self.alone[k]
 
     def _relaxed_bound(self, k: int, i: int | None, explanation: Explanation, *,
                        counted: bool, held: int | None) -> float:
@@ -388,12 +387,12 @@ class FocusSets:
     def _relaxation(self, k: int, explanation: Explanation) -> Relaxation | None:
         """Set k's relaxation (the run's rules, the focus among the set), priced once."""
         if k not in self.relaxed:
-            self._hold(None, k, counted=True, held=None)
+            self.hold(None, k, counted=True, held=None)
             explanation.solves += 1
             self.relaxed[k] = self.context.relaxation()
         return self.relaxed[k]
 
-    def _hold(self, i: int | None, k: int, *, counted: bool, held: int | None) -> None:
+    def hold(self, i: int | None, k: int, *, counted: bool, held: int | None) -> None:
         """The model, pristine, with i forced in and the focus among set k."""
         context = self.context
         session = context.session
@@ -408,40 +407,6 @@ class FocusSets:
         if held is not None:
             lower[held] = 1.0
         session.highs.changeColsBounds(n, columns, lower, upper)
-
-    def cheapest(self, i: int, funded: set[int], focus: set[int], solved: dict[int, float],
-                 explanation: Explanation, *, counted: bool) -> Portfolio | None:
-        """The cheapest portfolio forcing i in with the impact of this one, the best
-        (the tie rule): among the sets whose best portfolio can tie it. None when a time
-        limit stopped a solve."""
-        data, context = self.data, self.context
-        impact = portfolio_impact(data, funded, focus)
-        tolerance = context.tolerance
-        floor = impact - tolerance
-        cheapest, least = (funded, focus), portfolio_cost(data, funded)
-        if not any(data.cost):
-            return cheapest
-        model, session = context.model, context.session
-        for k, _ in self._ranked(i, self.order, floor - tolerance):
-            if k in solved and solved[k] < floor:
-                continue  # its best is proven to fall short
-            self._hold(i, k, counted=counted, held=None)
-            position = session.position
-            objective_on(context, {position[var.name]: c for var, c in model.cost.items()},
-                         highspy.ObjSense.kMinimize)
-            add_row(context, [(position[var.name], w) for var, w in model.impact.items()],
-                    floor, INF)
-            explanation.solves += 1
-            outcome = session.solve(context.time_limit)
-            if outcome.infeasible:
-                continue
-            if not outcome.proven:
-                return None
-            portfolio = context.read()
-            cost = portfolio_cost(data, portfolio[0])
-            if portfolio_impact(data, *portfolio) >= floor and cost < least:
-                cheapest, least = portfolio, cost
-        return cheapest
 
 
 def _loose(bounds: np.ndarray) -> np.ndarray:

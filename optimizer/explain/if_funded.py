@@ -112,8 +112,7 @@ def _settled(context: Context, i: int, explanation: Explanation
     if sets is not None:  # the best of each focus set that can beat the others
         found = sets.best(i, explanation, counted=False)
         if found is not None:
-            cheapest = sets.cheapest(i, *found[0], found[1], explanation, counted=False)
-            return (found[0], None, False) if cheapest is None else (cheapest, None, True)
+            return _cheapest(context, i, *found[0], explanation, found[1]), None, True
     if not bounded:  # no bound holds, but a start does
         bases = [(INF, frozenset(context.focus))] + [
             (INF, best.focus) for m in data.uplift[i]
@@ -155,35 +154,49 @@ def _surely_cheapest(context: Context, i: int, added: set[int],
 
 
 def _cheapest(context: Context, i: int, funded: set[int], focus: set[int],
-              explanation: Explanation) -> Portfolio:
+              explanation: Explanation, looked: dict[int, float] | None = None) -> Portfolio:
     """The cheapest portfolio forcing i in with the impact of this one (the engine's
-    second phase): cost minimised with the impact held at it, from it."""
+    second phase): cost minimised with the impact held at it, from it. `looked`: what
+    the focus sets' search bounded each set it looked at by; then only the sets whose
+    best can tie it are searched, one at a time."""
     data = context.data
     if not any(data.cost):
         return funded, focus  # every portfolio costs nothing: no cheaper one exists
     impact = portfolio_impact(data, funded, focus)
     tolerance = TIE_TOLERANCE * max(1.0, abs(impact))
     session, model = context.session, context.model
-    session.reset()
-    context.force_in(i, counted=False)
-    if context.bounded(i):
-        context.rule_out_focus(impact)
-    position = session.position
-    objective_on(context, {position[var.name]: c for var, c in model.cost.items()},
-                 highspy.ObjSense.kMinimize)
-    add_row(context, [(position[var.name], w) for var, w in model.impact.items()],
-            impact - tolerance, INF)
-    explanation.solves += 1
-    outcome = context.solve_from(portfolio_values(model, funded, focus))
-    if not outcome.found:
-        return funded, focus
-    cheaper = context.read()
-    if (portfolio_impact(data, *cheaper) >= impact - tolerance
-            and not violations(context.decided(i, "fund"), *cheaper)
-            and portfolio_cost(data, cheaper[0]) < portfolio_cost(data, funded)):
-        return cheaper
-    return funded, focus
-
+    sets = None if looked is None else focus_sets(context)
+    holds = [None] if sets is None else [
+        k for k, _ in sets.ranked(i, sets.candidates(i, counted=False), impact - 2 * tolerance)
+        if looked.get(k, INF) >= impact - tolerance]  # the others fall short
+    cheapest = funded, focus
+    for k in holds:
+        if k is None:
+            session.reset()
+            context.force_in(i, counted=False)
+            if context.bounded(i):
+                context.rule_out_focus(impact)
+        else:
+            sets.hold(i, k, counted=False, held=None)
+        position = session.position
+        objective_on(context, {position[var.name]: c for var, c in model.cost.items()},
+                     highspy.ObjSense.kMinimize)
+        add_row(context, [(position[var.name], w) for var, w in model.impact.items()],
+                impact - tolerance, INF)
+        explanation.solves += 1
+        start = (portfolio_values(model, funded, focus)
+                 if k is None or focus <= set(sets.sets[k].tolist()) else None)
+        outcome = context.solve_from(start)
+        if k is not None and not (outcome.proven or outcome.infeasible):
+            return _cheapest(context, i, funded, focus, explanation)  # one search of all
+        if not outcome.found:
+            continue
+        cheaper = context.read()
+        if (portfolio_impact(data, *cheaper) >= impact - tolerance
+                and not violations(context.decided(i, "fund"), *cheaper)
+                and portfolio_cost(data, cheaper[0]) < portfolio_cost(data, cheapest[0])):
+            cheapest = cheaper
+    return cheapest
 
 
 def _conflict(context: Context, i: int) -> str:
