@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 import highspy
 import numpy as np
 
-from optimizer.checks import portfolio_impact
+from optimizer.checks import portfolio_impact, violations
 from optimizer.engine import TIE_TOLERANCE, validate
 from optimizer.explain.types import Explanation
-from optimizer.model import Data, Model, build_model, index_plan
+from optimizer.model import Data, Matrix, Model, build_model, index_plan
 from optimizer.plan import Plan
 from optimizer.result import Result
 from optimizer.solvers import HighsSession, Outcome
@@ -162,6 +162,36 @@ class Context:
                     queue.append(j)
         return needed
 
+    def repaired(self, i: int | None, decision: str, funded: set[int], focus: set[int]
+                 ) -> Portfolio | None:
+        """A portfolio close to this one that funds i (with this decision) and what it
+        requires, and keeps every rule: a start for a search. What i excludes goes, then
+        the work of least impact per cost, until the rules hold; None if they do not."""
+        data = self.data
+        keep = set() if i is None else self.closure(i)
+        funded = (set(funded) | keep) - {
+            self.data.initiative_index[other] for j in keep
+            for other in data.initiatives[j].excludes}
+        funded -= {j for j in funded if set(data.excluded_by[j]) & {
+            data.initiatives[k].id for k in keep}}
+        rules = data if i is None else self.decided(i, decision)
+        keep |= {j for j, initiative in enumerate(data.initiatives)
+                 if initiative.decision == "fund"}
+
+        def worth(j: int) -> float:
+            gain = math.fsum(max(0.0, data.moments[m].weight) * e
+                             for m, e in data.uplift[j].items() if m in focus)
+            return gain / max(data.cost[j], 1e-9)
+
+        droppable = sorted(funded - keep, key=worth, reverse=True)
+        while True:
+            focus = {m for m in focus if any(j in funded for j in data.moved_by[m])}
+            if not violations(rules, funded, focus):
+                return funded, focus
+            if not droppable:
+                return None
+            funded.discard(droppable.pop())
+
     def read(self) -> Portfolio:
         return self.model.chosen()
 
@@ -279,6 +309,28 @@ class Relaxation:
     reduced: np.ndarray  # per column: c - prices A
     lower: np.ndarray
     upper: np.ndarray
+
+    def changed(self, matrix: Matrix, freed: list[int], fixed: dict[int, float]) -> float:
+        """The bound of the model these prices came from with these rows (of the plain
+        model's matrix) freed, so priced at 0, and these columns fixed to these values:
+        only the terms they touch change. Rows added since are left out (priced at 0)."""
+        reduced: dict[int, float] = {}
+        bound = self.bound
+        for row in freed:
+            price = self.prices[row]
+            if price:
+                bound -= price * matrix.rhs[row]
+                for at in range(matrix.starts[row], matrix.starts[row + 1]):
+                    column = matrix.index[at]
+                    reduced[column] = (reduced.get(column, self.reduced[column])
+                                       + price * matrix.value[at])
+        for column in reduced.keys() | fixed.keys():
+            lower, upper = self.lower[column], self.upper[column]
+            bound -= column_term(self.reduced[column], lower, upper)
+            if column in fixed:
+                lower = upper = fixed[column]
+            bound += column_term(reduced.get(column, self.reduced[column]), lower, upper)
+        return bound
 
     @classmethod
     def of(cls, lp: highspy.HighsLp, prices: np.ndarray) -> Relaxation:

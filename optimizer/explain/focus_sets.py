@@ -25,12 +25,12 @@ import math
 import numpy as np
 
 from optimizer.checks import portfolio_impact
+from optimizer.engine import portfolio_values
 from optimizer.explain.context import (
     INF,
     Context,
     Portfolio,
     Relaxation,
-    column_term,
 )
 from optimizer.explain.types import Explanation
 
@@ -89,8 +89,10 @@ class FocusSets:
                          + self._subset_sums(self.sets))  # prices x sets
         self.bound = self.by_price.min(axis=0)
         self.order = np.argsort(-self.bound, kind="stable")
-        # per set, solved once and shared: its relaxation
+        # per set, solved once and shared: its relaxation; and the last best portfolio
+        # found with the focus among it, which starts the next search there
         self.relaxed: dict[int, Relaxation | None] = {}
+        self.found: dict[int, Portfolio] = {}
 
     @staticmethod
     def usable(context: Context) -> bool:
@@ -326,25 +328,27 @@ class FocusSets:
         """What the next look at set k tells: a bound on what it gives, its portfolio
         (if any) and whether that is its best; None if a time limit stopped a solve.
         First the set's relaxation, priced once and shared (what forcing i in changes is
-        priced anew), then a solve of its own."""
+        priced anew), then a solve of its own, from the set's best portfolio for an
+        earlier question made to fit this one."""
         if stage == 0:
             return self._relaxed_bound(k, i, explanation, counted=counted, held=held), None, False
+        start = None
+        if k in self.found:
+            funded, focus = self.found[k]
+            start = self.context.repaired(i, "auto" if counted else "fund", funded,
+                                          focus | set(self.sets[k].tolist()))
+            if start is not None and held is not None and held not in start[1]:
+                start = None
         self.hold(i, k, counted=counted, held=held)
-        solved = self._solve_held(explanation)
-        return None if solved is None else (solved[1], solved[0], True)
-
-    def _solve_held(self, explanation: Explanation) -> tuple[Portfolio | None, float] | None:
-        """The model as it is now, solved: its best portfolio and impact (None, -inf if
-        none keeps every rule); None if a time limit stopped it."""
-        context = self.context
         explanation.solves += 1
-        outcome = context.session.solve(context.time_limit)
+        outcome = self.context.solve_from(None if start is None else
+                                          portfolio_values(self.context.model, *start))
         if outcome.infeasible:
-            return None, -INF
+            return -INF, None, True
         if not outcome.proven:
             return None
-        portfolio = context.read()
-        return portfolio, portfolio_impact(self.data, *portfolio)
+        portfolio = self.found[k] = self.context.read()
+        return portfolio_impact(self.data, *portfolio), portfolio, True
 
     def _relaxed_bound(self, k: int, i: int | None, explanation: Explanation, *,
                        counted: bool, held: int | None) -> float:
@@ -356,32 +360,17 @@ class FocusSets:
         relaxed = self._relaxation(k, explanation)
         if relaxed is None:
             return INF
-        context, matrix = self.context, self.context.model.matrix
+        context = self.context
         rows, position = context.session.row_position, context.session.position
         freed = []
         if i is not None:
             freed.append(rows.get(f"forced_out{i}"))
             if not counted:
                 freed.append(rows.get(f"say_no{i}"))
-        reduced: dict[int, float] = {}
-        bound = relaxed.bound
-        for row in freed:
-            price = 0.0 if row is None else relaxed.prices[row]
-            if price:
-                bound -= price * matrix.rhs[row]
-                for at in range(matrix.starts[row], matrix.starts[row + 1]):
-                    column = matrix.index[at]
-                    reduced[column] = (reduced.get(column, relaxed.reduced[column])
-                                       + price * matrix.value[at])
         fixed = {} if i is None else {position[context.model.x[i].name]: 1.0}
         if held is not None:
             fixed[position[context.model.y[held].name]] = 1.0
-        for column in reduced.keys() | fixed.keys():
-            lower, upper = relaxed.lower[column], relaxed.upper[column]
-            bound -= column_term(relaxed.reduced[column], lower, upper)
-            if column in fixed:
-                lower = upper = fixed[column]
-            bound += column_term(reduced.get(column, relaxed.reduced[column]), lower, upper)
+        bound = relaxed.changed(context.model.matrix, [r for r in freed if r is not None], fixed)
         return float(_loose(np.array(bound)))
 
     def _relaxation(self, k: int, explanation: Explanation) -> Relaxation | None:
