@@ -165,32 +165,50 @@ class Context:
     def repaired(self, i: int | None, decision: str, funded: set[int], focus: set[int]
                  ) -> Portfolio | None:
         """A portfolio close to this one that funds i (with this decision) and what it
-        requires, and keeps every rule: a start for a search. What i excludes goes, then
-        the work of least impact per cost, until the rules hold; None if they do not."""
-        data = self.data
+        requires, and keeps every rule: a start for a search. What i excludes goes, and
+        work that the say-no rule or a requirement no longer allows, then the work of
+        least impact per cost until every limit holds; None if the rules still break."""
+        data, plan = self.data, self.plan
         keep = set() if i is None else self.closure(i)
-        funded = (set(funded) | keep) - {
-            self.data.initiative_index[other] for j in keep
-            for other in data.initiatives[j].excludes}
-        funded -= {j for j in funded if set(data.excluded_by[j]) & {
-            data.initiatives[k].id for k in keep}}
-        rules = data if i is None else self.decided(i, decision)
+        ids = {data.initiatives[k].id for k in keep}
+        funded = {j for j in set(funded) | keep
+                  if not set(data.excluded_by[j]) & ids
+                  and not set(data.initiatives[j].excludes) & ids}
         keep |= {j for j, initiative in enumerate(data.initiatives)
                  if initiative.decision == "fund"}
+        exempt = {i} if i is not None and decision == "fund" else set()
+
+        def settle() -> set[int]:  # drop what the say-no rule or a requirement forbids
+            nonlocal funded
+            while True:
+                moved = {m for m in focus if any(j in funded for j in data.moved_by[m])}
+                allowed = {j for j in funded if j in keep or (
+                    (j in exempt or data.initiatives[j].decision != "auto"
+                     or moved.intersection(data.uplift[j]))
+                    and all(data.initiative_index[o] in funded
+                            for o in data.initiatives[j].requires))}
+                if allowed == funded:
+                    return moved
+                funded = allowed
 
         def worth(j: int) -> float:
             gain = math.fsum(max(0.0, data.moments[m].weight) * e
                              for m, e in data.uplift[j].items() if m in focus)
             return gain / max(data.cost[j], 1e-9)
 
-        droppable = sorted(funded - keep, key=worth, reverse=True)
-        while True:
-            focus = {m for m in focus if any(j in funded for j in data.moved_by[m])}
-            if not violations(rules, funded, focus):
-                return funded, focus
-            if not droppable:
-                return None
-            funded.discard(droppable.pop())
+        limits = [(plan.budget, data.cost)] if plan.budget is not None else []
+        limits += [(p.budget, [c.get(p.id, 0.0) for c in data.period_cost])
+                   for p in plan.periods if p.budget is not None]
+        limits += [(r.capacity, [u.get(r.id, 0.0) for u in data.uses]) for r in plan.resources]
+        moved = settle()
+        for j in sorted(funded - keep, key=worth):
+            if all(math.fsum(amounts[k] for k in funded) <= limit for limit, amounts in limits):
+                break
+            if j in funded:
+                funded.discard(j)
+                moved = settle()
+        rules = data if i is None else self.decided(i, decision)
+        return None if violations(rules, funded, moved) else (funded, moved)
 
     def read(self) -> Portfolio:
         return self.model.chosen()

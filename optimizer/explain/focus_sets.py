@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from optimizer.checks import portfolio_impact
-from optimizer.engine import portfolio_values
+from optimizer.engine import column_values
 from optimizer.explain.context import (
     INF,
     Context,
@@ -37,8 +37,7 @@ from optimizer.explain.types import Explanation
 # More sets than this (moments choose max_focus) are not worth bounding one by one.
 MOST_SETS = 60_000
 PRICES = 24  # prices of money tried between the least and the most uplift per euro
-# Each bound is a sum of a few hundred terms: what rounding can take from it, relative.
-ROUNDING = 1e-9
+ROUNDING = 1e-9  # what rounding can take from a bound (a sum of a few hundred terms)
 FIRST_LOOK = 32  # the sets of best bound among which a question's first portfolio is found
 MAX_FACTOR = 10.0  # the most the break-even factor on an initiative's uplifts can be
 
@@ -93,6 +92,7 @@ class FocusSets:
         # found with the focus among it, which starts the next search there
         self.relaxed: dict[int, Relaxation | None] = {}
         self.found: dict[int, Portfolio] = {}
+        self.open: np.ndarray | None = None  # per set: whether forced-in work allows it
 
     @staticmethod
     def usable(context: Context) -> bool:
@@ -180,30 +180,38 @@ class FocusSets:
         if i is None:
             return self.by_price[:, chosen].min(axis=0)
         cost = self.data.cost[i] if cost is None else cost
-        return (self._unpaid(i, chosen, factor) - self.prices[:, None] * cost).min(axis=0)
+        unpaid = self._with_factor(self._parts(i, chosen), factor)
+        return (unpaid - self.prices[:, None] * cost).min(axis=0)
 
-    def _unpaid(self, i: int, chosen: np.ndarray, factor: float | np.ndarray) -> np.ndarray:
-        """Per price and set (of these indices): the bound with i forced in, but for what
-        its cost takes from it."""
+    def _parts(self, i: int, chosen: np.ndarray) -> tuple:
+        """The bound of these sets with i forced in, less what its cost takes, in parts for
+        any factor: the bound without i's own term, what its uplift adds per unit of
+        factor, and per place in a set: a cap's price, uplift on offer, headroom, cap and
+        i's uplift there."""
         data = self.data
         sets = self.sets[chosen]
-        factor = np.broadcast_to(np.asarray(factor, np.float64), (len(chosen),))
-        gain = np.zeros((len(self.prices), len(chosen)))  # from i's uplift on the set
-        room = np.zeros_like(gain)  # from the caps its larger uplifts raise
-        in_set = self._holding(chosen, data.uplift[i])
-        for p in range(sets.shape[1]):
-            rows = in_set[:, p]
-            moments = sets[rows, p]
-            uplift = np.array([data.uplift[i][m] for m in moments.tolist()])
-            gain[:, rows] += self.mu[:, moments] * uplift
-            raised = np.minimum(self.headroom[moments],
-                                self.uplift_on[moments] + (factor[rows] - 1) * uplift)
-            room[:, rows] += np.maximum(0.0, self.weight[moments] - self.mu[:, moments]) * (
-                np.maximum(raised, self.cap[moments]) - self.cap[moments])
+        uplift = np.zeros(len(data.moments))
+        uplift[list(data.uplift[i])] = list(data.uplift[i].values())
+        gain = (self.mu[:, sets] * uplift[sets]).sum(axis=2)  # prices x sets
         term = gain - self.prices[:, None] * data.cost[i]
         before = (np.zeros_like(term) if data.initiatives[i].decision == "reject"
                   else np.maximum(0.0, term))
-        return self.by_price[:, chosen] - before + factor * gain + room
+        caps = [(np.maximum(0.0, self.weight[moments] - self.mu[:, moments]),
+                 self.uplift_on[moments], self.headroom[moments], self.cap[moments],
+                 uplift[moments]) for moments in sets.T]
+        return self.by_price[:, chosen] - before, gain, caps
+
+    @staticmethod
+    def _with_factor(parts: tuple, factor: float | np.ndarray) -> np.ndarray:
+        """Those parts added up, with i's uplifts `factor` times larger (a number, or one
+        per set), and the caps they raise (per price and set)."""
+        rest, gain, caps = parts
+        total = rest + factor * gain
+        if np.any(np.asarray(factor) != 1.0):
+            for price, on_offer, headroom, cap, uplift in caps:
+                raised = np.minimum(headroom, on_offer + (factor - 1) * uplift)
+                total = total + price * (np.maximum(raised, cap) - cap)
+        return total
 
     def _holding(self, chosen: np.ndarray, moments) -> np.ndarray:
         """Per set of these (indices) and place in it: whether it holds one of these
@@ -222,7 +230,7 @@ class FocusSets:
         chosen = self.order[self._holding(self.order, self.data.uplift[i]).any(axis=1)]
         floor -= ROUNDING * max(1.0, abs(floor))  # what rounding may take from a bound
         if largest_cost:  # the bound falls by the price of money times the cost
-            unpaid = self._unpaid(i, chosen, 1.0)
+            unpaid = self._with_factor(self._parts(i, chosen), 1.0)
             priced = self.prices > 0
             most = np.full(len(chosen), self.data.cost[i])
             if priced.any():
@@ -231,10 +239,14 @@ class FocusSets:
             keep = (unpaid[~priced] >= floor).all(axis=0) & (most >= 0)
             chosen, limits = chosen[keep], most[keep]
         else:  # the bound grows with the factor
+            pay = self.prices[:, None] * self.data.cost[i]
+
             def reaches(value: np.ndarray) -> np.ndarray:
-                return self.bounds_with(i, chosen, factor=value) >= floor
+                return (self._with_factor(parts, value) - pay).min(axis=0) >= floor
+            parts = self._parts(i, chosen)
             keep = reaches(np.full(len(chosen), MAX_FACTOR))
             chosen = chosen[keep]
+            parts = self._parts(i, chosen)
             low, high = np.full(len(chosen), MAX_FACTOR), np.ones(len(chosen))
             for _ in range(12):  # `low` reaches; past the limit, `high` does not
                 middle = (low + high) / 2
@@ -291,17 +303,24 @@ class FocusSets:
             chosen = chosen[self._holding(chosen, moves).any(axis=1)]
         if held is not None:
             chosen = chosen[(self.sets[chosen] == held).any(axis=1)]
-        for needed in self._needing(i, counted):
+        if self.open is None:  # the sets that what forced-in work requires rules out
+            self.open = np.ones(len(self.sets), bool)
+            for needed in self._needing(None, counted=False):
+                self.open &= self._holding(np.arange(len(self.sets)), needed).any(axis=1)
+        chosen = chosen[self.open[chosen]]
+        for needed in self._needing(i, counted, forced_in=False):
             chosen = chosen[self._holding(chosen, needed).any(axis=1)]
         return chosen
 
-    def _needing(self, i: int | None, counted: bool) -> list[set[int]]:
+    def _needing(self, i: int | None, counted: bool, *, forced_in: bool = True
+                 ) -> list[set[int]]:
         """The moments of each piece of work that, under the say-no rule, must have one
-        of them in focus: what forced-in work requires, and i (when counted) and what it
-        requires. A set holding none of one's moments has no portfolio."""
+        of them in focus: what forced-in work requires (unless not `forced_in`), and i
+        (when counted) and what it requires. A set holding none of one's moments has no
+        portfolio."""
         context, data = self.context, self.data
         forced = [j for j, initiative in enumerate(data.initiatives)
-                  if initiative.decision == "fund"] + ([] if i is None else [i])
+                  if forced_in and initiative.decision == "fund"] + ([] if i is None else [i])
         needed = set().union(*(context.closure(j) for j in forced)) - set(forced)
         if i is not None and counted:
             needed.add(i)
@@ -310,9 +329,9 @@ class FocusSets:
 
     def ranked(self, i: int | None, chosen: np.ndarray, above: float
                 ) -> list[tuple[int, float]]:
-        """These sets whose bound with i forced in lies above `above`, best first, with
-        that bound (raised by what rounding could take from it). Forcing in work that is
-        not rejected lowers no bound: the shared bounds rule most sets out first."""
+        """These sets whose bound with i forced in (raised by what rounding could take from
+        it) lies above `above`, best first, with that bound: forcing in work that is not
+        rejected lowers no bound, so the shared ones rule most sets out first."""
         if i is None or self.data.initiatives[i].decision != "reject":
             chosen = chosen[_loose(self.bound[chosen]) > above]
         if not len(chosen):
@@ -342,7 +361,7 @@ class FocusSets:
         self.hold(i, k, counted=counted, held=held)
         explanation.solves += 1
         outcome = self.context.solve_from(None if start is None else
-                                          portfolio_values(self.context.model, *start))
+                                          np.array(column_values(self.data, *start)))
         if outcome.infeasible:
             return -INF, None, True
         if not outcome.proven:
@@ -390,11 +409,9 @@ class FocusSets:
             context.force_in(i, counted=counted)
         n = len(self.data.moments)
         columns = np.array([session.position[y.name] for y in context.model.y], np.int32)
-        upper = np.zeros(n)
+        lower, upper = np.zeros(n), np.zeros(n)
         upper[self.sets[k]] = 1.0
-        lower = np.zeros(n)
-        if held is not None:
-            lower[held] = 1.0
+        lower[[] if held is None else [held]] = 1.0
         session.highs.changeColsBounds(n, columns, lower, upper)
 
 
