@@ -91,6 +91,7 @@ class Context:
         self.cheapest = (result.status == "optimal"
                          and result.solver.tie_break in ("proven", "skipped"))
         self._decided: tuple[tuple[int, str], Data] | None = None
+        self._limits: list[tuple[float, list[float]]] | None = None  # see repaired()
         # The sets of focus moments and their bounds (focus_sets), made on first use;
         # False where they do not pay off.
         self.focus_sets: FocusSets | bool | None = None
@@ -196,10 +197,13 @@ class Context:
                              for m, e in data.uplift[j].items() if m in focus)
             return gain / max(data.cost[j], 1e-9)
 
-        limits = [(plan.budget, data.cost)] if plan.budget is not None else []
-        limits += [(p.budget, [c.get(p.id, 0.0) for c in data.period_cost])
-                   for p in plan.periods if p.budget is not None]
-        limits += [(r.capacity, [u.get(r.id, 0.0) for u in data.uses]) for r in plan.resources]
+        if self._limits is None:  # each limit and what each initiative takes of it
+            self._limits = [(plan.budget, data.cost)] if plan.budget is not None else []
+            self._limits += [(p.budget, [c.get(p.id, 0.0) for c in data.period_cost])
+                             for p in plan.periods if p.budget is not None]
+            self._limits += [(r.capacity, [u.get(r.id, 0.0) for u in data.uses])
+                             for r in plan.resources]
+        limits = self._limits
         moved = settle()
         for j in sorted(funded - keep, key=worth):
             if all(math.fsum(amounts[k] for k in funded) <= limit for limit, amounts in limits):

@@ -63,6 +63,8 @@ class FocusSets:
         size = min(data.max_focus, n_moments)
         self.sets = np.array(list(itertools.combinations(range(n_moments), size)),
                              np.int64).reshape(-1, size)
+        # per moment m and set k: whether k holds m
+        self.holds = (self.sets[None] == np.arange(n_moments)[:, None, None]).any(axis=2)
         self.base = n_moments + 1  # a subset of moments as a number: sum of (m + 1) base^k
         weight = self.weight = np.array([max(0.0, moment.weight) for moment in data.moments])
         cap = self.cap = np.array(data.cap)
@@ -180,14 +182,15 @@ class FocusSets:
         if i is None:
             return self.by_price[:, chosen].min(axis=0)
         cost = self.data.cost[i] if cost is None else cost
-        unpaid = self._with_factor(self._parts(i, chosen), factor)
+        larger = bool(np.any(np.asarray(factor) != 1.0))
+        unpaid = self._with_factor(self._parts(i, chosen, larger), factor)
         return (unpaid - self.prices[:, None] * cost).min(axis=0)
 
-    def _parts(self, i: int, chosen: np.ndarray) -> tuple:
+    def _parts(self, i: int, chosen: np.ndarray, larger: bool = False) -> tuple:
         """The bound of these sets with i forced in, less what its cost takes, in parts for
         any factor: the bound without i's own term, what its uplift adds per unit of
-        factor, and per place in a set: a cap's price, uplift on offer, headroom, cap and
-        i's uplift there."""
+        factor, and (for `larger` uplifts) per place in a set: a cap's price, uplift on
+        offer, headroom, cap and i's uplift there."""
         data = self.data
         sets = self.sets[chosen]
         uplift = np.zeros(len(data.moments))
@@ -198,7 +201,7 @@ class FocusSets:
                   else np.maximum(0.0, term))
         caps = [(np.maximum(0.0, self.weight[moments] - self.mu[:, moments]),
                  self.uplift_on[moments], self.headroom[moments], self.cap[moments],
-                 uplift[moments]) for moments in sets.T]
+                 uplift[moments]) for moments in sets.T] if larger else []
         return self.by_price[:, chosen] - before, gain, caps
 
     @staticmethod
@@ -214,11 +217,8 @@ class FocusSets:
         return total
 
     def _holding(self, chosen: np.ndarray, moments) -> np.ndarray:
-        """Per set of these (indices) and place in it: whether it holds one of these
-        moments there."""
-        among = np.zeros(len(self.data.moments), bool)
-        among[list(moments)] = True
-        return among[self.sets[chosen]]
+        """Per set of these (indices): whether it holds one of these moments."""
+        return self.holds[list(moments)].any(axis=0)[chosen]
 
     def reaching(self, i: int, floor: float, *, largest_cost: bool
                  ) -> list[tuple[frozenset[int], float]]:
@@ -227,7 +227,7 @@ class FocusSets:
         MAX_FACTOR times), each with a limit from its bound: the most cost, or the least
         factor, at which it may; most promising first. Every such portfolio has its
         focus among one of them, within its limit."""
-        chosen = self.order[self._holding(self.order, self.data.uplift[i]).any(axis=1)]
+        chosen = self.order[self._holding(self.order, self.data.uplift[i])]
         floor -= ROUNDING * max(1.0, abs(floor))  # what rounding may take from a bound
         if largest_cost:  # the bound falls by the price of money times the cost
             unpaid = self._with_factor(self._parts(i, chosen), 1.0)
@@ -243,10 +243,10 @@ class FocusSets:
 
             def reaches(value: np.ndarray) -> np.ndarray:
                 return (self._with_factor(parts, value) - pay).min(axis=0) >= floor
-            parts = self._parts(i, chosen)
+            parts = self._parts(i, chosen, larger=True)
             keep = reaches(np.full(len(chosen), MAX_FACTOR))
             chosen = chosen[keep]
-            parts = self._parts(i, chosen)
+            parts = self._parts(i, chosen, larger=True)
             low, high = np.full(len(chosen), MAX_FACTOR), np.ones(len(chosen))
             for _ in range(12):  # `low` reaches; past the limit, `high` does not
                 middle = (low + high) / 2
@@ -300,16 +300,16 @@ class FocusSets:
         `held` in focus and one of `moves`, as best() has them."""
         chosen = self.order
         if moves is not None:
-            chosen = chosen[self._holding(chosen, moves).any(axis=1)]
+            chosen = chosen[self._holding(chosen, moves)]
         if held is not None:
-            chosen = chosen[(self.sets[chosen] == held).any(axis=1)]
+            chosen = chosen[self.holds[held][chosen]]
         if self.open is None:  # the sets that what forced-in work requires rules out
             self.open = np.ones(len(self.sets), bool)
             for needed in self._needing(None, counted=False):
-                self.open &= self._holding(np.arange(len(self.sets)), needed).any(axis=1)
+                self.open &= self._holding(np.arange(len(self.sets)), needed)
         chosen = chosen[self.open[chosen]]
         for needed in self._needing(i, counted, forced_in=False):
-            chosen = chosen[self._holding(chosen, needed).any(axis=1)]
+            chosen = chosen[self._holding(chosen, needed)]
         return chosen
 
     def _needing(self, i: int | None, counted: bool, *, forced_in: bool = True

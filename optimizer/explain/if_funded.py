@@ -19,10 +19,11 @@ solve finds the cheapest of the best impact, as the engine does.
 from __future__ import annotations
 
 import highspy
+import numpy as np
 
 from optimizer.checks import portfolio_cost, portfolio_impact, violations
 from optimizer.conflicts import find_conflicts
-from optimizer.engine import TIE_TOLERANCE, portfolio_values
+from optimizer.engine import TIE_TOLERANCE, column_values, portfolio_values
 from optimizer.explain.bounds import moment_best
 from optimizer.explain.context import INF, Context, Portfolio, add_row, objective_on
 from optimizer.explain.counted import (
@@ -184,7 +185,7 @@ def _cheapest(context: Context, i: int, funded: set[int], focus: set[int],
         add_row(context, [(position[var.name], w) for var, w in model.impact.items()],
                 impact - tolerance, INF)
         explanation.solves += 1
-        start = (portfolio_values(model, funded, focus)
+        start = (np.array(column_values(data, funded, focus))
                  if k is None or focus <= set(sets.sets[k].tolist()) else None)
         outcome = context.solve_from(start)
         if k is not None and not (outcome.proven or outcome.infeasible):
