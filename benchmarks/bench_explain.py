@@ -84,10 +84,12 @@ def main() -> None:
         "forced in it would move no focus moment the best portfolio in which it counts, and "
         "the break-even cost and uplift. *What-if solves* counts the solver calls the "
         "explanations made (easy cases are settled without one; the quick solves with the "
-        "focus fixed, or among a few moments, count too); *ratio* is the explanation time "
-        "in single solves. Targets: at most 30 at 200 initiatives tight, under 60 s at "
-        "1,000 tight. Plans from `generate_plan(n, moments, seed=1)`; *tight*: total budget "
-        "5% of the total cost. Rerun: `.venv/bin/python benchmarks/bench_explain.py`.",
+        "focus fixed, or among a few moments, count too, and so do the relaxations that "
+        "bound the best portfolio with the focus among a few moments); *ratio* is the "
+        "explanation time in single solves. Targets: at most 30 at 200 initiatives tight, "
+        "under 60 s at 1,000 tight. Plans from `generate_plan(n, moments, seed=1)`; "
+        "*tight*: total budget 5% of the total cost. Rerun: "
+        "`.venv/bin/python benchmarks/bench_explain.py`.",
         "",
         "| plan | single solve s | rejected | what-if solves | explain all s | ratio |",
         "|---|---|---|---|---|---|",

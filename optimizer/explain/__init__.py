@@ -29,6 +29,11 @@ a solve. Each kind of figure is a module of its own, a function of that context:
   impact of any focus set that includes one of its moments (from the weights and
   headrooms alone, or from one solve per moment with the limits widened by what such
   work costs), and the counted figure plus the most the larger uplifts could add.
+- focus_sets: on those large plans, with a total budget, the forced-in, counted and
+  moment-in-focus questions are answered one set of focus moments at a time, and the
+  break-even ones among the sets that can reach the run: each set has a bound, shared by
+  every question (a Lagrangian one for all sets at once, then its relaxation, priced
+  once), and only the sets whose bound beats the best found are solved, which proves it.
 - words: the limits in the way, and the message a team reads.
 """
 

@@ -15,6 +15,7 @@ import numpy as np
 from optimizer.checks import portfolio_impact
 from optimizer.engine import portfolio_values
 from optimizer.explain.context import INF, Best, Context, Portfolio
+from optimizer.explain.focus_sets import focus_sets
 from optimizer.explain.types import Explanation
 
 
@@ -47,6 +48,14 @@ def _kept(context: Context, kept: dict[int, Best | None], key: int,
 
 def _solve_with_moment(context: Context, m: int, widened: bool, explanation: Explanation
                        ) -> Best | None:
+    sets = None if widened else focus_sets(context)
+    if sets is not None:  # the best of each focus set holding m that can beat the others
+        found = sets.best(None, explanation, held=m)
+        if found is not None:
+            funded, focus = found[0]
+            # no set left unsolved beats it by more than the tie tolerance
+            return Best(portfolio_impact(context.data, funded, focus) + context.tolerance,
+                        frozenset(funded), frozenset(focus))
     start = _moment_start(context, m, widened, explanation) if context.knapsacks else None
     session = context.session
     session.reset()

@@ -15,10 +15,13 @@ import highspy
 import numpy as np
 
 from optimizer.explain.bounds import moment_best
-from optimizer.explain.context import INF, Context
+from optimizer.explain.context import INF, Context, add_row
 from optimizer.explain.types import Explanation
 
 CHEAPER = 1e-6  # relative: less than this cheaper is the same cost
+# Break-even questions with their answer among this many focus sets or fewer are solved
+# one set at a time (quick fixed-focus solves), else with one search of every focus.
+MOST_FOCUS_SETS = 15
 
 
 def chosen_rows(context: Context, i: int, extra_cost: tuple[int, float] | None) -> int:
@@ -48,25 +51,6 @@ def chosen_rows(context: Context, i: int, extra_cost: tuple[int, float] | None) 
     return z
 
 
-def add_row(context: Context, terms: list[tuple[int, float]], lower: float,
-             upper: float) -> None:
-    context.session.highs.addRow(lower, upper, len(terms),
-                                 np.array([c for c, _ in terms], np.int32),
-                                 np.array([v for _, v in terms], np.float64))
-
-
-def objective_on(context: Context, columns: dict[int, float], sense: highspy.ObjSense
-                 ) -> None:
-    """The objective: these columns with these coefficients, in this sense."""
-    highs = context.session.highs
-    n = highs.getNumCol()
-    costs = np.zeros(n)
-    for column, coefficient in columns.items():
-        costs[column] = coefficient
-    highs.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
-    highs.changeObjectiveSense(sense)
-
-
 def likely_focus(context: Context, i: int, explanation: Explanation) -> list[frozenset[int]]:
     """Focus sets a portfolio that gets i funded is likely to have: those of the
     best portfolios with one of i's moments in focus, and of the best portfolio in which
@@ -85,20 +69,41 @@ def fixed_focus_start(context: Context, bases: list[frozenset[int]], explanation
     """The best answer to the what-if question now in the model with the focus fixed to
     one of these sets, as values of every column: a start for the search over every
     focus. None if none has an answer."""
+    return best_over_focus(context, bases, explanation, sense, within=False)[0]
+
+
+def best_over_focus(context: Context, bases: list[frozenset[int]], explanation: Explanation,
+                    sense: highspy.ObjSense, *, within: bool,
+                    limits: list[float] | None = None, most: int | None = None
+                    ) -> tuple[np.ndarray | None, bool]:
+    """The best answer to the what-if question now in the model with the focus fixed to
+    one of these sets (`within`: among the moments of one), as values of every column
+    (None if none has one), and whether every solve was proven: then, where every focus
+    that can have an answer lies among these sets, it is the answer. `limits`: for each
+    set, the best its answer can be, most promising first: a set whose limit is worse
+    than an answer found is not solved. `most`: past that many solves, the best found
+    is returned as not complete (a start for a search of every focus)."""
     if not bases:
-        return None
+        return None, True
     data, session = context.data, context.session
     highs = session.highs
     n = len(data.moments)
     columns = np.array([session.position[y.name] for y in context.model.y], np.int32)
-    best, best_value = None, INF
+    best, best_value, complete = None, INF, True
     sign = 1.0 if sense == highspy.ObjSense.kMinimize else -1.0
-    for focus in bases:
+    for at, focus in enumerate(bases):
+        if limits is not None and sign * limits[at] > best_value:
+            break
+        if most is not None and at >= most:
+            complete = False
+            break
         fixed = np.array([float(m in focus) for m in range(n)])
-        highs.changeColsBounds(n, columns, fixed, fixed)
+        highs.changeColsBounds(n, columns, np.zeros(n) if within else fixed, fixed)
         explanation.solves += 1
-        if session.solve(context.time_limit).proven and (
+        outcome = session.solve(context.time_limit)
+        complete = complete and (outcome.proven or outcome.infeasible)
+        if outcome.proven and (
                 value := sign * highs.getInfo().objective_function_value) < best_value:
             best, best_value = np.array(highs.getSolution().col_value), value
     highs.changeColsBounds(n, columns, np.zeros(n), np.ones(n))
-    return best
+    return best, complete

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
 
-from optimizer.checks import portfolio_impact
+from optimizer.checks import portfolio_impact, violations
 from optimizer.engine import TIE_TOLERANCE, validate
 from optimizer.explain.types import Explanation
-from optimizer.model import Data, Model, build_model, index_plan
+from optimizer.model import Data, Matrix, Model, build_model, index_plan
 from optimizer.plan import Plan
 from optimizer.result import Result
 from optimizer.solvers import HighsSession, Outcome
+
+if TYPE_CHECKING:
+    from optimizer.explain.focus_sets import FocusSets
 
 INF = highspy.kHighsInf
 BETTER = 1e-5  # relative: less than this more impact is no improvement
@@ -87,6 +91,10 @@ class Context:
         self.cheapest = (result.status == "optimal"
                          and result.solver.tie_break in ("proven", "skipped"))
         self._decided: tuple[tuple[int, str], Data] | None = None
+        self._limits: list[tuple[float, list[float]]] | None = None  # see repaired()
+        # The sets of focus moments and their bounds (focus_sets), made on first use;
+        # False where they do not pay off.
+        self.focus_sets: FocusSets | bool | None = None
         self.focus_values = sorted(
             (max(0.0, moment.weight) * data.cap[m] for m, moment in enumerate(data.moments)),
             reverse=True)
@@ -155,6 +163,57 @@ class Context:
                     queue.append(j)
         return needed
 
+    def repaired(self, i: int | None, decision: str, funded: set[int], focus: set[int]
+                 ) -> Portfolio | None:
+        """A portfolio close to this one that funds i (with this decision) and what it
+        requires, and keeps every rule: a start for a search. What i excludes goes, and
+        work that the say-no rule or a requirement no longer allows, then the work of
+        least impact per cost until every limit holds; None if the rules still break."""
+        data, plan = self.data, self.plan
+        keep = set() if i is None else self.closure(i)
+        ids = {data.initiatives[k].id for k in keep}
+        funded = {j for j in set(funded) | keep
+                  if not set(data.excluded_by[j]) & ids
+                  and not set(data.initiatives[j].excludes) & ids}
+        keep |= {j for j, initiative in enumerate(data.initiatives)
+                 if initiative.decision == "fund"}
+        exempt = {i} if i is not None and decision == "fund" else set()
+
+        def settle() -> set[int]:  # drop what the say-no rule or a requirement forbids
+            nonlocal funded
+            while True:
+                moved = {m for m in focus if any(j in funded for j in data.moved_by[m])}
+                allowed = {j for j in funded if j in keep or (
+                    (j in exempt or data.initiatives[j].decision != "auto"
+                     or moved.intersection(data.uplift[j]))
+                    and all(data.initiative_index[o] in funded
+                            for o in data.initiatives[j].requires))}
+                if allowed == funded:
+                    return moved
+                funded = allowed
+
+        def worth(j: int) -> float:
+            gain = math.fsum(max(0.0, data.moments[m].weight) * e
+                             for m, e in data.uplift[j].items() if m in focus)
+            return gain / max(data.cost[j], 1e-9)
+
+        if self._limits is None:  # each limit and what each initiative takes of it
+            self._limits = [(plan.budget, data.cost)] if plan.budget is not None else []
+            self._limits += [(p.budget, [c.get(p.id, 0.0) for c in data.period_cost])
+                             for p in plan.periods if p.budget is not None]
+            self._limits += [(r.capacity, [u.get(r.id, 0.0) for u in data.uses])
+                             for r in plan.resources]
+        limits = self._limits
+        moved = settle()
+        for j in sorted(funded - keep, key=worth):
+            if all(math.fsum(amounts[k] for k in funded) <= limit for limit, amounts in limits):
+                break
+            if j in funded:
+                funded.discard(j)
+                moved = settle()
+        rules = data if i is None else self.decided(i, decision)
+        return None if violations(rules, funded, moved) else (funded, moved)
+
     def read(self) -> Portfolio:
         return self.model.chosen()
 
@@ -211,6 +270,22 @@ class Context:
             session.highs.changeColsBounds(len(out), np.array(out, np.int32),
                                            np.zeros(len(out)), np.zeros(len(out)))
 
+    def relaxation(self) -> Relaxation | None:
+        """The relaxation of the model as it is now, priced: a bound on it by weak
+        duality that holds whatever the solver's tolerances; None if not solved."""
+        highs = self.session.highs
+        highs.setOptionValue("solve_relaxation", True)
+        try:
+            highs.run()
+        finally:
+            highs.setOptionValue("solve_relaxation", False)
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        lp = highs.getLp()
+        prices = np.asarray(highs.getSolution().row_dual)
+        return min(Relaxation.of(lp, prices), Relaxation.of(lp, -prices),
+                   key=lambda relaxation: relaxation.bound)
+
     def proven_best(self, outcome: Outcome) -> Best | None:
         """What a solve proved: its portfolio and bound; None if a time limit stopped it."""
         if outcome.infeasible:
@@ -221,3 +296,81 @@ class Context:
         impact = portfolio_impact(self.data, funded, focus)
         return Best(max(impact, outcome.bound if outcome.bound is not None else impact),
                     frozenset(funded), frozenset(focus))
+
+
+def add_row(context: Context, terms: list[tuple[int, float]], lower: float,
+             upper: float) -> None:
+    context.session.highs.addRow(lower, upper, len(terms),
+                                 np.array([c for c, _ in terms], np.int32),
+                                 np.array([v for _, v in terms], np.float64))
+
+
+def objective_on(context: Context, columns: dict[int, float], sense: highspy.ObjSense
+                 ) -> None:
+    """The objective: these columns with these coefficients, in this sense."""
+    highs = context.session.highs
+    n = highs.getNumCol()
+    costs = np.zeros(n)
+    for column, coefficient in columns.items():
+        costs[column] = coefficient
+    highs.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
+    highs.changeObjectiveSense(sense)
+
+
+def column_term(reduced: float, lower: float, upper: float) -> float:
+    """The most a column of this reduced price adds within its bounds."""
+    return 0.0 if reduced == 0 else max(reduced * lower, reduced * upper)
+
+
+@dataclass
+class Relaxation:
+    """A weak-duality bound on a model: row prices, and what they leave of each column."""
+
+    bound: float  # max (c - prices A) x + max prices (A x), over the column and row bounds
+    prices: np.ndarray  # per row; a price toward an infinite bound is 0
+    reduced: np.ndarray  # per column: c - prices A
+    lower: np.ndarray
+    upper: np.ndarray
+
+    def changed(self, matrix: Matrix, freed: list[int], fixed: dict[int, float]) -> float:
+        """The bound of the model these prices came from with these rows (of the plain
+        model's matrix) freed, so priced at 0, and these columns fixed to these values:
+        only the terms they touch change. Rows added since are left out (priced at 0)."""
+        reduced: dict[int, float] = {}
+        bound = self.bound
+        for row in freed:
+            price = self.prices[row]
+            if price:
+                bound -= price * matrix.rhs[row]
+                for at in range(matrix.starts[row], matrix.starts[row + 1]):
+                    column = matrix.index[at]
+                    reduced[column] = (reduced.get(column, self.reduced[column])
+                                       + price * matrix.value[at])
+        for column in reduced.keys() | fixed.keys():
+            lower, upper = self.lower[column], self.upper[column]
+            bound -= column_term(self.reduced[column], lower, upper)
+            if column in fixed:
+                lower = upper = fixed[column]
+            bound += column_term(reduced.get(column, self.reduced[column]), lower, upper)
+        return bound
+
+    @classmethod
+    def of(cls, lp: highspy.HighsLp, prices: np.ndarray) -> Relaxation:
+        """The bound of a maximisation with its rows priced at `prices`."""
+        lower, upper = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
+        prices = np.where(((prices > 0) & np.isinf(upper)) | ((prices < 0) & np.isinf(lower)),
+                          0.0, prices)
+        rows = np.where(prices > 0, prices * np.where(np.isinf(upper), 0.0, upper),
+                        prices * np.where(np.isinf(lower), 0.0, lower))
+        matrix = lp.a_matrix_
+        start = np.asarray(matrix.start_)
+        index, value = np.asarray(matrix.index_), np.asarray(matrix.value_)
+        column_of = np.repeat(np.arange(lp.num_col_), np.diff(start))
+        reduced = np.asarray(lp.col_cost_) - np.bincount(
+            column_of, weights=prices[index] * value, minlength=lp.num_col_)
+        column_lower, column_upper = np.asarray(lp.col_lower_), np.asarray(lp.col_upper_)
+        with np.errstate(invalid="ignore"):  # 0 * inf: a column whose price is nothing
+            columns = np.maximum(reduced * column_lower, reduced * column_upper)
+        columns[reduced == 0] = 0.0
+        return cls(math.fsum(rows) + math.fsum(columns), prices, reduced, column_lower,
+                   column_upper)

@@ -17,12 +17,14 @@ import numpy as np
 from optimizer.explain.bounds import moment_best_widened, outside_focus_bound
 from optimizer.explain.breakeven import (
     CHEAPER,
+    MOST_FOCUS_SETS,
+    best_over_focus,
     chosen_rows,
     fixed_focus_start,
     likely_focus,
-    objective_on,
 )
-from optimizer.explain.context import Context
+from optimizer.explain.context import Context, objective_on
+from optimizer.explain.focus_sets import focus_sets
 from optimizer.explain.types import Explanation
 
 
@@ -30,9 +32,17 @@ def break_even_cost(context: Context, i: int, explanation: Explanation) -> float
     """Highest cost at which the optimiser would fund i; None if no cost >= 0 would."""
     data = context.data
     cost = data.cost[i]
-    if cost <= 0 or not data.uplift[i] or _never_chosen(context, i, explanation):
+    if cost <= 0 or not data.uplift[i]:
         return None
-    bases = likely_focus(context, i, explanation)  # before the model changes: it may solve
+    sets = focus_sets(context)
+    # the focus sets where i at no cost may reach the run's impact: none, no cost would do
+    reaching = None if sets is None else sets.reaching(
+        i, context.impact - context.tolerance, largest_cost=True)
+    if reaching == [] or (reaching is None and _never_chosen(context, i, explanation)):
+        return None
+    # before the model changes: it may solve
+    bases = ([] if reaching is not None and len(reaching) <= MOST_FOCUS_SETS
+             else likely_focus(context, i, explanation))
     scale = context.model.money_scale
     highs, position = context.session.highs, context.session.position
     rows = context.session.row_position
@@ -53,13 +63,17 @@ def break_even_cost(context: Context, i: int, explanation: Explanation) -> float
             highs.changeCoeff(row, c, share)
     z = chosen_rows(context, i, extra_cost=(c, 1.0))
     objective_on(context, {c: 1.0}, highspy.ObjSense.kMaximize)
-    start = fixed_focus_start(context, bases, explanation, highspy.ObjSense.kMaximize)
-    explanation.solves += 1
-    outcome = context.solve_from(start)
-    if not outcome.proven:
-        return None
-    funded, _ = context.read()
-    more_impact = highs.getSolution().col_value[z] > 0.5
+    values = _most_over(context, reaching, explanation)
+    if values is None:
+        start = fixed_focus_start(context, bases, explanation, highspy.ObjSense.kMaximize)
+        explanation.solves += 1
+        if not context.solve_from(start).proven:
+            return None
+        values = np.array(highs.getSolution().col_value)
+    elif not len(values):
+        return None  # no portfolio in which it counts beats the run at any cost
+    funded = {j for j, var in enumerate(context.model.x) if values[position[var.name]] > 0.5}
+    more_impact = values[z] > 0.5
     best = _largest_cost(context, i, funded, more_impact)
     step = 1.0 if cost >= 100 else 0.01
     whole = round(best / step) * step
@@ -69,7 +83,7 @@ def break_even_cost(context: Context, i: int, explanation: Explanation) -> float
     if not more_impact and on_a_step:
         # A tie found at a round boundary; more impact at the same cost may be there too,
         # and would win: whichever the solver met first, the answer is the same.
-        more_impact = _more_impact_at(context, c, z, best / scale, explanation)
+        more_impact = _more_impact_at(context, c, z, best / scale, reaching, explanation)
     if more_impact:  # more impact than the run: at the boundary itself it is chosen
         return max(0.0, math.floor(best / step + 1e-9) * step)
     if on_a_step:  # the same impact at the same cost keeps the run's: a step below
@@ -77,12 +91,39 @@ def break_even_cost(context: Context, i: int, explanation: Explanation) -> float
     return max(0.0, math.ceil(best / step - 1e-9) * step - step)
 
 
+def _most_over(context: Context, reaching: list[tuple[frozenset[int], float]] | None,
+               explanation: Explanation) -> np.ndarray | None:
+    """The answer of the model now, as values of every column, from a solve per focus
+    set among which every answer lies, each with the most cost it may take (an empty
+    array: none has one); None when there
+    are none such, or too many, or a time limit stopped one: then a full solve tells."""
+    if reaching is None or len(reaching) > MOST_FOCUS_SETS:
+        return None
+    scale = context.model.money_scale
+    values, complete = best_over_focus(
+        context, [focus for focus, _ in reaching], explanation, highspy.ObjSense.kMaximize,
+        within=True, limits=[most / scale for _, most in reaching])
+    if not complete:
+        return None
+    return np.zeros(0) if values is None else values
+
+
 def _more_impact_at(context: Context, c: int, z: int, cost: float,
+                    reaching: list[tuple[frozenset[int], float]] | None,
                     explanation: Explanation) -> bool:
-    """Whether a portfolio with more impact than the run funds i at this (scaled) cost."""
+    """Whether a portfolio with more impact than the run funds i at this (scaled) cost:
+    `reaching`, when known, the focus sets among which any such portfolio has its focus,
+    with the most cost at which it may."""
     highs = context.session.highs
     highs.changeColBounds(c, cost * (1 - 1e-12), cost)
     highs.changeColBounds(z, 1.0, 1.0)
+    if reaching is not None and len(reaching) <= MOST_FOCUS_SETS:
+        scale = context.model.money_scale
+        bases = [focus for focus, most in reaching if most / scale >= cost * (1 - 1e-9)]
+        values, complete = best_over_focus(context, bases, explanation,
+                                           highspy.ObjSense.kMaximize, within=True)
+        if complete:
+            return values is not None
     explanation.solves += 1
     return context.solve_from(None).found
 

@@ -18,6 +18,7 @@ from optimizer.checks import portfolio_impact, violations
 from optimizer.engine import portfolio_values
 from optimizer.explain.bounds import moment_best
 from optimizer.explain.context import INF, Context, Portfolio
+from optimizer.explain.focus_sets import focus_sets
 from optimizer.explain.types import Explanation
 from optimizer.model import Data
 
@@ -65,9 +66,12 @@ def _settled(context: Context, i: int, ceiling: float, explanation: Explanation
         return None, None
     data = context.data
     quick = context.sharing and context.knapsacks  # alone, one solve at most
-    if quick:
+    sets = focus_sets(context)
+    if quick and sets is None:
         for m in range(len(data.moments)):  # the bounds that rule focus moments out
             moment_best(context, m, explanation)
+    if sets is not None and data.initiatives[i].decision == "reject":
+        return _by_focus_sets(context, i, ceiling, explanation)
     if data.initiatives[i].decision == "reject":
         # Lifting a rejection can beat the run: only the forced-in figure bounds it.
         bases = [(ceiling, frozenset(context.focus))] + [
@@ -100,11 +104,22 @@ def _settled(context: Context, i: int, ceiling: float, explanation: Explanation
         focus = set(feasible[0].focus)
     if not quick:
         return None, None
+    if sets is not None:
+        return _by_focus_sets(context, i, upper, explanation)
     # The best in which it counts with these focus moments or fewer
     within = context.fixed_focus_best(i, set(focus), explanation, within=True)
     if within is None:
         return None, None
     return (within, None) if within_settles(context, within, focus, upper) else (None, within)
+
+
+def _by_focus_sets(context: Context, i: int, upper: float, explanation: Explanation
+                   ) -> tuple[Portfolio | None, Portfolio | None]:
+    """The best portfolio in which i counts, from the focus sets that hold one of its
+    moments (`upper` bounds it); (None, None) where they leave it to a full solve."""
+    sets = focus_sets(context)
+    found = sets.best(i, explanation, moves=set(context.data.uplift[i]), enough=upper)
+    return (None, None) if found is None else (found[0], None)
 
 
 def within_settles(context: Context, within: Portfolio, focus: set[int], upper: float) -> bool:

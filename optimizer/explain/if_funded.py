@@ -19,19 +19,20 @@ solve finds the cheapest of the best impact, as the engine does.
 from __future__ import annotations
 
 import highspy
+import numpy as np
 
 from optimizer.checks import portfolio_cost, portfolio_impact, violations
 from optimizer.conflicts import find_conflicts
-from optimizer.engine import TIE_TOLERANCE, portfolio_values
+from optimizer.engine import TIE_TOLERANCE, column_values, portfolio_values
 from optimizer.explain.bounds import moment_best
-from optimizer.explain.breakeven import add_row, objective_on
-from optimizer.explain.context import INF, Context, Portfolio
+from optimizer.explain.context import INF, Context, Portfolio, add_row, objective_on
 from optimizer.explain.counted import (
     best_counted,
     best_of_fixed_focus,
     start_with,
     within_settles,
 )
+from optimizer.explain.focus_sets import focus_sets
 from optimizer.explain.types import Explanation
 from optimizer.say_no import trim_focus
 
@@ -97,7 +98,8 @@ def _settled(context: Context, i: int, explanation: Explanation
         return None, None, False
     data = context.data
     quick = context.sharing and context.knapsacks  # alone, one solve at most
-    if quick:
+    sets = focus_sets(context)
+    if quick and sets is None:
         for m in range(len(data.moments)):  # the bounds that rule focus moments out
             moment_best(context, m, explanation)
     added = context.closure(i)
@@ -108,6 +110,10 @@ def _settled(context: Context, i: int, explanation: Explanation
         return with_run, None, _surely_cheapest(context, i, added, explanation)
     if not quick:
         return None, None, False
+    if sets is not None:  # the best of each focus set that can beat the others
+        found = sets.best(i, explanation, counted=False)
+        if found is not None:
+            return _cheapest(context, i, *found[0], explanation, found[1]), None, True
     if not bounded:  # no bound holds, but a start does
         bases = [(INF, frozenset(context.focus))] + [
             (INF, best.focus) for m in data.uplift[i]
@@ -149,35 +155,49 @@ def _surely_cheapest(context: Context, i: int, added: set[int],
 
 
 def _cheapest(context: Context, i: int, funded: set[int], focus: set[int],
-              explanation: Explanation) -> Portfolio:
+              explanation: Explanation, looked: dict[int, float] | None = None) -> Portfolio:
     """The cheapest portfolio forcing i in with the impact of this one (the engine's
-    second phase): cost minimised with the impact held at it, from it."""
+    second phase): cost minimised with the impact held at it, from it. `looked`: what
+    the focus sets' search bounded each set it looked at by; then only the sets whose
+    best can tie it are searched, one at a time."""
     data = context.data
     if not any(data.cost):
         return funded, focus  # every portfolio costs nothing: no cheaper one exists
     impact = portfolio_impact(data, funded, focus)
     tolerance = TIE_TOLERANCE * max(1.0, abs(impact))
     session, model = context.session, context.model
-    session.reset()
-    context.force_in(i, counted=False)
-    if context.bounded(i):
-        context.rule_out_focus(impact)
-    position = session.position
-    objective_on(context, {position[var.name]: c for var, c in model.cost.items()},
-                 highspy.ObjSense.kMinimize)
-    add_row(context, [(position[var.name], w) for var, w in model.impact.items()],
-            impact - tolerance, INF)
-    explanation.solves += 1
-    outcome = context.solve_from(portfolio_values(model, funded, focus))
-    if not outcome.found:
-        return funded, focus
-    cheaper = context.read()
-    if (portfolio_impact(data, *cheaper) >= impact - tolerance
-            and not violations(context.decided(i, "fund"), *cheaper)
-            and portfolio_cost(data, cheaper[0]) < portfolio_cost(data, funded)):
-        return cheaper
-    return funded, focus
-
+    sets = None if looked is None else focus_sets(context)
+    holds = [None] if sets is None else [
+        k for k, _ in sets.ranked(i, sets.candidates(i, counted=False), impact - 2 * tolerance)
+        if looked.get(k, INF) >= impact - tolerance]  # the others fall short
+    cheapest = funded, focus
+    for k in holds:
+        if k is None:
+            session.reset()
+            context.force_in(i, counted=False)
+            if context.bounded(i):
+                context.rule_out_focus(impact)
+        else:
+            sets.hold(i, k, counted=False, held=None)
+        position = session.position
+        objective_on(context, {position[var.name]: c for var, c in model.cost.items()},
+                     highspy.ObjSense.kMinimize)
+        add_row(context, [(position[var.name], w) for var, w in model.impact.items()],
+                impact - tolerance, INF)
+        explanation.solves += 1
+        start = (np.array(column_values(data, funded, focus))
+                 if k is None or focus <= set(sets.sets[k].tolist()) else None)
+        outcome = context.solve_from(start)
+        if k is not None and not (outcome.proven or outcome.infeasible):
+            return _cheapest(context, i, funded, focus, explanation)  # one search of all
+        if not outcome.found:
+            continue
+        cheaper = context.read()
+        if (portfolio_impact(data, *cheaper) >= impact - tolerance
+                and not violations(context.decided(i, "fund"), *cheaper)
+                and portfolio_cost(data, cheaper[0]) < portfolio_cost(data, cheapest[0])):
+            cheapest = cheaper
+    return cheapest
 
 
 def _conflict(context: Context, i: int) -> str:

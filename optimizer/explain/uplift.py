@@ -19,12 +19,14 @@ import numpy as np
 from optimizer.checks import portfolio_impact
 from optimizer.explain.bounds import moment_best, outside_focus_bound
 from optimizer.explain.breakeven import (
+    MOST_FOCUS_SETS,
+    best_over_focus,
     chosen_rows,
     fixed_focus_start,
     likely_focus,
-    objective_on,
 )
-from optimizer.explain.context import INF, Context
+from optimizer.explain.context import INF, Context, objective_on
+from optimizer.explain.focus_sets import focus_sets
 from optimizer.explain.types import Explanation
 
 MAX_UPLIFT_FACTOR = 10.0
@@ -36,13 +38,18 @@ def break_even_uplift(context: Context, i: int, explanation: Explanation) -> flo
     if not data.uplift[i] or i not in context.funding:
         return None  # no portfolio in which it counts
     counted = portfolio_impact(data, *context.funding[i])
-    if _never_chosen_with_larger_uplifts(context, i, counted, explanation):
+    sets = focus_sets(context)
+    # the focus sets where i with ten times its uplifts may reach the run's impact
+    reaching = None if sets is None else sets.reaching(
+        i, context.impact - context.tolerance, largest_cost=False)
+    if reaching == [] or _never_chosen_with_larger_uplifts(
+            context, i, counted, explanation, weighed=reaching is not None):
         return None
     implied = _implied_uplift(context, i, explanation)
     if implied is not None:
         return implied
     # Before the model changes: these may solve.
-    bases = likely_focus(context, i, explanation)
+    bases = [] if reaching is not None else likely_focus(context, i, explanation)
     low = _least_factor(context, i, explanation) if bases else None
     highs, position = context.session.highs, context.session.position
     rows = context.session.row_position
@@ -64,7 +71,15 @@ def break_even_uplift(context: Context, i: int, explanation: Explanation) -> flo
         highs.changeCoeff(rows[f"focus_cap{m}"], position[model.y[m].name], -cap)
     z = chosen_rows(context, i, extra_cost=None)
     objective_on(context, {k: 1.0}, highspy.ObjSense.kMinimize)
-    start = fixed_focus_start(context, bases, explanation, highspy.ObjSense.kMinimize)
+    if reaching is not None:
+        start, complete = best_over_focus(
+            context, [focus for focus, _ in reaching], explanation,
+            highspy.ObjSense.kMinimize, within=True, limits=[least for _, least in reaching],
+            most=MOST_FOCUS_SETS)
+        if complete:  # every answer has its focus among those sets
+            return None if start is None else just_above(_factor_of(context, i, start, z, k))
+    else:
+        start = fixed_focus_start(context, bases, explanation, highspy.ObjSense.kMinimize)
     if start is not None and low is not None:
         # The least factor lies between the bound and the best with a likely focus.
         found = _factor_of(context, i, start, z, k)
@@ -82,13 +97,13 @@ def break_even_uplift(context: Context, i: int, explanation: Explanation) -> flo
 
 
 def _never_chosen_with_larger_uplifts(context: Context, i: int, counted: float,
-                                      explanation: Explanation) -> bool:
+                                      explanation: Explanation, *, weighed: bool) -> bool:
     """Whether even ten times its uplifts would leave i's portfolios behind the run.
 
     Two bounds on a portfolio funding i (one of its moments in focus) with larger
     uplifts: its impact now (at most `counted`, the best such) plus the most the extra
     uplift adds on the focus moments; and the best focus set holding one of i's moments,
-    from weights and (larger) headrooms.
+    from weights and (larger) headrooms, unless the focus sets were `weighed` already.
     """
     if not context.shortcuts:
         return False
@@ -96,7 +111,7 @@ def _never_chosen_with_larger_uplifts(context: Context, i: int, counted: float,
     floor = context.impact - context.tolerance
     if counted + math.fsum(_largest_gains(context, i)) < floor:
         return True
-    if data.initiatives[i].decision != "auto" or set(data.uplift[i]) & context.focus:
+    if weighed or data.initiatives[i].decision != "auto" or set(data.uplift[i]) & context.focus:
         return False  # the bounds below are for work off the focus
     caps = [_larger_cap(context, i, m) for m in range(len(data.moments))]
     if outside_focus_bound(context, i, caps, explanation) < floor:
