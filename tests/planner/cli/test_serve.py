@@ -43,22 +43,22 @@ def test_serve_answers_and_its_worker_does_a_run(tmp_path):
                                "--port", str(port), "--workers", "2"], cwd=ROOT, env=env,
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        health = _wait_for(lambda: json.load(urllib.request.urlopen(f"{base}/healthz")))
+        health = _wait_for(lambda: _json(urllib.request.urlopen(f"{base}/healthz")))
         assert health == {"status": "ok", "database": "ok", "queue": "SqliteHuey"}
         jar = http.cookiejar.CookieJar()
         browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar),
                                               NoRedirect)
-        token = _csrf(browser.open(f"{base}/sign-in").read().decode())
+        token = _csrf(_text(browser.open(f"{base}/sign-in")))
         _post(browser, f"{base}/sign-in", {"email": "lead@demo.example", "csrf_token": token,
                                            "password": "moments of truth demo"})
-        token = _csrf(browser.open(f"{base}/plans/1/portfolio").read().decode())
+        token = _csrf(_text(browser.open(f"{base}/plans/1/portfolio")))
         started = _post(browser, f"{base}/plans/1/runs",
                         {"budget": "", "max_focus": "", "csrf_token": token})
         job_url = started.headers["Location"]
         assert re.search(r"/plans/1/jobs/\d+$", job_url), job_url
         facts = _wait_for(lambda: _done(browser, urllib.parse.urljoin(base, job_url)))
         assert facts["status"] == "done" and facts["result_url"].startswith("/plans/1/runs/")
-        assert "Run #1" in browser.open(base + facts["result_url"]).read().decode()
+        assert "Run #1" in _text(browser.open(base + facts["result_url"]))
     finally:
         os.killpg(server.pid, signal.SIGINT)
         try:
@@ -71,21 +71,33 @@ def test_serve_answers_and_its_worker_does_a_run(tmp_path):
     assert "GET /healthz 200" in (tmp_path / "serve.log").read_text()  # the request log
 
 
+def _text(response) -> str:
+    with response:
+        return response.read().decode()
+
+
+def _json(response) -> dict:
+    with response:
+        return json.load(response)
+
+
 def _csrf(html: str) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
 
 def _post(browser, url: str, fields: dict[str, str]):
     try:
-        return browser.open(url, urllib.parse.urlencode(fields).encode())
-    except urllib.error.HTTPError as answer:  # the 302 the redirect handler did not follow
-        if answer.code != 302:
+        answer = browser.open(url, urllib.parse.urlencode(fields).encode())
+    except urllib.error.HTTPError as redirect:  # the 302 the redirect handler did not follow
+        if redirect.code != 302:
             raise
-        return answer
+        answer = redirect
+    answer.close()
+    return answer
 
 
 def _done(browser, url: str) -> dict:
-    facts = json.load(browser.open(url + ".json"))
+    facts = _json(browser.open(url + ".json"))
     if facts["status"] in ("queued", "running"):
         raise AssertionError(f"not done yet: {facts['status']}, {facts['step']}")
     return facts

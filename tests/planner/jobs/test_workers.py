@@ -81,7 +81,9 @@ class Workers:
 @pytest.fixture
 def queue(database_url, tmp_path) -> Iterator[tuple]:
     """The app on the distributed queue (emptied), with two workers running."""
-    _redis_or_skip().flushdb()
+    redis_client = _redis_or_skip()
+    redis_client.flushdb()
+    redis_client.close()
     app = make_app(database_url, JOBS_IMMEDIATE=False, REDIS_URL=REDIS_URL,
                    JOBS_STALE_SECONDS=STALE)
     workers = Workers(database_url, 2, tmp_path)
