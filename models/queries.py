@@ -36,7 +36,10 @@ def plans_with_counts(*, session: Session, user_id: int | None = None
 
 def add_run(*, session: Session, run: Run) -> Run:
     """Add a run to its plan's runs with the next number (#1, #2, ...). Two runs saved at
-    once meet the unique (plan, number): the second save is refused, never misnumbered."""
+    once (two job workers) take their numbers in turn: the plan's row is locked for it
+    (PostgreSQL; SQLite's write lock already makes them wait), and the unique (plan,
+    number) would refuse a second save rather than misnumber it."""
+    session.exec(select(Plan.id).where(Plan.id == run.plan_id).with_for_update()).first()
     last = session.exec(select(func.max(Run.number)).where(Run.plan_id == run.plan_id)).one()
     run.number = (last or 0) + 1
     session.add(run)
