@@ -11,12 +11,12 @@ Variables and constraints are named by internal index (x12, y3), never by user t
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from optimizer.plan import Influence, Initiative, Moment, Plan
+from optimizer.influence import landing
+from optimizer.plan import Initiative, Moment, Plan
 
 if TYPE_CHECKING:  # PuLP is loaded only when a PuLP problem is made (CBC, explanations)
     import pulp
@@ -57,29 +57,6 @@ class Data:
 
     def moves(self, i: int) -> list[int]:
         return list(self.uplift[i])
-
-
-def landing(moment_ids: Iterable[str], influences: Iterable[Influence]
-            ) -> dict[str, list[tuple[str, float]]]:
-    """Where a point of uplift on each moment lands, by moment id: on the moment itself
-    (factor 1.0) and, one hop only, on the moments it feeds (what those feed is not followed
-    further). The moment's own factor 1.0 changes no bit of p * 1.0 * u, so every share is
-    computed alike. The engine and every breakdown of its figures read this one rule."""
-    lands = {moment_id: [(moment_id, 1.0)] for moment_id in moment_ids}
-    for influence in influences:
-        if influence.source in lands:
-            lands[influence.source].append((influence.target, influence.factor))
-    return lands
-
-
-def uplift_parts(lands: dict[str, list[tuple[str, float]]],
-                 effects: Iterable[tuple[str, float]], moment_id: str
-                 ) -> list[tuple[str, float, float]]:
-    """How an initiative's uplift (its `effects`) reaches a moment: for each moment it is
-    tagged to, that moment's id, the uplift tagged and the factor along the way (1.0 on the
-    moment itself); times the confidence, these add up to its effective uplift e_im."""
-    return [(tagged, amount, factor) for tagged, amount in effects
-            for target, factor in lands.get(tagged, ()) if target == moment_id]
 
 
 def index_plan(plan: Plan) -> Data:

@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+from optimizer.influence import influence_cycle
 from optimizer.plan import (
     CATEGORIES,
     DECISIONS,
@@ -198,7 +199,19 @@ def _read_influences(check: Checker, entries: list[Any], moments: list[Moment]) 
                                   maximum=SHARE.high)
         if isinstance(source, str) and isinstance(target, str) and factor is not None:
             influences.append(Influence(source=source, target=target, factor=factor))
+    cycle = cycle_of(influences)
+    if cycle:
+        check.add("influences", "a cycle: " + " -> ".join(show(step) for step in cycle)
+                  + "; a step cannot feed, through others, back into itself")
     return influences
+
+
+def cycle_of(influences: list[Influence]) -> list[str]:
+    """A cycle among these influences, as its steps (the first again at the end); []."""
+    feeds: dict[str, list[tuple[str, float]]] = {}
+    for influence in influences:
+        feeds.setdefault(influence.source, []).append((influence.target, influence.factor))
+    return influence_cycle(feeds)
 
 
 def _read_initiatives(check: Checker, entries: list[Any], moments: list[Moment],

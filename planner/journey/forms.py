@@ -14,6 +14,7 @@ from wtforms.validators import (
 )
 
 from models import Influence, Moment, Stage
+from optimizer.influence import influence_cycle
 from optimizer.plan import CATEGORIES
 from optimizer.planfile.ranges import HEADROOM, SCORE, SHARE, WEIGHT
 from planner.forms import (
@@ -118,6 +119,23 @@ class InfluenceForm(Form):
         other = self.session.exec(statement).first()
         if other is not None and other != self.own_id:
             raise ValidationError("This step already feeds this moment; edit that influence.")
+        cycle = self._cycle_with(self.source_id.data, field.data)
+        if cycle:
+            raise ValidationError(
+                "That would make a cycle: " + " feeds ".join(f'"{self.names[m]}"' for m in cycle)
+                + ". A step cannot feed, through others, back into itself.")
+
+    def _cycle_with(self, source_id: int, target_id: int) -> list[int]:
+        """The cycle the plan's influences would have with this one (the one edited left
+        out), as moment ids; [] when none."""
+        feeds: dict[int, list[tuple[int, float]]] = {}
+        rows = self.session.exec(select(Influence.id, Influence.source_id, Influence.target_id)
+                                 .where(Influence.plan_id == self.plan_id)).all()
+        for row_id, source, target in rows:
+            if row_id != self.own_id:
+                feeds.setdefault(source, []).append((target, 1.0))
+        feeds.setdefault(source_id, []).append((target_id, 1.0))
+        return influence_cycle(feeds)
 
     def save(self, influence: Influence) -> None:
         influence.source_id, influence.target_id = self.source_id.data, self.target_id.data

@@ -1,13 +1,13 @@
 """How each focus moment's improvement adds up: every funded initiative's uplift on it, times
 its confidence, times the factor of the back-stage step it arrives through (the engine's own
-rule, optimizer.model.landing), capped by the moment's headroom."""
+rule, optimizer.influence.landing), capped by the moment's headroom."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from optimizer.model import landing, uplift_parts
+from optimizer.influence import landing, uplift_parts
 from optimizer.plan import Influence
 
 

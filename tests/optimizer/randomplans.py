@@ -16,11 +16,15 @@ def random_document(rng: random.Random, *, max_initiatives: int = 7) -> dict:
         if rng.random() < 0.6:
             moment["headroom"] = rng.choice([1, 2.5, 4, 6, 10])
         moments.append(moment)
-    influences = []
+    influences = []  # back-stage steps feed other moments, in chains, never in a cycle
+    feeds: dict[int, set[int]] = {m: set() for m in range(n_moments)}
     for source, target in itertools.permutations(range(n_moments), 2):
         if moments[source]["side"] == "back" and rng.random() < 0.4:
-            influences.append({"from": f"m{source}", "to": f"m{target}",
-                               "factor": rng.choice([0.25, 0.5, 1])})
+            factor = rng.choice([0.25, 0.5, 1])
+            if not _reaches(feeds, target, source):  # else it would close a cycle
+                feeds[source].add(target)
+                influences.append({"from": f"m{source}", "to": f"m{target}",
+                                   "factor": factor})
     periods = []
     if rng.random() < 0.4:
         periods = [{"id": "P1", "budget": rng.randint(0, 15)}, {"id": "P2"}]
@@ -51,17 +55,36 @@ def random_document(rng: random.Random, *, max_initiatives: int = 7) -> dict:
     return document
 
 
+def _reaches(feeds: dict[int, set[int]], start: int, goal: int) -> bool:
+    todo, seen = [start], set()
+    while todo:
+        moment = todo.pop()
+        if moment == goal:
+            return True
+        if moment not in seen:
+            seen.add(moment)
+            todo.extend(feeds[moment])
+    return False
+
+
 def random_plan(seed: int, **kwargs):
     return plan_from_dict(random_document(random.Random(seed), **kwargs))
+
+
+def paths_from(plan, moment_id: str, factor: float = 1.0):
+    """(moment, product of the factors) for every path from the moment, the empty one
+    first: MODEL.md's F_jm, written out path by path."""
+    yield moment_id, factor
+    for influence in plan.influences:
+        if influence.source == moment_id:
+            yield from paths_from(plan, influence.target, factor * influence.factor)
 
 
 def effective_uplift(plan) -> dict[tuple[str, str], float]:
     uplift: dict[tuple[str, str], float] = {}
     for initiative in plan.initiatives:
         for moment_id, amount in initiative.effects:
-            targets = [(moment_id, 1.0)] + [(f.target, f.factor) for f in plan.influences
-                                            if f.source == moment_id]
-            for target, factor in targets:
+            for target, factor in paths_from(plan, moment_id):
                 key = (initiative.id, target)
                 uplift[key] = uplift.get(key, 0.0) + initiative.confidence * factor * amount
     return {key: value for key, value in uplift.items() if value > 0}

@@ -322,3 +322,13 @@ def test_the_pages_link_to_import_and_downloads(client, demo_id):
     assert "/plans/import" in client.get("/").text
     page = client.get(f"/plans/{demo_id}/import").text
     assert f"/plans/{demo_id}/template.xlsx" in page and "busy.js" in page
+
+
+def test_an_import_whose_influences_make_a_cycle_is_refused_naming_its_steps(
+        client, demo_id, app):
+    before = document_of(app, demo_id)
+    table = b"from,to,factor\napprovals,rota,0.5\nrota,approvals,0.5\nrota,greet,0.6\n"
+    response = upload(client, demo_id, table, filename="influences.csv", table="influences")
+    assert response.status_code == 422
+    assert 'a cycle: "approvals" -> "rota" -> "approvals"' in page_text(response)
+    assert document_of(app, demo_id) == before

@@ -203,3 +203,21 @@ def test_influence_bad_input(client, db, demo_id, change, message):
     assert message in page_text(response)
     db.rollback()
     assert len(db.exec(select(Influence)).all()) == before
+
+
+def test_a_chain_is_taken_and_a_cycle_refused_naming_its_steps(client, db, demo_id):
+    approvals, rota = _moment(db, "approvals").id, _moment(db, "rota").id
+    chain = client.post(f"/plans/{demo_id}/influences/new",
+                        data={"source_id": approvals, "target_id": rota, "factor": "50%"})
+    assert chain.status_code == 302  # approvals feed the rota, which feeds the greeting
+    db.rollback()
+    before = len(db.exec(select(Influence)).all())
+    cycle = client.post(f"/plans/{demo_id}/influences/new",
+                        data={"source_id": rota, "target_id": approvals, "factor": "0.5"})
+    assert cycle.status_code == 422
+    names = {m.key: m.name for m in db.exec(select(Moment)).all()}
+    assert (f'That would make a cycle: "{names["rota"]}" feeds "{names["approvals"]}" feeds '
+            f'"{names["rota"]}". A step cannot feed, through others, back into itself.'
+            in page_text(cycle))
+    db.rollback()
+    assert len(db.exec(select(Influence)).all()) == before

@@ -1,0 +1,85 @@
+"""Chains of influence (MODEL.md): a back-stage step feeds another before one reaches the
+customer, and uplift spreads along every path, multiplied by each factor on the way; a
+cycle is refused, naming its steps."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from optimizer import PlanError, plan_from_dict, solve
+from optimizer.influence import landing
+from optimizer.model import index_plan
+from optimizer.plan import Influence
+from tests.optimizer.randomplans import exhaustive, random_document
+
+
+def _chained_seeds(count: int) -> list[int]:
+    """Seeds of small random plans in which some influence feeds another."""
+    found, seed = [], 0
+    while len(found) < count:
+        document = random_document(random.Random(seed))
+        sources = {entry["from"] for entry in document["influences"]}
+        if any(entry["to"] in sources for entry in document["influences"]):
+            found.append(seed)
+        seed += 1
+    return found
+
+
+@pytest.mark.parametrize("seed", _chained_seeds(40))
+def test_plans_with_chains_reach_the_exhaustive_optimum(seed):
+    plan = plan_from_dict(random_document(random.Random(seed)))
+    result = solve(plan)
+    best = exhaustive(plan)  # written from MODEL.md alone: every path, factor by factor
+    if best is None:
+        assert result.status == "infeasible"
+        return
+    assert result.status == "optimal"
+    assert result.impact == pytest.approx(best[0], rel=1e-9, abs=1e-9)
+    assert result.cost == pytest.approx(best[1], abs=1e-9)
+
+
+def _retail(influences):
+    moments = [{"id": "greet", "name": "Greeted at the door", "weight": 2},
+               {"id": "rota", "name": "Staff rota", "side": "back", "weight": 0},
+               {"id": "approve", "name": "Shift approvals", "side": "back", "weight": 0}]
+    return {"plan": "chain", "moments": moments, "influences": influences, "max_focus": 1,
+            "initiatives": [{"id": "fast", "name": "Same-day approvals", "cost": 1,
+                             "effects": {"approve": 10}, "confidence": 0.5}]}
+
+
+def test_a_point_on_the_first_step_reaches_the_customer_through_the_chain():
+    plan = plan_from_dict(_retail([{"from": "approve", "to": "rota", "factor": 0.5},
+                                   {"from": "rota", "to": "greet", "factor": 0.4}]))
+    result = solve(plan)
+    assert result.funded == ["fast"] and result.focus == ["greet"]
+    assert result.impact == pytest.approx(2 * 0.5 * 10 * 0.5 * 0.4)
+
+
+def test_every_path_counts_once():
+    """approve -> greet directly and through the rota: the two products add up."""
+    lands = landing(["a", "b", "c", "d"], [Influence("a", "b", 0.5), Influence("b", "d", 0.5),
+                                           Influence("a", "c", 0.25), Influence("c", "d", 1.0),
+                                           Influence("a", "d", 0.1)])
+    assert dict(lands["a"]) == pytest.approx({"a": 1.0, "b": 0.5, "c": 0.25,
+                                              "d": 0.5 * 0.5 + 0.25 * 1.0 + 0.1})
+    assert dict(lands["d"]) == {"d": 1.0}
+    data = index_plan(plan_from_dict(_retail([{"from": "approve", "to": "rota", "factor": 0.5},
+                                              {"from": "rota", "to": "greet", "factor": 0.4},
+                                              {"from": "approve", "to": "greet",
+                                               "factor": 0.1}])))
+    greet = {m.id: k for k, m in enumerate(data.moments)}["greet"]
+    assert data.uplift[0][greet] == pytest.approx(0.5 * 10 * (0.5 * 0.4 + 0.1))
+
+
+def test_a_cycle_is_refused_naming_its_steps():
+    with pytest.raises(PlanError) as refused:
+        plan_from_dict(_retail([{"from": "approve", "to": "rota", "factor": 0.5},
+                                {"from": "rota", "to": "approve", "factor": 0.4},
+                                {"from": "rota", "to": "greet", "factor": 0.4}]))
+    assert refused.value.problems == [
+        'influences: a cycle: "approve" -> "rota" -> "approve"; a step cannot feed, '
+        "through others, back into itself"]
+    with pytest.raises(ValueError, match="cycle"):
+        landing(["a", "b"], [Influence("a", "b", 1.0), Influence("b", "a", 1.0)])
