@@ -23,7 +23,7 @@ job that finished done?
     .venv/bin/python benchmarks/bench_load.py [--users 50] [--duration 180]
         [--editors 5] [--runners 3] [--only default|distributed]
 
-Needs Locust in the virtualenv (`pip install "locust>=2.20,<3"`), PostgreSQL on
+Needs Locust in the virtualenv (`.venv/bin/pip install -e ".[bench]"`), PostgreSQL on
 127.0.0.1:5432 (trust auth) and Redis on 127.0.0.1:6379 for the distributed part.
 """
 
