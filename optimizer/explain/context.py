@@ -237,20 +237,26 @@ class Context:
             for option, value in kept.items():
                 highs.setOptionValue(option, value)
 
-    def fixed_focus_best(self, i: int | None, focus: set[int], explanation: Explanation,
-                         *, counted: bool = True, within: bool = False) -> Portfolio | None:
-        """The best portfolio (funding i, unless None, as force_in does) with exactly
-        this focus (`within`: with its focus among these moments), or None."""
+    def hold_focus(self, i: int | None, lower: np.ndarray, upper: np.ndarray, *,
+                   counted: bool) -> None:
+        """The model, pristine, with i forced in (unless None) and each moment's focus
+        variable held between these bounds."""
         session = self.session
         session.reset()
         if i is not None:
             self.force_in(i, counted=counted)
         n = len(self.data.moments)
         columns = np.array([session.position[y.name] for y in self.model.y], np.int32)
-        fixed = np.array([float(m in focus) for m in range(n)])
-        session.highs.changeColsBounds(n, columns, np.zeros(n) if within else fixed, fixed)
+        session.highs.changeColsBounds(n, columns, lower, upper)
+
+    def fixed_focus_best(self, i: int | None, focus: set[int], explanation: Explanation,
+                         *, counted: bool = True, within: bool = False) -> Portfolio | None:
+        """The best portfolio (funding i, unless None, as force_in does) with exactly
+        this focus (`within`: with its focus among these moments), or None."""
+        fixed = np.array([float(m in focus) for m in range(len(self.data.moments))])
+        self.hold_focus(i, np.zeros(len(fixed)) if within else fixed, fixed, counted=counted)
         explanation.solves += 1
-        if not session.solve(self.time_limit).proven:
+        if not self.session.solve(self.time_limit).proven:
             return None
         return self.read()
 

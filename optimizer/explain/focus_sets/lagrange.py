@@ -1,12 +1,6 @@
-"""Focus sets: the best portfolio under a what-if, one set of focus moments at a time.
-
-Every portfolio has its focus among some max_focus moments, so the best portfolio of all is
-the best over those sets of the best portfolio with the focus held among one set: a small
-knapsack, solved at once. Each set has a bound (a Lagrangian relaxation: the budget and the
-improvement rows priced, every other rule dropped), computed for all the sets at once and
-shared by every question; a question solves, in order of bound, only the sets whose bound
-beats the best portfolio found so far, and stops when none does. The answer is then proven
-as a full solve proves it: no set that was not solved can beat it.
+"""The sets of max_focus moments of a run and a bound on the best impact of each, shared by
+every question and repriced for each (search.py searches them): a Lagrangian relaxation,
+the budget and the improvement rows priced, every other rule dropped.
 
 The bound of a set S, for any price lam >= 0 of money and mu_m in [0, w_m] of uplift:
     lam * B + sum over m in S of (w_m - mu_m) * H_m
@@ -18,43 +12,22 @@ each part is at most what it can be alone. It is the least over a range of price
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 
 import numpy as np
 
-from optimizer.checks import portfolio_impact
-from optimizer.engine import column_values
-from optimizer.explain.context import (
-    INF,
-    Context,
-    Portfolio,
-    Relaxation,
-)
-from optimizer.explain.types import Explanation
+from optimizer.explain.context import INF, Context
 
 # More sets than this (moments choose max_focus) are not worth bounding one by one.
 MOST_SETS = 60_000
 PRICES = 24  # prices of money tried between the least and the most uplift per euro
 ROUNDING = 1e-9  # what rounding can take from a bound (a sum of a few hundred terms)
-FIRST_LOOK = 32  # the sets of best bound among which a question's first portfolio is found
 MAX_FACTOR = 10.0  # the most the break-even factor on an initiative's uplifts can be
 
 
-def focus_sets(context: Context) -> FocusSets | None:
-    """The run's focus sets, made on first use, where they pay off: many questions on a
-    large plan with a weak relaxation (context.knapsacks) and a total budget to price;
-    else None."""
-    if not (context.shortcuts and context.sharing and context.knapsacks):
-        return None
-    if context.focus_sets is None:
-        context.focus_sets = FocusSets(context) if FocusSets.usable(context) else False
-    return context.focus_sets or None
-
-
-class FocusSets:
-    """The sets of max_focus moments of one run and their bounds, shared by all questions."""
+class SetBounds:
+    """The sets of max_focus moments of one run and their Lagrangian bounds."""
 
     def __init__(self, context: Context):
         data = self.data = context.data
@@ -90,11 +63,6 @@ class FocusSets:
                          + self._subset_sums(self.sets))  # prices x sets
         self.bound = self.by_price.min(axis=0)
         self.order = np.argsort(-self.bound, kind="stable")
-        # per set, solved once and shared: its relaxation; and the last best portfolio
-        # found with the focus among it, which starts the next search there
-        self.relaxed: dict[int, Relaxation | None] = {}
-        self.found: dict[int, Portfolio] = {}
-        self.open: np.ndarray | None = None  # per set: whether forced-in work allows it
 
     @staticmethod
     def usable(context: Context) -> bool:
@@ -256,165 +224,7 @@ class FocusSets:
         order = np.argsort(-limits if largest_cost else limits, kind="stable")
         return [(frozenset(self.sets[chosen[k]].tolist()), float(limits[k])) for k in order]
 
-    def best(self, i: int | None, explanation: Explanation, *, counted: bool = True,
-             held: int | None = None, moves: set[int] | None = None,
-             enough: float = INF) -> tuple[Portfolio, dict[int, float]] | None:
-        """The best portfolio funding i (unless None; `counted`: under the say-no rule,
-        else exempt as decision `fund` is) with moment `held` in focus (unless None), its
-        focus holding one of `moves` (unless None); and a bound on the best impact of
-        each set looked at (its impact when solved; -inf: none keeps every rule). None
-        when a time limit stopped a solve, or when no portfolio is found among the sets
-        of best bound (then a full solve tells whether one exists). Those are solved
-        first, for a good portfolio to rule the others out with. `enough`: a bound on
-        the answer, known beforehand: a portfolio that reaches it is the answer."""
-        chosen = self.candidates(i, counted=counted, held=held, moves=moves)
-        found: Portfolio | None = None
-        value = -INF
-        looked: dict[int, float] = {}
-        tolerance = self.context.tolerance
-        for batch in (chosen[:FIRST_LOOK], chosen[FIRST_LOOK:]):
-            # best first, each set's bound tightened (stage by stage) until it is solved
-            # or falls short of the best found
-            heap = [(-bound, 0, k) for k, bound in self.ranked(i, batch, value + tolerance)]
-            heapq.heapify(heap)
-            while heap and -heap[0][0] > value + tolerance:
-                bound, stage, k = heapq.heappop(heap)
-                look = self._look(i, k, stage, explanation, counted=counted, held=held)
-                if look is None:
-                    return None
-                looked[k], portfolio = min(-bound, look[0]), look[1]
-                if not look[2]:
-                    heapq.heappush(heap, (-looked[k], stage + 1, k))
-                elif portfolio is not None and looked[k] > value:
-                    found, value = portfolio, looked[k]
-                    if value >= enough - tolerance:
-                        return found, looked
-            looked.update((k, -bound) for bound, _, k in heap)
-            if found is None:
-                return None  # nothing among the sets of best bound: a full solve tells
-        return found, looked
 
-    def candidates(self, i: int | None, *, counted: bool, held: int | None = None,
-                   moves: set[int] | None = None) -> np.ndarray:
-        """The sets (indices, best bound first) that can hold a portfolio funding i with
-        `held` in focus and one of `moves`, as best() has them."""
-        chosen = self.order
-        if moves is not None:
-            chosen = chosen[self._holding(chosen, moves)]
-        if held is not None:
-            chosen = chosen[self.holds[held][chosen]]
-        if self.open is None:  # the sets that what forced-in work requires rules out
-            self.open = np.ones(len(self.sets), bool)
-            for needed in self._needing(None, counted=False):
-                self.open &= self._holding(np.arange(len(self.sets)), needed)
-        chosen = chosen[self.open[chosen]]
-        for needed in self._needing(i, counted, forced_in=False):
-            chosen = chosen[self._holding(chosen, needed)]
-        return chosen
-
-    def _needing(self, i: int | None, counted: bool, *, forced_in: bool = True
-                 ) -> list[set[int]]:
-        """The moments of each piece of work that, under the say-no rule, must have one
-        of them in focus: what forced-in work requires (unless not `forced_in`), and i
-        (when counted) and what it requires. A set holding none of one's moments has no
-        portfolio."""
-        context, data = self.context, self.data
-        forced = [j for j, initiative in enumerate(data.initiatives)
-                  if forced_in and initiative.decision == "fund"] + ([] if i is None else [i])
-        needed = set().union(*(context.closure(j) for j in forced)) - set(forced)
-        if i is not None and counted:
-            needed.add(i)
-        return [set(data.uplift[j]) for j in sorted(needed)
-                if data.initiatives[j].decision == "auto"]
-
-    def ranked(self, i: int | None, chosen: np.ndarray, above: float
-                ) -> list[tuple[int, float]]:
-        """These sets whose bound with i forced in (raised by what rounding could take from
-        it) lies above `above`, best first, with that bound: forcing in work that is not
-        rejected lowers no bound, so the shared ones rule most sets out first."""
-        if i is None or self.data.initiatives[i].decision != "reject":
-            chosen = chosen[_loose(self.bound[chosen]) > above]
-        if not len(chosen):
-            return []
-        bounds = _loose(self.bounds_with(i, chosen))
-        keep = bounds > above
-        chosen, bounds = chosen[keep], bounds[keep]
-        order = np.argsort(-bounds, kind="stable")
-        return [(int(chosen[k]), float(bounds[k])) for k in order]
-
-    def _look(self, i: int | None, k: int, stage: int, explanation: Explanation, *,
-              counted: bool, held: int | None) -> tuple[float, Portfolio | None, bool] | None:
-        """What the next look at set k tells: a bound on what it gives, its portfolio
-        (if any) and whether that is its best; None if a time limit stopped a solve.
-        First the set's relaxation, priced once and shared (what forcing i in changes is
-        priced anew), then a solve of its own, from the set's best portfolio for an
-        earlier question made to fit this one."""
-        if stage == 0:
-            return self._relaxed_bound(k, i, explanation, counted=counted, held=held), None, False
-        start = None
-        if k in self.found:
-            funded, focus = self.found[k]
-            start = self.context.repaired(i, "auto" if counted else "fund", funded,
-                                          focus | set(self.sets[k].tolist()))
-            if start is not None and held is not None and held not in start[1]:
-                start = None
-        self.hold(i, k, counted=counted, held=held)
-        explanation.solves += 1
-        outcome = self.context.solve_from(None if start is None else
-                                          np.array(column_values(self.data, *start)))
-        if outcome.infeasible:
-            return -INF, None, True
-        if not outcome.proven:
-            return None
-        portfolio = self.found[k] = self.context.read()
-        return portfolio_impact(self.data, *portfolio), portfolio, True
-
-    def _relaxed_bound(self, k: int, i: int | None, explanation: Explanation, *,
-                       counted: bool, held: int | None) -> float:
-        """A bound on the impact of set k's model with i forced in (as force_in does) and
-        `held` in focus, by weak duality from the row prices of the set's relaxation:
-        priced once per set, and computed from the model's own coefficients, it holds
-        whatever the solver's tolerances. The rows forcing i in frees are priced at 0
-        (a row it adds is left out), and the columns it fixes take their new bounds."""
-        relaxed = self._relaxation(k, explanation)
-        if relaxed is None:
-            return INF
-        context = self.context
-        rows, position = context.session.row_position, context.session.position
-        freed = []
-        if i is not None:
-            freed.append(rows.get(f"forced_out{i}"))
-            if not counted:
-                freed.append(rows.get(f"say_no{i}"))
-        fixed = {} if i is None else {position[context.model.x[i].name]: 1.0}
-        if held is not None:
-            fixed[position[context.model.y[held].name]] = 1.0
-        bound = relaxed.changed(context.model.matrix, [r for r in freed if r is not None], fixed)
-        return float(_loose(np.array(bound)))
-
-    def _relaxation(self, k: int, explanation: Explanation) -> Relaxation | None:
-        """Set k's relaxation (the run's rules, the focus among the set), priced once."""
-        if k not in self.relaxed:
-            self.hold(None, k, counted=True, held=None)
-            explanation.solves += 1
-            self.relaxed[k] = self.context.relaxation()
-        return self.relaxed[k]
-
-    def hold(self, i: int | None, k: int, *, counted: bool, held: int | None) -> None:
-        """The model, pristine, with i forced in and the focus among set k."""
-        context = self.context
-        session = context.session
-        session.reset()
-        if i is not None:
-            context.force_in(i, counted=counted)
-        n = len(self.data.moments)
-        columns = np.array([session.position[y.name] for y in context.model.y], np.int32)
-        lower, upper = np.zeros(n), np.zeros(n)
-        upper[self.sets[k]] = 1.0
-        lower[[] if held is None else [held]] = 1.0
-        session.highs.changeColsBounds(n, columns, lower, upper)
-
-
-def _loose(bounds: np.ndarray) -> np.ndarray:
+def loose(bounds: np.ndarray) -> np.ndarray:
     """Bounds raised by what rounding could have taken from them."""
     return bounds + ROUNDING * np.maximum(1.0, np.abs(bounds))
