@@ -14,9 +14,8 @@ from flask import (
     render_template,
     url_for,
 )
-from flask_login import current_user
 
-from models import Job, PendingImport
+from models import PendingImport
 from models.plan_import import forget_stale_imports, plan_fingerprint
 from models.planfile import import_plan, plan_document
 from optimizer import PlanError
@@ -83,8 +82,7 @@ def confirm(plan_id: int, token: str):
         abort(400)
     plan, session = plan_or_404(plan_id), get_session()
     _pending_or_404(plan.id, token)
-    return answer(start(session, Job(plan_id=plan.id, kind="import", params={"token": token},
-                                     user_id=current_user.user.id, who=current_user.name)))
+    return answer(start(session, plan.id, "import", {"token": token}))
 
 
 @bp.post("/plans/<int:plan_id>/import/<token>/cancel")

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
-from flask_login import current_user
 from sqlmodel import Session, select
 
 import optimizer
@@ -89,9 +88,7 @@ def traced(session: Session, plan_id: int, points: int, fingerprint: str) -> Job
         if job.params == {"points": points, "fingerprint": fingerprint} and job.status in (
                 QUEUED, RUNNING, DONE):
             return job
-    return start(session, Job(plan_id=plan_id, kind="frontier", params={
-        "points": points, "fingerprint": fingerprint}, user_id=current_user.user.id,
-        who=current_user.name))
+    return start(session, plan_id, "frontier", {"points": points, "fingerprint": fingerprint})
 
 
 def trace(plan: optimizer.Plan, points: int,

@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlmodel import Session, select
 
 import optimizer
-from models import Initiative, Job, Moment, Period, Plan, Resource, Scenario
+from models import Initiative, Moment, Period, Plan, Resource, Scenario
 from models.base import utcnow
 from models.planfile import plan_document
 from models.scenario import scenarios_of
@@ -30,7 +29,7 @@ from planner.forms import ConfirmForm
 from planner.jobs.queue import start
 from planner.jobs.views import answer
 from planner.runs.reports import run_report
-from planner.runs.views import new_run, run_job, solve_options
+from planner.runs.views import RUN_AS_THE_PLAN, new_run, solve_options
 from planner.views import (
     CONFLICT,
     attachment,
@@ -127,7 +126,7 @@ def solve(plan_id: int, scenario_id: int):
     problems = scenario_problems(scenario, document)  # said here, at once, not by a job
     if problems:
         return _show_page(plan, scenario, document, problems=problems, status=422)
-    return answer(start(session, _solve_job(plan.id, [scenario.id])))
+    return answer(start(session, plan.id, "scenarios", {"ids": [scenario.id]}))
 
 
 @bp.post("/plans/<int:plan_id>/scenarios/solve-all")
@@ -142,12 +141,7 @@ def solve_all(plan_id: int):
     if not due:
         flash("Every scenario's solve answers for the plan as it is.", "ok")
         return redirect(url_for("scenarios.index", plan_id=plan.id))
-    return answer(start(session, _solve_job(plan.id, due)))
-
-
-def _solve_job(plan_id: int, scenario_ids: list[int]) -> Job:
-    return Job(plan_id=plan_id, kind="scenarios", params={"ids": scenario_ids},
-               user_id=current_user.user.id, who=current_user.name)
+    return answer(start(session, plan.id, "scenarios", {"ids": due}))
 
 
 @bp.get("/plans/<int:plan_id>/scenarios/compare")
@@ -186,7 +180,7 @@ def promote(plan_id: int, scenario_id: int):
         _promote(session, plan, scenario)
         if not commit(f"Scenario {scenario.name} promoted: the plan now has its settings."):
             return redirect(url_for("scenarios.show", plan_id=plan.id, scenario_id=scenario.id))
-        return answer(start(session, run_job(plan.id, None, None)))  # run with them
+        return answer(start(session, plan.id, "run", RUN_AS_THE_PLAN))  # run with them
     return render_template("scenarios/promote.html", plan=plan, scenario=scenario, form=form,
                            lines=override_lines(scenario.overrides, document),
                            problems=problems), 422 if problems else 200

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
+from flask_login import current_user
 from sqlalchemy import update
 from sqlmodel import Session, select
 
@@ -73,9 +74,12 @@ def init_queue(app: Flask) -> None:
     app.extensions["planner_job_task"] = do_job
 
 
-def start(session: Session, job: Job) -> Job:
-    """Save the job and put it on the queue; with an immediate queue it is done on return.
-    The session is committed first: the job's worker writes in sessions of its own."""
+def start(session: Session, plan_id: int, kind: str, params: dict[str, Any]) -> Job:
+    """A job of this kind for the plan, asked for by the signed-in person: saved and put on
+    the queue; with an immediate queue it is done on return. The session is committed
+    first: the job's worker writes in sessions of its own."""
+    job = Job(plan_id=plan_id, kind=kind, params=params, user_id=current_user.user.id,
+              who=current_user.name)
     session.add(job)
     session.commit()
     current_app.extensions["planner_job_task"](job.id)

@@ -14,11 +14,10 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user
 from sqlmodel import select
 
 import optimizer
-from models import Appeal, Job, Plan, Run
+from models import Appeal, Plan, Run
 from models.db import open_session
 from models.queries import published_run
 from optimizer import PlanError
@@ -82,9 +81,8 @@ def explain_all(plan_id: int, run_id: int):
     if all(key in stored for key in rejected_keys(saved)):
         flash("Every rejected initiative was already explained.", "ok")
         return redirect(url_for("say_no.show", plan_id=plan.id, run_id=run_id, sort=_sort()))
-    return answer(start(get_session(), Job(
-        plan_id=plan.id, kind="explain", params={"run_id": saved.id, "sort": _sort()},
-        user_id=current_user.user.id, who=current_user.name)))
+    return answer(start(get_session(), plan.id, "explain", {"run_id": saved.id,
+                                                            "sort": _sort()}))
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/say-no/<key>")

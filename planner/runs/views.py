@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 import optimizer
-from models import Job, Plan, Publication, Run, RunExplanation
+from models import Plan, Publication, Run, RunExplanation
 from models.plan import DECIDED, DRAFT, OPEN
 from models.planfile import plan_document
 from models.queries import latest_run, published_run, runs_of
@@ -45,13 +45,11 @@ def run(plan_id: int):
         optimizer.plan_from_dict(plan_document(session, plan.id))
     except optimizer.PlanError as error:
         return _page(plan, form, problems=error.problems, status=422)
-    return answer(start(session, run_job(plan.id, form.budget.data, form.max_focus.data)))
+    return answer(start(session, plan.id, "run", {"budget": form.budget.data,
+                                                  "max_focus": form.max_focus.data}))
 
 
-def run_job(plan_id: int, budget: float | None, max_focus: int | None) -> Job:
-    """The job that runs the plan, asked for by the signed-in person."""
-    return Job(plan_id=plan_id, kind="run", params={"budget": budget, "max_focus": max_focus},
-               user_id=current_user.user.id, who=current_user.name)
+RUN_AS_THE_PLAN = {"budget": None, "max_focus": None}  # a run job with the plan's settings
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>")
