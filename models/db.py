@@ -93,38 +93,26 @@ def migration_config(connection: Any = None) -> Any:
     return config
 
 
+# Newest first: each migration, and the table (or the table and column) that only a
+# database at it or later has.
+REVISION_MARKS = (
+    ("0013_jobs", "job", None), ("0012_teams", "team", None),
+    ("0011_cycle_state", "plan", "state"), ("0010_appeals", "appeal", None),
+    ("0009_record", "record_entry", None), ("0008_publications", "publication", None),
+    ("0007_memberships", "membership", None), ("0006_accounts", "account", None),
+    ("0005_run_number", "run", "number"), ("0004_influence_version", "influence", "version"),
+    ("0003_versions", "plan", "version"), ("0002_pending_import", "pending_import", None),
+)
+
+
 def _unversioned_revision(connection: Any, tables: set[str]) -> str:
     """The migration a database made without them (by create_all) stands at: the newest
     whose tables and columns it has."""
-    def has_column(table: str, name: str) -> bool:
-        return any(column["name"] == name for column in inspect(connection).get_columns(table))
-
-    def has_version(table: str) -> bool:
-        return has_column(table, "version")
-
-    if "job" in tables:
-        return "0013_jobs"
-    if "team" in tables:
-        return "0012_teams"
-    if has_column("plan", "state"):
-        return "0011_cycle_state"
-    if "appeal" in tables:
-        return "0010_appeals"
-    if "record_entry" in tables:
-        return "0009_record"
-    if "publication" in tables:
-        return "0008_publications"
-    if "membership" in tables:
-        return "0007_memberships"
-    if "account" in tables:
-        return "0006_accounts"
-    if has_column("run", "number"):
-        return "0005_run_number"
-    if has_version("influence"):
-        return "0004_influence_version"
-    if has_version("plan"):
-        return "0003_versions"
-    return "0002_pending_import" if "pending_import" in tables else "0001_baseline"
+    for revision, table, column in REVISION_MARKS:
+        if table in tables and (column is None or any(
+                found["name"] == column for found in inspect(connection).get_columns(table))):
+            return revision
+    return "0001_baseline"
 
 
 def open_session(engine: Engine, *, write: bool = False) -> Session:
