@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -69,10 +70,11 @@ OLD_PLAN = {
 }
 
 
-def add_old_plan(engine, name: str = "FY2026") -> int:
-    """OLD_PLAN written with the tables as the database has them (an older schema: the
-    models' own classes would write columns it does not have yet)."""
-    now = datetime(2026, 1, 1, tzinfo=UTC)
+@contextmanager
+def old_tables(engine) -> Iterator:
+    """`add(table, **values)`, which writes a row with the tables as the database has them
+    (an older schema: the models' own classes would write columns it does not have yet)
+    and gives its id; all of them in one transaction."""
     with engine.begin() as connection:
         meta = MetaData()
         meta.reflect(connection)
@@ -81,6 +83,14 @@ def add_old_plan(engine, name: str = "FY2026") -> int:
             inserted = connection.execute(meta.tables[table].insert().values(**values))
             return inserted.inserted_primary_key[0]
 
+        yield add
+
+
+def add_old_plan(engine, name: str = "FY2026") -> int:
+    """OLD_PLAN written with the tables as the database has them (an older schema: the
+    models' own classes would write columns it does not have yet)."""
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    with old_tables(engine) as add:
         plan = add("plan", name=name, currency="EUR", budget=1000.0, max_focus=3,
                    created_at=now)
         stage = add("stage", plan_id=plan, position=0, key="buy", name="Buy")
@@ -175,13 +185,10 @@ def test_runs_already_saved_are_numbered_per_plan_in_the_order_made(engine):
     migrate(engine, "0004_influence_version")
     first, second = add_old_plan(engine), add_old_plan(engine, "FY2027")
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    with engine.begin() as connection:
-        meta = MetaData()
-        meta.reflect(connection)
+    with old_tables(engine) as add:
         for plan_id in (first, second, first, first, second):
-            connection.execute(meta.tables["run"].insert().values(
-                plan_id=plan_id, created_at=now, max_focus=3, status="optimal",
-                inputs={}, result={}))
+            add("run", plan_id=plan_id, created_at=now, max_focus=3, status="optimal",
+                inputs={}, result={})
     migrate(engine, "head")
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT plan_id, number FROM run ORDER BY id")).all()
@@ -193,14 +200,10 @@ def test_plans_already_kept_are_decided_when_published_and_open_otherwise(engine
     migrate(engine, "0010_appeals")
     decided, still_open = add_old_plan(engine), add_old_plan(engine, "FY2027")
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    with engine.begin() as connection:
-        meta = MetaData()
-        meta.reflect(connection)
-        run = connection.execute(meta.tables["run"].insert().values(
-            plan_id=decided, number=1, created_at=now, max_focus=3, status="optimal",
-            inputs={}, result={})).inserted_primary_key[0]
-        connection.execute(meta.tables["publication"].insert().values(
-            plan_id=decided, run_id=run, published_by="Cleo", created_at=now))
+    with old_tables(engine) as add:
+        run = add("run", plan_id=decided, number=1, created_at=now, max_focus=3,
+                  status="optimal", inputs={}, result={})
+        add("publication", plan_id=decided, run_id=run, published_by="Cleo", created_at=now)
     migrate(engine, "head")
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT id, state FROM plan ORDER BY id")).all()
@@ -211,16 +214,12 @@ def test_plans_already_kept_are_decided_when_published_and_open_otherwise(engine
 def test_teams_become_rows_of_their_plan_and_every_row_keeps_its_team(engine):
     migrate(engine, "0011_cycle_state")
     plan_id, other = add_old_plan(engine), add_old_plan(engine, "FY2027")
-    with engine.begin() as connection:
-        meta = MetaData()
-        meta.reflect(connection)
-        account = connection.execute(meta.tables["account"].insert().values(
-            email="ivy@example.com", name="Ivy", password_hash="x", active=True, admin=False,
-            session_version=1, created_at=datetime(2026, 1, 1, tzinfo=UTC))
-        ).inserted_primary_key[0]
+    with old_tables(engine) as add:
+        account = add("account", email="ivy@example.com", name="Ivy", password_hash="x",
+                      active=True, admin=False, session_version=1,
+                      created_at=datetime(2026, 1, 1, tzinfo=UTC))
         for plan, role, team in ((plan_id, "team", "Stores"), (other, "team", "IT")):
-            connection.execute(meta.tables["membership"].insert().values(
-                user_id=account, plan_id=plan, role=role, team=team))
+            add("membership", user_id=account, plan_id=plan, role=role, team=team)
 
     def counts(connection) -> list:
         return [connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar() for table
