@@ -50,6 +50,9 @@ def create_app(test_config: dict[str, Any] | None = None, *,
         JOBS_IMMEDIATE=False,
         REDIS_URL=None,
         JOBS_STALE_SECONDS=30.0,  # a running job's heartbeat quiet this long: it failed
+        # A job worker's processes run this much nicer than the server's, so that on a
+        # machine that does both, solves take the cores the pages leave (0: as the pages).
+        JOBS_NICENESS=10,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,

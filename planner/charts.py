@@ -10,9 +10,11 @@ XML writer escapes every text, so user text cannot become markup.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 
 import matplotlib
 from markupsafe import Markup
@@ -38,6 +40,7 @@ ET.register_namespace("xlink", XLINK_NS)
 HREF = f"{{{XLINK_NS}}}href"
 TEXT_TAGS = {f"{{{SVG_NS}}}text", f"{{{SVG_NS}}}tspan"}
 URL_REFERENCE = re.compile(r"url\(#([^)]+)\)")
+CHARTS_KEPT = 256  # drawings kept per process (a few kB each)
 
 
 def compact(value: float, _position: int | None = None) -> str:
@@ -46,6 +49,27 @@ def compact(value: float, _position: int | None = None) -> str:
         if abs(value) >= size:
             return f"{value / size:.3g}{suffix}"
     return f"{value:.3g}"
+
+
+def drawn_once(draw: Callable[..., Markup]) -> Callable[..., Markup]:
+    """A chart that is drawn once for the same figures and then kept: matplotlib takes
+    about 0.15 s to draw one, the figures of a saved run never change, and its pages are
+    the ones read most. The arguments (sequences of rows, strings, numbers) are made
+    into tuples to be keys."""
+    kept = functools.lru_cache(maxsize=CHARTS_KEPT)(draw)
+
+    @functools.wraps(draw)
+    def chart(*args: object) -> Markup:
+        return kept(*(_frozen(value) for value in args))
+
+    chart.cache_info = kept.cache_info  # type: ignore[attr-defined]
+    return chart
+
+
+def _frozen(value: object) -> object:
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    return value
 
 
 def tidy(axes: Axes, grid: str) -> None:

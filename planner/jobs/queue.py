@@ -238,6 +238,9 @@ class Worker:
     def run(self) -> None:
         huey = self.app.extensions["planner_queue"]
         engine = self.app.extensions["planner_engine"]
+        # A page waits on a person; a job is watched from its page. On a machine that does
+        # both, the pages go first: the worker's processes (forked from this one) inherit it.
+        os.nice(max(0, int(self.app.config["JOBS_NICENESS"])))
         # Each worker process is forked from this one: it opens connections of its own.
         os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
         # An idle worker looks for work at least every second (Redis hands it over at once)

@@ -9,12 +9,23 @@ from markupsafe import Markup
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from planner.charts import ACCENT, FOCUS, INK, SMALLEST_TEXT, WIDTH, compact, inline, tidy
+from planner.charts import (
+    ACCENT,
+    FOCUS,
+    INK,
+    SMALLEST_TEXT,
+    WIDTH,
+    compact,
+    drawn_once,
+    inline,
+    tidy,
+)
 from planner.web import money
 
 LABEL_WIDTH = 28  # characters per line of a bar's name
 
 
+@drawn_once
 def impact_by_moment_svg(contributions: Sequence[tuple[str, float]]) -> Markup:
     """Each focus moment's contribution to impact (name, weight x improvement), largest first."""
     if not contributions:
@@ -36,6 +47,7 @@ def impact_by_moment_svg(contributions: Sequence[tuple[str, float]]) -> Markup:
     return inline(figure, "impact", f"Chart: contribution to impact by focus moment: {listing}.")
 
 
+@drawn_once
 def cost_by_period_svg(periods: Sequence[tuple[str, float, float | None]],
                        currency: str) -> Markup:
     """Money spent against the budget, per (label, spent, budget or None) row."""

@@ -183,6 +183,25 @@ def test_run_page_draws_impact_by_moment_and_cost_against_budget(client, db, dem
     assert f"Whole plan {money(run.cost, 'EUR')} spent of EUR 450,000" in html
 
 
+def test_a_runs_charts_are_drawn_once_and_the_same_figures_draw_the_same_chart(
+        client, demo_id):
+    first = _run_page(client, demo_id).get_data(as_text=True)
+    run_url = f"/plans/{demo_id}/runs/{_run_id(first)}"
+    drawn = impact_by_moment_svg.cache_info().misses + cost_by_period_svg.cache_info().misses
+    again = client.get(run_url).get_data(as_text=True)
+    assert re.findall(r"<svg.*?</svg>", again, re.S) == re.findall(r"<svg.*?</svg>", first, re.S)
+    assert impact_by_moment_svg.cache_info().misses + cost_by_period_svg.cache_info().misses \
+        == drawn  # nothing drawn again
+    # other figures are other drawings: a list and a tuple of the same rows are one key
+    rows = [("Greeting", 12.5), ("Checkout", 3.0)]
+    assert impact_by_moment_svg(rows) == impact_by_moment_svg(tuple(rows))
+    assert impact_by_moment_svg(rows) != impact_by_moment_svg([("Greeting", 12.5)])
+
+
+def _run_id(html: str) -> int:
+    return int(re.search(r"/runs/(\d+)/say-no", html).group(1))
+
+
 def test_user_text_in_charts_and_pages_is_escaped(client, db, demo_id):
     _rename(db, Moment, "queue", HOSTILE)
     _rename(db, Initiative, "mobilepos", HOSTILE)

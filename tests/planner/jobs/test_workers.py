@@ -148,6 +148,17 @@ def test_two_workers_do_the_jobs_and_give_what_the_solver_gives_in_process(queue
     assert all(job.who == "Ada Admin" and job.worker for job in done)
 
 
+def test_the_workers_processes_leave_the_cores_to_the_pages(queue):
+    _, workers = queue
+    nicer = min(19, os.nice(0) + 10)  # JOBS_NICENESS's default, within the most there is
+    for process in workers.processes:
+        deadline = time.monotonic() + 30
+        while os.getpriority(os.PRIO_PGRP, process.pid) != nicer:  # the group's least nice
+            assert process.poll() is None and time.monotonic() < deadline, (
+                os.getpriority(os.PRIO_PGRP, process.pid), nicer)
+            time.sleep(0.1)
+
+
 def _tight_plan(app, initiatives: int) -> int:
     document = generate_document(initiatives, 80, seed=1)
     document["budget"] = round(0.05 * sum(
