@@ -157,6 +157,10 @@ def test_the_workers_processes_leave_the_cores_to_the_pages(queue):
             assert process.poll() is None and time.monotonic() < deadline, (
                 os.getpriority(os.PRIO_PGRP, process.pid), nicer)
             time.sleep(0.1)
+        # in a session of its own: so is the session's share of the cores (Linux)
+        autogroup = Path(f"/proc/{process.pid}/autogroup")
+        if autogroup.exists():
+            assert autogroup.read_text().split()[-1] == "10"
 
 
 def _tight_plan(app, initiatives: int) -> int:
