@@ -13,6 +13,7 @@ class MomentBase(SQLModel):
     headroom: float | None = None
     category: str | None = None
     score: float | None = None
+    owner: str = ""  # the team or person accountable for the moment (display only)
 
 
 class Moment(MomentBase, table=True):

@@ -93,7 +93,7 @@ def plan_changes(rows: Any, document: Any) -> Changes:
     for moment in plan.moments:
         values = {"name": moment.name, "side": moment.side, "weight": moment.weight,
                   "headroom": moment.headroom, "category": moment.category,
-                  "score": moment.score,
+                  "score": moment.score, "owner": moment.owner,
                   "stage_id": stages[moment.stage] if moment.stage else None}
         row = moments.get(moment.id)
         if row is None:

@@ -68,7 +68,7 @@ def import_plan(session: Session, document: Any, *, name: str | None = None,
                                    for n, r in enumerate(plan.resources)})
     moments = _add_all(session, {m.id: Moment(
         plan_id=row.id, key=m.id, name=m.name, side=m.side, weight=m.weight,
-        headroom=m.headroom, category=m.category, score=m.score,
+        headroom=m.headroom, category=m.category, score=m.score, owner=m.owner,
         stage_id=stages[m.stage].id if m.stage else None) for m in plan.moments})
     session.add_all(Influence(plan_id=row.id, source_id=moments[f.source].id,
                               target_id=moments[f.target].id, factor=f.factor)
@@ -169,7 +169,8 @@ def export_plan(plan: Plan) -> dict[str, Any]:
     moment_keys = {m.id: m.key for m in plan.moments}
     document["moments"] = [_some({
         "id": m.key, "name": m.name, "stage": stage_keys.get(m.stage_id), "side": m.side,
-        "weight": m.weight, "headroom": m.headroom, "category": m.category, "score": m.score})
+        "weight": m.weight, "headroom": m.headroom, "category": m.category, "score": m.score,
+        "owner": m.owner or None})
         for m in plan.moments]
     if plan.influences:
         document["influences"] = [{"from": moment_keys[f.source_id], "to": moment_keys[f.target_id],
@@ -268,7 +269,7 @@ def plan_rows(session: Session, plan_id: int) -> Any:
         resources=rows(*_columns(Resource, "id", "key", "name", "capacity", "unit"),
                        order=Resource.position),
         moments=rows(*_columns(Moment, "id", "key", "name", "stage_id", "side", "weight",
-                               "headroom", "category", "score"), order=Moment.id),
+                               "headroom", "category", "score", "owner"), order=Moment.id),
         influences=rows(*_columns(Influence, "source_id", "target_id", "factor"),
                         order=Influence.id),
         initiatives=list(work.values()))

@@ -9,7 +9,7 @@ from sqlalchemy import func, insert
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from models.accounts import Membership, Team
+from models.accounts import Membership, Team, User
 from models.initiative import Initiative, InitiativeEffect
 from models.journey import Influence, Moment
 from models.plan import Plan, Stage
@@ -167,6 +167,16 @@ def team_names(*, session: Session, plan_id: int) -> list[str]:
     """The names of the plan's teams, in order."""
     return list(session.exec(select(Team.name).where(Team.plan_id == plan_id)
                              .order_by(Team.name)).all())
+
+
+def owner_names(session: Session, plan_id: int) -> list[str]:
+    """The names a moment's owner is likely to be: the plan's teams, the people with a
+    role in it and the owners its moments already have, in order."""
+    people = session.exec(select(User.name).join(Membership, Membership.user_id == User.id)
+                          .where(Membership.plan_id == plan_id)).all()
+    owners = session.exec(select(Moment.owner).where(Moment.plan_id == plan_id)).all()
+    return sorted({name for name in [*team_names(session=session, plan_id=plan_id), *people,
+                                     *owners] if name})
 
 
 def team_ids(session: Session, plan_id: int, names: Any) -> dict[str, int | None]:

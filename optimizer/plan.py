@@ -40,6 +40,7 @@ class Moment:
     headroom: float | None = None
     category: str | None = None
     score: float | None = None
+    owner: str = ""  # the team or person accountable for it; display only
 
 
 @dataclass(frozen=True)

@@ -128,11 +128,12 @@ def _register_blueprints(app: Flask) -> None:
         initiatives,
         jobs,
         journey,
+        owners,
         plans,
         runs,
     )
 
-    for feature in (accounts, plans, journey, initiatives, runs, finance, data_io, history,
-                    appeals, jobs):
+    for feature in (accounts, plans, journey, owners, initiatives, runs, finance, data_io,
+                    history, appeals, jobs):
         for blueprint in feature.blueprints():
             app.register_blueprint(blueprint)

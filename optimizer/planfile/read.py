@@ -49,7 +49,8 @@ FINANCE_KEYS = {"horizon_years", "discount_rate"}
 PERIOD_KEYS = {"id", "budget"}
 RESOURCE_KEYS = {"id", "name", "capacity", "unit"}
 STAGE_KEYS = {"id", "name"}
-MOMENT_KEYS = {"id", "name", "stage", "side", "weight", "headroom", "category", "score"}
+MOMENT_KEYS = {"id", "name", "stage", "side", "weight", "headroom", "category", "score",
+               "owner"}
 INFLUENCE_KEYS = {"from", "to", "factor"}
 INITIATIVE_KEYS = {"id", "name", "team", "cost", "uses", "effects", "confidence", "decision",
                    "requires", "excludes", "benefit", "note", "reason"}
@@ -172,7 +173,8 @@ def _read_moments(check: Checker, entries: list[Any], stages: list[Stage]) -> li
                               name=check.text(f"{path}.name", entry.get("name"), required=True),
                               stage=stage if isinstance(stage, str) else None,
                               side=side or "front", weight=1.0 if weight is None else weight,
-                              headroom=headroom, category=category, score=score))
+                              headroom=headroom, category=category, score=score,
+                              owner=check.text(f"{path}.owner", entry.get("owner")).strip()))
     return moments
 
 

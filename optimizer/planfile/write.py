@@ -26,7 +26,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         document["stages"] = [{"id": s.id, "name": s.name} for s in plan.stages]
     document["moments"] = [_drop_none({
         "id": m.id, "name": m.name, "stage": m.stage, "side": m.side, "weight": m.weight,
-        "headroom": m.headroom, "category": m.category, "score": m.score}) for m in plan.moments]
+        "headroom": m.headroom, "category": m.category, "score": m.score,
+        "owner": m.owner or None}) for m in plan.moments]
     if plan.influences:
         document["influences"] = [{"from": f.source, "to": f.target, "factor": f.factor}
                                   for f in plan.influences]

@@ -114,7 +114,9 @@ ACCESS: dict[str, Rule] = {
     "say_no.explanation": _plan(EVERY_ROLE),  # a team member: its own team's
     "say_no.memo": _plan(ALL_READERS),
     "say_no.memo_download": _plan(ALL_READERS),
-    "teams.show": _plan(EVERY_ROLE),  # a team member: its own team
+    "teams.show": _plan(EVERY_ROLE),
+    "owners.index": _plan(EVERY_ROLE),
+    "owners.show": _plan(EVERY_ROLE),  # a team member: its own team
     # Finance: scenarios and the frontier
     "scenarios.index": _plan(ALL_READERS),
     "scenarios.show": _plan(ALL_READERS),

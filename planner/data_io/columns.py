@@ -71,7 +71,8 @@ TABLES = (
         _col("weight", "number", "how much the moment matters, 0 or more (default 1)"),
         _col("headroom", "number", "how far the moment can still improve, above 0, or empty"),
         _col("category", "choice", "revenue, bond, rescue, retain, or empty"),
-        _col("score", "number", "today's measured score, shown only"))),
+        _col("score", "number", "today's measured score, shown only"),
+        _col("owner", "text", "the team or person accountable for the moment"))),
     Table("Influences", "influences", (
         _col("from", "key", MOMENT_TEXT + ": the step that feeds another"),
         _col("to", "key", MOMENT_TEXT + ": the moment it feeds"),

@@ -20,8 +20,20 @@ __all__ = ["DEMO_PLAN", "demo_document", "export_plan", "import_plan", "load_dem
            "load_plan_rows"]
 
 
+# Who is accountable for each of the demo's moments, across the departments whose work
+# moves it: the example plan file names none, the demo shows the owners' pages with them.
+DEMO_OWNERS = {"signage": "Marketing", "greet": "Stores", "racks": "Stores",
+               "instock": "Logistics", "fitting": "Stores", "advice": "HR",
+               "queue": "Stores", "thanks": "Stores", "returns": "Finance",
+               "replenish": "Logistics", "rota": "HR", "approvals": "Finance"}
+
+
 def demo_document() -> dict[str, Any]:
-    return json.loads(DEMO_PLAN.read_text(encoding="utf-8"))
+    """The demo plan: the example plan file, with an owner for every moment."""
+    document = json.loads(DEMO_PLAN.read_text(encoding="utf-8"))
+    for moment in document["moments"]:
+        moment.setdefault("owner", DEMO_OWNERS.get(moment["id"], ""))
+    return document
 
 
 def load_demo(app: Flask) -> int:

@@ -14,6 +14,7 @@ from wtforms.validators import (
 )
 
 from models import Influence, Moment, Stage
+from models.queries import owner_names
 from optimizer.influence import influence_cycle
 from optimizer.plan import CATEGORIES
 from optimizer.planfile.ranges import HEADROOM, SCORE, SHARE, WEIGHT
@@ -55,6 +56,10 @@ class MomentForm(Form):
     category = SelectField("Category", choices=CATEGORY_CHOICES)
     score = Number("Current score", [Optional(), AtLeast.of(SCORE)],
                    description="As measured today; display only.")
+    owner = StringField("Owner", [Longest(120)],
+                        description="The team or person accountable for this moment, across "
+                                    "departments; empty: nobody yet.",
+                        render_kw={"list": "plan-owners"})
     version = VersionField()
 
     def __init__(self, *args: Any, session: Session, plan_id: int, own_id: int | None = None,
@@ -65,6 +70,7 @@ class MomentForm(Form):
                               .order_by(Stage.position)).all()
         self.stage_id.choices = choices([(NO_STAGE, "no stage")]
                                         + [(s.id, s.name) for s in stages])
+        self.owners = owner_names(session, plan_id)  # offered as one types an owner
 
     def validate_key(self, field: Any) -> None:
         check_key(field.data)
@@ -72,7 +78,7 @@ class MomentForm(Form):
             check_unique_key(self.session, Moment, self.plan_id, field.data, self.own_id)
 
     def fill(self, moment: Moment) -> None:
-        for name in ("key", "name", "side", "weight", "headroom", "score", "version"):
+        for name in ("key", "name", "side", "weight", "headroom", "score", "owner", "version"):
             self[name].data = getattr(moment, name)
         self.stage_id.data = moment.stage_id or NO_STAGE
         self.category.data = moment.category or ""
@@ -85,6 +91,7 @@ class MomentForm(Form):
             self.session, Moment, self.plan_id, moment.name)
         moment.stage_id = self.stage_id.data or None
         moment.category = self.category.data or None
+        moment.owner = (self.owner.data or "").strip()
 
 
 class InfluenceForm(Form):

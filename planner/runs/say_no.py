@@ -27,6 +27,7 @@ from planner.database import engine, get_session
 from planner.forms import ConfirmForm
 from planner.jobs.queue import start
 from planner.jobs.views import answer
+from planner.owners.memo import memo_by_owner
 from planner.runs.explanations import (
     get_or_explain,
     rejected_keys,
@@ -166,6 +167,7 @@ def _memo(plan: Plan, run: Run) -> dict[str, Any]:
     entries = explained_entries(run)
     return {"plan": plan, "run": run, "report": report, "currency": report.currency,
             "teams": memo_by_team(report, entries),
+            "owners": memo_by_owner(run.inputs, run.result, entries),
             "unexplained": sum(entry.explanation is None for entry in entries)}
 
 

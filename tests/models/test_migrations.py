@@ -15,9 +15,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, inspect, text
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
-from models import Plan
+from models import Moment, Plan
 from models.db import create_schema, make_engine, migration_config, open_session
 from models.plan_import import PendingImport
 from models.planfile import plan_document
@@ -248,3 +248,27 @@ def test_teams_become_rows_of_their_plan_and_every_row_keeps_its_team(engine):
         rows = connection.execute(text("SELECT team FROM initiative ORDER BY id")).all()
         assert [row[0] for row in rows] == ["Stores", "Stores"]
         assert counts(connection) == before
+
+
+def test_moments_gain_an_owner_in_place_and_lose_it_keeping_every_row(engine):
+    migrate(engine, "0011_cycle_state")
+    plan_id = add_old_plan(engine)
+    migrate(engine, "head")
+    assert document_of(engine, plan_id) == plan_to_dict(plan_from_dict(OLD_PLAN))
+    with open_session(engine, write=True) as session:
+        moment = session.exec(select(Moment).where(Moment.plan_id == plan_id)).one()
+        assert moment.owner == ""
+        moment.owner = "Store operations"
+        session.commit()
+    owned = {**OLD_PLAN, "moments": [{**OLD_PLAN["moments"][0], "owner": "Store operations"}]}
+    assert document_of(engine, plan_id) == plan_to_dict(plan_from_dict(owned))
+
+    def rows() -> tuple:
+        with engine.connect() as connection:
+            return tuple(connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar()
+                         for table in ("moment", "initiative_effect", "initiative_cost"))
+    kept = rows()
+    migrate(engine, "0013_jobs", down=True)  # no copy of the table: nothing cascades
+    assert rows() == kept == (1, 1, 1)
+    migrate(engine, "head")
+    assert document_of(engine, plan_id) == plan_to_dict(plan_from_dict(OLD_PLAN))

@@ -88,6 +88,10 @@ RULES = [
     ("moment side", _set(["moments", 0, "side"], "middle"), "side: must be one of front, back"),
     ("moment weight >= 0", _set(["moments", 0, "weight"], -2), "weight: must be 0 or more"),
     ("moment headroom > 0", _set(["moments", 0, "headroom"], 0), "headroom: must be greater than 0"),
+    ("moment owner is text", _set(["moments", 0, "owner"], 7),
+     'moments[0] (id "fit").owner: must be text, not 7'),
+    ("moment owner visible", _set(["moments", 0, "owner"], "Sto\u202eres"),
+     'moments[0] (id "fit").owner: '),
     ("moment category", _set(["moments", 0, "category"], "love"), "category: must be one of"),
     ("moment score number", _set(["moments", 0, "score"], "high"), "score: must be a number"),
     ("moment unknown key", _set(["moments", 0, "colour"], "red"), 'unknown key "colour"'),
@@ -170,6 +174,18 @@ def test_example_round_trip(tmp_path):
     assert load_plan(path) == plan
     original = json.loads(EXAMPLE_PLAN.read_text())
     assert plan_from_dict(original) == plan
+
+
+def test_an_owner_round_trips_trimmed_and_no_owner_is_left_out():
+    document = copy.deepcopy(BASE)
+    document["moments"][0]["owner"] = "  Store operations "
+    document["moments"][1]["owner"] = ""
+    plan = plan_from_dict(document)
+    assert [m.owner for m in plan.moments] == ["Store operations", ""]
+    again = plan_to_dict(plan)
+    assert again["moments"][0]["owner"] == "Store operations"
+    assert "owner" not in again["moments"][1]
+    assert plan_from_dict(again) == plan
 
 
 def test_single_cost_without_periods_round_trips():

@@ -253,15 +253,18 @@ def test_memo_download_is_a_markdown_attachment_per_team(client, db, demo_id, ru
     assert memo.startswith("# Portfolio decisions: Retail stores FY2027\n")
     run = saved_run(db, run_id)
     stored = _stored(db, run_id)
-    teams = re.findall(r"^## (.+)$", memo, flags=re.M)
+    by_team, by_owner = memo.split("\n## By owner of the moments\n")
+    teams = re.findall(r"^## (.+)$", by_team, flags=re.M)
     assert teams == sorted({i["team"] for i in run.inputs["initiatives"]})
-    stores = memo.split("## Stores\n")[1].split("\n## ")[0]
+    stores = by_team.split("## Stores\n")[1].split("\n## ")[0]
     assert "- Door greeter at peak hours: EUR" in stores
     names = {i["id"]: i["name"] for i in run.inputs["initiatives"]}
     for key in STORES & set(stored):
         assert f"- **{names[key]}**: EUR" in stores
         assert stored[key]["message"] in stores
     assert "Impact lost:" in stores and "break-even cost:" in stores
+    owners = re.findall(r"^### (.+)$", by_owner, flags=re.M)
+    assert owners == sorted({m["owner"] for m in run.inputs["moments"]})
     assert "<" not in memo
 
 
