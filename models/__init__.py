@@ -8,7 +8,7 @@ from models.initiative import (
     InitiativeLink,
     InitiativeUse,
 )
-from models.journey import Influence, Moment
+from models.journey import Influence, Measurement, Moment
 from models.plan import Period, Plan, Resource, Stage
 from models.plan_import import PendingImport
 from models.record import RecordEntry
@@ -17,7 +17,7 @@ from models.scenario import Scenario
 
 __all__ = [
     "ROLES", "Appeal", "Influence", "Initiative", "InitiativeCost", "InitiativeEffect",
-    "InitiativeLink", "InitiativeUse", "Job", "Membership", "Moment", "PendingImport", "Period",
-    "Plan", "Publication", "RecordEntry", "Resource", "Run", "RunExplanation", "Scenario",
-    "Stage", "Team", "User",
+    "InitiativeLink", "InitiativeUse", "Job", "Measurement", "Membership", "Moment",
+    "PendingImport", "Period", "Plan", "Publication", "RecordEntry", "Resource", "Run",
+    "RunExplanation", "Scenario", "Stage", "Team", "User",
 ]

@@ -96,7 +96,8 @@ def migration_config(connection: Any = None) -> Any:
 # Newest first: each migration, and the table (or the table and column) that only a
 # database at it or later has.
 REVISION_MARKS = (
-    ("0014_moment_owner", "moment", "owner"), ("0013_jobs", "job", None),
+    ("0015_measurements", "measurement", None), ("0014_moment_owner", "moment", "owner"),
+    ("0013_jobs", "job", None),
     ("0012_teams", "team", None),
     ("0011_cycle_state", "plan", "state"), ("0010_appeals", "appeal", None),
     ("0009_record", "record_entry", None), ("0008_publications", "publication", None),

@@ -1,5 +1,7 @@
-"""The journey: moments of truth (front and back stage) and the influences between them."""
+"""The journey: moments of truth (front and back stage), the influences between them, and
+the scores measured on them."""
 
+from datetime import date
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -38,3 +40,16 @@ class Influence(SQLModel, table=True):
     target_id: int = Field(foreign_key="moment.id", ondelete="CASCADE", index=True)
     factor: float
     version: int = 1  # optimistic locking, as on moments
+
+
+class Measurement(SQLModel, table=True):
+    """A moment's score as measured on a day (display and review only): how a leader sees
+    whether the focus moments moved."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
+    moment_id: int = Field(foreign_key="moment.id", ondelete="CASCADE", index=True)
+    taken_on: date
+    score: float
+    n: int | None = None  # the sample size
+    source: str = ""

@@ -9,6 +9,7 @@ from optimizer.plan import (
     Finance,
     Influence,
     Initiative,
+    Measurement,
     Moment,
     Period,
     Plan,
@@ -21,7 +22,7 @@ from optimizer.solvers import DEFAULT_SOLVER, SOLVERS
 
 __all__ = [
     "DEFAULT_SOLVER", "DEFAULT_TIME_LIMIT", "SOLVERS", "Finance", "Influence", "Initiative",
-    "Moment", "Options", "Period", "Plan", "PlanError", "Rejection", "Resource", "Result",
-    "Stage", "load_plan", "plan_from_dict", "plan_to_dict", "result_from_dict", "save_plan",
-    "solve", "validate", "with_overrides",
+    "Measurement", "Moment", "Options", "Period", "Plan", "PlanError", "Rejection", "Resource",
+    "Result", "Stage", "load_plan", "plan_from_dict", "plan_to_dict", "result_from_dict",
+    "save_plan", "solve", "validate", "with_overrides",
 ]

@@ -76,6 +76,17 @@ class Initiative:
 
 
 @dataclass(frozen=True)
+class Measurement:
+    """A moment's score as measured on a day: display and review only."""
+
+    moment: str
+    date: str  # ISO 8601, 2026-03-31
+    score: float
+    n: int | None = None  # the sample size
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Finance:
     horizon_years: int = 3
     discount_rate: float = 0.08
@@ -94,6 +105,7 @@ class Plan:
     resources: tuple[Resource, ...] = ()
     stages: tuple[Stage, ...] = ()
     influences: tuple[Influence, ...] = field(default=())
+    measurements: tuple[Measurement, ...] = ()  # the optimiser ignores them
 
     def moment(self, moment_id: str) -> Moment:
         return next(m for m in self.moments if m.id == moment_id)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from optimizer.influence import influence_cycle
@@ -15,6 +17,7 @@ from optimizer.plan import (
     Finance,
     Influence,
     Initiative,
+    Measurement,
     Moment,
     Period,
     Plan,
@@ -44,7 +47,7 @@ from optimizer.planfile.ranges import (
 NO_PERIOD = ""
 
 TOP_KEYS = {"plan", "currency", "budget", "max_focus", "finance", "periods", "resources",
-            "stages", "moments", "influences", "initiatives"}
+            "stages", "moments", "influences", "initiatives", "measurements"}
 FINANCE_KEYS = {"horizon_years", "discount_rate"}
 PERIOD_KEYS = {"id", "budget"}
 RESOURCE_KEYS = {"id", "name", "capacity", "unit"}
@@ -52,6 +55,8 @@ STAGE_KEYS = {"id", "name"}
 MOMENT_KEYS = {"id", "name", "stage", "side", "weight", "headroom", "category", "score",
                "owner"}
 INFLUENCE_KEYS = {"from", "to", "factor"}
+MEASUREMENT_KEYS = {"moment", "date", "score", "n", "source"}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 INITIATIVE_KEYS = {"id", "name", "team", "cost", "uses", "effects", "confidence", "decision",
                    "requires", "excludes", "benefit", "note", "reason"}
 
@@ -91,13 +96,15 @@ def plan_from_dict(document: Any) -> Plan:
                                   moments)
     initiatives = _read_initiatives(check, check.items("initiatives", document.get("initiatives")),
                                     moments, periods, resources)
+    measurements = _read_measurements(
+        check, check.items("measurements", document.get("measurements")), moments)
 
     if check.problems:
         raise PlanError(check.problems)
     return mark_valid(Plan(name=name, currency=currency, budget=budget, max_focus=max_focus,
                 finance=finance, periods=tuple(periods), resources=tuple(resources),
                 stages=tuple(stages), moments=tuple(moments), influences=tuple(influences),
-                initiatives=tuple(initiatives)))
+                initiatives=tuple(initiatives), measurements=tuple(measurements)))
 
 
 def _entries(check: Checker, kind: str, entries: list[Any], allowed: set[str],
@@ -176,6 +183,41 @@ def _read_moments(check: Checker, entries: list[Any], stages: list[Stage]) -> li
                               headroom=headroom, category=category, score=score,
                               owner=check.text(f"{path}.owner", entry.get("owner")).strip()))
     return moments
+
+
+def _read_measurements(check: Checker, entries: list[Any], moments: list[Moment]
+                       ) -> list[Measurement]:
+    """Each measured score: of a moment of the plan, on a real day, in the score's range,
+    of a sample of one or more."""
+    moment_ids = {m.id for m in moments}
+    measurements = []
+    for index, entry in enumerate(entries):
+        path = f"measurements[{index}]"
+        if not check.keys(path, entry, MEASUREMENT_KEYS, ("moment", "date", "score")):
+            continue
+        moment, day = entry.get("moment"), entry.get("date")
+        if "moment" in entry and moment not in moment_ids:
+            check.add(f"{path}.moment", f"unknown moment {show(moment)}")
+        if "date" in entry and not (isinstance(day, str) and ISO_DATE.fullmatch(day)
+                                    and _is_date(day)):
+            check.add(f"{path}.date", f"must be a date as 2026-03-31, not {show(day)}")
+        score = (check.number(f"{path}.score", entry["score"], within=SCORE)
+                 if "score" in entry else None)
+        n = None
+        if entry.get("n") is not None:
+            n = check.integer(f"{path}.n", entry["n"], 1)
+        source = check.text(f"{path}.source", entry.get("source")).strip()
+        if isinstance(moment, str) and isinstance(day, str) and score is not None:
+            measurements.append(Measurement(moment, day, score, n, source))
+    return measurements
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _read_influences(check: Checker, entries: list[Any], moments: list[Moment]) -> list[Influence]:

@@ -33,6 +33,10 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                                   for f in plan.influences]
     document["initiatives"] = [_initiative_to_dict(i, bool(plan.periods))
                                for i in plan.initiatives]
+    if plan.measurements:
+        document["measurements"] = [_drop_none({
+            "moment": m.moment, "date": m.date, "score": m.score, "n": m.n,
+            "source": m.source or None}) for m in plan.measurements]
     return document
 
 

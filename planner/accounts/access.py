@@ -87,6 +87,9 @@ ACCESS: dict[str, Rule] = {
     "journey.influence_create": _plan(PLANNING, PLANNING),
     "journey.influence_edit": _plan(PLANNING, PLANNING),
     "journey.influence_delete": _plan(NOBODY, PLANNING),
+    # scores are measured after the decision, so they are recorded in a closed cycle too
+    "journey.measurements": _plan(EVERY_ROLE, PLANNING, when_closed=True),
+    "journey.measurement_delete": _plan(NOBODY, PLANNING, when_closed=True),
     # Initiatives: a team member sees and changes its own team's
     "initiatives.index": _plan(EVERY_ROLE),
     "initiatives.create": _plan(PROPOSING, PROPOSING, team_while=PROPOSALS),

@@ -15,6 +15,7 @@ import pandas as pd
 from planner.data_io.cells import NumberError, Problem, cell_text, header_key, parse_number
 
 HEADERLESS = re.compile(r"\(column [A-Z]+\)")
+MIDNIGHT = re.compile(r"\d{4}-\d{2}-\d{2}[ T]00:00(:00)?")
 LIST_SEPARATOR = ", "
 
 
@@ -22,7 +23,7 @@ LIST_SEPARATOR = ", "
 class Column:
     header: str
     field: str
-    kind: str  # "key" (an id, spaces trimmed), "text", "number", "choice", "ids"
+    kind: str  # "key" (an id, spaces trimmed), "text", "number", "choice", "ids", "date", "whole"
     help: str
 
 
@@ -95,7 +96,14 @@ TABLES = (
         _col("benefit", "number", "money it brings per year, for ROI reports"),
         _col("note", "text", "free text")),
         money=("cost", "benefit")),
+    Table("Measurements", "measurements", (
+        _col("moment", "key", MOMENT_TEXT + ": the moment measured"),
+        _col("date", "date", "the day it was measured, as 2026-03-31"),
+        _col("score", "number", "the score measured, on the moment's own scale"),
+        _col("n", "whole", "the sample size: a whole number, 1 or more, or empty"),
+        _col("source", "text", 'where the score comes from, such as "exit survey"'))),
 )
+
 TABLE_BY_KEY = {table.key: table for table in TABLES}
 
 
@@ -207,12 +215,18 @@ def _value(cell: Any, kind: str) -> Any:
         return None
     if kind == "number":
         return parse_number(text)
+    if kind == "whole":  # a count; 2.5 is left for the plan's rules to name
+        number = parse_number(text)
+        return int(number) if number.is_integer() else number
     if kind == "key":
         return text.strip()
     if kind == "choice":
         return text.strip().lower()
     if kind == "ids":
         return [part.strip() for part in text.split(",") if part.strip()]
+    if kind == "date":  # a date cell of a workbook comes as its day at midnight
+        text = text.strip()
+        return text[:10] if MIDNIGHT.fullmatch(text) else text
     return text
 
 

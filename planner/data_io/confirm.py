@@ -17,7 +17,7 @@ from models import PendingImport
 from models.db import open_session
 from models.plan_import import plan_fingerprint
 from models.plan_update import PlanMovedError, apply_changes, plan_changes
-from models.planfile import export_plan, plan_rows
+from models.planfile import export_plan, plan_rows, replace_measurements, with_measurements
 from planner.data_io.merge import IMPORTED
 from planner.history.capture import line as record_line
 
@@ -41,13 +41,13 @@ def write_import(engine: Any, plan_id: int, token: str, *, before_write: Any = N
         pending = pending_import(session, plan_id, token)
         rows = plan_rows(session, plan_id)
         changes = (plan_changes(rows, pending.document)
-                   if plan_fingerprint(export_plan(rows)) == pending.base else None)
+                   if _fingerprint(session, plan_id, rows) == pending.base else None)
     if before_write is not None:
         before_write()
     with open_session(engine, write=True) as session:
         pending = pending_import(session, plan_id, token, lock=True)
         rows = plan_rows(session, plan_id)
-        if changes is None or plan_fingerprint(export_plan(rows)) != pending.base:
+        if changes is None or _fingerprint(session, plan_id, rows) != pending.base:
             session.delete(pending)
             session.commit()
             raise ImportRefused(CHANGED)
@@ -55,6 +55,8 @@ def write_import(engine: Any, plan_id: int, token: str, *, before_write: Any = N
             apply_changes(session, changes, rows)
         except PlanMovedError:  # the same plan in other rows: worked out again, in the lock
             apply_changes(session, plan_changes(rows, pending.document), rows)
+        if "measurements" in pending.document:  # the plan's, as the preview merged them
+            replace_measurements(session, plan_id, pending.document["measurements"])
         session.delete(pending)
         done = done_words(pending.summary)
         # Written by bulk statements, which the record's flush hook does not see: one line.
@@ -64,6 +66,12 @@ def write_import(engine: Any, plan_id: int, token: str, *, before_write: Any = N
             before_commit(session, words)
         session.commit()
     return words
+
+
+def _fingerprint(session: Session, plan_id: int, rows: Any) -> str:
+    """The plan as the preview read it, measurements included: any change to it since, a
+    score added by its form too, refuses the import."""
+    return plan_fingerprint(with_measurements(session, plan_id, export_plan(rows)))
 
 
 def pending_import(session: Session, plan_id: int, token: str, *,

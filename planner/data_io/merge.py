@@ -24,7 +24,8 @@ from planner.data_io.locate import Locator, in_sheet_order, validate
 from planner.data_io.plan_sheets import find_sheet
 from planner.forms import slug
 
-IMPORTED = ("moments", "influences", "initiatives")  # in order: effects name new moments
+# In order: effects and measurements name new moments
+IMPORTED = ("moments", "influences", "initiatives", "measurements")
 
 
 @dataclass
@@ -50,7 +51,8 @@ def preview_import(current: dict[str, Any], tables: dict[str, pd.DataFrame]) -> 
     preview.ignored = [name for name in tables if name not in used]
     if not used:
         preview.problems.append(Problem("", None, None, "nothing to import: no sheet named "
-                                        "Moments, Influences or Initiatives (found "
+                                        "Moments, Influences, Initiatives or Measurements "
+                                        "(found "
                                         + ", ".join(f'"{n}"' for n in tables) + ")"))
         return preview
     locator = Locator()
@@ -66,6 +68,9 @@ def preview_import(current: dict[str, Any], tables: dict[str, pd.DataFrame]) -> 
         locator.layouts[key] = layout
         preview.problems += problems
         _merge(preview, locator, document, key, sheet, rows)
+    for key in ("influences", "measurements"):  # an optional list stays absent when empty
+        if not document.get(key) and key not in current:
+            document.pop(key, None)
     preview.problems = in_sheet_order(preview.problems + validate(document, locator),
                                       list(tables))
     if not preview.problems:
@@ -111,22 +116,35 @@ def _merge(preview: Preview, locator: Locator, document: dict[str, Any], key: st
         locator.unread |= {(key, index, name) for name in row.bad}
 
 
+# A measurement is the moment's score on a day from a source: a row with the same three
+# changes its score and sample size, any other is a new measurement.
+KEYED_BY = {"influences": ("from", "to"), "measurements": ("moment", "date", "source")}
+
+
 def _key(key: str, entry: dict[str, Any]) -> Any:
-    return (entry.get("from"), entry.get("to")) if key == "influences" else entry.get("id")
+    if key in KEYED_BY:
+        return tuple(entry.get(name) or "" for name in KEYED_BY[key])
+    return entry.get("id")
 
 
 def _key_fields(key: str, entry_key: Any) -> dict[str, Any]:
-    if key == "influences":
-        return {"from": entry_key[0], "to": entry_key[1]}
+    if key in KEYED_BY:
+        return {name: value for name, value in zip(KEYED_BY[key], entry_key, strict=True)
+                if value}
     return {"id": entry_key}
 
 
 def _show(key: str, entry_key: Any) -> str:
-    return f"{entry_key[0]} -> {entry_key[1]}" if key == "influences" else str(entry_key)
+    if key == "influences":
+        return f"{entry_key[0]} -> {entry_key[1]}"
+    if key == "measurements":
+        moment, day, source = entry_key
+        return f"{moment} on {day}" + (f" ({source})" if source else "")
+    return str(entry_key)
 
 
 def _id_column(key: str) -> str:
-    return "from" if key == "influences" else "id"
+    return KEYED_BY[key][0] if key in KEYED_BY else "id"
 
 
 def _name_key(name: str) -> str:
@@ -138,11 +156,11 @@ def _row_key(preview: Preview, key: str, sheet: str, row: Row, taken: set[Any],
     """The row's key; without an id, that of the plan's entry of the same name, or an id
     made from the name."""
     values = row.values
-    if key == "influences":
-        missing = [name for name in ("from", "to") if not values.get(name)]
+    if key in KEYED_BY:
+        missing = [name for name in KEYED_BY[key][:2] if not values.get(name)]
         for name in missing:
             preview.problems.append(Problem(sheet, row.number, name, "is required"))
-        return None if missing else (values["from"], values["to"])
+        return None if missing else tuple(values.get(name) or "" for name in KEYED_BY[key])
     if values.get("id"):
         return values["id"]
     if not values.get("name"):

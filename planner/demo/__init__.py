@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import json
+import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +31,37 @@ DEMO_OWNERS = {"signage": "Marketing", "greet": "Stores", "racks": "Stores",
                "replenish": "Logistics", "rota": "HR", "approvals": "Finance"}
 
 
+# A year of the store exit survey, month by month, before this cycle: each measured moment
+# wanders a little around a slow drift and ends at the score the example plan gives it.
+SURVEY_MONTHS = 12
+SURVEY = "monthly store exit survey"
+
+
 def demo_document() -> dict[str, Any]:
-    """The demo plan: the example plan file, with an owner for every moment."""
+    """The demo plan: the example plan file, with an owner for every moment and a year of
+    measured scores."""
     document = json.loads(DEMO_PLAN.read_text(encoding="utf-8"))
     for moment in document["moments"]:
         moment.setdefault("owner", DEMO_OWNERS.get(moment["id"], ""))
+    document.setdefault("measurements", demo_measurements(document["moments"]))
     return document
+
+
+def demo_measurements(moments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Month-end scores from December 2025 to November 2026 of every moment with a score."""
+    ends = []
+    year, month = 2025, 12
+    for _ in range(SURVEY_MONTHS):
+        ends.append(date(year, month, calendar.monthrange(year, month)[1]).isoformat())
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    found = []
+    for rank, moment in enumerate(m for m in moments if m.get("score") is not None):
+        for months_before, day in zip(range(SURVEY_MONTHS - 1, -1, -1), ends, strict=True):
+            wander = 1.5 * math.sin(1.7 * months_before + rank) * (months_before > 0)
+            score = round(moment["score"] - 0.15 * months_before + wander, 1)
+            found.append({"moment": moment["id"], "date": day, "score": score,
+                          "n": 380 + 37 * ((rank + months_before) % 5), "source": SURVEY})
+    return found
 
 
 def load_demo(app: Flask) -> int:

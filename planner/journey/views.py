@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import Blueprint, render_template
+from markupsafe import Markup
 
-from models import Moment, Stage
+from models import Measurement, Moment, Stage
 from models.queries import influences_of, latest_run, moments_of, movers, stages_of
 from planner.database import get_session
 from planner.forms import ConfirmForm
+from planner.journey.trend import Target, measurements_of, target_of, trend_of
 from planner.views import plan_or_404
 
 bp = Blueprint("journey", __name__)
@@ -24,6 +26,13 @@ class Card:
     movers: list[tuple[int, str, str, float]] = field(default_factory=list)
     feeds: list[tuple[Moment, float]] = field(default_factory=list)  # back stage: moments fed
     fed_by: list[tuple[Moment, float]] = field(default_factory=list)
+    measured: list[Measurement] = field(default_factory=list)  # oldest first
+    target: Target | None = None  # a focus moment's, from the run
+    trend: Markup = Markup("")
+
+    @property
+    def latest(self) -> Measurement | None:
+        return self.measured[-1] if self.measured else None
 
 
 @dataclass
@@ -43,6 +52,11 @@ def show(plan_id: int):
     influences = influences_of(session=session, plan_id=plan.id)
     columns = journey_columns(stages_of(session=session, plan_id=plan.id), moments, focus,
                               movers(session=session, plan_id=plan.id), influences)
+    measured = measurements_of(session, plan_id=plan.id)
+    for card in (card for column in columns for card in column.front + column.back):
+        card.measured = measured.get(card.moment.id, [])
+        card.target = target_of(card.moment, run, card.measured)
+        card.trend = trend_of(card.moment, card.measured, card.target)
     by_id = {m.id: m for m in moments}
     table = [(by_id[f.source_id], by_id[f.target_id], f) for f in influences]
     return render_template("journey/show.html", plan=plan, columns=columns, run=run,

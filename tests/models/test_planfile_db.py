@@ -13,7 +13,13 @@ from sqlmodel import select
 import optimizer
 from models import Initiative, InitiativeEffect, Moment, Plan
 from models.db import open_session
-from models.planfile import export_plan, import_plan, load_plan_rows, plan_document
+from models.planfile import (
+    export_plan,
+    import_plan,
+    load_plan_rows,
+    plan_document,
+    with_measurements,
+)
 from optimizer.samples import generate_document
 from planner.demo import DEMO_PLAN, demo_document, load_demo
 from tests.conftest import EXAMPLE_PLAN
@@ -36,8 +42,8 @@ def _round_trip(app, document):
     with open_session(engine, write=True) as session:
         plan_id = import_plan(session, copy.deepcopy(document)).id
         session.commit()
-    with open_session(engine) as session:
-        return plan_document(session, plan_id)
+    with open_session(engine) as session:  # as a plan file has it: with its measurements
+        return with_measurements(session, plan_id, plan_document(session, plan_id))
 
 
 @pytest.mark.parametrize("document", [demo_document(), SMALL], ids=["demo", "small"])

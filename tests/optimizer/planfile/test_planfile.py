@@ -88,6 +88,32 @@ RULES = [
     ("moment side", _set(["moments", 0, "side"], "middle"), "side: must be one of front, back"),
     ("moment weight >= 0", _set(["moments", 0, "weight"], -2), "weight: must be 0 or more"),
     ("moment headroom > 0", _set(["moments", 0, "headroom"], 0), "headroom: must be greater than 0"),
+    ("measurement moment exists", _set(["measurements"], [
+        {"moment": "fitt", "date": "2026-03-31", "score": 50}]),
+     'measurements[0].moment: unknown moment "fitt"'),
+    ("measurement date real", _set(["measurements"], [
+        {"moment": "fit", "date": "2026-02-30", "score": 50}]),
+     'measurements[0].date: must be a date as 2026-03-31, not "2026-02-30"'),
+    ("measurement date ISO", _set(["measurements"], [
+        {"moment": "fit", "date": "31/03/2026", "score": 50}]),
+     'measurements[0].date: must be a date as 2026-03-31, not "31/03/2026"'),
+    ("measurement score number", _set(["measurements"], [
+        {"moment": "fit", "date": "2026-03-31", "score": "high"}]),
+     'measurements[0].score: must be a number, not "high"'),
+    ("measurement score in range", _set(["measurements"], [
+        {"moment": "fit", "date": "2026-03-31", "score": 2e9}]),
+     "measurements[0].score: "),
+    ("measurement sample >= 1", _set(["measurements"], [
+        {"moment": "fit", "date": "2026-03-31", "score": 50, "n": 0}]),
+     "measurements[0].n: must be 1 or more, not 0"),
+    ("measurement sample whole", _set(["measurements"], [
+        {"moment": "fit", "date": "2026-03-31", "score": 50, "n": 2.5}]),
+     "measurements[0].n: must be a whole number, not 2.5"),
+    ("measurement needs a score", _set(["measurements"], [
+        {"moment": "fit", "date": "2026-03-31"}]), "measurements[0].score: is required"),
+    ("measurement unknown key", _set(["measurements"], [
+        {"moment": "fit", "date": "2026-03-31", "score": 50, "scor": 1}]),
+     'measurements[0]: unknown key "scor"'),
     ("moment owner is text", _set(["moments", 0, "owner"], 7),
      'moments[0] (id "fit").owner: must be text, not 7'),
     ("moment owner visible", _set(["moments", 0, "owner"], "Sto\u202eres"),
@@ -186,6 +212,22 @@ def test_an_owner_round_trips_trimmed_and_no_owner_is_left_out():
     assert again["moments"][0]["owner"] == "Store operations"
     assert "owner" not in again["moments"][1]
     assert plan_from_dict(again) == plan
+
+
+def test_measurements_round_trip_in_their_order():
+    document = copy.deepcopy(BASE)
+    document["measurements"] = [
+        {"moment": "fit", "date": "2026-03-31", "score": 52.5, "n": 400, "source": "survey"},
+        {"moment": "fit", "date": "2026-01-31", "score": -3},
+        {"moment": "stock", "date": "2026-02-28", "score": 7, "source": "  audit "}]
+    plan = plan_from_dict(document)
+    again = plan_to_dict(plan)
+    assert again["measurements"] == [
+        {"moment": "fit", "date": "2026-03-31", "score": 52.5, "n": 400, "source": "survey"},
+        {"moment": "fit", "date": "2026-01-31", "score": -3},
+        {"moment": "stock", "date": "2026-02-28", "score": 7, "source": "audit"}]
+    assert plan_from_dict(again) == plan
+    assert "measurements" not in plan_to_dict(plan_from_dict(BASE))
 
 
 def test_single_cost_without_periods_round_trips():

@@ -34,8 +34,9 @@ def upload(client, plan_id: int, data: bytes, filename: str = "plan.xlsx",
 
 def document_of(app, plan_id: int) -> dict:
     from models.db import open_session
-    with open_session(app.extensions["planner_engine"]) as session:
-        return plan_document(session, plan_id)
+    from models.planfile import with_measurements
+    with open_session(app.extensions["planner_engine"]) as session:  # as its plan file has it
+        return with_measurements(session, plan_id, plan_document(session, plan_id))
 
 
 def exported_tables(app, plan_id: int) -> dict[str, pd.DataFrame]:

@@ -32,7 +32,7 @@ NOT_IN_A_WORKBOOK = {
     "unknown top key", "budget finite", "budget nan", "finance unknown key",
     "period unknown key", "moment unknown key", "initiatives required",
     "cost object needs periods", "uses resource exists", "requires list", "benefit finite",
-    "team text", "moment owner is text", "initiative unknown key",
+    "team text", "moment owner is text", "initiative unknown key", "measurement unknown key",
 }
 WORDED_OTHERWISE = {
     "plan not empty": "is required",

@@ -93,8 +93,8 @@ def test_text_that_looks_like_a_formula_is_escaped_and_reads_back_as_written(exa
 def test_sheets_are_named_and_money_flagged(example):
     sheets = plan_sheets(example)
     assert [s.name for s in sheets] == ["Plan", "Stages", "Periods", "Resources", "Moments",
-                                       "Influences", "Initiatives"]
-    initiatives = sheets[-1]
+                                       "Influences", "Initiatives", "Measurements"]
+    initiatives = sheets[-2]
     assert list(initiatives.frame.columns[:5]) == ["id", "name", "team", "cost H1", "cost H2"]
     assert "uses it" in initiatives.frame.columns and "effect fitting" in initiatives.frame.columns
     assert initiatives.frame.loc[1, "requires"] == "rfid"
@@ -294,7 +294,7 @@ def test_missing_and_unknown_sheets_are_named():
     assert [str(p) for p in problems] == [
         'Sheet "Plan": this sheet is missing', 'Sheet "Initiatives": this sheet is missing',
         'Sheet "Scratch": unknown sheet; the sheets of a plan are Plan, Stages, Periods, '
-        "Resources, Moments, Influences, Initiatives"]
+        "Resources, Moments, Influences, Initiatives, Measurements"]
 
 
 def test_a_column_without_a_header_is_named_by_its_letter():

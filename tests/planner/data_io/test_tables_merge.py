@@ -36,9 +36,12 @@ def by_id(document: dict, key: str = "initiatives") -> dict[str, dict]:
 def test_reimporting_an_export_changes_nothing(current):
     preview = preview_import(current, exported(current))
     assert preview.problems == []
-    assert preview.added == {"moments": [], "influences": [], "initiatives": []}
-    assert preview.changed == {"moments": {}, "influences": {}, "initiatives": {}}
-    assert preview.unchanged == {"moments": 12, "influences": 5, "initiatives": 15}
+    assert preview.added == {"moments": [], "influences": [], "initiatives": [],
+                             "measurements": []}
+    assert preview.changed == {"moments": {}, "influences": {}, "initiatives": {},
+                               "measurements": {}}
+    assert preview.unchanged == {"moments": 12, "influences": 5, "initiatives": 15,
+                                 "measurements": 0}
     assert preview.document == current
     assert preview.ignored == ["Plan", "Stages", "Periods", "Resources"]
 
@@ -106,7 +109,8 @@ def test_moments_added_in_the_same_import_can_be_used_in_effects(current):
     preview = preview_import(current, tables)
     assert preview.problems == []
     assert preview.added == {"moments": ["parking-is-easy"],
-                             "influences": ["rota -> parking-is-easy"], "initiatives": ["valet"]}
+                             "influences": ["rota -> parking-is-easy"], "initiatives": ["valet"],
+                             "measurements": []}
     assert plan_from_dict(preview.document).moments[-1].weight == 4
 
 
@@ -144,7 +148,8 @@ def test_na_none_and_null_stay_text(current):
       "id, name, stage, side, weight, headroom, category, score, owner",
       'Sheet "Moments", row 2, column "side": must be one of front, back, not "sideways"']),
     ({"Budget": pd.DataFrame([{"id": "x"}])},
-     ['nothing to import: no sheet named Moments, Influences or Initiatives (found "Budget")']),
+     ['nothing to import: no sheet named Moments, Influences, Initiatives or Measurements '
+      '(found "Budget")']),
 ])
 def test_problems_are_named_by_sheet_row_and_column_and_leave_no_document(current, tables,
                                                                           problems):

@@ -1,0 +1,71 @@
+"""A moment's measured scores over time: the page that lists them and takes a new one
+(views on the journey blueprint). Display and review only: the optimiser never reads them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import redirect, url_for
+from wtforms import StringField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+
+from models import Measurement, Moment
+from models.queries import latest_run
+from optimizer.planfile.ranges import SCORE
+from planner.database import get_session
+from planner.forms import AtLeast, Form, Longest, Number, WholeNumber
+from planner.journey.trend import measurements_of, target_of, trend_of
+from planner.journey.views import bp
+from planner.views import commit, form_page, plan_or_404, row_or_404
+from planner.web import number
+
+
+class MeasurementForm(Form):
+    taken_on = StringField("Date", [DataRequired()], description="As 2026-03-31.",
+                           render_kw={"placeholder": "2026-03-31", "autocomplete": "off"})
+    score = Number("Score", [InputRequired(), AtLeast.of(SCORE)],
+                   description="On the scale the moment is measured on.")
+    n = WholeNumber("Sample size", [Optional(), NumberRange(min=1, message="At least 1.")],
+                    description="How many answers the score comes from; empty: unknown.")
+    source = StringField("Source", [Longest(120)],
+                         description='Where it comes from, such as "exit survey".')
+
+    def validate_taken_on(self, field: Any) -> None:
+        try:
+            field.data = date.fromisoformat((field.data or "").strip()).isoformat()
+        except ValueError as error:
+            raise ValidationError("Enter a date as 2026-03-31.") from error
+
+
+@bp.route("/plans/<int:plan_id>/moments/<int:moment_id>/measurements",
+          methods=["GET", "POST"])
+def measurements(plan_id: int, moment_id: int):
+    """A moment's measured scores, oldest first, and a form for a new one."""
+    plan, session = plan_or_404(plan_id), get_session()
+    moment = row_or_404(Moment, plan.id, moment_id)
+    form = MeasurementForm()
+    if form.validate_on_submit():
+        session.add(Measurement(plan_id=plan.id, moment_id=moment.id,
+                                taken_on=date.fromisoformat(form.taken_on.data),
+                                score=form.score.data, n=form.n.data,
+                                source=(form.source.data or "").strip()))
+        if commit(f'Score {number(form.score.data)} of "{moment.name}" on '
+                  f"{form.taken_on.data} added."):
+            return redirect(url_for("journey.measurements", plan_id=plan.id,
+                                    moment_id=moment.id))
+    found = measurements_of(session, moment_id=moment.id)[moment.id]
+    target = target_of(moment, latest_run(session=session, plan_id=plan.id), found)
+    return form_page("journey/measurements.html", form, plan=plan, moment=moment,
+                     measurements=found, trend=trend_of(moment, found, target), target=target)
+
+
+@bp.post("/plans/<int:plan_id>/measurements/<int:measurement_id>/delete")
+def measurement_delete(plan_id: int, measurement_id: int):
+    """Take a measurement away (a typing mistake): the record keeps who did."""
+    plan, session = plan_or_404(plan_id), get_session()
+    measurement = row_or_404(Measurement, plan.id, measurement_id)
+    moment_id = measurement.moment_id
+    session.delete(measurement)
+    commit(f"The score of {measurement.taken_on.isoformat()} deleted.")
+    return redirect(url_for("journey.measurements", plan_id=plan.id, moment_id=moment_id))
