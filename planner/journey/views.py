@@ -19,6 +19,20 @@ bp = Blueprint("journey", __name__)
 MOVERS_SHOWN = 5
 
 
+@dataclass(frozen=True)
+class Chain:
+    """A way a back-stage step's improvement travels through other steps to a moment."""
+
+    source: Moment
+    through: tuple[Moment, ...]  # the steps between, in order
+    target: Moment
+    factor: float  # the product of the factors on the way
+
+
+CHAINS_SHOWN = 6  # per card: a plan's graph may hold many paths
+STEPS_WALKED = 20_000
+
+
 @dataclass
 class Card:
     moment: Moment
@@ -26,6 +40,9 @@ class Card:
     movers: list[tuple[int, str, str, float]] = field(default_factory=list)
     feeds: list[tuple[Moment, float]] = field(default_factory=list)  # back stage: moments fed
     fed_by: list[tuple[Moment, float]] = field(default_factory=list)
+    # chains of two steps or more: from this step (back stage), and into this moment
+    reaches: list[Chain] = field(default_factory=list)
+    reached_by: list[Chain] = field(default_factory=list)
     measured: list[Measurement] = field(default_factory=list)  # oldest first
     target: Target | None = None  # a focus moment's, from the run
     trend: Markup = Markup("")
@@ -73,6 +90,9 @@ def journey_columns(stages: list[Stage], moments: list[Moment], focus: set[str],
         source, target = cards[influence.source_id], cards[influence.target_id]
         source.feeds.append((target.moment, influence.factor))
         target.fed_by.append((source.moment, influence.factor))
+    for chain in _chains(cards):
+        cards[chain.source.id].reaches.append(chain)
+        cards[chain.target.id].reached_by.append(chain)
     columns = {s.id: Column(s, [], []) for s in stages}
     for card in cards.values():
         column = columns.get(card.moment.stage_id)
@@ -80,3 +100,30 @@ def journey_columns(stages: list[Stage], moments: list[Moment], focus: set[str],
             column = columns.setdefault(None, Column(None, [], []))
         (column.back if card.moment.side == "back" else column.front).append(card)
     return list(columns.values())
+
+
+def _chains(cards: dict[int, Card]) -> list[Chain]:
+    """Paths of two influences or more (the graph has no cycle: the forms and imports refuse
+    one), at most CHAINS_SHOWN from one step and into one moment, and at most STEPS_WALKED
+    steps walked in all: a page names the chains, it does not count every path."""
+    found: list[Chain] = []
+    out: dict[int, int] = {}
+    into: dict[int, int] = {}
+    walked = 0
+
+    def walk(source: Card, path: tuple[Card, ...], factor: float) -> None:
+        nonlocal walked
+        for target, share in path[-1].feeds:
+            walked += 1
+            if walked > STEPS_WALKED or out.get(source.moment.id, 0) >= CHAINS_SHOWN:
+                return
+            if len(path) > 1 and into.get(target.id, 0) < CHAINS_SHOWN:
+                found.append(Chain(source.moment, tuple(card.moment for card in path[1:]),
+                                   target, factor * share))
+                out[source.moment.id] = out.get(source.moment.id, 0) + 1
+                into[target.id] = into.get(target.id, 0) + 1
+            walk(source, (*path, cards[target.id]), factor * share)
+
+    for card in cards.values():
+        walk(card, (card,), 1.0)
+    return found

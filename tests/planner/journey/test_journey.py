@@ -221,3 +221,22 @@ def test_a_chain_is_taken_and_a_cycle_refused_naming_its_steps(client, db, demo_
             in page_text(cycle))
     db.rollback()
     assert len(db.exec(select(Influence)).all()) == before
+
+
+def test_the_journey_names_each_chain_of_steps_and_what_it_multiplies_to(client, db, demo_id):
+    approvals, rota = _moment(db, "approvals").id, _moment(db, "rota").id
+    client.post(f"/plans/{demo_id}/influences/new",
+                data={"source_id": approvals, "target_id": rota, "factor": "50%"})
+    names = {m.key: m.name for m in db.exec(select(Moment)).all()}
+    text = page_text(client.get(f"/plans/{demo_id}/journey"))
+    # approvals feed the rota (x0.5), which feeds the greeting (x0.6), the queue (x0.5)
+    # and the fitting room (x0.4): three chains of two steps
+    for target, factor in (("greet", "0.3"), ("queue", "0.25"), ("fitting", "0.2")):
+        assert f"→ {names['rota']} → {names[target]} ×{factor}" in text
+        card = text.split(f"{names[target]} owner:")[1].split(" owner:")[0]
+        assert f"and along chains: {names['approvals']} → {names['rota']} (×{factor})" in card
+    rota_card = text.split(f"{names['rota']} owner:")[1].split(" owner:")[0]
+    assert f"fed by {names['approvals']} (×0.5)" in rota_card
+    # a moment fed directly only names no chain
+    assert "and along chains" not in text.split(f"{names['returns']} owner:")[1].split(
+        " owner:")[0]
