@@ -11,7 +11,7 @@ Variables and constraints are named by internal index (x12, y3), never by user t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -54,6 +54,8 @@ class Data:
     excluded_by: list[list[str]]  # initiative index -> ids of initiatives that exclude it
     uses: list[dict[str, float]]  # initiative index -> {resource id: amount}
     period_cost: list[dict[str, float]]  # initiative index -> {period id: cost}
+    # moment index -> the moments a point of uplift on it reaches (itself too): the chains
+    reach: list[set[int]] = field(default_factory=list)
 
     def moves(self, i: int) -> list[int]:
         return list(self.uplift[i])
@@ -101,7 +103,8 @@ def index_plan(plan: Plan) -> Data:
                 cost=[i.total_cost for i in initiatives], budget=plan.budget,
                 max_focus=plan.max_focus, excluded_by=excluded_by,
                 uses=[dict(i.uses) for i in initiatives],
-                period_cost=[dict(i.cost) for i in initiatives])
+                period_cost=[dict(i.cost) for i in initiatives],
+                reach=[{m for m, _ in lands[moment.id]} for moment in moments])
 
 
 @dataclass

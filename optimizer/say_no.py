@@ -24,6 +24,20 @@ def names(data: Data, moments: list[int] | set[int]) -> str:
     return ", ".join(named[:-1]) + " and " + named[-1]
 
 
+def names_along(data: Data, i: int, moments: list[int] | set[int]) -> str:
+    """These moments that initiative i moves, by name, each it reaches only along a chain
+    of back-stage steps with the steps it is tagged to: "'Greeted' through 'Staff rota'"."""
+    tagged = sorted(data.moment_index[moment_id] for moment_id, _ in data.initiatives[i].effects)
+    named = []
+    for m in sorted(moments):
+        steps = [t for t in tagged if t != m and m in data.reach[t]] if m not in tagged else []
+        named.append(f"'{data.moments[m].name}'" + (
+            f" through {names(data, steps)}" if steps else ""))
+    if len(named) <= 1:
+        return "".join(named)
+    return ", ".join(named[:-1]) + " and " + named[-1]
+
+
 def _uplift(data: Data, funded: set[int], m: int) -> float:
     return math.fsum(data.uplift[i][m] for i in data.moved_by[m] if i in funded)
 
@@ -80,8 +94,8 @@ def _off_focus(data: Data, i: int, funded: set[int], focus: set[int]) -> str | N
     if not moves:
         return ("Not funded: it does not move any moment (its uplifts come to zero), so it "
                 f"cannot move the moments we focus on this cycle ({focus_names}).")
-    return (f"Not funded: it moves {names(data, moves)}, but none of the moments we focus on "
-            f"this cycle ({focus_names}).")
+    return (f"Not funded: it moves {names_along(data, i, moves)}, but none of the moments we "
+            f"focus on this cycle ({focus_names}).")
 
 
 def _blocked(data: Data, i: int, funded: set[int], focus: set[int]) -> str | None:
@@ -105,15 +119,15 @@ def _blocked(data: Data, i: int, funded: set[int], focus: set[int]) -> str | Non
 
 
 def _saturated(data: Data, i: int, funded: set[int], focus: set[int]) -> str | None:
-    moved = [m for m in data.uplift[i] if m in focus]
-    if not moved:
+    on_focus = [m for m in data.uplift[i] if m in focus]
+    if not on_focus:
         return None
-    for m in moved:
+    for m in on_focus:
         headroom = data.moments[m].headroom
         if headroom is None or _uplift(data, funded, m) < headroom * (1 - AT_HEADROOM):
             return None
-    return (f"Not funded: the focus moments it moves ({names(data, moved)}) are already at "
-            "their headroom through funded work.")
+    return (f"Not funded: the focus moments it moves ({names_along(data, i, on_focus)}) are "
+            "already at their headroom through funded work.")
 
 
 def limits_in_the_way(data: Data, i: int, funded: set[int], periods: list[Usage],
@@ -145,10 +159,10 @@ def limits_in_the_way(data: Data, i: int, funded: set[int], periods: list[Usage]
 def _outranked(data: Data, i: int, funded: set[int], focus: set[int], periods: list[Usage],
                resources: list[Usage]) -> str:
     """Name the limits this initiative would break on top of the chosen portfolio."""
-    moved = [m for m in data.uplift[i] if m in focus]
+    on_focus = [m for m in data.uplift[i] if m in focus]
     limits = limits_in_the_way(data, i, funded, periods, resources)
     if not focus:
-        moves = names(data, data.uplift[i])
+        moves = names_along(data, i, data.uplift[i])
         if not limits:
             return (f"Not funded: it moves {moves}, but no portfolio had any impact to "
                     "gain, so no moment was chosen as a focus moment this cycle.")
@@ -156,8 +170,8 @@ def _outranked(data: Data, i: int, funded: set[int], focus: set[int], periods: l
         return (f"Not funded: it moves {moves}, but " + " and ".join(limits) + f" {leave} "
                 "no room for it, and nothing fits, so no moment could be a focus moment this "
                 "cycle.")
-    focus_part = (f"it moves {names(data, moved)} (a focus moment)" if len(moved) == 1
-                  else f"it moves {names(data, moved)} (focus moments)")
+    role = "a focus moment" if len(on_focus) == 1 else "focus moments"
+    focus_part = f"it moves {names_along(data, i, on_focus)} ({role})"
     if not limits:
         return (f"Not funded: {focus_part}, but funding it would add no impact to the "
                 "chosen portfolio.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from optimizer.explain.context import Context
 from optimizer.explain.types import Explanation
 from optimizer.model import Data
-from optimizer.say_no import limits_in_the_way, money, names
+from optimizer.say_no import limits_in_the_way, money, names, names_along
 
 
 def binding(context: Context, i: int, reason: str) -> list[str]:
@@ -92,7 +92,9 @@ def _uncounted(context: Context, explanation: Explanation) -> str:
         return f"{sentence}; {explanation.counted_conflict}."
     moments = explanation.counted_focus
     role = "a focus moment" if len(moments) == 1 else "focus moments"
-    return (f"{sentence}; for it to count, {_moment_names(data, moments)} would have to be "
+    along = names_along(data, data.initiative_index[explanation.id],
+                  [data.moment_index[m] for m in moments]) or "none"
+    return (f"{sentence}; for it to count, {along} would have to be "
             f"{role}, and the best portfolio then gives {explanation.impact_if_counted:,.1f}.")
 
 

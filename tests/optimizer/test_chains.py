@@ -83,3 +83,21 @@ def test_a_cycle_is_refused_naming_its_steps():
         "through others, back into itself"]
     with pytest.raises(ValueError, match="cycle"):
         landing(["a", "b"], [Influence("a", "b", 1.0), Influence("b", "a", 1.0)])
+
+
+def test_the_say_no_words_name_the_chain_an_initiative_reaches_a_focus_moment_through():
+    plan = plan_from_dict({
+        "plan": "Chain words", "budget": 100,
+        "moments": [{"id": "greet", "name": "Greeted", "weight": 5, "headroom": 10},
+                    {"id": "rota", "name": "Staff rota", "side": "back", "weight": 0},
+                    {"id": "approvals", "name": "Approvals", "side": "back", "weight": 0}],
+        "influences": [{"from": "approvals", "to": "rota", "factor": 0.5},
+                       {"from": "rota", "to": "greet", "factor": 0.5}],
+        "initiatives": [{"id": "a", "name": "Door greeter", "cost": 100, "effects": {"greet": 8}},
+                        {"id": "b", "name": "Simpler approvals", "cost": 100,
+                         "effects": {"approvals": 8}}]})
+    result = solve(plan)
+    assert result.funded == ["a"]
+    message = result.rejection("b").message
+    assert message.startswith("Not funded: it moves 'Greeted' through 'Approvals' (a focus "
+                              "moment), but the budget"), message
