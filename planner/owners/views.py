@@ -46,7 +46,7 @@ def show(plan_id: int, name: str):
 
 def _scores(moment, run, measured):
     """The moment's latest measured score and, for a focus moment, its target."""
+    target = target_of(moment, run, measured)
     return {"latest": measured[-1] if measured else None, "count": len(measured),
-            "first": measured[0] if measured else None,
-            "target": target_of(moment, run, measured),
-            "trend": trend_of(moment, measured, target_of(moment, run, measured))}
+            "first": measured[0] if measured else None, "target": target,
+            "trend": trend_of(moment, measured, target)}

@@ -75,6 +75,10 @@ def test_an_owners_page_gives_each_moment_its_focus_work_and_expected_improvemen
         assert f"Expected improvement this cycle: {number(expected)} point" in text
         for arrival in brought[moment["id"]]:
             assert f"{arrival.name} {arrival.via or 'the moment itself'}" in text
+        latest = f"Latest measured: {number(moment['score'])} on 2026-11-30"
+        if figure["focus"]:  # its target: the score then plus the improvement counted
+            latest += f" · target {number(moment['score'] + figure['improvement'])}"
+        assert latest in text
     # the greeting is fed by the staff rota, a back-stage step HR owns: the chain is named
     assert "Footfall-based staff rota Back room: staff rota matches footfall (×0.6)" in text
     assert "Refund or exchange without a fight" not in text  # Finance owns it
