@@ -15,7 +15,7 @@ from models.queries import latest_run
 from optimizer.planfile.ranges import SCORE
 from planner.database import get_session
 from planner.forms import AtLeast, Form, Longest, Number, WholeNumber
-from planner.journey.trend import measurements_of, target_of, trend_of
+from planner.journey.trend import measurements_of, scores_of
 from planner.journey.views import bp
 from planner.views import commit, form_page, plan_or_404, row_or_404
 from planner.web import number
@@ -55,9 +55,9 @@ def measurements(plan_id: int, moment_id: int):
             return redirect(url_for("journey.measurements", plan_id=plan.id,
                                     moment_id=moment.id))
     found = measurements_of(session, moment_id=moment.id)[moment.id]
-    target = target_of(moment, latest_run(session=session, plan_id=plan.id), found)
+    scores = scores_of(moment, latest_run(session=session, plan_id=plan.id), found)
     return form_page("journey/measurements.html", form, plan=plan, moment=moment,
-                     measurements=found, trend=trend_of(moment, found, target), target=target)
+                     measurements=found, trend=scores.trend, target=scores.target)
 
 
 @bp.post("/plans/<int:plan_id>/measurements/<int:measurement_id>/delete")

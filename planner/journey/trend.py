@@ -31,6 +31,37 @@ class Target:
         return self.base + self.improvement
 
 
+@dataclass(frozen=True)
+class Scores:
+    """A moment's measured scores (oldest first), its target and its trend, as a page
+    shows them beside the moment."""
+
+    measured: list[Measurement]
+    target: Target | None
+    trend: Markup
+
+    @property
+    def first(self) -> Measurement | None:
+        return self.measured[0] if self.measured else None
+
+    @property
+    def latest(self) -> Measurement | None:
+        return self.measured[-1] if self.measured else None
+
+    @property
+    def to_go(self) -> float | None:
+        """How far the latest score is below the target (0: reached); None without both."""
+        if self.target is None or self.latest is None:
+            return None
+        return max(0.0, self.target.score - self.latest.score)
+
+
+def scores_of(moment: Moment, run: Run | None, measured: list[Measurement]) -> Scores:
+    """The moment's scores, with its target from the run (a focus moment's) and its trend."""
+    target = target_of(moment, run, measured)
+    return Scores(measured, target, trend_of(moment, measured, target))
+
+
 def measurements_of(session: Session, *, plan_id: int | None = None,
                     moment_id: int | None = None) -> dict[int, list[Measurement]]:
     """The measured scores of a plan's moments (or of one moment), oldest first, by moment."""

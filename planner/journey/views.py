@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from flask import Blueprint, render_template
 from markupsafe import Markup
 
-from models import Measurement, Moment, Stage
+from models import Moment, Stage
 from models.queries import influences_of, latest_run, moments_of, movers, stages_of
 from planner.database import get_session
 from planner.forms import ConfirmForm
-from planner.journey.trend import Target, measurements_of, target_of, trend_of
+from planner.journey.trend import Scores, measurements_of, scores_of
 from planner.views import plan_or_404
 
 bp = Blueprint("journey", __name__)
@@ -43,13 +43,7 @@ class Card:
     # chains of two steps or more: from this step (back stage), and into this moment
     reaches: list[Chain] = field(default_factory=list)
     reached_by: list[Chain] = field(default_factory=list)
-    measured: list[Measurement] = field(default_factory=list)  # oldest first
-    target: Target | None = None  # a focus moment's, from the run
-    trend: Markup = Markup("")
-
-    @property
-    def latest(self) -> Measurement | None:
-        return self.measured[-1] if self.measured else None
+    scores: Scores = field(default_factory=lambda: Scores([], None, Markup("")))
 
 
 @dataclass
@@ -71,9 +65,7 @@ def show(plan_id: int):
                               movers(session=session, plan_id=plan.id), influences)
     measured = measurements_of(session, plan_id=plan.id)
     for card in (card for column in columns for card in column.front + column.back):
-        card.measured = measured.get(card.moment.id, [])
-        card.target = target_of(card.moment, run, card.measured)
-        card.trend = trend_of(card.moment, card.measured, card.target)
+        card.scores = scores_of(card.moment, run, measured.get(card.moment.id, []))
     by_id = {m.id: m for m in moments}
     table = [(by_id[f.source_id], by_id[f.target_id], f) for f in influences]
     return render_template("journey/show.html", plan=plan, columns=columns, run=run,

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template
 from models.queries import deciding_run, moments_of
 from planner.accounts.access import own_team
 from planner.database import get_session
-from planner.journey.trend import measurements_of, target_of, trend_of
+from planner.journey.trend import measurements_of, scores_of
 from planner.owners.accountability import NO_OWNER, owners
 from planner.views import plan_or_404
 
@@ -38,15 +38,8 @@ def show(plan_id: int, name: str):
     if owner is None:
         abort(404)
     measured = measurements_of(get_session(), plan_id=plan.id)
-    scores = {owned.moment.id: _scores(owned.moment, run, measured.get(owned.moment.id, []))
+    scores = {owned.moment.id: scores_of(owned.moment, run, measured.get(owned.moment.id, []))
               for owned in owner.moments}
     return render_template("owners/show.html", plan=plan, owner=owner, run=run,
                            published=published, scores=scores)
 
-
-def _scores(moment, run, measured):
-    """The moment's latest measured score and, for a focus moment, its target."""
-    target = target_of(moment, run, measured)
-    return {"latest": measured[-1] if measured else None, "count": len(measured),
-            "first": measured[0] if measured else None, "target": target,
-            "trend": trend_of(moment, measured, target)}
