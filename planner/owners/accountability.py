@@ -42,6 +42,13 @@ class Owner:
         return sorted({arrival.name for owned in self.moments for arrival in owned.arrivals})
 
 
+def expected_points(figure: dict[str, Any]) -> float:
+    """What a run expects a moment to move (its result entry): the funded work's uplift on
+    it, capped by its headroom."""
+    uplift, headroom = figure.get("uplift", 0.0), figure.get("headroom")
+    return uplift if headroom is None else min(uplift, headroom)
+
+
 def owners(moments: list[Moment], run: Run | None) -> list[Owner]:
     """Every owner of these moments (by name; those nobody owns last), each with what the
     run decided for its moments."""
@@ -65,8 +72,7 @@ def _figures(run: Run | None) -> dict[str, tuple[bool, float, list[Arrival]]]:
     brought = arrivals(run.inputs, result.get("funded", []))
     figures = {}
     for moment in result["moments"]:
-        headroom = moment.get("headroom")
-        expected = moment["uplift"] if headroom is None else min(moment["uplift"], headroom)
+        expected = expected_points(moment)
         figures[moment["id"]] = (bool(moment["focus"]), expected,
                                  sorted(brought.get(moment["id"], []),
                                         key=lambda arrival: -arrival.amount))

@@ -10,7 +10,7 @@ from typing import Any
 
 from optimizer.influence import landing
 from optimizer.plan import Influence
-from planner.owners.accountability import NO_OWNER
+from planner.owners.accountability import NO_OWNER, expected_points
 from planner.runs.breakdown import arrivals
 from planner.runs.reports import SayNoEntry
 
@@ -42,9 +42,8 @@ def memo_by_owner(inputs: dict[str, Any], result: dict[str, Any],
         memo = memos.setdefault(owner, OwnerMemo(owner))
         owned.setdefault(owner, set()).add(moment["id"])
         figure = figures.get(moment["id"], {})
-        headroom, uplift = figure.get("headroom"), figure.get("uplift", 0.0)
         memo.moments.append((moment["name"], bool(figure.get("focus")),
-                             uplift if headroom is None else min(uplift, headroom)))
+                             expected_points(figure)))
     for owner, memo in memos.items():
         points: dict[str, list[float]] = {}
         for moment_id in owned[owner]:
