@@ -28,11 +28,12 @@ def names_along(data: Data, i: int, moments: list[int] | set[int]) -> str:
     """These moments that initiative i moves, by name, each it reaches only along a chain
     of back-stage steps with the steps it is tagged to: "'Greeted' through 'Staff rota'"."""
     tagged = sorted(data.moment_index[moment_id] for moment_id, _ in data.initiatives[i].effects)
-    named = []
-    for m in sorted(moments):
-        steps = [t for t in tagged if t != m and m in data.reach[t]] if m not in tagged else []
-        named.append(f"'{data.moments[m].name}'" + (
-            f" through {names(data, steps)}" if steps else ""))
+    along = {m: [t for t in tagged if t != m and m in data.reach[t]] if m not in tagged else []
+             for m in sorted(moments)}
+    # a step named on the way to another of these moments is not named again on its own
+    on_the_way = {step for steps in along.values() for step in steps}
+    named = [f"'{data.moments[m].name}'" + (f" through {names(data, steps)}" if steps else "")
+             for m, steps in along.items() if m not in on_the_way]
     if len(named) <= 1:
         return "".join(named)
     return ", ".join(named[:-1]) + " and " + named[-1]

@@ -101,3 +101,19 @@ def test_the_say_no_words_name_the_chain_an_initiative_reaches_a_focus_moment_th
     message = result.rejection("b").message
     assert message.startswith("Not funded: it moves 'Greeted' through 'Approvals' (a focus "
                               "moment), but the budget"), message
+
+
+def test_a_step_named_on_the_way_is_not_named_again_on_its_own():
+    """Work tagged to a back-stage step moves the step and, through it, a moment: the words
+    name the moment through the step once, not the step a second time."""
+    plan = plan_from_dict({
+        "plan": "Chain words", "budget": 100, "max_focus": 1,
+        "moments": [{"id": "greet", "name": "Greeted", "weight": 5, "headroom": 10},
+                    {"id": "stock", "name": "In stock", "weight": 1, "headroom": 10},
+                    {"id": "rota", "name": "Staff rota", "side": "back", "weight": 0}],
+        "influences": [{"from": "rota", "to": "stock", "factor": 0.5}],
+        "initiatives": [{"id": "a", "name": "Door greeter", "cost": 100, "effects": {"greet": 8}},
+                        {"id": "b", "name": "Rota", "cost": 100, "effects": {"rota": 8}}]})
+    message = solve(plan).rejection("b").message
+    assert message.startswith("Not funded: it moves 'In stock' through 'Staff rota', but "
+                              "none of the moments"), message
