@@ -96,6 +96,7 @@ def migration_config(connection: Any = None) -> Any:
 # Newest first: each migration, and the table (or the table and column) that only a
 # database at it or later has.
 REVISION_MARKS = (
+    ("0016_delivery", "initiative", "delivery"),
     ("0015_measurements", "measurement", None), ("0014_moment_owner", "moment", "owner"),
     ("0013_jobs", "job", None),
     ("0012_teams", "team", None),

@@ -23,6 +23,12 @@ class InitiativeBase(SQLModel):
     note: str = ""
 
 
+# How far a funded initiative's team has got with it (planner/delivery): set by the team
+# once the decision funds it, and read by the cycle review.
+PLANNED, IN_PROGRESS, DELIVERED, DROPPED = "planned", "in progress", "delivered", "dropped"
+DELIVERY = (PLANNED, IN_PROGRESS, DELIVERED, DROPPED)
+
+
 class Initiative(InitiativeBase, table=True):
     __table_args__ = (UniqueConstraint("plan_id", "key"),)
 
@@ -30,6 +36,7 @@ class Initiative(InitiativeBase, table=True):
     plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
+    delivery: str = PLANNED  # one of DELIVERY
     costs: list["InitiativeCost"] = Relationship(
         **CHILDREN, sa_relationship_kwargs={"order_by": "InitiativeCost.id"})
     effects: list["InitiativeEffect"] = Relationship(

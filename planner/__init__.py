@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts,
         appeals,
         data_io,
+        delivery,
         finance,
         history,
         initiatives,
@@ -130,10 +131,11 @@ def _register_blueprints(app: Flask) -> None:
         journey,
         owners,
         plans,
+        review,
         runs,
     )
 
-    for feature in (accounts, plans, journey, owners, initiatives, runs, finance, data_io,
-                    history, appeals, jobs):
+    for feature in (accounts, plans, journey, owners, delivery, review, initiatives, runs,
+                    finance, data_io, history, appeals, jobs):
         for blueprint in feature.blueprints():
             app.register_blueprint(blueprint)

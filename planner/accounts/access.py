@@ -49,11 +49,15 @@ class Rule:
     # The states in which a team member may open the page and send its form; None: any.
     team_while: frozenset[str] | None = None
     when_closed: bool = False  # whether its form may be sent while the plan is closed
+    # What a team member does on the page, for the refusal in another state; "": what
+    # TEAM_CAN says of the state it is open in.
+    team_does: str = ""
 
 
 def _plan(read: frozenset[str], write: frozenset[str] = NOBODY, *,
-          team_while: frozenset[str] | None = None, when_closed: bool = False) -> Rule:
-    return Rule("plan", read, write, team_while, when_closed)
+          team_while: frozenset[str] | None = None, when_closed: bool = False,
+          team_does: str = "") -> Rule:
+    return Rule("plan", read, write, team_while, when_closed, team_does)
 
 
 PROPOSALS, APPEALS = frozenset({OPEN}), frozenset({DECIDED})
@@ -135,6 +139,13 @@ ACCESS: dict[str, Rule] = {
     "appeals.new": _plan(PROPOSING, PROPOSING, team_while=APPEALS),
     "appeals.queue": _plan(PLANNING),
     "appeals.answer": _plan(NOBODY, PLANNING),
+    # Delivery of the funded work: a team member sets its own team's, once decided
+    "delivery.show": _plan(EVERY_ROLE),
+    "delivery.update": _plan(NOBODY, PROPOSING, team_while=APPEALS, team_does=(
+        "sets how far its funded work has got only while the plan is decided")),
+    # The cycle review, and the next cycle started from a decided one
+    "review.show": _plan(EVERY_ROLE),
+    "review.next_cycle": _plan(PLANNING, PLANNING, when_closed=True),
     "history.show": _plan(ALL_READERS),
     "history.download": _plan(ALL_READERS),
     "jobs.show": _plan(ALL_READERS),
@@ -224,8 +235,9 @@ def _state_refuses(rule: Rule, send: bool) -> str | None:
                 "change. Its CX lead can reopen it.")
     if (found is not None and found.role == TEAM and rule.team_while is not None
             and state not in rule.team_while):
+        does = rule.team_does or TEAM_CAN[next(iter(rule.team_while))]
         return (f"The plan is {STATE_WORDS.get(state or '', state)}: a team member "
-                f"{TEAM_CAN[next(iter(rule.team_while))]}; nothing was changed.")
+                f"{does}; nothing was changed.")
     return None
 
 

@@ -15,6 +15,7 @@ from optimizer.plan import Influence
 class Arrival:
     """One funded initiative's share of a moment's improvement, along one way in."""
 
+    key: str  # the initiative's id
     name: str  # the initiative's
     uplift: float  # as tagged, on the moment itself or on the step it arrives through
     confidence: float
@@ -39,7 +40,7 @@ def arrivals(inputs: dict[str, Any], funded: list[str]) -> dict[str, list[Arriva
         confidence = initiative.get("confidence", 1.0)
         for moment in {target for tagged, _ in effects for target, _ in lands.get(tagged, ())}:
             for tagged, uplift, factor in uplift_parts(lands, effects, moment):
-                found[moment].append(Arrival(initiative["name"], uplift, confidence,
+                found[moment].append(Arrival(key, initiative["name"], uplift, confidence,
                                              None if tagged == moment else names[tagged],
                                              factor))
     return found

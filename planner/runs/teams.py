@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request
 from models.queries import deciding_run, initiative_page, teams_of
 from planner.accounts.access import own_team
 from planner.database import get_session
+from planner.delivery.views import STATUS_WORDS, DeliveryForm
 from planner.runs.explanations import stored_explanations
 from planner.runs.reports import Verdicts
 from planner.views import paged, plan_or_404, query_text
@@ -38,4 +39,5 @@ def show(plan_id: int):
     verdicts = Verdicts(shown, explanations)
     return render_template("teams/show.html", plan=plan, teams=teams, team=team,
                            initiatives=initiatives, verdicts=verdicts, page=page,
-                           published=published)
+                           published=published, delivery_form=DeliveryForm(),
+                           delivery_words=STATUS_WORDS)

@@ -8,7 +8,7 @@ import pytest
 from flask import url_for
 from sqlmodel import select
 
-from models import Initiative, Job, Membership, Moment, Plan, Scenario, User
+from models import Initiative, Job, Membership, Moment, Plan, Scenario, Team, User
 from models.queries import team_ids
 from planner.accounts.access import ACCESS, READ_METHODS
 from planner.accounts.passwords import password_hash
@@ -46,7 +46,10 @@ def _urls(app, db, plan_id: int, run_id: int) -> list[tuple[str, str, str, bool]
     ids those of the demo's rows."""
     db.rollback()
     ids = {"plan_id": plan_id, "run_id": run_id,
-           "initiative_id": db.exec(select(Initiative.id)).first(),
+           # the team member's own team's: another team's is to it a row that does not
+           # exist, whatever the state (test_a_team_member_sees_and_changes_its_own_team_only)
+           "initiative_id": db.exec(select(Initiative.id).join(Team).where(
+               Initiative.plan_id == plan_id, Team.name == "IT").order_by(Initiative.id)).first(),
            "moment_id": db.exec(select(Moment.id)).first(), "influence_id": 1,
            "scenario_id": db.exec(select(Scenario.id)).first() or 1, "row_id": 1,
            "kind": "stages", "member_id": db.exec(select(Membership.id)).first(),

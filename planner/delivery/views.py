@@ -1,0 +1,90 @@
+"""The delivery page: the published decision's funded work, team by team, each with its
+delivery status; and the form a team sets its own work's status with."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from sqlmodel import Session, select
+from wtforms import HiddenField, SelectField
+
+from models import Initiative
+from models.initiative import DELIVERY
+from models.queries import published_run
+from planner.accounts.access import own_team
+from planner.database import get_session
+from planner.forms import Form, choices
+from planner.views import commit, plan_or_404, row_or_404
+
+bp = Blueprint("delivery", __name__)
+
+STATUS_WORDS = {"planned": "Planned", "in progress": "In progress", "delivered": "Delivered",
+                "dropped": "Dropped"}
+BACK = {"delivery": "delivery.show", "teams": "teams.show"}  # where the form returns to
+
+
+class DeliveryForm(Form):
+    status = SelectField("Delivery status", choices=choices(STATUS_WORDS.items()))
+    back = HiddenField()
+
+
+@dataclass(frozen=True)
+class Funded:
+    """A piece of funded work of the decision and its status (None: no longer in the plan)."""
+
+    key: str
+    name: str
+    team: str
+    initiative: Initiative | None
+
+
+def funded_work(session: Session, plan_id: int) -> list[Funded] | None:
+    """The decision's funded work with the plan's rows for it, by team and name; None
+    without a published decision."""
+    decided = published_run(session=session, plan_id=plan_id)
+    if decided is None:
+        return None
+    run = decided[0]
+    rows = {i.key: i for i in session.exec(select(Initiative).where(
+        Initiative.plan_id == plan_id, Initiative.key.in_(run.result["funded"]))).all()}
+    solved = {i["id"]: i for i in run.inputs["initiatives"]}
+    work = [Funded(key, solved[key]["name"], solved[key].get("team", ""), rows.get(key))
+            for key in run.result["funded"]]
+    return sorted(work, key=lambda w: (w.team == "", w.team.casefold(), w.name.casefold()))
+
+
+@bp.get("/plans/<int:plan_id>/delivery")
+def show(plan_id: int):
+    """The funded work and how far each team has got with it (a team member: its own)."""
+    plan, session = plan_or_404(plan_id), get_session()
+    work, team = funded_work(session, plan.id), own_team()
+    if work is not None and team is not None:
+        work = [w for w in work if w.team == team]
+    counts = Counter(w.initiative.delivery for w in work or [] if w.initiative is not None)
+    return render_template("delivery/show.html", plan=plan, work=work, words=STATUS_WORDS,
+                           counts=[(STATUS_WORDS[s], counts[s]) for s in DELIVERY if counts[s]],
+                           form=DeliveryForm(back="delivery"))
+
+
+@bp.post("/plans/<int:plan_id>/initiatives/<int:initiative_id>/delivery")
+def update(plan_id: int, initiative_id: int):
+    """Set the delivery status of a piece of the decision's funded work."""
+    plan, session = plan_or_404(plan_id), get_session()
+    initiative = row_or_404(Initiative, plan.id, initiative_id)
+    form = DeliveryForm()
+    if not form.validate_on_submit():
+        abort(422, "Delivery status: choose planned, in progress, delivered or dropped; "
+                   "nothing was changed.")
+    decided = published_run(session=session, plan_id=plan.id)
+    if decided is None or initiative.key not in decided[0].result["funded"]:
+        abort(409, f'"{initiative.name}" is not funded by the published decision: only '
+                   "funded work has a delivery status; nothing was changed.")
+    if initiative.delivery != form.status.data:
+        initiative.delivery = form.status.data
+        session.add(initiative)
+        commit(f'"{initiative.name}": {STATUS_WORDS[form.status.data].lower()}.')
+    back = BACK.get(form.back.data or "", "delivery.show")
+    extra = {"team": initiative.team} if back == "teams.show" else {}
+    return redirect(url_for(back, plan_id=plan.id, **extra), 303)

@@ -1,0 +1,76 @@
+"""The cycle review page, and the form that starts the next cycle from a decided one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from sqlmodel import select
+from wtforms import StringField
+from wtforms.validators import DataRequired
+
+import optimizer
+from models import Initiative
+from models.queries import moments_of, published_run
+from planner.database import get_session
+from planner.delivery.views import STATUS_WORDS
+from planner.forms import Form, Longest
+from planner.journey.trend import measurements_of
+from planner.review.figures import MOST_DOUBT, Reading, review
+from planner.review.next_cycle import start_next_cycle
+from planner.views import commit, form_page, plan_or_404
+
+bp = Blueprint("review", __name__)
+
+
+class NextCycleForm(Form):
+    name = StringField("Name of the next cycle's plan", [DataRequired(), Longest(200)])
+
+
+def _figures(plan_id: int):
+    """The published decision with its review; None without a decision."""
+    session = get_session()
+    decided = published_run(session=session, plan_id=plan_id)
+    if decided is None:
+        return None
+    run, publication = decided
+    keys = {moment.id: moment.key for moment in moments_of(session=session, plan_id=plan_id)}
+    measured = {keys[moment_id]: [Reading(m.taken_on, m.score) for m in found]
+                for moment_id, found in measurements_of(session, plan_id=plan_id).items()}
+    delivery = dict(session.exec(select(Initiative.key, Initiative.delivery).where(
+        Initiative.plan_id == plan_id, Initiative.key.in_(run.result["funded"]))).all())
+    day = publication.created_at.date()
+    moments, teams = review(run.inputs, run.result, day, delivery, measured)
+    return run, publication, moments, teams
+
+
+@bp.get("/plans/<int:plan_id>/review")
+def show(plan_id: int):
+    """Per focus moment, expected against measured since the decision; per team, what its
+    delivered work realised against what was expected, with a suggested confidence."""
+    plan = plan_or_404(plan_id)
+    found = _figures(plan.id)
+    run, publication, moments, teams = found if found else (None, None, [], [])
+    return render_template("review/show.html", plan=plan, run=run, publication=publication,
+                           moments=moments, teams=teams, words=STATUS_WORDS,
+                           most_doubt=MOST_DOUBT)
+
+
+@bp.route("/plans/<int:plan_id>/next-cycle", methods=["GET", "POST"])
+def next_cycle(plan_id: int):
+    """Start the next cycle from this decided one: a new plan, the old one kept as it was."""
+    plan, session = plan_or_404(plan_id), get_session()
+    decided = published_run(session=session, plan_id=plan.id) is not None
+    form = NextCycleForm(name=f"{plan.name}, next cycle")
+    if form.validate_on_submit():
+        if not decided:
+            form.form_errors.append("This plan has no published decision yet: the next "
+                                    "cycle starts from a decided one. Nothing was made.")
+        else:
+            try:
+                added = start_next_cycle(session, plan, form.name.data.strip())
+            except optimizer.PlanError as refused:
+                form.name.errors = [p.removeprefix("plan: ") for p in refused.problems]
+            else:
+                if commit(f'"{added.name}" is started from this cycle, a draft: its journey, '
+                          "owners, latest scores and the work not funded."):
+                    return redirect(url_for("journey.show", plan_id=added.id), 303)
+    return form_page("review/next_cycle.html", form, plan=plan, decided=decided)
