@@ -45,7 +45,7 @@ def default_processes() -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from planner import create_app
-    from planner.demo import DEMO_PASSWORD, demo_accounts, load_demo
+    from planner.demo import DEMO_PASSWORD, demo_accounts, load_demo_cycles
 
     # Made once here to bring the database to the newest schema and load the demo; each
     # gunicorn worker then makes its own. The key comes from SECRET_KEY, instance/config.py
@@ -53,9 +53,9 @@ def _serve(args: argparse.Namespace) -> int:
     app = create_app()
     print(f"Moments of Truth Planner on http://{args.host}:{args.port}/", file=sys.stderr)
     if args.demo:
-        plan_id = load_demo(app)
+        plans = load_demo_cycles(app)
         print(f"  sign in with the password \"{DEMO_PASSWORD}\" as:", file=sys.stderr)
-        for email, role in demo_accounts(app, plan_id):
+        for email, role in demo_accounts(app, *plans):
             print(f"    {email:<22} {role}", file=sys.stderr)
     app.extensions["planner_engine"].dispose()
     worker = None if args.no_worker else JobWorker()
