@@ -19,7 +19,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
 
 from planner import create_app  # noqa: E402
-from planner.demo import DEMO_PASSWORD, demo_accounts, load_demo  # noqa: E402
+from planner.demo import DEMO_PASSWORD, demo_accounts, load_demo_cycles  # noqa: E402
 from tests.browser.conftest import chromium_path, sign_in  # noqa: E402
 from tests.webapp import signed_in_client  # noqa: E402
 
@@ -36,6 +36,7 @@ SHOTS = (
     ("team.png", "/plans/{plan}/teams", 400, None, TEAM),
     ("compare.png", "/plans/{plan}/scenarios/compare?ids={scenario}", 1366, None, LEAD),
     ("frontier.png", "/plans/{plan}/frontier", 1366, None, LEAD),
+    ("review.png", "/plans/{last}/review", 1366, None, LEAD),
 )
 
 
@@ -49,9 +50,10 @@ def main() -> None:
     # The pages are made ready through the app itself, as a person would, without a form
     # token to carry between requests.
     app = create_app({"TESTING": True, "SECRET_KEY": "screenshots", "WTF_CSRF_ENABLED": False,
+                      "JOBS_IMMEDIATE": True,  # each run solved and explained at once
                       "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite'}"})
-    plan = load_demo(app)
-    demo_accounts(app, plan)
+    plan, last = load_demo_cycles(app)
+    demo_accounts(app, plan, last)
     client = signed_in_client(app, LEAD)
     run = int(client.post(f"/plans/{plan}/runs", data={}).headers["Location"].rsplit("/", 1)[1])
     scenario_url = client.post(f"/plans/{plan}/scenarios/new", data={
@@ -69,7 +71,7 @@ def main() -> None:
             page = browser.new_page(viewport={"width": width, "height": 760 if width > 500
                                               else 820})
             sign_in(page, base, who, DEMO_PASSWORD)
-            page.goto(base + page_url.format(plan=plan, run=run, scenario=scenario))
+            page.goto(base + page_url.format(plan=plan, run=run, scenario=scenario, last=last))
             if focus:
                 page.evaluate("selector => { const e = document.querySelector(selector); "
                               "e.open = true; e.scrollIntoView(); }", focus)
