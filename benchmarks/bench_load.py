@@ -157,6 +157,8 @@ def drive(spec_path: str, out_path: str) -> None:
     plan, run = spec["plan_id"], spec["run_id"]
     stopping = {"now": False}
     times: dict[str, list[float]] = {}
+    started: dict[str, list[float]] = {}  # seconds from the load's start, as `times`
+    zero = time.perf_counter()
     outcomes: dict[str, dict[str, int]] = {}
     edits: dict[str, list[str]] = {}  # initiative id -> the notes saved (302)
     unknown: dict[str, int] = {}  # initiative id -> saves with no answer (not counted)
@@ -188,6 +190,7 @@ def drive(spec_path: str, out_path: str) -> None:
             status = response.status_code or 0
             result = outcome(status, expected, conflict)
             times.setdefault(name, []).append(elapsed)
+            started.setdefault(name, []).append(began - zero)
             counts = outcomes.setdefault(name, {})
             counts[result] = counts.get(result, 0) + 1
             if result not in ("ok", "conflict"):
@@ -308,8 +311,8 @@ def drive(spec_path: str, out_path: str) -> None:
     gevent.spawn_later(spec["duration"], stop)
     runner.greenlet.join()
     Path(out_path).write_text(json.dumps({
-        "times": times, "outcomes": outcomes, "edits": edits, "unknown": unknown,
-        "jobs": jobs}))
+        "times": times, "started": started, "outcomes": outcomes, "edits": edits,
+        "unknown": unknown, "jobs": jobs}))
 
 
 # --------------------------------------------------------------------------------------
@@ -541,6 +544,10 @@ def measure(name: str, args: argparse.Namespace, plan_file: Path, folder: Path) 
         groups.clear()
         after = snapshot(env["DATABASE_URL"], plan_id)
         found = json.loads((work / "out.json").read_text())
+        signed = [at + took / 1000 for at, took in zip(
+            found["started"].get("sign-in (POST)", []),
+            found["times"].get("sign-in (POST)", []), strict=True)]
+        found["ramped"] = max(signed, default=0.0)  # the last sign-in answered
         return {"name": name, "plan_id": plan_id, "first_run_s": first_seconds,
                 "load_s": load_seconds, "drain_s": drained, "load_average": load_average,
                 **found, "check": check(before, after, found)}
@@ -652,11 +659,14 @@ def rows_of(result: dict) -> tuple[list[str], list[str], int]:
         detail = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())
                            if " " in k)
         p95 = percentile(values, 0.95)
+        steady = [t for t, at in zip(values, result["started"][page], strict=True)
+                  if at >= result["ramped"]]
         if p95 >= TARGET_P95_MS and page not in ("sign-in (POST)",):
             slow.append(f"{page} ({p95:,.0f} ms)")
         rows.append(f"| {result['name']} | {page} | {len(values):,} | "
                     f"{percentile(values, 0.50):,.0f} | {p95:,.0f} | "
-                    f"{percentile(values, 0.99):,.0f} | {wrong}{f' ({detail})' if detail else ''}"
+                    f"{percentile(values, 0.99):,.0f} | "
+                    f"{percentile(steady, 0.95):,.0f} | {wrong}{f' ({detail})' if detail else ''}"
                     f" | {counts.get('conflict', 0)} |")
     return rows, slow, errors
 
@@ -699,10 +709,13 @@ def section(results: list[dict], args: argparse.Namespace) -> str:
         "worker processes are busy for the whole load. Times are the client's, from the "
         "request to the whole answer (no redirect followed); *errors* are answers other "
         "than the page's own (5xx, connection errors, any other 4xx or a redirect); the "
-        "run's start is a 302 to its job, a save a 302 to the list.",
+        "run's start is a 302 to its job, a save a 302 to the list. *p95 after sign-ins* "
+        "leaves out the requests made before the last person's sign-in was answered (50 "
+        "password hashes in the first seconds); the targets are held to the whole run.",
         "",
-        "| configuration | page | requests | p50 ms | p95 ms | p99 ms | errors | 409 conflicts |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| configuration | page | requests | p50 ms | p95 ms | p99 ms | p95 after sign-ins ms "
+        "| errors | 409 conflicts |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     verdicts, checks = [], []
     for result in results:

@@ -22,7 +22,7 @@ from planner.finance.frontier_forms import PAGE_POINTS
 from planner.runs.charts import cost_by_period_svg, impact_by_moment_svg
 from planner.runs.returns import coverage_words
 from planner.web import figure, money, number, percent
-from tests.webapp import make_app, page_text, signed_in_client
+from tests.webapp import make_app, page_text, saved_run, signed_in_client
 
 OPTIONS = optimizer.Options(time_limit=30.0)  # as the test app's solve_options()
 HOSTILE = "<script>alert(1)</script> costs $5 or $x"
@@ -164,6 +164,9 @@ def test_a_run_whose_saved_inputs_fail_the_checks_still_shows(client, db, demo_i
     saved.inputs = dict(saved.inputs, max_focus=0)  # as if the plan rules had changed
     db.add(saved)
     db.commit()
+    # new rules come with new code, in a new process: one that has worked out no run yet
+    from planner.runs.returns import _kept
+    _kept.cache_clear()
     response = client.get(f"/plans/{demo_id}/runs/{saved.id}")
     assert response.status_code == 200
     assert "no longer pass the plan checks, so its return cannot be worked out" in page_text(
@@ -481,3 +484,20 @@ def test_a_name_cannot_leave_the_chart_attribute_it_is_written_in():
     svg = str(impact_by_moment_svg([('Queue" onload="alert(1)', 3.0)]))
     assert 'onload="alert(1)"' not in svg  # the quote is escaped inside aria-label
     assert "Queue&quot; onload=&quot;alert(1)" in svg
+
+
+def test_a_saved_runs_returns_are_worked_out_once(client, db, demo_id, monkeypatch):
+    from planner.runs import returns
+
+    run = saved_run(db, _run_id(_run_page(client, demo_id).get_data(as_text=True)))
+    first = returns.run_returns(run)
+    read = []
+    monkeypatch.setattr(returns.optimizer, "plan_from_dict",
+                        lambda document: read.append(document) or None)
+    assert returns.run_returns(saved_run(db, run.id)) is first and read == []
+    # the same id made at another time (SQLite gives a deleted row's id again) is another run
+    db.expunge(run)
+    run.created_at = run.created_at.replace(year=run.created_at.year - 1)
+    with pytest.raises(AttributeError):  # worked out again, from the stubbed reader
+        returns.run_returns(run)
+    assert len(read) == 1
