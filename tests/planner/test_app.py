@@ -117,9 +117,11 @@ def test_get_never_changes_state(client, db, demo_id):
 def test_cli_commands_create_tables_and_load_the_demo(app, db):
     runner = app.test_cli_runner()
     assert "Database ready" in runner.invoke(args=["init-db"]).output
-    assert "Demo plan ready (id 1)" in runner.invoke(args=["load-demo"]).output
-    assert "Demo plan ready (id 1)" in runner.invoke(args=["load-demo"]).output
-    assert [p.name for p in db.exec(select(Plan)).all()] == ["Retail stores FY2027"]
+    ready = "Demo plan ready (id 1; its last cycle, decided: id 2)."
+    assert ready in runner.invoke(args=["load-demo"]).output
+    assert ready in runner.invoke(args=["load-demo"]).output  # loaded once
+    assert [p.name for p in db.exec(select(Plan).order_by(Plan.id)).all()] == [
+        "Retail stores FY2027", "Retail stores FY2026"]
 
 
 @pytest.mark.parametrize(("value", "secure"), [("true", True), ("1", True), ("false", False)])
