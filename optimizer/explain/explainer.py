@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from optimizer.explain.context import Context
+from optimizer.explain.cores import explain_on_cores
 from optimizer.explain.cost import break_even_cost
 from optimizer.explain.if_funded import impact_if_funded
 from optimizer.explain.types import Explanation
@@ -15,6 +16,7 @@ from optimizer.plan import Plan
 from optimizer.result import Result
 
 DEFAULT_TIME_LIMIT = 60.0
+ON_CORES_FROM = 64  # fewer questions are answered sooner than processes start (~1 s)
 
 
 class Explainer:
@@ -31,6 +33,8 @@ class Explainer:
             raise ValueError("only a run with a portfolio has rejected initiatives to explain")
         self.context = Context(plan, result, time_limit, shortcuts=shortcuts,
                                knapsacks=knapsacks)
+        self._made_with = ((plan, result, time_limit),  # for explaining on several cores
+                           {"shortcuts": shortcuts, "knapsacks": knapsacks})
 
     @property
     def knapsacks(self) -> bool:
@@ -39,16 +43,23 @@ class Explainer:
 
     def explain_all(self, ids: list[str] | None = None,
                     progress: Callable[[int, int], None] | None = None,
-                    seconds: float | None = None) -> list[Explanation]:
+                    seconds: float | None = None, processes: int = 1) -> list[Explanation]:
         """Explanations of these rejected initiatives (all of them, in the run's order, by
         default). Solves that serve many questions (the best portfolio with a moment in
         focus, or with fewer focus moments) are made here, once, and shared.
 
         `seconds`: no new explanation is started after that long (the first one always
         is); the explanations made so far are returned, in order, for the caller to go on.
+        `processes`: more than 1 answers them on that many cores (optimizer.explain.cores),
+        where there are enough of them to be worth starting the processes for.
         """
         context = self.context
         ids = [rejection.id for rejection in context.result.rejected] if ids is None else ids
+        if processes > 1 and len(ids) >= ON_CORES_FROM:
+            for initiative_id in ids:  # refused here, as one process would
+                if context.result.rejection(initiative_id) is None:
+                    raise KeyError(f"{initiative_id!r} is not a rejected initiative of this run")
+            return explain_on_cores(*self._made_with, ids, processes, progress, seconds)
         explanations = []
         context.sharing = len(ids) > 1
         stop = None if seconds is None else time.monotonic() + seconds

@@ -7,6 +7,7 @@ import argparse
 import functools
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 
@@ -78,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     _solve_arguments(solve_cmd)
     solve_cmd.add_argument("--explain", action="store_true",
                            help="explain every rejected initiative (what-if figures)")
+    solve_cmd.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                           help="cores to explain on (default: every core)")
     solve_cmd.set_defaults(run=_solve)
 
     explain_cmd = commands.add_parser("explain", help="why one initiative was not funded")
@@ -137,7 +140,8 @@ def _solve(args: argparse.Namespace) -> int:
         from optimizer.explain import Explainer  # loads the solver: only when explaining
 
         explainer = Explainer(plan, result, time_limit=args.time_limit)
-        explanations = {e.id: e for e in explainer.explain_all(progress=_progress_bar)}
+        explanations = {e.id: e for e in explainer.explain_all(
+            progress=_progress_bar, processes=max(1, args.processes))}
     if args.json:
         document = result.to_dict()
         for entry in document["rejected"]:
