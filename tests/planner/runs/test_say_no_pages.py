@@ -49,3 +49,24 @@ def test_a_page_past_the_end_shows_the_last(client, large_run):
     response = client.get(f"/plans/{plan_id}/runs/{run_id}/say-no?page=99999999999999")
     assert response.status_code == 200
     assert re.search(r"Page (\d+) of \1", page_text(response))
+
+
+def test_the_run_page_lists_the_first_ten_of_each_reason_and_links_the_rest(client, db,
+                                                                            large_run):
+    from tests.webapp import saved_run
+
+    plan_id, run_id = large_run
+    rejected = saved_run(db, run_id).result["rejected"]
+    reasons = {}
+    for entry in rejected:
+        reasons.setdefault(entry["reason"], []).append(entry["id"])
+    assert max(len(keys) for keys in reasons.values()) > 10
+    response = client.get(f"/plans/{plan_id}/runs/{run_id}")
+    listed = _keys(response)
+    assert len(listed) == sum(min(len(keys), 10) for keys in reasons.values())
+    text = page_text(response)
+    for keys in reasons.values():
+        if len(keys) > 10:
+            assert f"And {len(keys) - 10:,} more for this reason: every one on the say-no " \
+                   "page" in text
+    assert f'href="/plans/{plan_id}/runs/{run_id}/say-no"' in response.get_data(as_text=True)
