@@ -666,7 +666,8 @@ def rows_of(result: dict) -> tuple[list[str], list[str], int]:
         rows.append(f"| {result['name']} | {page} | {len(values):,} | "
                     f"{percentile(values, 0.50):,.0f} | {p95:,.0f} | "
                     f"{percentile(values, 0.99):,.0f} | "
-                    f"{percentile(steady, 0.95):,.0f} | {wrong}{f' ({detail})' if detail else ''}"
+                    f"{f'{percentile(steady, 0.95):,.0f}' if steady else '–'} | "
+                    f"{wrong}{f' ({detail})' if detail else ''}"
                     f" | {counts.get('conflict', 0)} |")
     return rows, slow, errors
 

@@ -44,6 +44,9 @@ def create_app(test_config: dict[str, Any] | None = None, *,
         # view and the exports carry figures at once; on plans of at most this many
         # initiatives (None: every plan; larger ones offer "Explain all").
         EXPLAIN_WITH_RUN_UP_TO=None,
+        # The cores one job explains a run's rejections on: 1, since the queue's worker
+        # processes already run jobs side by side; more on a worker machine of its own.
+        EXPLAIN_PROCESSES=1,
         SOLVER=None,  # None: the engine's default solver
         # Long work goes to a worker (planner/jobs): Huey's SQLite file in the instance
         # folder, or Redis at REDIS_URL; JOBS_IMMEDIATE does it in the request instead.

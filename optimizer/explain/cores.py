@@ -45,8 +45,9 @@ def explain_on_cores(arguments: tuple[Any, ...], options: dict[str, Any], ids: l
     stop = None if seconds is None else time.monotonic() + seconds
     found: dict[str, Explanation] = {}
     context = multiprocessing.get_context("spawn")
-    with futures.ProcessPoolExecutor(processes, mp_context=context, initializer=_start,
-                                     initargs=(arguments, options)) as pool:
+    pool = futures.ProcessPoolExecutor(processes, mp_context=context, initializer=_start,
+                                       initargs=(arguments, options))
+    try:
         waiting = iter(batches)
         running = {pool.submit(_answer, batch) for batch in _take(waiting, processes * AHEAD)}
         while running:
@@ -58,6 +59,8 @@ def explain_on_cores(arguments: tuple[Any, ...], options: dict[str, Any], ids: l
             if stop is None or time.monotonic() < stop:
                 running |= {pool.submit(_answer, batch)
                             for batch in _take(waiting, len(finished))}
+    finally:  # stopped (a cancelled job's progress raises): no batch waiting is started
+        pool.shutdown(wait=True, cancel_futures=True)
     return [found[initiative_id] for initiative_id in ids if initiative_id in found]
 
 

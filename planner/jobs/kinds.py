@@ -155,7 +155,8 @@ def _explain(engine: Any, run_id: int, progress: Progress, start: float) -> int:
         run = session.get(Run, run_id)
         if run is None or not rejected_keys(run):
             return 0
-        computed, _left = explain_run(session=session, run=run, progress=told)
+        computed, _left = explain_run(session=session, run=run, progress=told,
+                                      processes=current_app.config["EXPLAIN_PROCESSES"])
     return computed
 
 

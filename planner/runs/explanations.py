@@ -48,29 +48,32 @@ def get_or_explain(*, session: Session, run: Run, key: str,
 
 def explain_run(*, session: Session, run: Run, time_limit: float = DEFAULT_TIME_LIMIT,
                 seconds: float | None = None,
-                progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
+                progress: Callable[[int, int], None] | None = None,
+                processes: int = 1) -> tuple[int, int]:
     """Compute and store the missing explanations of the run, in the run's order, starting
     no new one after `seconds` (None: all of them), all stored in one transaction at the
     end; how many were computed, and how many are still missing. `progress(done, total)`
-    is told after each one."""
+    is told after each one; `processes`: the cores to explain on."""
     stored = stored_explanations(session=session, run_id=run.id)
     missing = [key for key in rejected_keys(run) if key not in stored]
     if not missing:
         return 0, 0
-    computed = _explain_and_store(session, run, missing, time_limit, seconds, progress)
+    computed = _explain_and_store(session, run, missing, time_limit, seconds, progress,
+                                  processes)
     return len(computed), len(missing) - len(computed)
 
 
 def _explain_and_store(session: Session, run: Run, keys: list[str], time_limit: float,
                        seconds: float | None = None,
-                       progress: Callable[[int, int], None] | None = None
-                       ) -> dict[str, Explanation]:
+                       progress: Callable[[int, int], None] | None = None,
+                       processes: int = 1) -> dict[str, Explanation]:
     # One Explainer for all of them: it builds the run's model once and reuses it.
     run_id = run.id
     explainer = Explainer(optimizer.plan_from_dict(run.inputs),
                           optimizer.result_from_dict(run.result), time_limit=time_limit)
     session.rollback()  # hold no lock while the solver works
-    explanations = {e.id: e for e in explainer.explain_all(keys, progress, seconds=seconds)}
+    explanations = {e.id: e for e in explainer.explain_all(keys, progress, seconds=seconds,
+                                                           processes=processes)}
     keys = list(explanations)
     for _attempt in range(3):
         # Another request may have stored some of them meanwhile: same run, same answer.

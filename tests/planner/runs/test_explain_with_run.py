@@ -73,3 +73,25 @@ def test_the_runs_job_says_both_of_its_steps(explaining_app):
         job = session.exec(select(Job).where(Job.kind == "run")).one()
     assert (job.status, job.percent, job.result) == ("done", 100.0, {"run_id": run_id})
     assert job.started_at <= job.heartbeat_at <= job.finished_at
+
+
+def test_a_job_explains_on_the_cores_its_settings_give(database_url, monkeypatch):
+    from optimizer.explain import explainer
+
+    monkeypatch.setattr(explainer, "ON_CORES_FROM", 2)  # the demo says no to 8
+    app = make_app(database_url, EXPLAIN_WITH_RUN_UP_TO=None, EXPLAIN_PROCESSES=2)
+    asked = []
+    real = explainer.explain_on_cores
+
+    def on_cores(*arguments, **options):
+        asked.append(arguments[3])  # the processes
+        return real(*arguments, **options)
+
+    monkeypatch.setattr(explainer, "explain_on_cores", on_cores)
+    try:
+        plan_id, run_id = _run(app)
+        assert asked == [2] and _stored(app, run_id) == 8
+        page = page_text(signed_in_client(app).get(f"/plans/{plan_id}/runs/{run_id}/say-no"))
+        assert "8 initiatives not funded · 8 explained" in page
+    finally:
+        app.extensions["planner_engine"].dispose()
