@@ -40,6 +40,8 @@ from planner.forms import (
     key_field,
     slug,
 )
+from planner.history.capture import line as record_line
+from planner.web import number
 
 DECISION_CHOICES = choices([("auto", "auto: let the optimiser decide"),
                             ("fund", "fund: force it in"), ("reject", "reject: force it out")])
@@ -160,6 +162,10 @@ class InitiativeForm(Form):
             self[kind].data = [link.other_id for link in initiative.links if link.kind == kind]
 
     def save(self, initiative: Initiative) -> None:
+        # What it costs, uses, moves and links to are rows of their own, made afresh on
+        # each save, which the record's hook does not see as a change of the initiative:
+        # each part that differs is written to the record here, in words.
+        before = self._parts_in_words(initiative) if initiative.id is not None else None
         for name in ("name", "confidence", "decision", "benefit"):
             setattr(initiative, name, self[name].data)
         initiative.name = initiative.name.strip()
@@ -187,6 +193,32 @@ class InitiativeForm(Form):
         self.session.flush()
         for name, new in rows.items():
             getattr(initiative, name).extend(new)
+        if before is not None:
+            after = self._parts_in_words(initiative)
+            self.session.add_all(
+                record_line(self.parts.plan_id, "changed", "initiative", initiative.key, part,
+                            before[part], after[part])
+                for part in after if before[part] != after[part])
+
+    def _parts_in_words(self, initiative: Initiative) -> dict[str, str]:
+        """Its costs, uses, effects and links as the record writes them: "greet 8; thanks 3"."""
+        moments = {m.id: m.key for m in self.parts.moments}
+        periods = {p.id: p.key for p in self.parts.periods}
+        resources = {r.id: r.key for r in self.parts.resources}
+        others = {other_id: key for other_id, key, _ in self.parts.others}
+
+        def listed(pairs: Any) -> str:
+            return "; ".join(f"{key} {number(amount)}" if amount is not None else key
+                             for key, amount in sorted(pairs))
+
+        return {
+            "costs": listed((periods.get(c.period_id, "total"), c.amount)
+                            for c in initiative.costs),
+            "uses": listed((resources[u.resource_id], u.amount) for u in initiative.uses),
+            "effects": listed((moments[e.moment_id], e.uplift) for e in initiative.effects),
+            **{kind: listed((others.get(link.other_id, str(link.other_id)), None)
+                            for link in initiative.links if link.kind == kind)
+               for kind in ("requires", "excludes")}}
 
 def initiative_form(session: Session, plan_id: int, own_id: int | None = None,
                     **kwargs: Any) -> InitiativeForm:

@@ -62,3 +62,30 @@ def test_the_history_page_and_its_csv(client, db, demo_id):
     table = pd.read_csv(io.BytesIO(response.data))
     assert list(table.columns)[:4] == ["When (UTC)", "Who", "What", "Concerns"]
     assert (table["What"] == "ran").sum() == 1
+
+
+def test_what_an_initiative_moves_costs_and_needs_is_recorded_when_it_changes(client, db,
+                                                                              demo_id):
+    """Its effects, costs, uses and links are rows made afresh on each save: a change of an
+    uplift alone is in the record, and a save that changes none of them adds no line."""
+    from tests.planner.initiatives.test_initiatives import _form
+
+    rota = db.exec(select(Initiative).where(Initiative.key == "rota")).one()
+    url = f"/plans/{demo_id}/initiatives/{rota.id}/edit"
+    data = {**_form(db, key="rota", name=rota.name, team="HR", confidence="0.8"),
+            "version": str(rota.version)}
+    assert client.post(url, data=data).status_code == 302
+    db.rollback()
+    before = {(e.field, e.before, e.after) for e in _lines(db, entity="initiative", key="rota",
+                                                           action="changed")}
+    rota = db.exec(select(Initiative).where(Initiative.key == "rota")).one()
+    effect = next(name for name in data if name.startswith("effect_") and data[name])
+    data.update({effect: "24", "version": str(rota.version)})
+    assert client.post(url, data=data).status_code == 302
+    db.rollback()
+    lines = {(e.field, e.before, e.after, e.who)
+             for e in _lines(db, entity="initiative", key="rota", action="changed")}
+    added = {line for line in lines if line[:3] not in before}
+    assert {(field, who) for field, _, _, who in added} == {("effects", "Ada Admin")}
+    (_, was, now, _), = added
+    assert "24" in now and "24" not in was
