@@ -13,9 +13,11 @@ from optimizer.planfile.ranges import MONEY, SHARE
 from planner.appeals.effect import effect, shares_of
 from planner.database import get_session
 from planner.forms import Above, AtLeast, Form, Longest, Number
+from planner.history.capture import line as record_line
 from planner.runs.say_no import rejection_or_404
 from planner.runs.views import solve_options
 from planner.views import commit, form_page, plan_and_run, plan_or_404, row_or_404
+from planner.web import number
 
 bp = Blueprint("appeals", __name__)
 
@@ -98,7 +100,11 @@ def _apply(session, plan_id: int, appeal: Appeal) -> None:
     if appeal.cost is not None:
         costs = list(session.exec(select(InitiativeCost).where(
             InitiativeCost.initiative_id == initiative.id).order_by(InitiativeCost.id)).all())
+        before = sum(c.amount for c in costs)
         for cost, amount in zip(costs, shares_of([c.amount for c in costs], appeal.cost),
                                 strict=True):
             cost.amount = amount
         initiative.version += 1
+        # its costs are rows of their own, which the record's hook does not follow
+        session.add(record_line(plan_id, "changed", "initiative", initiative.key, "cost",
+                                number(before), number(appeal.cost)))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from models import Appeal, Initiative, Membership, User
+from models import Appeal, Initiative, Membership, RecordEntry, User
 from models.queries import team_ids
 from planner.accounts.passwords import password_hash
 from tests.webapp import page_text, saved_run, signed_in_client
@@ -61,6 +61,10 @@ def test_a_team_appeals_and_the_lead_accepts(app, db, demo_id, decided):
     initiative = db.exec(select(Initiative).where(Initiative.key == mine[0])).one()
     assert initiative.total_cost == pytest.approx(10_000)
     assert initiative.confidence == pytest.approx(0.95)
+    # in the decision record, with who accepted: the cost (rows of its own) and confidence
+    changed = {(e.field, e.after, e.who) for e in db.exec(select(RecordEntry).where(
+        RecordEntry.key == mine[0], RecordEntry.action == "changed")).all()}
+    assert {("cost", "10,000", "Ada Admin"), ("confidence", "0.95", "Ada Admin")} <= changed
     assert "accepted by Ada Admin" in page_text(team.get(f"{base}/{mine[0]}"))
 
 
