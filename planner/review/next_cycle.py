@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from models import Membership, Plan
 from models.planfile import import_plan, plan_document, with_measurements
 from models.queries import published_run, team_ids
+from planner.history.capture import line
 
 DECIDED_AFRESH = ("decision", "reason")  # an earlier cycle's forcing is not carried over
 
@@ -50,5 +51,7 @@ def start_next_cycle(session: Session, plan: Plan, name: str) -> Plan:
         team = member.team
         session.add(Membership(user_id=member.user_id, plan_id=added.id, role=member.role,
                                team_id=team_ids(session, added.id, [team])[team]))
+    # in the decided plan's record too: where its next cycle went on
+    session.add(line(plan.id, "started", "plan", added.name, "next cycle", "", added.name))
     session.flush()
     return added

@@ -114,6 +114,10 @@ def test_the_next_cycle_starts_from_the_decided_one_and_keeps_it(client, db, dem
     assert roles == {(m.user_id, m.role, m.team) for m in db.exec(select(Membership).where(
         Membership.plan_id == demo_id)).all()}
     assert with_measurements(db, demo_id, plan_document(db, demo_id)) == kept
+    started = db.exec(select(RecordEntry).where(RecordEntry.plan_id == demo_id,
+                                                RecordEntry.action == "started")).one()
+    assert (started.field, started.after, started.who) == ("next cycle", "Retail FY2028",
+                                                           "Ada Admin")
     again = client.post(f"/plans/{demo_id}/next-cycle", data={"name": "Retail FY2028"})
     assert again.status_code == 422 and 'a plan named "Retail FY2028" already exists' in \
         page_text(again)
