@@ -7,10 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g
+from sqlalchemy import func
+from sqlmodel import Session, select
 
-from models import Run
+from models import Plan, RecordEntry, Run
 from models.planfile import plan_document
 from planner.database import get_session
+from planner.kept import Kept
 from planner.runs.views import bp
 
 # Parts of the plan document, in the order a reader thinks of them, and their words.
@@ -52,8 +55,27 @@ def notice(run: Run | None) -> str | None:
 
 
 def _current(plan_id: int) -> dict[str, Any] | None:
-    """The plan's document as it is now, read once per request."""
+    """The plan's document as it is now, read once per request, and built again only when
+    the plan's record has a line it had not (every change to a plan writes one): building
+    it is most of a run page's time on a large plan."""
     cache = g.setdefault("plan_documents", {})
     if plan_id not in cache:
-        cache[plan_id] = plan_document(get_session(), plan_id)
+        cache[plan_id] = _built(get_session(), plan_id)
     return cache[plan_id]
+
+
+DOCUMENTS_KEPT = 4  # plan documents a process keeps (one of 20,000 initiatives is ~20 MB)
+_documents: Kept[dict[str, Any] | None] = Kept(DOCUMENTS_KEPT)
+
+
+def _built(session: Session, plan_id: int) -> dict[str, Any] | None:
+    # Read the record's newest line before the rows: a change committed in between makes
+    # the document newer than its key, never older.
+    plan_made = session.exec(select(Plan.created_at).where(Plan.id == plan_id)).first()
+    if plan_made is None:
+        return None
+    newest = session.exec(select(func.max(RecordEntry.id))
+                          .where(RecordEntry.plan_id == plan_id)).one()
+    # the plan's time too: a plan deleted and its id given again is another plan
+    return _documents.get((plan_id, plan_made, newest),
+                          lambda: plan_document(session, plan_id))

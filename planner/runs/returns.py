@@ -7,9 +7,7 @@ figures cover the funded work that states one, and the words say what they leave
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import optimizer
 from models import Run
@@ -20,6 +18,7 @@ from optimizer.finance.returns import (
     portfolio_returns,
 )
 from optimizer.result import FEASIBLE, OPTIMAL
+from planner.kept import Kept
 from planner.web import money
 
 
@@ -46,30 +45,17 @@ class RunReturns:
 
 
 RUNS_KEPT = 256  # saved runs whose figures a process keeps
-
-
-@dataclass(frozen=True)
-class _Saved:
-    """A saved run as a key: its id and when it was made (an id SQLite gives again after
-    a delete comes with another time), carrying the run itself."""
-
-    run_id: int
-    created_at: datetime
-    run: Run = field(compare=False, hash=False)
+_returns: Kept[RunReturns | None] = Kept(RUNS_KEPT)
 
 
 def run_returns(run: Run) -> RunReturns | None:
     """The run's return figures; None when the run has no portfolio. A saved run never
     changes, so its figures are worked out once per process (reading its inputs back into
-    a plan takes most of the run page's time on a large plan)."""
+    a plan takes most of the run page's time on a large plan); by its id and time, since
+    SQLite gives a deleted row's id again."""
     if run.id is None:
         return _work_out(run)
-    return _kept(_Saved(run.id, run.created_at, run))
-
-
-@functools.lru_cache(maxsize=RUNS_KEPT)
-def _kept(saved: _Saved) -> RunReturns | None:
-    return _work_out(saved.run)
+    return _returns.get((run.id, run.created_at), lambda: _work_out(run))
 
 
 def _work_out(run: Run) -> RunReturns | None:

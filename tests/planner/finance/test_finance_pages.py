@@ -165,8 +165,8 @@ def test_a_run_whose_saved_inputs_fail_the_checks_still_shows(client, db, demo_i
     db.add(saved)
     db.commit()
     # new rules come with new code, in a new process: one that has worked out no run yet
-    from planner.runs.returns import _kept
-    _kept.cache_clear()
+    from planner.runs.returns import _returns
+    _returns.clear()
     response = client.get(f"/plans/{demo_id}/runs/{saved.id}")
     assert response.status_code == 200
     assert "no longer pass the plan checks, so its return cannot be worked out" in page_text(

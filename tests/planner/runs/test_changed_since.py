@@ -65,3 +65,29 @@ def test_the_run_workbook_says_so_too(client, db, demo_id, run_id):
     plan.budget = 300_000
     db.commit()
     assert summary()["Plan changed since"].startswith(f"{NOTICE} (the budget)")
+
+
+def test_the_plan_is_read_again_only_once_it_changed_even_by_an_uplift_alone(
+        client, db, demo_id, run_id, monkeypatch):
+    """The document of the plan as it is is kept between requests until the plan's record
+    has a new line; an uplift changed through the form is one."""
+    from planner.runs import changes
+    from tests.planner.initiatives.test_initiatives import _form
+
+    built = []
+    real = changes.plan_document
+    monkeypatch.setattr(changes, "plan_document",
+                        lambda session, plan_id: built.append(plan_id) or real(session, plan_id))
+    url = f"/plans/{demo_id}/runs/{run_id}"
+    for _ in range(3):
+        assert NOTICE not in page_text(client.get(url))
+    assert built == [demo_id]
+    rota = db.exec(select(Initiative).where(Initiative.key == "rota")).one()
+    data = {**_form(db, key="rota", name=rota.name, team="HR", confidence="0.8"),
+            "version": str(rota.version)}
+    effect = next(name for name in data if name.startswith("effect_") and data[name])
+    data[effect] = str(float(data[effect]) + 1)
+    assert client.post(f"/plans/{demo_id}/initiatives/{rota.id}/edit",
+                       data=data).status_code == 302
+    assert f"{NOTICE} (the initiatives)" in page_text(client.get(url))
+    assert built == [demo_id, demo_id]
