@@ -1,5 +1,5 @@
 """The demo's last cycle, FY2026: the same store journey a year earlier, decided in January
-2026 with its own work (three of this cycle's candidates were turned down then too), each
+2026 with its own work (four of this cycle's candidates were turned down then too), each
 funded piece's delivery set by its team, and the year of the store exit survey since: so
 that the cycle review has something real to show, and the next cycle a plan to start from."""
 
