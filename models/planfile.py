@@ -269,6 +269,13 @@ def plan_document(session: Session, plan_id: int) -> dict[str, Any] | None:
     return None if rows is None else export_plan(rows)
 
 
+def plan_file_document(session: Session, plan_id: int) -> dict[str, Any] | None:
+    """What the plan's plan file holds: its document with its measured scores; None when
+    there is no such plan."""
+    document = plan_document(session, plan_id)
+    return None if document is None else with_measurements(session, plan_id, document)
+
+
 def plan_rows(session: Session, plan_id: int) -> Any:
     """The plan's rows as plain records with their database ids, shaped as the loaded
     objects export_plan reads; None when there is no such plan.

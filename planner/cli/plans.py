@@ -63,7 +63,7 @@ def _export(args: argparse.Namespace) -> int:
 
     from models import Plan
     from models.db import open_session
-    from models.planfile import plan_document, with_measurements
+    from models.planfile import plan_file_document
 
     with app_engine() as engine, open_session(engine) as session:
         condition = (Plan.id == int(args.plan)) if args.plan.isdigit() else (
@@ -72,7 +72,7 @@ def _export(args: argparse.Namespace) -> int:
         if plan_id is None:
             print(f"planner: there is no plan {args.plan!r}", file=sys.stderr)
             return EXIT_BAD_INPUT
-        document = with_measurements(session, plan_id, plan_document(session, plan_id))
+        document = plan_file_document(session, plan_id)
     path.write_bytes(plan_file_bytes(document, path.suffix.lower()))
     print(f"Wrote {path}.")
     return EXIT_OK

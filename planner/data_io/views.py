@@ -17,7 +17,7 @@ from flask import (
 
 from models import PendingImport
 from models.plan_import import forget_stale_imports, plan_fingerprint
-from models.planfile import import_plan, plan_document, with_measurements
+from models.planfile import import_plan, plan_document, plan_file_document
 from optimizer import PlanError
 from planner.data_io.columns import TABLE_BY_KEY
 from planner.data_io.confirm import ImportRefused, pending_import
@@ -45,7 +45,7 @@ def upload(plan_id: int):
     filename = _filename(form.file.data)
     data = form.file.data.read()
     form.file.data.close()  # a large upload is a temporary file: let it go at once
-    current = with_measurements(session, plan.id, plan_document(session, plan.id))
+    current = plan_file_document(session, plan.id)
     session.rollback()  # hold no write lock while the file is read and checked
     try:
         tables = read_tables(filename, data, csv_table=TABLE_BY_KEY[form.table.data].sheet)
@@ -120,9 +120,7 @@ def new_plan():
 def workbook(plan_id: int):
     """The whole plan as a workbook: a plan file that `planner import` and the app read."""
     plan = plan_or_404(plan_id)
-    session = get_session()
-    body = plan_file_bytes(with_measurements(session, plan.id, plan_document(session, plan.id)),
-                           ".xlsx")
+    body = plan_file_bytes(plan_file_document(get_session(), plan.id), ".xlsx")
     return attachment(body, XLSX, f"plan-{plan.id}.xlsx")
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import Plan
-from models.planfile import plan_document, with_measurements
+from models.planfile import plan_file_document
 from models.queries import plans_with_counts
 from planner.database import get_session
 from planner.forms import ConfirmForm
@@ -102,8 +102,7 @@ def delete(plan_id: int):
 def download(plan_id: int):
     """The plan as a plan file (PLAN_FORMAT.md)."""
     plan = plan_or_404(plan_id)
-    session = get_session()
-    document = with_measurements(session, plan.id, plan_document(session, plan.id))
+    document = plan_file_document(get_session(), plan.id)
     return attachment(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
                       "application/json", f"plan-{plan.id}.json")
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from models import Membership, Plan
-from models.planfile import import_plan, plan_document, with_measurements
+from models.planfile import import_plan, plan_file_document
 from models.queries import published_run, team_ids
 from planner.history.capture import line
 
@@ -22,7 +22,7 @@ def next_document(session: Session, plan: Plan) -> dict[str, Any]:
     decided = published_run(session=session, plan_id=plan.id)
     assert decided is not None, "a next cycle starts from a decided one"
     funded = set(decided[0].result["funded"])
-    document = with_measurements(session, plan.id, plan_document(session, plan.id) or {})
+    document = plan_file_document(session, plan.id) or {}
     latest: dict[str, float] = {}
     for measured in sorted(document.get("measurements", []), key=lambda m: m["date"]):
         latest[measured["moment"]] = measured["score"]
