@@ -14,6 +14,7 @@ from planner.database import get_session
 from planner.delivery.views import STATUS_WORDS
 from planner.forms import Form, Longest
 from planner.journey.trend import measurements_of
+from planner.plans.cycle import published
 from planner.review.figures import MOST_DOUBT, Reading, review
 from planner.review.next_cycle import start_next_cycle
 from planner.views import commit, form_page, plan_or_404
@@ -58,7 +59,7 @@ def show(plan_id: int):
 def next_cycle(plan_id: int):
     """Start the next cycle from this decided one: a new plan, the old one kept as it was."""
     plan, session = plan_or_404(plan_id), get_session()
-    decided = published_run(session=session, plan_id=plan.id) is not None
+    decided = published(session, plan.id)
     form = NextCycleForm(name=f"{plan.name}, next cycle")
     if form.validate_on_submit():
         if not decided:

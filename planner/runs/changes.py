@@ -71,11 +71,11 @@ _documents: Kept[dict[str, Any] | None] = Kept(DOCUMENTS_KEPT)
 def _built(session: Session, plan_id: int) -> dict[str, Any] | None:
     # Read the record's newest line before the rows: a change committed in between makes
     # the document newer than its key, never older.
-    plan_made = session.exec(select(Plan.created_at).where(Plan.id == plan_id)).first()
-    if plan_made is None:
+    plan = session.get(Plan, plan_id)  # the page's own, already read
+    if plan is None:
         return None
     newest = session.exec(select(func.max(RecordEntry.id))
                           .where(RecordEntry.plan_id == plan_id)).one()
     # the plan's time too: a plan deleted and its id given again is another plan
-    return _documents.get((plan_id, plan_made, newest),
+    return _documents.get((plan_id, plan.created_at, newest),
                           lambda: plan_document(session, plan_id))
