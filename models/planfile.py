@@ -4,11 +4,10 @@ The plan document is the one of PLAN_FORMAT.md; an import validates it whole wit
 engine's rules first, so that a bad file writes nothing.
 """
 
-from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import insert
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -22,7 +21,7 @@ from models.initiative import (
     InitiativeLink,
     InitiativeUse,
 )
-from models.journey import Influence, Measurement, Moment
+from models.journey import Influence, Measurement, Moment, measurement_values, with_measurements
 from models.plan import DRAFT, Period, Plan, Resource, Stage
 from models.queries import team_ids
 
@@ -84,46 +83,6 @@ def import_plan(session: Session, document: Any, *, name: str | None = None,
         session.execute(insert(Measurement.__table__), measurement_values(
             row.id, plan.measurements, moment_ids))
     return row
-
-
-def measurement_values(plan_id: int, measurements: Any, moment_ids: dict[str, int]
-                       ) -> list[dict[str, Any]]:
-    """Measurement rows of a plan from the plan file's measurements."""
-    return [{"plan_id": plan_id, "moment_id": moment_ids[m.moment],
-             "taken_on": date.fromisoformat(m.date), "score": m.score, "n": m.n,
-             "source": m.source} for m in measurements]
-
-
-def replace_measurements(session: Session, plan_id: int, entries: list[dict[str, Any]]
-                         ) -> None:
-    """The plan's measurements become these plan-file entries (checked: their moments are
-    the plan's), in one statement each way."""
-    moment_ids = dict(session.exec(select(Moment.key, Moment.id)
-                                   .where(Moment.plan_id == plan_id)).all())
-    session.execute(delete(Measurement.__table__).where(
-        Measurement.__table__.c.plan_id == plan_id))
-    measurements = [optimizer.Measurement(e["moment"], e["date"], e["score"], e.get("n"),
-                                          e.get("source", "")) for e in entries]
-    if measurements:
-        session.execute(insert(Measurement.__table__),
-                        measurement_values(plan_id, measurements, moment_ids))
-
-
-def with_measurements(session: Session, plan_id: int, document: dict[str, Any]
-                      ) -> dict[str, Any]:
-    """The plan document with the plan's measured scores, in the order they were recorded
-    (a plan file's own order): what a plan file holds. A run solves the plan without them:
-    the optimiser ignores them."""
-    rows = session.exec(select(Measurement.taken_on, Measurement.score, Measurement.n,
-                               Measurement.source, Moment.key)
-                        .join(Moment, Moment.id == Measurement.moment_id)
-                        .where(Measurement.plan_id == plan_id)
-                        .order_by(Measurement.id)).all()
-    if rows:
-        document = {**document, "measurements": [_some({
-            "moment": key, "date": taken_on.isoformat(), "score": score, "n": n,
-            "source": source or None}) for taken_on, score, n, source, key in rows]}
-    return document
 
 
 def _add_all(session: Session, rows: dict[str, Any]) -> dict[str, Any]:

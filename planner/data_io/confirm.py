@@ -15,9 +15,10 @@ from sqlmodel import Session, select
 
 from models import PendingImport
 from models.db import open_session
+from models.journey import replace_measurements, with_measurements
 from models.plan_import import plan_fingerprint
 from models.plan_update import PlanMovedError, apply_changes, plan_changes
-from models.planfile import export_plan, plan_rows, replace_measurements, with_measurements
+from models.planfile import export_plan, plan_rows
 from planner.data_io.merge import IMPORTED
 from planner.history.capture import line as record_line
 
