@@ -13,7 +13,7 @@ from optimizer.explain.types import Explanation
 from optimizer.explain.uplift import break_even_uplift
 from optimizer.explain.words import binding, message
 from optimizer.plan import Plan
-from optimizer.result import Result
+from optimizer.result import Rejection, Result
 
 DEFAULT_TIME_LIMIT = 60.0
 ON_CORES_FROM = 64  # fewer questions are answered sooner than processes start (~1 s)
@@ -57,8 +57,7 @@ class Explainer:
         ids = [rejection.id for rejection in context.result.rejected] if ids is None else ids
         if processes > 1 and len(ids) >= ON_CORES_FROM:
             for initiative_id in ids:  # refused here, as one process would
-                if context.result.rejection(initiative_id) is None:
-                    raise KeyError(f"{initiative_id!r} is not a rejected initiative of this run")
+                self._rejection(initiative_id)
             return explain_on_cores(*self._made_with, ids, processes, progress, seconds)
         explanations = []
         context.sharing = len(ids) > 1
@@ -79,9 +78,7 @@ class Explainer:
         (one each: the forced-in portfolio, the cheapest of its impact, the best in which
         it counts, the two break-even figures)."""
         context = self.context
-        rejection = context.result.rejection(initiative_id)
-        if rejection is None:
-            raise KeyError(f"{initiative_id!r} is not a rejected initiative of this run")
+        rejection = self._rejection(initiative_id)
         i = context.data.initiative_index[initiative_id]
         explanation = Explanation(id=initiative_id, reason=rejection.reason,
                                   message=rejection.message, impact=context.impact,
@@ -94,6 +91,12 @@ class Explainer:
         explanation.binding = binding(context, i, rejection.reason)
         explanation.message = message(context, i, rejection.message, explanation)
         return explanation
+
+    def _rejection(self, initiative_id: str) -> Rejection:
+        rejection = self.context.result.rejection(initiative_id)
+        if rejection is None:
+            raise KeyError(f"{initiative_id!r} is not a rejected initiative of this run")
+        return rejection
 
 
 def explain(plan: Plan, result: Result, initiative_id: str,
