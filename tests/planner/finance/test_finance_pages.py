@@ -218,6 +218,14 @@ def test_user_text_in_charts_and_pages_is_escaped(client, db, demo_id):
     run_html = run_page.get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; costs $5 or $x" in run_html
     assert "<svg" in run_html
+    # the trend charts of the journey and of the moment's own page name it in their titles
+    queue = db.exec(select(Moment).where(Moment.key == "queue")).one()
+    for url in (f"/plans/{demo_id}/journey",
+                f"/plans/{demo_id}/moments/{queue.id}/measurements"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<script" not in html.lower(), url
+        assert 'aria-label="Chart: measured score of &lt;script&gt;alert(1)&lt;/script&gt; ' \
+               'costs $5 or $x:' in html, url
 
 
 # --- the frontier page --------------------------------------------------------------------
