@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 DEFAULT_MAX_FOCUS = 3
 DECISIONS = ("auto", "fund", "reject")
@@ -108,7 +109,18 @@ class Plan:
     measurements: tuple[Measurement, ...] = ()  # the optimiser ignores them
 
     def moment(self, moment_id: str) -> Moment:
-        return next(m for m in self.moments if m.id == moment_id)
+        return self._moments_by_id[moment_id]
 
     def initiative(self, initiative_id: str) -> Initiative:
-        return next(i for i in self.initiatives if i.id == initiative_id)
+        return self._initiatives_by_id[initiative_id]
+
+    # Looked up by id once built: a run's pages look up each funded initiative, and a scan
+    # of 10,000 for each is quadratic. (A frozen dataclass keeps these: cached_property
+    # writes the instance's __dict__, not through __setattr__.)
+    @cached_property
+    def _moments_by_id(self) -> dict[str, Moment]:
+        return {m.id: m for m in self.moments}
+
+    @cached_property
+    def _initiatives_by_id(self) -> dict[str, Initiative]:
+        return {i.id: i for i in self.initiatives}
