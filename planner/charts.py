@@ -66,6 +66,17 @@ def drawn_once(draw: Callable[..., Markup]) -> Callable[..., Markup]:
     return chart
 
 
+def warm_up() -> None:
+    """Draw a small chart and drop it: a process's first drawing is slower by the fonts and
+    text layout matplotlib loads for it (see ready_to_fork in planner/service.py)."""
+    figure = Figure(figsize=(2, 1))
+    axes = figure.subplots()
+    axes.bar(["a", "b"], [1.0, 2.0])
+    axes.set_title("warm")
+    tidy(axes, "y")
+    inline(figure, "warm", "warm")
+
+
 def _frozen(value: object) -> object:
     if isinstance(value, list | tuple):
         return tuple(_frozen(item) for item in value)

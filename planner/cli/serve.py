@@ -1,5 +1,5 @@
-"""`planner serve`: the web app under gunicorn (several worker processes, each with its own
-app and database connections), with a job worker beside it; `--debug` for Flask's
+"""`planner serve`: the web app under gunicorn (several worker processes, forks of one app
+made and warmed first, each with its own database connections), with a job worker beside it; `--debug` for Flask's
 development server instead. `planner worker`: a worker of the job queue alone, for a
 machine of its own (the queue on Redis) or beside a server started with `--no-worker`.
 
@@ -47,8 +47,8 @@ def _serve(args: argparse.Namespace) -> int:
     from planner import create_app
     from planner.demo import DEMO_PASSWORD, demo_accounts, load_demo_cycles
 
-    # Made once here to bring the database to the newest schema and load the demo; each
-    # gunicorn worker then makes its own. The key comes from SECRET_KEY, instance/config.py
+    # Made once here to bring the database to the newest schema and load the demo, then
+    # served by every gunicorn worker (each a fork of this process). The key comes from SECRET_KEY, instance/config.py
     # or the instance folder's own file, so sign-ins and open forms outlive a restart.
     app = create_app()
     print(f"Moments of Truth Planner on http://{args.host}:{args.port}/", file=sys.stderr)
@@ -57,7 +57,6 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"  sign in with the password \"{DEMO_PASSWORD}\" as:", file=sys.stderr)
         for email, role in demo_accounts(app, *plans):
             print(f"    {email:<22} {role}", file=sys.stderr)
-    app.extensions["planner_engine"].dispose()
     worker = None if args.no_worker else JobWorker()
     if args.debug:
         try:
@@ -66,7 +65,7 @@ def _serve(args: argparse.Namespace) -> int:
             if worker is not None:
                 worker.stop()
     else:
-        _gunicorn(args.host, args.port, args.workers, worker)
+        _gunicorn(app, args.host, args.port, args.workers, worker)
     return EXIT_OK
 
 
@@ -88,14 +87,20 @@ class JobWorker:
             self.process.wait(timeout=10)
 
 
-def _gunicorn(host: str, port: int, workers: int, job_worker: JobWorker | None) -> None:
+def _gunicorn(app: Any, host: str, port: int, workers: int, job_worker: JobWorker | None
+              ) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from planner.service import ready_to_fork
+
+    ready_to_fork(app)
+
     class Server(BaseApplication):
-        """gunicorn with its settings given here, the app made in each worker."""
+        """gunicorn with its settings given here, serving the app made (and warmed) in its
+        first process: each worker is a fork of it, with every template compiled."""
 
         def load_config(self) -> None:
-            settings = {"bind": f"{host}:{port}", "workers": workers,
+            settings = {"bind": f"{host}:{port}", "workers": workers, "preload_app": True,
                         # a run is a job now: no page takes long, but an upload may
                         "timeout": 120, "graceful_timeout": 30, "errorlog": "-",
                         "loglevel": "info"}
@@ -105,9 +110,7 @@ def _gunicorn(host: str, port: int, workers: int, job_worker: JobWorker | None) 
                 self.cfg.set(name, value)
 
         def load(self) -> Any:
-            from planner import create_app
-
-            return create_app()
+            return app
 
     Server().run()
 
