@@ -1,7 +1,8 @@
 """`planner serve`: the web app under gunicorn (several worker processes, forks of one app
-made and warmed first, each with its own database connections), with a job worker beside it; `--debug` for Flask's
-development server instead. `planner worker`: a worker of the job queue alone, for a
-machine of its own (the queue on Redis) or beside a server started with `--no-worker`.
+made and warmed first, each with its own database connections), with a job worker beside
+it; `--debug` for Flask's development server instead. `planner worker`: a worker of the
+job queue alone, for a machine of its own (the queue on Redis) or beside a server started
+with `--no-worker`.
 
 gunicorn rather than waitress: the pages and the solver's Python parts are CPU work, and
 gunicorn's pre-fork processes use every core where waitress's threads share one.
@@ -48,8 +49,9 @@ def _serve(args: argparse.Namespace) -> int:
     from planner.demo import DEMO_PASSWORD, demo_accounts, load_demo_cycles
 
     # Made once here to bring the database to the newest schema and load the demo, then
-    # served by every gunicorn worker (each a fork of this process). The key comes from SECRET_KEY, instance/config.py
-    # or the instance folder's own file, so sign-ins and open forms outlive a restart.
+    # served by every gunicorn worker (each a fork of this process). The key comes from
+    # SECRET_KEY, instance/config.py or the instance folder's own file, so sign-ins and
+    # open forms outlive a restart.
     app = create_app()
     print(f"Moments of Truth Planner on http://{args.host}:{args.port}/", file=sys.stderr)
     if args.demo:
