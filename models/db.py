@@ -1,13 +1,19 @@
 """The database engine: SQLite tuned for a small team (WAL, busy timeout, foreign keys,
-IMMEDIATE write transactions), or PostgreSQL when the URL says so."""
+IMMEDIATE write transactions), or PostgreSQL when the URL says so; and the text the app's
+processes keep there for each other."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Column, Engine, Text, create_engine, delete, event, func, inspect, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Field, Session, SQLModel
+
+from models.base import utcnow
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
@@ -96,7 +102,7 @@ def migration_config(connection: Any = None) -> Any:
 # Newest first: each migration, and the table (or the table and column) that only a
 # database at it or later has.
 REVISION_MARKS = (
-    ("0016_delivery", "initiative", "delivery"),
+    ("0017_kept_text", "kept_text", None), ("0016_delivery", "initiative", "delivery"),
     ("0015_measurements", "measurement", None), ("0014_moment_owner", "moment", "owner"),
     ("0013_jobs", "job", None),
     ("0012_teams", "team", None),
@@ -116,6 +122,40 @@ def _unversioned_revision(connection: Any, tables: set[str]) -> str:
                 found["name"] == column for found in inspect(connection).get_columns(table))):
             return revision
     return "0001_baseline"
+
+
+class KeptText(SQLModel, table=True):
+    """Text worked out from what never changes under its key (a chart of a saved run, the
+    words for what differs between a run and its plan at one line of the plan's record),
+    kept for every process of the app: one works it out, the others read it. Only ever a
+    copy: emptying the table loses nothing but the time to work the texts out again."""
+
+    __tablename__ = "kept_text"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, unique=True)  # SHA-256, in hex, of what it is of
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    kept_at: datetime = Field(default_factory=utcnow)
+
+
+KEPT_TEXTS = 5_000  # the newest kept; each new one pushes out the oldest beyond these
+
+
+def kept_text(engine: Engine, key: str) -> str | None:
+    with engine.connect() as connection:
+        return connection.execute(select(KeptText.text).where(KeptText.key == key)).scalar()
+
+
+def keep_text(engine: Engine, key: str, text: str) -> None:
+    """Keep the text under its key, unless another process kept it first (the same text)."""
+    table = KeptText.__table__
+    insert = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    with engine.execution_options(**WRITE).begin() as connection:
+        added = connection.execute(insert(table).values(key=key, text=text, kept_at=utcnow())
+                                   .on_conflict_do_nothing(index_elements=["key"]))
+        if added.rowcount:
+            newest = connection.execute(select(func.max(table.c.id))).scalar()
+            connection.execute(delete(table).where(table.c.id <= newest - KEPT_TEXTS))
 
 
 def open_session(engine: Engine, *, write: bool = False) -> Session:

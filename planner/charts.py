@@ -21,6 +21,8 @@ from markupsafe import Markup
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from planner.kept import code_of, shared_text
+
 SMALLEST_TEXT = 11  # points, drawn as px at the chart's own size
 INK, ACCENT, FOCUS, BAD, GRID = "#1d2430", "#1f5fbf", "#b4530f", "#b3261e", "#d9dee6"
 WIDTH = 7.0  # inches; the page scales the drawing to its column
@@ -52,17 +54,27 @@ def compact(value: float, _position: int | None = None) -> str:
 
 
 def drawn_once(draw: Callable[..., Markup]) -> Callable[..., Markup]:
-    """A chart that is drawn once for the same figures and then kept: matplotlib takes
-    about 0.15 s to draw one, the figures of a saved run never change, and its pages are
-    the ones read most. The arguments (sequences of rows, strings, numbers) are made
-    into tuples to be keys."""
-    kept = functools.lru_cache(maxsize=CHARTS_KEPT)(draw)
+    """A chart that is drawn once for the same figures and then kept, by this process and
+    in the database for the others (a run's job draws its run's charts, so that its pages
+    find them drawn): matplotlib takes about 0.15 s to draw one, the figures of a saved run
+    never change, and its pages are the ones read most. The arguments (sequences of rows,
+    strings, numbers) are made into tuples to be keys; a drawing is kept for the code that
+    drew it, never shown for another's."""
+    name = (f"{draw.__module__}.{draw.__qualname__} {code_of(__name__, draw.__module__)} "
+            f"matplotlib {matplotlib.__version__}")
+
+    def shared(*args: object) -> Markup:
+        # Markup again: the text is what inline() wrote, every user text in it escaped.
+        return Markup(shared_text(f"chart {name} {args!r}", lambda: str(draw(*args))))
+
+    kept = functools.lru_cache(maxsize=CHARTS_KEPT)(shared)
 
     @functools.wraps(draw)
     def chart(*args: object) -> Markup:
         return kept(*(_frozen(value) for value in args))
 
     chart.cache_info = kept.cache_info  # type: ignore[attr-defined]
+    chart.cache_clear = kept.cache_clear  # type: ignore[attr-defined]
     return chart
 
 

@@ -52,7 +52,12 @@ def ready_to_fork(app: Flask) -> None:
     """Do once, before the server forks its workers from this process, what each would
     otherwise do on its first pages (a few tenths of a second each, in the first answers
     after every start): compile every template and draw a first chart. Then close every
-    connection, to the database and to the queue, so that no worker shares one."""
+    connection, to the database and to the queue, so that no worker shares one. Last, move
+    every object made so far out of the garbage collector's sight (gc.freeze, as Python's
+    documentation advises before a fork): a worker's first collections would otherwise
+    touch every object it shares with this process, and copy their memory for itself."""
+    import gc
+
     from sqlalchemy.orm import configure_mappers
 
     from planner.charts import warm_up
@@ -63,6 +68,8 @@ def ready_to_fork(app: Flask) -> None:
     configure_mappers()
     app.extensions["planner_engine"].dispose()
     app.extensions["planner_queue"].storage.close()
+    gc.collect()
+    gc.freeze()
 
 
 def _started() -> None:

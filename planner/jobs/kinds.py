@@ -1,10 +1,11 @@
 """The kinds of long work a job does, each ending in one write of its result:
 
 - `run`: solve the plan as it is (with the run's budget and focus count), save the run,
-  then explain every initiative it rejected (MODEL.md's counterfactuals), so that the
-  say-no page, the team view, the memo and the exports carry them without a click. The
-  run is saved, and shown, as soon as it is solved; its explanations are stored together
-  when all are made.
+  work out its charts and return figures (kept for every process, so that its pages find
+  them ready), then explain every initiative it rejected (MODEL.md's counterfactuals), so
+  that the say-no page, the team view, the memo and the exports carry them without a
+  click. The run is saved, and shown, as soon as it is solved; its explanations are
+  stored together when all are made.
 - `explain`: "Explain all": the missing explanations of a saved run, stored together.
 - `import`: a previewed spreadsheet written into its plan (planner/data_io/confirm.py).
 - `scenarios`: scenarios solved on the plan as it is, every solve kept together.
@@ -32,6 +33,7 @@ from planner.finance.frontier import trace
 from planner.finance.scenarios import solve_scenario
 from planner.jobs.queue import KINDS, Cancelled, Progress, Refused
 from planner.runs.explanations import explain_run, rejected_keys
+from planner.runs.reports import prepare_pages
 from planner.runs.views import new_run, solve_document, solve_options
 
 REPORT_EVERY = 0.5  # seconds between two progress reports while explaining
@@ -58,6 +60,7 @@ def run_plan(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
         progress.record_in(session, run_id=saved.id)  # the run and its job's word of it
         session.commit()
         run_id, number = saved.id, saved.number
+    prepare_pages(saved)
     progress.report(f"Run #{number} saved; explaining what it did not fund", 50)
     up_to = current_app.config["EXPLAIN_WITH_RUN_UP_TO"]
     if result.has_portfolio and result.rejected and (

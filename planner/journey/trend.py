@@ -95,7 +95,10 @@ def target_of(moment: Moment, run: Run | None, measured: list[Measurement]) -> T
 
 def trend_of(moment: Moment, measured: list[Measurement], target: Target | None = None
              ) -> Markup:
-    """The moment's scores over time as a small chart, its target a dashed line."""
+    """The moment's scores over time as a small chart, its target a dashed line; nothing,
+    at no cost, for a moment never measured."""
+    if not measured:
+        return Markup("")
     return trend_svg(moment.key, moment.name,
                      [(m.taken_on.isoformat(), m.score) for m in measured],
                      None if target is None else target.score)

@@ -4,6 +4,7 @@ and the exports), in words a reader can act on."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import g
@@ -13,7 +14,7 @@ from sqlmodel import Session, select
 from models import Plan, RecordEntry, Run
 from models.planfile import plan_document
 from planner.database import get_session
-from planner.kept import Kept
+from planner.kept import Kept, shared_text
 from planner.runs.views import bp
 
 # Parts of the plan document, in the order a reader thinks of them, and their words.
@@ -25,13 +26,24 @@ PARTS = (("budget", "the budget"), ("max_focus", "the number of focus moments"),
 
 def changed_since(run: Run | None) -> list[str]:
     """What differs, in words, between the plan as it is and the plan this run solved;
-    empty when nothing does (or the run is not a saved run of a plan that exists)."""
+    empty when nothing does (or the run is not a saved run of a plan that exists).
+
+    The words for one run against its plan at one line of the plan's record never change,
+    so they are worked out by one process and read by the others: under a few editors the
+    plan has a new line nearly every time a process looks, and working them out means
+    building the plan's whole document."""
     if run is None or run.id is None:
         return []
-    document = _current(run.plan_id)
-    if document is None:
+    plan_at = _plan_at(run.plan_id)
+    if plan_at is None:
         return []
-    return differences(run.inputs, document)
+
+    def worked_out() -> str:
+        document = _document(get_session(), plan_at)
+        return json.dumps([] if document is None else differences(run.inputs, document))
+
+    of = f"changed since run {run.id} of {run.created_at.isoformat()} at {plan_at}"
+    return json.loads(shared_text(of, worked_out))
 
 
 def differences(solved: dict[str, Any], current: dict[str, Any]) -> list[str]:
@@ -54,13 +66,17 @@ def notice(run: Run | None) -> str | None:
             "decision for the plan as it was. Run it again for the plan as it is.")
 
 
-def _current(plan_id: int) -> dict[str, Any] | None:
-    """The plan's document as it is now, read once per request, and built again only when
-    the plan's record has a line it had not (every change to a plan writes one): building
-    it is most of a run page's time on a large plan."""
-    cache = g.setdefault("plan_documents", {})
+def _plan_at(plan_id: int) -> tuple[int, str, int | None] | None:
+    """The plan as it is now, named by its id, its time (a plan deleted and its id given
+    again is another plan) and its record's newest line (every change to a plan writes
+    one): read once per request."""
+    cache = g.setdefault("plans_at", {})
     if plan_id not in cache:
-        cache[plan_id] = _built(get_session(), plan_id)
+        session = get_session()
+        plan = session.get(Plan, plan_id)  # the page's own, already read
+        cache[plan_id] = None if plan is None else (plan_id, plan.created_at.isoformat(), (
+            session.exec(select(func.max(RecordEntry.id))
+                         .where(RecordEntry.plan_id == plan_id)).one()))
     return cache[plan_id]
 
 
@@ -68,14 +84,8 @@ DOCUMENTS_KEPT = 4  # plan documents a process keeps (one of 20,000 initiatives 
 _documents: Kept[dict[str, Any] | None] = Kept(DOCUMENTS_KEPT)
 
 
-def _built(session: Session, plan_id: int) -> dict[str, Any] | None:
-    # Read the record's newest line before the rows: a change committed in between makes
-    # the document newer than its key, never older.
-    plan = session.get(Plan, plan_id)  # the page's own, already read
-    if plan is None:
-        return None
-    newest = session.exec(select(func.max(RecordEntry.id))
-                          .where(RecordEntry.plan_id == plan_id)).one()
-    # the plan's time too: a plan deleted and its id given again is another plan
-    return _documents.get((plan_id, plan.created_at, newest),
-                          lambda: plan_document(session, plan_id))
+def _document(session: Session, plan_at: tuple[int, str, int | None]) -> dict[str, Any] | None:
+    """The plan's document at that line of its record, built again only for a newer line.
+    The line is read before the rows: a change committed in between makes the document
+    newer than its key, never older."""
+    return _documents.get(plan_at, lambda: plan_document(session, plan_at[0]))

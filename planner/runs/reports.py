@@ -6,6 +6,7 @@ the same after the plan has changed.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +20,8 @@ from optimizer.result import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL, REASON_
 from planner.runs.breakdown import Arrival, arrivals
 from planner.runs.charts import cost_by_period_svg, impact_by_moment_svg
 from planner.runs.returns import RunReturns, run_returns
+
+log = logging.getLogger(__name__)
 
 STATUS_WORDS = {
     OPTIMAL: "Proven optimal",
@@ -161,6 +164,18 @@ def run_report(run: Run) -> RunReport:
     say_no = group_by_reason(say_no_entries(run))
     return RunReport(run, inputs.get("currency", "EUR"), STATUS_WORDS.get(run.status, run.status),
                      focus, funded, period_keys, result.get("periods", []), resources, say_no)
+
+
+def prepare_pages(run: Run) -> None:
+    """Work out what a saved run's pages show of it that is costly to work out (its charts
+    and its return figures), kept for every process of the app (planner/kept.py), so that
+    its pages find them ready. What fails here is worked out by the page that shows it,
+    and fails there if it must: the run is saved whatever happens here."""
+    report = run_report(run)
+    try:
+        report.impact_chart, report.cost_chart, report.returns  # noqa: B018 (kept)
+    except Exception:  # noqa: BLE001
+        log.exception("the pages of run %s were not prepared", run.id)
 
 
 def say_no_entries(run: Run, explanations: dict[str, Explanation] | None = None

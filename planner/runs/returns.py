@@ -7,7 +7,8 @@ figures cover the funded work that states one, and the words say what they leave
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 
 import optimizer
 from models import Run
@@ -18,7 +19,7 @@ from optimizer.finance.returns import (
     portfolio_returns,
 )
 from optimizer.result import FEASIBLE, OPTIMAL
-from planner.kept import Kept
+from planner.kept import Kept, code_of, shared_text
 from planner.web import money
 
 
@@ -50,12 +51,29 @@ _returns: Kept[RunReturns | None] = Kept(RUNS_KEPT)
 
 def run_returns(run: Run) -> RunReturns | None:
     """The run's return figures; None when the run has no portfolio. A saved run never
-    changes, so its figures are worked out once per process (reading its inputs back into
-    a plan takes most of the run page's time on a large plan); by its id and time, since
-    SQLite gives a deleted row's id again."""
+    changes, so its figures are worked out once (reading its inputs back into a plan takes
+    most of the run page's time on a large plan), by its job, and kept for every process;
+    by its id and time, since SQLite gives a deleted row's id again."""
     if run.id is None:
         return _work_out(run)
-    return _returns.get((run.id, run.created_at), lambda: _work_out(run))
+    of = (f"returns of run {run.id} of {run.created_at.isoformat()} "
+          f"{code_of(__name__, 'optimizer.finance.returns')}")
+    return _returns.get((run.id, run.created_at), lambda: _read(shared_text(
+        of, lambda: json.dumps(asdict(figures) if (figures := _work_out(run)) else None))))
+
+
+def _read(text: str) -> RunReturns | None:
+    """RunReturns from the JSON of its asdict()."""
+    found = json.loads(text)
+    if found is None:
+        return None
+    portfolio = found["portfolio"]
+    if portfolio is not None:
+        covered = portfolio["covered"]
+        portfolio = PortfolioReturns(**{**portfolio, "covered": covered and Returns(**covered)})
+    lines = [InitiativeReturn(line["key"], line["name"], Returns(**line["figures"]))
+             for line in found["initiatives"]]
+    return RunReturns(**{**found, "portfolio": portfolio, "initiatives": lines})
 
 
 def _work_out(run: Run) -> RunReturns | None:

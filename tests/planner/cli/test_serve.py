@@ -112,3 +112,18 @@ def _wait_for(ask, timeout: float = 90.0):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.3)
+
+
+def test_the_app_the_workers_are_forked_from_is_warmed_and_holds_no_connection(app, db):
+    """gunicorn forks every worker from the app `planner serve` made: each starts with
+    every template compiled, and with no connection of the first process's to share."""
+    from planner.service import ready_to_fork
+
+    engine = app.extensions["planner_engine"]
+    with app.app_context():  # a connection made and given back to the pool
+        assert app.test_client().get("/healthz").status_code == 200
+    assert engine.pool.checkedin() >= 1
+    ready_to_fork(app)
+    assert engine.pool.checkedin() == 0
+    names = app.jinja_env.list_templates()
+    assert len(names) > 40 and len(app.jinja_env.cache) == len(names)

@@ -158,15 +158,18 @@ def test_an_infeasible_run_has_no_return_panel(client, db, demo_id):
     assert "<h2>Return</h2>" not in response.get_data(as_text=True)
 
 
-def test_a_run_whose_saved_inputs_fail_the_checks_still_shows(client, db, demo_id):
+def test_a_run_whose_saved_inputs_fail_the_checks_still_shows(client, db, demo_id,
+                                                                monkeypatch):
     _run_page(client, demo_id)
     saved = _latest_run(db)
     saved.inputs = dict(saved.inputs, max_focus=0)  # as if the plan rules had changed
     db.add(saved)
     db.commit()
-    # new rules come with new code, in a new process: one that has worked out no run yet
-    from planner.runs.returns import _returns
-    _returns.clear()
+    # new rules come with new code, in a new process: one that has worked out no run yet,
+    # and finds none of the figures kept by the old code (their keys name its code)
+    from planner.runs import returns
+    returns._returns.clear()
+    monkeypatch.setattr(returns, "code_of", lambda *_modules: "the new code")
     response = client.get(f"/plans/{demo_id}/runs/{saved.id}")
     assert response.status_code == 200
     assert "no longer pass the plan checks, so its return cannot be worked out" in page_text(

@@ -1,0 +1,100 @@
+"""What one process of the app works out once and keeps in the database for the others
+(planner/kept.py's shared_text): a run's charts and return figures, worked out by its job,
+and the words for what changed since a run. Each test makes this process forget what it
+keeps of its own, so that what it is shown can only have come from the database."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import pytest
+from sqlalchemy.exc import OperationalError
+from sqlmodel import func, select
+
+from models import Plan
+from models.db import KeptText
+from planner import kept
+from planner.runs import changes, returns
+from planner.runs.charts import cost_by_period_svg, impact_by_moment_svg
+from tests.webapp import page_text, saved_run
+
+NOTICE = "The plan has changed since this run"
+
+
+def _never(*_args: object) -> str:
+    raise AssertionError("worked out again, though another process had kept it")
+
+
+def _forget_charts() -> None:
+    impact_by_moment_svg.cache_clear()
+    cost_by_period_svg.cache_clear()
+
+
+def test_a_text_is_worked_out_once_and_then_read_by_every_process(app):
+    with app.app_context():
+        assert kept.shared_text("the words of one thing", lambda: "one") == "one"
+        assert kept.shared_text("the words of one thing", _never) == "one"
+        assert kept.shared_text("the words of another", lambda: "two") == "two"
+
+
+def test_a_text_the_database_will_not_take_is_still_given(app, monkeypatch):
+    def busy(*_args: object) -> None:
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(kept, "keep_text", busy)
+    worked = []
+    with app.app_context():
+        for _ in range(2):
+            assert kept.shared_text("busy", lambda: worked.append(1) or "given") == "given"
+    assert worked == [1, 1]  # not kept: the next one works it out again
+
+
+def test_only_the_newest_texts_are_kept(app, db, monkeypatch):
+    monkeypatch.setattr("models.db.KEPT_TEXTS", 3)
+    with app.app_context():
+        for number in range(5):
+            kept.shared_text(f"text {number}", lambda number=number: f"{number}")
+    assert sorted(db.exec(select(KeptText.text)).all()) == ["2", "3", "4"]
+
+
+def test_a_run_job_works_out_its_charts_and_returns_and_its_pages_only_read_them(
+        client, db, demo_id, monkeypatch):
+    _forget_charts()
+    location = client.post(f"/plans/{demo_id}/runs", data={}).headers["Location"]
+    texts = db.exec(select(KeptText.text)).all()
+    assert len(texts) == 3 and sum(text.startswith("<svg") for text in texts) == 2
+    client.get(location)  # the page with its word that the run was saved
+    shown = page_text(client.get(location))
+    _forget_charts()  # as another process, which has worked out nothing yet
+    returns._returns.clear()
+    monkeypatch.setattr("planner.charts.inline", _never)
+    monkeypatch.setattr(returns, "_work_out", _never)
+    html = client.get(location).get_data(as_text=True)
+    assert 'class="chart-svg chart-impact"' in html and 'class="chart-svg chart-cost"' in html
+    assert page_text(client.get(location)) == shown and "ROI" in shown
+    assert client.get(f"/plans/{demo_id}/portfolio").status_code == 200
+
+
+def test_return_figures_read_back_are_the_figures_worked_out(db, run_id):
+    run = saved_run(db, run_id)
+    figures = returns._work_out(run)
+    assert figures.portfolio is not None and figures.initiatives
+    assert returns._read(json.dumps(asdict(figures))) == figures
+    assert returns._read("null") is None
+
+
+@pytest.mark.parametrize("page", ["/plans/{plan}/runs/{run}/say-no", "/plans/{plan}/portfolio"])
+def test_the_words_for_what_changed_are_worked_out_once_for_every_process(
+        client, db, demo_id, run_id, monkeypatch, page):
+    plan = db.get(Plan, demo_id)
+    plan.budget = 300_000
+    db.commit()
+    assert f"{NOTICE} (the budget)" in page_text(client.get(f"/plans/{demo_id}/runs/{run_id}"))
+    kept_before = db.exec(select(func.count()).select_from(KeptText)).one()
+    changes._documents.clear()  # as another process, which has built no plan document
+    monkeypatch.setattr(changes, "plan_document", _never)
+    assert f"{NOTICE} (the budget)" in page_text(
+        client.get(page.format(plan=demo_id, run=run_id)))
+    db.rollback()
+    assert db.exec(select(func.count()).select_from(KeptText)).one() == kept_before
