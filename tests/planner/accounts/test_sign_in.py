@@ -166,3 +166,39 @@ def test_a_new_password_ends_every_other_session_and_keeps_this_one(app, db):
     assert thief.get("/plans/new").status_code == 302  # the other one has ended
     assert _sign_in(app.test_client()).status_code == 401  # the old password no longer
     assert _sign_in(app.test_client(), password="a brand new long phrase").status_code == 302
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own niceness is Linux's")
+def test_a_password_is_hashed_and_checked_nicer_than_the_pages(monkeypatch):
+    """A burst of sign-ins slows the sign-ins, not everyone's pages: each hash is made in
+    a thread of its own, HASHING_NICENESS nicer than the request's, and answers as before."""
+    import os
+    import threading
+
+    from argon2 import PasswordHasher
+
+    from planner.accounts import passwords
+
+    seen = []
+    real = PasswordHasher()
+
+    class Watched:
+        def hash(self, password):
+            seen.append((threading.current_thread().name,
+                         os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+            return real.hash(password)
+
+        def verify(self, stored, password):
+            seen.append((threading.current_thread().name,
+                         os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+            return real.verify(stored, password)
+
+    monkeypatch.setattr(passwords, "HASHER", Watched())
+    ours = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    stored = passwords.password_hash("green kiosk by the door")
+    assert passwords.matches(stored, "green kiosk by the door")
+    assert not passwords.matches(stored, "green kiosk by the window")  # its error, as False
+    assert not passwords.matches("not a hash", "green kiosk by the door")
+    nicer = min(19, ours + passwords.HASHING_NICENESS)
+    assert seen == [("password hash", nicer)] * 4
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == ours
