@@ -8,11 +8,12 @@ import re
 from typing import Any
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from sqlmodel import Session, select
 from wtforms import FloatField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
-from wtforms.widgets import TextInput
+from wtforms.widgets import Select, TextInput
 
 from optimizer.planfile.ranges import Range
 from optimizer.planfile.text import ID_RULE, id_problem, text_problem
@@ -177,6 +178,20 @@ def slug(text: str, taken: set[str]) -> str:
 def choices(pairs: Any) -> list[SelectChoice]:
     """Select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class ManyOptions(Select):
+    """WTForms' select, each plain option written by one format instead of html_params
+    (a few times quicker): an initiative's requires and excludes offer every other
+    initiative of the plan, 2,000 options on a plan of 1,000, most of its form's time."""
+
+    @classmethod
+    def render_option(cls, choice: SelectChoice, **kwargs: Any) -> Markup:
+        if kwargs or choice.render_kw or isinstance(choice.value, bool):
+            return super().render_option(choice, **kwargs)
+        selected = " selected" if choice.selected else ""  # before value, as html_params has it
+        label = escape(choice.label or choice.value)
+        return Markup(f'<option{selected} value="{escape(choice.value)}">{label}</option>')
 
 
 class AtLeast:

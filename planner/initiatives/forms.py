@@ -32,6 +32,7 @@ from planner.forms import (
     AtLeast,
     Form,
     Longest,
+    ManyOptions,
     Number,
     VersionField,
     check_key,
@@ -85,9 +86,9 @@ class InitiativeForm(Form):
     decision = SelectField("Decision", choices=DECISION_CHOICES, default="auto")
     reason = TextAreaField("Reason for the decision", [Longest(1000)],
                            description="Required when the decision is fund or reject.")
-    requires = SelectMultipleField("Requires", coerce=int,
+    requires = SelectMultipleField("Requires", coerce=int, widget=ManyOptions(multiple=True),
                                    description="Initiatives it cannot go ahead without.")
-    excludes = SelectMultipleField("Excludes", coerce=int,
+    excludes = SelectMultipleField("Excludes", coerce=int, widget=ManyOptions(multiple=True),
                                    description="Initiatives it cannot run alongside.")
     benefit = Number("Benefit per year", [Optional(), AtLeast.of(BENEFIT)],
                      description="Money per year, for ROI reports; the optimiser ignores it.")

@@ -186,3 +186,21 @@ def test_new_initiative_without_moments_sends_the_user_to_the_journey(client):
     client.post("/plans/new", data={"name": "Empty", "currency": "EUR", "max_focus": "3"})
     response = client.get("/plans/1/initiatives/new")
     assert response.status_code == 302 and "/moments/new" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("selected", [True, False])
+@pytest.mark.parametrize(("value", "label"), [(5, "Rota <b> & 'all' \"stores\""), (7, ""),
+                                              ('a"b', None), (3, "x")])
+def test_the_quick_option_list_writes_what_wtforms_writes(value, label, selected):
+    """The requires and excludes lists (every other initiative) are written by ManyOptions,
+    a quicker way to the same HTML, escaping included."""
+    from wtforms.fields.choices import SelectChoice
+    from wtforms.widgets import Select
+
+    from planner.forms import ManyOptions
+
+    choice = SelectChoice(value, label)
+    choice.selected = selected
+    assert ManyOptions.render_option(choice) == Select.render_option(choice)
+    choice.render_kw = {"disabled": True}
+    assert ManyOptions.render_option(choice) == Select.render_option(choice)
