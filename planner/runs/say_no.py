@@ -14,10 +14,10 @@ from flask import (
     request,
     url_for,
 )
-from sqlmodel import select
+from sqlmodel import func, select
 
 import optimizer
-from models import Appeal, Plan, Run
+from models import Appeal, Plan, Run, RunExplanation
 from models.db import open_session
 from models.queries import published_run
 from optimizer import PlanError
@@ -27,6 +27,7 @@ from planner.database import engine, get_session
 from planner.forms import ConfirmForm
 from planner.jobs.queue import start
 from planner.jobs.views import answer
+from planner.kept import Kept
 from planner.owners.memo import memo_by_owner
 from planner.runs.explanations import (
     get_or_explain,
@@ -47,6 +48,8 @@ bp = Blueprint("say_no", __name__)
 
 SORTS = ("reason", "impact_lost")
 PER_PAGE = 100  # a plan of 20,000 initiatives says no to thousands
+ENTRIES_KEPT = 16  # runs whose say-no entries a process keeps
+_entries: Kept[list[SayNoEntry]] = Kept(ENTRIES_KEPT)
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/say-no")
@@ -141,8 +144,15 @@ def _sort() -> str:
 
 
 def explained_entries(run: Run) -> list[SayNoEntry]:
-    """The run's say-no entries with the explanations stored so far."""
-    return say_no_entries(run, stored_explanations(session=get_session(), run_id=run.id))
+    """The run's say-no entries with the explanations stored so far, made again only once
+    another is stored: a run's explanations are only ever added, each once (one row per
+    run and initiative), so their count and newest row name the set. Making them (every
+    stored explanation read and named) was most of a say-no page's time on a large plan."""
+    session = get_session()
+    count, newest = session.exec(select(func.count(), func.max(RunExplanation.id))
+                                 .where(RunExplanation.run_id == run.id)).one()
+    return list(_entries.get((run.id, run.created_at, count, newest), lambda: say_no_entries(
+        run, stored_explanations(session=session, run_id=run.id))))
 
 
 def _explain(run: Run, key: str) -> Explanation:

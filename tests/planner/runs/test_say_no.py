@@ -385,3 +385,21 @@ def test_a_run_whose_saved_inputs_fail_the_checks_says_so(client, db, demo_id, r
         assert "no longer pass the plan checks" in page_text(response)
         assert "max_focus" in page_text(response)
     assert _stored(db, run_id) == {}
+
+
+def test_the_say_no_list_is_made_again_only_once_another_explanation_is_stored(
+        client, db, demo_id, run_id, monkeypatch):
+    from planner.runs import say_no
+
+    made = []
+    real = say_no.say_no_entries
+    monkeypatch.setattr(say_no, "say_no_entries", lambda run, stored=None: (
+        made.append(sorted(stored or {})) or real(run, stored)))
+    url = f"/plans/{demo_id}/runs/{run_id}/say-no"
+    for _ in range(3):
+        assert "Impact lost" not in page_text(client.get(url))
+    assert made == [[]]
+    assert client.get(f"{url}/selfcheck").status_code == 200  # explained, and stored
+    text = page_text(client.get(url))
+    assert made == [[], ["selfcheck"], ["selfcheck"]]
+    assert _stored(db, run_id)["selfcheck"]["message"] in text and "Impact lost" in text
