@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
@@ -43,6 +44,19 @@ HREF = f"{{{XLINK_NS}}}href"
 TEXT_TAGS = {f"{{{SVG_NS}}}text", f"{{{SVG_NS}}}tspan"}
 URL_REFERENCE = re.compile(r"url\(#([^)]+)\)")
 CHARTS_KEPT = 256  # drawings kept per process (a few kB each)
+# matplotlib is not thread-safe (its documentation says to lock around it): one drawing at
+# a time in a process, whose server answers on several threads.
+DRAWING = threading.RLock()
+
+
+def alone(draw: Callable[..., Markup]) -> Callable[..., Markup]:
+    """A drawing function that runs under DRAWING."""
+    @functools.wraps(draw)
+    def drawing(*args: object, **kwargs: object) -> Markup:
+        with DRAWING:
+            return draw(*args, **kwargs)
+
+    return drawing
 
 
 def compact(value: float, _position: int | None = None) -> str:
@@ -63,9 +77,11 @@ def drawn_once(draw: Callable[..., Markup]) -> Callable[..., Markup]:
     name = (f"{draw.__module__}.{draw.__qualname__} {code_of(__name__, draw.__module__)} "
             f"matplotlib {matplotlib.__version__}")
 
+    drawn = alone(draw)
+
     def shared(*args: object) -> Markup:
         # Markup again: the text is what inline() wrote, every user text in it escaped.
-        return Markup(shared_text(f"chart {name} {args!r}", lambda: str(draw(*args))))
+        return Markup(shared_text(f"chart {name} {args!r}", lambda: str(drawn(*args))))
 
     kept = functools.lru_cache(maxsize=CHARTS_KEPT)(shared)
 
@@ -81,12 +97,13 @@ def drawn_once(draw: Callable[..., Markup]) -> Callable[..., Markup]:
 def warm_up() -> None:
     """Draw a small chart and drop it: a process's first drawing is slower by the fonts and
     text layout matplotlib loads for it (see ready_to_fork in planner/service.py)."""
-    figure = Figure(figsize=(2, 1))
-    axes = figure.subplots()
-    axes.bar(["a", "b"], [1.0, 2.0])
-    axes.set_title("warm")
-    tidy(axes, "y")
-    inline(figure, "warm", "warm")
+    with DRAWING:
+        figure = Figure(figsize=(2, 1))
+        axes = figure.subplots()
+        axes.bar(["a", "b"], [1.0, 2.0])
+        axes.set_title("warm")
+        tidy(axes, "y")
+        inline(figure, "warm", "warm")
 
 
 def _frozen(value: object) -> object:

@@ -11,7 +11,18 @@ from matplotlib.figure import Figure
 from optimizer.finance.frontier import Point
 from optimizer.finance.frontier import point_at as _at
 from optimizer.result import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL
-from planner.charts import ACCENT, BAD, FOCUS, INK, SMALLEST_TEXT, WIDTH, compact, inline, tidy
+from planner.charts import (
+    ACCENT,
+    BAD,
+    FOCUS,
+    INK,
+    SMALLEST_TEXT,
+    WIDTH,
+    alone,
+    compact,
+    inline,
+    tidy,
+)
 from planner.web import money
 
 POINT_LABELS_UP_TO = 15  # with more points their figures would collide: none are written
@@ -25,6 +36,7 @@ POINT_MARKS = (
 )
 
 
+@alone
 def frontier_svg(points: Sequence[Point], plan_budget: float | None, currency: str,
                  url_for_point: Callable[[float], str], end: float | None = None) -> Markup:
     """Best impact against budget: a staircase that rises at each breakpoint's cost (the
