@@ -11,7 +11,7 @@ from planner.accounts.forms import PasswordForm, SetupForm, SignInForm
 from planner.accounts.passwords import matches, password_hash
 from planner.accounts.signin import SIGN_IN_LIMIT, SignedIn, account_key, limiter
 from planner.accounts.users import AccountError, add_user, anyone, find_user
-from planner.database import get_session
+from planner.database import get_session, reading
 from planner.forms import ConfirmForm
 from planner.views import commit
 
@@ -30,13 +30,17 @@ def _failed(response) -> bool:
 @limiter.limit(SIGN_IN_LIMIT, methods=["POST"], deduct_when=_failed)
 @limiter.limit(SIGN_IN_LIMIT, methods=["POST"], key_func=account_key, deduct_when=_failed)
 def sign_in():
-    """Sign in with email and password; back to the page asked for."""
-    session = get_session()
-    if not anyone(session):
-        return redirect(url_for("accounts.setup"))
-    form = SignInForm()
-    if form.validate_on_submit():
-        user = find_user(session, form.email.data)
+    """Sign in with email and password; back to the page asked for. It only reads, in a
+    session that does: the request's own would, for a POST, take the write lock (on
+    SQLite, the whole database's) and hold it through the password's deliberately slow
+    hash, and every save of everyone else would wait for it."""
+    with reading() as session:
+        if not anyone(session):
+            return redirect(url_for("accounts.setup"))
+        form = SignInForm()
+        valid = form.validate_on_submit()
+        user = find_user(session, form.email.data) if valid else None
+    if valid:
         if matches(user.password_hash if user else NOBODY, form.password.data) and (
                 user is not None and user.active):
             login_user(SignedIn(user))

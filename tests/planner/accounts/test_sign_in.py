@@ -202,3 +202,29 @@ def test_a_password_is_hashed_and_checked_nicer_than_the_pages(monkeypatch):
     nicer = min(19, ours + passwords.HASHING_NICENESS)
     assert seen == [("password hash", nicer)] * 4
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == ours
+
+
+def test_a_sign_in_lets_others_save_while_it_hashes(database_url, monkeypatch):
+    """A sign-in only reads: on SQLite it must not hold the database's write lock through
+    its deliberately slow hash, or every save of everyone else waits for it."""
+    from sqlalchemy import update
+
+    from models.db import open_session
+    from planner.accounts import views
+
+    app = make_app(database_url, DATABASE_BUSY_TIMEOUT_MS=300)
+    engine = app.extensions["planner_engine"]
+    real, saved = views.matches, []
+
+    def matches_while_another_saves(stored: str, password: str) -> bool:
+        with open_session(engine, write=True) as other:  # waits 0.3 s at most for the lock
+            other.execute(update(User).values(name="Ada, renamed meanwhile"))
+            other.commit()
+        saved.append(True)
+        return real(stored, password)
+
+    monkeypatch.setattr(views, "matches", matches_while_another_saves)
+    answer = app.test_client().post("/sign-in", data={"email": ADMIN_EMAIL,
+                                                      "password": ADMIN_PASSWORD})
+    assert answer.status_code == 302 and saved == [True]
+    engine.dispose()
