@@ -12,7 +12,7 @@ from models import Plan, Publication, Run, RunExplanation
 from models.plan import DECIDED, DRAFT, OPEN
 from models.planfile import plan_document
 from models.queries import latest_run, published_run, runs_of
-from planner.database import get_session
+from planner.database import get_session, reading
 from planner.forms import ConfirmForm
 from planner.jobs.queue import recent_jobs, start
 from planner.jobs.views import WHAT, answer
@@ -36,17 +36,25 @@ def show(plan_id: int):
 @bp.post("/plans/<int:plan_id>/runs")
 def run(plan_id: int):
     """Run the plan as it is (with this run's budget and focus count) in a job: solved,
-    saved and every rejection explained by a worker, its progress shown meanwhile."""
-    plan, session = plan_or_404(plan_id), get_session()
-    form = RunForm()
-    if not form.validate_on_submit():
-        return _page(plan, form, status=422)
-    try:  # a plan that breaks a rule is said here, at once, not by a job
-        optimizer.plan_from_dict(plan_document(session, plan.id))
-    except optimizer.PlanError as error:
-        return _page(plan, form, problems=error.problems, status=422)
-    return answer(start(session, plan.id, "run", {"budget": form.budget.data,
-                                                  "max_focus": form.max_focus.data}))
+    saved and every rejection explained by a worker, its progress shown meanwhile.
+
+    The plan is read and checked in a session that only reads: in the request's own, a
+    POST takes the write lock (on SQLite, the whole database's) at its first read, and
+    every save would wait while a large plan is read and checked."""
+    problems: list[str] = []
+    with reading() as session:
+        plan_or_404(plan_id, session)
+        form = RunForm()
+        valid = form.validate_on_submit()
+        if valid:
+            try:  # a plan that breaks a rule is said here, at once, not by a job
+                optimizer.plan_from_dict(plan_document(session, plan_id))
+            except optimizer.PlanError as error:
+                problems = error.problems
+    if not valid or problems:
+        return _page(plan_or_404(plan_id), form, problems=problems, status=422)
+    return answer(start(get_session(), plan_id, "run", {"budget": form.budget.data,
+                                                        "max_focus": form.max_focus.data}))
 
 
 RUN_AS_THE_PLAN = {"budget": None, "max_focus": None}  # a run job with the plan's settings

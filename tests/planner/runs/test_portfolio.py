@@ -137,3 +137,33 @@ def test_run_of_another_plan_is_not_found(client, demo_id):
     client.post(f"/plans/{demo_id}/runs", data={})
     client.post("/plans/new", data={"name": "Other", "currency": "EUR", "max_focus": "3"})
     assert client.get("/plans/2/runs/1").status_code == 404
+
+
+def test_starting_a_run_lets_others_save_while_the_plan_is_checked(database_url,
+                                                                    monkeypatch):
+    """The plan is read and checked before its job is made without the write lock (on
+    SQLite, the whole database's): on a large plan that takes a while, and every save of
+    everyone else would wait for it."""
+    from sqlalchemy import update
+
+    from models import Plan
+    from models.db import open_session
+    from planner.demo import load_demo
+    from planner.runs import views
+    from tests.webapp import make_app, signed_in_client
+
+    app = make_app(database_url, DATABASE_BUSY_TIMEOUT_MS=300)
+    engine, plan_id = app.extensions["planner_engine"], load_demo(app)
+    real, saved = views.plan_document, []
+
+    def document_while_another_saves(session, plan):
+        with open_session(engine, write=True) as other:  # waits 0.3 s at most for the lock
+            other.execute(update(Plan).where(Plan.id == plan).values(name="Renamed meanwhile"))
+            other.commit()
+        saved.append(plan)
+        return real(session, plan)
+
+    monkeypatch.setattr(views, "plan_document", document_while_another_saves)
+    answer = signed_in_client(app).post(f"/plans/{plan_id}/runs", data={})
+    assert answer.status_code == 302 and saved == [plan_id]
+    engine.dispose()
