@@ -51,7 +51,8 @@ def healthz():
 def ready_to_fork(app: Flask) -> None:
     """Do once, before the server forks its workers from this process, what each would
     otherwise do on its first pages (a few tenths of a second each, in the first answers
-    after every start): compile every template and draw a first chart. Then close every
+    after every start): compile every template and draw a first chart; and give the
+    workers one queue of turns for password hashes. Then close every
     connection, to the database and to the queue, so that no worker shares one. Last, move
     every object made so far out of the garbage collector's sight (gc.freeze, as Python's
     documentation advises before a fork): a worker's first collections would otherwise
@@ -60,12 +61,14 @@ def ready_to_fork(app: Flask) -> None:
 
     from sqlalchemy.orm import configure_mappers
 
+    from planner.accounts.passwords import share_turns
     from planner.charts import warm_up
 
     for name in app.jinja_env.list_templates():
         app.jinja_env.get_template(name)
     warm_up()
     configure_mappers()
+    share_turns()  # one password hash at a time in the whole server
     app.extensions["planner_engine"].dispose()
     app.extensions["planner_queue"].storage.close()
     gc.collect()

@@ -3,6 +3,7 @@ rules, long passphrases welcome) and argon2id hashes; a password is never stored
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import threading
@@ -19,6 +20,19 @@ HASHER = PasswordHasher()  # argon2id with the library's recommended costs
 # should slow their own sign-ins, not the pages of everyone already at work.
 HASHING_NICENESS = 5
 Value = TypeVar("Value")
+# One hash at a time in a process, or in the whole server once it shares its turns
+# (share_turns, before it forks its workers): the hashes of a crowd signing in at once
+# queue for their turn (one takes about 0.15 s of processor) instead of taking every core
+# together. A turn not given within TURN_WAIT seconds is taken anyway, so that a worker
+# killed in the middle of a hash can never keep everyone else from signing in.
+_turns: Any = threading.Lock()
+TURN_WAIT = 5.0
+
+
+def share_turns() -> None:
+    """Make the turns one for every process forked from this one from now on."""
+    global _turns
+    _turns = multiprocessing.get_context("fork").Lock()
 
 
 def password_problem(password: str) -> str | None:
@@ -46,11 +60,12 @@ def matches(stored: str, password: str) -> bool:
 
 
 def yielding(work: Callable[..., Value], *args: Any) -> Value:
-    """work(*args), done in a thread of its own that runs HASHING_NICENESS nicer than
-    this one (argon2's own threads, started from it, with it). On Linux only, where a
-    niceness is a thread's own; elsewhere in this thread, as it is."""
+    """work(*args) in its turn, done in a thread of its own that runs HASHING_NICENESS
+    nicer than this one (argon2's own threads, started from it, with it). On Linux only,
+    where a niceness is a thread's own; elsewhere in this thread, as it is."""
     if sys.platform != "linux":
-        return work(*args)
+        with _turns:
+            return work(*args)
     outcome: dict[str, Any] = {}
 
     def nicer() -> None:
@@ -65,8 +80,13 @@ def yielding(work: Callable[..., Value], *args: Any) -> Value:
     # A thread for each hash, not a pool: a pool's thread would not outlive the fork of a
     # server's worker from the process that made it, and a thread costs little beside a hash.
     helper = threading.Thread(target=nicer, name="password hash")
-    helper.start()
-    helper.join()
+    turn = _turns.acquire(timeout=TURN_WAIT)
+    try:
+        helper.start()
+        helper.join()
+    finally:
+        if turn:
+            _turns.release()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]

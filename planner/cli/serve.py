@@ -5,7 +5,11 @@ job queue alone, for a machine of its own (the queue on Redis) or beside a serve
 with `--no-worker`.
 
 gunicorn rather than waitress: the pages and the solver's Python parts are CPU work, and
-gunicorn's pre-fork processes use every core where waitress's threads share one.
+gunicorn's pre-fork processes use every core where waitress's threads share one. Each
+process answers on a few threads (gunicorn's gthread workers), so that a request that
+waits (a sign-in's password hash, which lets the other threads run, or the database)
+does not hold a whole process, and the others keep their connections open between
+pages.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ def add_commands(commands: Any) -> None:
     serve.add_argument("--workers", type=int, default=default_processes(),
                        help="gunicorn's worker processes (default: twice the cores, plus "
                             "one, at most 8)")
+    serve.add_argument("--threads", type=int, default=THREADS,
+                       help=f"threads each worker process answers on (default: {THREADS})")
     serve.add_argument("--no-worker", action="store_true",
                        help="start no job worker (they run elsewhere: `planner worker`)")
     serve.add_argument("--debug", action="store_true",
@@ -38,6 +44,13 @@ def add_commands(commands: Any) -> None:
     worker.add_argument("--processes", type=int, default=os.cpu_count() or 1,
                         help="jobs done at once (default: one per core)")
     worker.set_defaults(run=_worker)
+
+
+# Two: enough that a request waiting (a sign-in for its hash's turn, see
+# planner/accounts/passwords.py) leaves its process another for the pages, and few enough
+# that a process's pages do not share its interpreter's lock between many at once (with
+# 4, the load benchmark's pages were slower).
+THREADS = 2
 
 
 def default_processes() -> int:
@@ -67,7 +80,7 @@ def _serve(args: argparse.Namespace) -> int:
             if worker is not None:
                 worker.stop()
     else:
-        _gunicorn(app, args.host, args.port, args.workers, worker)
+        _gunicorn(app, args.host, args.port, args.workers, max(1, args.threads), worker)
     return EXIT_OK
 
 
@@ -89,8 +102,8 @@ class JobWorker:
             self.process.wait(timeout=10)
 
 
-def _gunicorn(app: Any, host: str, port: int, workers: int, job_worker: JobWorker | None
-              ) -> None:
+def _gunicorn(app: Any, host: str, port: int, workers: int, threads: int,
+              job_worker: JobWorker | None) -> None:
     from gunicorn.app.base import BaseApplication
 
     from planner.service import ready_to_fork
@@ -103,6 +116,11 @@ def _gunicorn(app: Any, host: str, port: int, workers: int, job_worker: JobWorke
 
         def load_config(self) -> None:
             settings = {"bind": f"{host}:{port}", "workers": workers, "preload_app": True,
+                        "worker_class": "gthread", "threads": threads,
+                        # longer than a proxy's idle time (60 s is common), so that the
+                        # proxy or the browser, not the server, closes an idle connection:
+                        # a request sent just as the server closes one is lost
+                        "keepalive": 75,
                         # a run is a job now: no page takes long, but an upload may
                         "timeout": 120, "graceful_timeout": 30, "errorlog": "-",
                         "loglevel": "info"}

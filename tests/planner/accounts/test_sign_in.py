@@ -228,3 +228,44 @@ def test_a_sign_in_lets_others_save_while_it_hashes(database_url, monkeypatch):
                                                       "password": ADMIN_PASSWORD})
     assert answer.status_code == 302 and saved == [True]
     engine.dispose()
+
+
+def test_hashes_take_turns_in_the_whole_server_and_a_lost_turn_is_taken(monkeypatch):
+    """Once the server shares its turns (before it forks its workers), a hash waits while
+    any of its processes hashes; a turn its holder never gives back (a worker killed in
+    the middle of a hash) is taken after TURN_WAIT, so that sign-ins go on."""
+    import multiprocessing
+    import threading
+
+    from planner.accounts import passwords
+
+    monkeypatch.setattr(passwords, "_turns", passwords._turns)  # put back afterwards
+    passwords.share_turns()
+    fork = multiprocessing.get_context("fork")
+    held, go = fork.Event(), fork.Event()
+
+    def hold_a_turn() -> None:  # another worker, in the middle of a hash
+        with passwords._turns:
+            held.set()
+            go.wait(30)
+
+    worker = fork.Process(target=hold_a_turn)
+    worker.start()
+    try:
+        assert held.wait(30)
+        stored = passwords.HASHER.hash("green kiosk by the door")
+        answers: list[bool] = []
+        signing_in = threading.Thread(target=lambda: answers.append(
+            passwords.matches(stored, "green kiosk by the door")))
+        signing_in.start()
+        signing_in.join(0.5)
+        assert signing_in.is_alive() and answers == []  # waiting for its turn
+        go.set()
+        signing_in.join(30)
+        assert answers == [True]
+    finally:
+        go.set()
+        worker.join(30)
+    monkeypatch.setattr(passwords, "TURN_WAIT", 0.2)
+    passwords._turns.acquire()  # taken and never given back
+    assert passwords.matches(stored, "green kiosk by the door")

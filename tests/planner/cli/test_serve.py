@@ -69,6 +69,7 @@ def test_serve_answers_and_its_worker_does_a_run(tmp_path):
         log.close()
     assert server.returncode == 0, (tmp_path / "serve.log").read_text()
     assert "GET /healthz 200" in (tmp_path / "serve.log").read_text()  # the request log
+    assert "Using worker: gthread" in (tmp_path / "serve.log").read_text()
 
 
 def _text(response) -> str:
