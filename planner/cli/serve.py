@@ -46,11 +46,9 @@ def add_commands(commands: Any) -> None:
     worker.set_defaults(run=_worker)
 
 
-# Two: enough that a request waiting (a sign-in for its hash's turn, see
-# planner/accounts/passwords.py) leaves its process another for the pages, and few enough
-# that a process's pages do not share its interpreter's lock between many at once (with
-# 4, the load benchmark's pages were slower).
-THREADS = 2
+# Enough that sign-ins waiting for their hash's turn (planner/accounts/passwords.py)
+# leave a process threads for the pages: with 2, a crowd signing in took them all.
+THREADS = 4
 
 
 def default_processes() -> int:
