@@ -47,6 +47,9 @@ class RunReturns:
 
 RUNS_KEPT = 256  # saved runs whose figures a process keeps
 _returns: Kept[RunReturns | None] = Kept(RUNS_KEPT)
+# The code that works the figures out, for the words of the text kept for every process:
+# read once, not on every page that shows a run.
+RETURNS_CODE = code_of(__name__, "optimizer.finance.returns")
 
 
 def run_returns(run: Run) -> RunReturns | None:
@@ -56,8 +59,7 @@ def run_returns(run: Run) -> RunReturns | None:
     by its id and time, since SQLite gives a deleted row's id again."""
     if run.id is None:
         return _work_out(run)
-    of = (f"returns of run {run.id} of {run.created_at.isoformat()} "
-          f"{code_of(__name__, 'optimizer.finance.returns')}")
+    of = f"returns of run {run.id} of {run.created_at.isoformat()} {RETURNS_CODE}"
     return _returns.get((run.id, run.created_at), lambda: _read(shared_text(
         of, lambda: json.dumps(asdict(figures) if (figures := _work_out(run)) else None))))
 

@@ -169,7 +169,7 @@ def test_a_run_whose_saved_inputs_fail_the_checks_still_shows(client, db, demo_i
     # and finds none of the figures kept by the old code (their keys name its code)
     from planner.runs import returns
     returns._returns.clear()
-    monkeypatch.setattr(returns, "code_of", lambda *_modules: "the new code")
+    monkeypatch.setattr(returns, "RETURNS_CODE", "the new code")
     response = client.get(f"/plans/{demo_id}/runs/{saved.id}")
     assert response.status_code == 200
     assert "no longer pass the plan checks, so its return cannot be worked out" in page_text(
