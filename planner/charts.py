@@ -94,16 +94,16 @@ def drawn_once(draw: Callable[..., Markup]) -> Callable[..., Markup]:
     return chart
 
 
-def warm_up() -> None:
+@alone
+def warm_up() -> Markup:
     """Draw a small chart and drop it: a process's first drawing is slower by the fonts and
     text layout matplotlib loads for it (see ready_to_fork in planner/service.py)."""
-    with DRAWING:
-        figure = Figure(figsize=(2, 1))
-        axes = figure.subplots()
-        axes.bar(["a", "b"], [1.0, 2.0])
-        axes.set_title("warm")
-        tidy(axes, "y")
-        inline(figure, "warm", "warm")
+    figure = Figure(figsize=(2, 1))
+    axes = figure.subplots()
+    axes.bar(["a", "b"], [1.0, 2.0])
+    axes.set_title("warm")
+    tidy(axes, "y")
+    return inline(figure, "warm", "warm")
 
 
 def _frozen(value: object) -> object:
