@@ -60,15 +60,22 @@ def matches(stored: str, password: str) -> bool:
 
 
 def yielding(work: Callable[..., Value], *args: Any) -> Value:
-    """work(*args) in its turn, done in a thread of its own that runs HASHING_NICENESS
-    nicer than this one (argon2's own threads, started from it, with it). On Linux only,
-    where a niceness is a thread's own; elsewhere in this thread, as it is."""
-    if sys.platform != "linux":
-        with _turns:
-            return work(*args)
+    """work(*args) in its turn (taken anyway after TURN_WAIT), done in a thread of its own
+    that runs HASHING_NICENESS nicer than this one (argon2's own threads, started from it,
+    with it). On Linux only, where a niceness is a thread's own; elsewhere in this thread,
+    as it is."""
+    turn = _turns.acquire(timeout=TURN_WAIT)
+    try:
+        return _nicer(work, *args) if sys.platform == "linux" else work(*args)
+    finally:
+        if turn:
+            _turns.release()
+
+
+def _nicer(work: Callable[..., Value], *args: Any) -> Value:
     outcome: dict[str, Any] = {}
 
-    def nicer() -> None:
+    def run() -> None:
         try:
             thread = threading.get_native_id()
             niceness = os.getpriority(os.PRIO_PROCESS, thread)
@@ -79,14 +86,9 @@ def yielding(work: Callable[..., Value], *args: Any) -> Value:
 
     # A thread for each hash, not a pool: a pool's thread would not outlive the fork of a
     # server's worker from the process that made it, and a thread costs little beside a hash.
-    helper = threading.Thread(target=nicer, name="password hash")
-    turn = _turns.acquire(timeout=TURN_WAIT)
-    try:
-        helper.start()
-        helper.join()
-    finally:
-        if turn:
-            _turns.release()
+    helper = threading.Thread(target=run, name="password hash")
+    helper.start()
+    helper.join()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
