@@ -14,6 +14,8 @@ from flask import (
     request,
     url_for,
 )
+from markupsafe import Markup
+from sqlalchemy import event
 from sqlmodel import func, select
 
 import optimizer
@@ -50,6 +52,17 @@ SORTS = ("reason", "impact_lost")
 PER_PAGE = 100  # a plan of 20,000 initiatives says no to thousands
 ENTRIES_KEPT = 16  # runs whose say-no entries a process keeps
 _entries: Kept[list[SayNoEntry]] = Kept(ENTRIES_KEPT)
+# A page of the say-no list as shown, by the same key as its entries, the order and the
+# page: it is made from them alone, and rendering a hundred entries with their figures was
+# most of the page's time.
+_listed: Kept[Markup] = Kept(ENTRIES_KEPT * 4)
+
+
+@event.listens_for(Run, "after_update")
+def _forget_listed(*_args: Any) -> None:
+    """Should a run ever be changed in this process after all, list it as it is now."""
+    _entries.clear()
+    _listed.clear()
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/say-no")
@@ -57,17 +70,24 @@ def show(plan_id: int, run_id: int):
     """Every initiative the run did not fund: grouped by reason, or by impact lost."""
     plan, saved = plan_and_run(plan_id, run_id)
     sort = _sort()
-    entries = explained_entries(saved)
+    stored = _explained(saved)
+    entries = explained_entries(saved, stored)
     groups = group_by_reason(entries)
     ordered = (by_impact_lost(entries) if sort == "impact_lost"
                else [entry for _, _, members in groups for entry in members])
     page = pager(request.args.get("page"), PER_PAGE).within(len(ordered))
-    shown = ordered[(page.number - 1) * PER_PAGE:page.number * PER_PAGE]
-    return render_template("say_no/show.html", plan=plan, run=saved, sort=sort,
-                           entries=shown, groups=group_by_reason(shown), page=page,
-                           counts={code: len(members) for code, _, members in groups},
+    counts = {code: len(members) for code, _, members in groups}
+
+    def listed() -> Markup:
+        shown = ordered[(page.number - 1) * PER_PAGE:page.number * PER_PAGE]
+        return Markup(render_template(
+            "say_no/_list.html", plan=plan, run=saved, sort=sort, entries=shown,
+            groups=group_by_reason(shown), counts=counts, currency=_currency(saved)))
+
+    return render_template("say_no/show.html", plan=plan, run=saved, sort=sort, page=page,
+                           listed=_listed.get((plan.id, *stored, sort, page.number), listed),
                            explained=sum(entry.explanation is not None for entry in entries),
-                           currency=_currency(saved), form=ConfirmForm())
+                           form=ConfirmForm())
 
 
 @bp.post("/plans/<int:plan_id>/runs/<int:run_id>/say-no/explain")
@@ -143,16 +163,23 @@ def _sort() -> str:
     return sort if sort in SORTS else "reason"
 
 
-def explained_entries(run: Run) -> list[SayNoEntry]:
+def explained_entries(run: Run, explained: tuple[Any, ...] | None = None
+                      ) -> list[SayNoEntry]:
     """The run's say-no entries with the explanations stored so far, made again only once
-    another is stored: a run's explanations are only ever added, each once (one row per
-    run and initiative), so their count and newest row name the set. Making them (every
-    stored explanation read and named) was most of a say-no page's time on a large plan."""
-    session = get_session()
-    count, newest = session.exec(select(func.count(), func.max(RunExplanation.id))
-                                 .where(RunExplanation.run_id == run.id)).one()
-    return list(_entries.get((run.id, run.created_at, count, newest), lambda: say_no_entries(
-        run, stored_explanations(session=session, run_id=run.id))))
+    another is stored (`explained`, the name of what is stored, read if not given). Making
+    them (every stored explanation read and named) was most of a say-no page's time on a
+    large plan."""
+    return list(_entries.get(explained or _explained(run), lambda: say_no_entries(
+        run, stored_explanations(session=get_session(), run_id=run.id))))
+
+
+def _explained(run: Run) -> tuple[Any, ...]:
+    """The run and the explanations stored for it so far, named: a run's explanations are
+    only ever added, each once (one row per run and initiative), so their count and newest
+    row name the set (and the run's id and time the run: an id given again is another)."""
+    count, newest = get_session().exec(select(func.count(), func.max(RunExplanation.id))
+                                       .where(RunExplanation.run_id == run.id)).one()
+    return run.id, run.created_at, count, newest
 
 
 def _explain(run: Run, key: str) -> Explanation:

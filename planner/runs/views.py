@@ -18,7 +18,7 @@ from planner.jobs.queue import recent_jobs, start
 from planner.jobs.views import WHAT, answer
 from planner.plans.cycle import move
 from planner.runs.forms import RunForm
-from planner.runs.reports import run_report
+from planner.runs.reports import shown_report
 from planner.views import commit, plan_and_run, plan_or_404
 from planner.web import figure, when
 
@@ -67,7 +67,8 @@ def run_page(plan_id: int, run_id: int):
     decision = published_run(session=get_session(), plan_id=plan.id)
     published = get_session().exec(select(Publication).where(
         Publication.run_id == saved.id).order_by(Publication.id.desc())).first()
-    return render_template("portfolio/run.html", plan=plan, report=run_report(saved),
+    return render_template("portfolio/run.html", plan=plan, run=saved,
+                           report=shown_report(plan, saved),
                            published=published, reproduce_form=ConfirmForm(),
                            is_decision=decision is not None and decision[0].id == saved.id)
 
@@ -194,6 +195,6 @@ def _page(plan: Plan, form: RunForm, problems: list[str] | None = None, status: 
     if problems:
         flash("The plan cannot be solved as it stands; fix the problems listed below.", "error")
     return render_template("portfolio/show.html", plan=plan, form=form, problems=problems or [],
-                           report=run_report(latest) if latest else None,
+                           latest=latest, report=shown_report(plan, latest) if latest else None,
                            runs=runs_of(session=session, plan_id=plan.id),
                            jobs=recent_jobs(session, plan.id), job_words=WHAT), status

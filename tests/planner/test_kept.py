@@ -1,21 +1,24 @@
 """What one process of the app works out once and keeps in the database for the others
 (planner/kept.py's shared_text): a run's charts and return figures, worked out by its job,
 and the words for what changed since a run. Each test makes this process forget what it
-keeps of its own, so that what it is shown can only have come from the database."""
+keeps of its own, so that what it is shown can only have come from the database. And what
+a process keeps for itself: a saved run's report, rendered once."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 
 import pytest
+from flask import template_rendered
 from sqlalchemy.exc import OperationalError
 from sqlmodel import func, select
 
 from models import Plan
 from models.db import KeptText
 from planner import kept
-from planner.runs import changes, returns
+from planner.runs import changes, reports, returns
 from planner.runs.charts import cost_by_period_svg, impact_by_moment_svg
 from tests.webapp import page_text, saved_run
 
@@ -29,6 +32,7 @@ def _never(*_args: object) -> str:
 def _forget_charts() -> None:
     impact_by_moment_svg.cache_clear()
     cost_by_period_svg.cache_clear()
+    reports._SHOWN.clear()  # the report they are drawn in, kept by this process
 
 
 def test_a_text_is_worked_out_once_and_then_read_by_every_process(app):
@@ -98,3 +102,66 @@ def test_the_words_for_what_changed_are_worked_out_once_for_every_process(
         client.get(page.format(plan=demo_id, run=run_id)))
     db.rollback()
     assert db.exec(select(func.count()).select_from(KeptText)).one() == kept_before
+
+
+def test_a_saved_runs_report_is_rendered_once_by_a_process_and_shown_by_each_page(
+        app, client, demo_id, run_id):
+    reports._SHOWN.clear()
+    rendered = []
+
+    def seen(_app, template, **_extra):
+        rendered.append(template.name)
+
+    template_rendered.connect(seen, app)
+    try:
+        first = page_text(client.get(f"/plans/{demo_id}/runs/{run_id}"))
+        again = page_text(client.get(f"/plans/{demo_id}/runs/{run_id}"))
+        portfolio = page_text(client.get(f"/plans/{demo_id}/portfolio"))
+    finally:
+        template_rendered.disconnect(seen, app)
+    assert rendered.count("portfolio/_report.html") == 1
+    assert rendered.count("portfolio/run.html") == 2
+    report = first[first.index("Proven optimal"):]  # below the word that it was saved
+    assert report == again[again.index("Proven optimal"):]
+    assert report[:report.index("Download")] in portfolio
+
+
+def test_a_kept_report_still_says_when_the_plan_changed_and_shows_a_changed_run(
+        client, db, demo_id, run_id):
+    page = f"/plans/{demo_id}/runs/{run_id}"
+    shown = page_text(client.get(page))
+    assert NOTICE not in shown and "Funded 7 of 15" in shown
+    plan = db.get(Plan, demo_id)
+    plan.budget = 300_000
+    db.commit()
+    assert f"{NOTICE} (the budget)" in page_text(client.get(page))  # the report is kept
+    saved = saved_run(db, run_id)
+    saved.result = {**saved.result, "funded": saved.result["funded"][1:]}
+    db.commit()
+    assert "Funded 6 of 14" in page_text(client.get(page))
+
+
+def test_a_page_of_the_say_no_list_is_rendered_once_until_another_rejection_is_explained(
+        app, client, demo_id, run_id):
+    rendered = []
+
+    def seen(_app, template, **_extra):
+        rendered.append(template.name)
+
+    page = f"/plans/{demo_id}/runs/{run_id}/say-no"
+    client.get(f"/plans/{demo_id}/runs/{run_id}")  # its word that the run was saved, read
+    template_rendered.connect(seen, app)
+    try:
+        first = page_text(client.get(page))
+        assert page_text(client.get(page)) == first
+        assert rendered.count("say_no/_list.html") == 1
+        by_impact = page_text(client.get(f"{page}?sort=impact_lost"))
+        assert rendered.count("say_no/_list.html") == 2 and by_impact != first
+        explained = first.count("Impact lost")
+        html = client.get(page).get_data(as_text=True)
+        one = re.search(r'class="entry-name" href="([^"]+)"', html).group(1)
+        assert client.get(one).status_code == 200  # explains it, and stores it
+        assert page_text(client.get(page)).count("Impact lost") == explained + 1
+        assert rendered.count("say_no/_list.html") == 3
+    finally:
+        template_rendered.disconnect(seen, app)
