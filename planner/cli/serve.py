@@ -47,8 +47,11 @@ def add_commands(commands: Any) -> None:
 
 
 # Enough that sign-ins waiting for their hash's turn (planner/accounts/passwords.py)
-# leave a process threads for the pages: with 2, a crowd signing in took them all.
-THREADS = 4
+# leave a process threads for the pages: a person's browser keeps its connection to one
+# process, and that process's pages wait while every thread of it waits for a turn. With
+# 2, and again with 4, 50 people signing in within 10 s held every thread of a process for
+# a second or more (docs/benchmarks.md); with 8 they did not.
+THREADS = 8
 
 
 def default_processes() -> int:
