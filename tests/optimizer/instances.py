@@ -1,6 +1,6 @@
 """Public knapsack benchmark instances with known optima, read as plans.
 
-The files and their formats are described in the shared benchmarks/README.md:
+The files and their formats are described in tests/data/README.md:
 
 - orlib/mknap1.txt, orlib/mknapcb1.txt: multidimensional, optimum in each problem's header;
 - orlib/mknap2.txt: multidimensional, free text and blocks; capacities come before weights;
