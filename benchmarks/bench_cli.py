@@ -6,7 +6,7 @@ Run from the repository root:
         [--scale 20000x200 | --no-scale] [--scale-only]
 
 - `planner solve PLAN --json` (the venv's console script) against
-  `python benchmarks/plain_pulp_highs.py PLAN` (MODEL.md written plainly in PuLP, solved by
+  `python benchmarks/plain_pulp_highs.py PLAN` (docs/model.md written plainly in PuLP, solved by
   HiGHS, with the tie rule as a second solve), on generated plans, each timed as a whole
   process (start-up, imports, reading, building, both solves, output), the two commands
   alternating; both must give the same impact;
@@ -211,7 +211,7 @@ def solve_section(folder: Path, sizes: list[int], runs: int) -> str:
         "```",
         "",
         "Whole processes, start to end: `planner solve PLAN --json` against "
-        "`python benchmarks/plain_pulp_highs.py PLAN`, MODEL.md written plainly in PuLP "
+        "`python benchmarks/plain_pulp_highs.py PLAN`, docs/model.md written plainly in PuLP "
         "(`lpSum`, the plan read with `json` only, no checks), solved by `pulp.HiGHS(msg=False, "
         "gapRel=0)`, then the tie rule as a second solve (least cost with the impact held at "
         "the optimum less 1e-9 of it). Plans from `optimizer.samples.generate_document("

@@ -79,7 +79,7 @@ class Profile:
 
 
 def effective_uplifts(plan: Plan) -> dict[str, dict[str, float]]:
-    """e_im of MODEL.md, computed again from the plan, with positive entries only."""
+    """e_im of docs/model.md, computed again from the plan, with positive entries only."""
     feeds = defaultdict(list)
     for influence in plan.influences:
         feeds[influence.source].append((influence.target, influence.factor))
@@ -106,7 +106,7 @@ def impact_of(plan: Plan, uplifts: dict[str, dict[str, float]], funded: set[str]
 
 
 def greedy(plan: Plan, uplifts: dict[str, dict[str, float]]) -> tuple[set[str], set[str]]:
-    """The ranking a planner would do by hand, within every rule of MODEL.md.
+    """The ranking a planner would do by hand, within every rule of docs/model.md.
 
     Focus: the max_focus moments with the largest weight * potential (headroom, or all
     the uplift on offer). Then forced-in work, then auto work by weighted effective uplift
@@ -201,7 +201,7 @@ def greedy(plan: Plan, uplifts: dict[str, dict[str, float]]) -> tuple[set[str], 
 
 
 def baseline(plan: Plan, time_limit: float) -> dict:
-    """MODEL.md written plainly in PuLP, solved by CBC to a zero gap: the yardstick."""
+    """docs/model.md written plainly in PuLP, solved by CBC to a zero gap: the yardstick."""
     began = time.perf_counter()
     uplifts = effective_uplifts(plan)
     problem = pulp.LpProblem("baseline", pulp.LpMaximize)
@@ -248,7 +248,7 @@ def baseline(plan: Plan, time_limit: float) -> dict:
     solved = time.perf_counter()
     best = pulp.value(problem.objective)
     proven = problem.sol_status == pulp.LpSolutionOptimal
-    # The tie rule of MODEL.md, plainly: the cheapest portfolio of the same impact.
+    # The tie rule (docs/model.md, "Ties"), plainly: the cheapest portfolio of the same impact.
     impact = problem.objective
     problem.sense = pulp.LpMinimize
     problem.setObjective(pulp.lpSum(i.total_cost * x[i.id] for i in plan.initiatives))
@@ -494,9 +494,9 @@ def report(cases: list[Case], repeat: int, time_limit: float,
         "",
         "### Engine vs a plain PuLP model",
         "",
-        "The baseline is MODEL.md written plainly in PuLP (`lpSum`, the say-no rule, "
+        "The baseline is docs/model.md written plainly in PuLP (`lpSum`, the say-no rule, "
         "H_m = h_m or the sum of e_im, no bounds tightening), solved by "
-        "`PULP_CBC_CMD(msg=False, gapRel=0)`, with the tie rule of MODEL.md as a second solve "
+        "`PULP_CBC_CMD(msg=False, gapRel=0)`, with the tie rule of docs/model.md as a second solve "
         "(minimise cost with the impact held at the optimum); its time is build + both solves. "
         "The engine time is the whole `solve()` call with the default options. The last "
         "columns compare the first phase alone: the engine with `tie_break=False` against the "

@@ -1,10 +1,10 @@
-"""MODEL.md written plainly in PuLP and solved by HiGHS: the yardstick of `planner solve`.
+"""docs/model.md written plainly in PuLP and solved by HiGHS: the yardstick of `planner solve`.
 
     python benchmarks/plain_pulp_highs.py PLAN.json
 
 What a modeller would write by hand in an afternoon: the plan file read with `json` only
 (no checks), the model built with `lpSum`, solved by PuLP's HiGHS interface to a proven
-optimum (relative gap 0), then the tie rule of MODEL.md as a second solve (the least cost
+optimum (relative gap 0), then the tie rule of docs/model.md as a second solve (the least cost
 with the impact held at the optimum). Prints the impact, the cost, the focus moments and
 the funded initiatives as one JSON document. Not part of the app: benchmarks/bench_cli.py
 times it against `planner solve`.
@@ -17,7 +17,7 @@ import sys
 
 import pulp
 
-TIE = 1e-9  # MODEL.md: impacts within this (relative) are tied
+TIE = 1e-9  # docs/model.md, "Ties": impacts within this (relative) are tied
 
 
 def effective_uplifts(plan: dict) -> dict[str, dict[str, float]]:

@@ -24,8 +24,8 @@ WRITE = {"planner_write": True}
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **options: Any) -> Engine:
-    """An engine for the URL; SQLite connections get the pragmas of RELIABILITY.md and wait
-    at most `busy_timeout_ms` for another writer's lock."""
+    """An engine for the URL; SQLite connections get the pragmas of docs/reliability.md
+    ("Data") and wait at most `busy_timeout_ms` for another writer's lock."""
     engine = create_engine(url, **options)
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine, busy_timeout_ms)

@@ -1,6 +1,6 @@
 """Plan file <-> database: import a plan document as rows, export rows as a plan document.
 
-The plan document is the one of PLAN_FORMAT.md; an import validates it whole with the
+The plan document is the one of docs/plan-format.md; an import validates it whole with the
 engine's rules first, so that a bad file writes nothing.
 """
 
@@ -152,7 +152,7 @@ def add_initiative_rows(session: Session, work: list[optimizer.Initiative],
 
 
 def export_plan(plan: Plan) -> dict[str, Any]:
-    """The plan document (PLAN_FORMAT.md) of a plan row loaded with load_plan_rows."""
+    """The plan document (docs/plan-format.md) of a plan row loaded with load_plan_rows."""
     document: dict[str, Any] = {"plan": plan.name, "currency": plan.currency}
     if plan.budget is not None:
         document["budget"] = plan.budget

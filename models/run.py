@@ -22,7 +22,7 @@ class Run(SQLModel, table=True):
     status: str
     impact: float | None = None
     cost: float | None = None
-    # The plan document exactly as solved (PLAN_FORMAT.md) and the result document.
+    # The plan document exactly as solved (docs/plan-format.md) and the result document.
     inputs: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
 

@@ -1,4 +1,4 @@
-"""The portfolio engine: focus moments and funded initiatives, proven optimal (MODEL.md).
+"""The portfolio engine: focus moments and funded initiatives, proven optimal (docs/model.md).
 
 Pure: plain dataclasses in, plain dataclasses out, PuLP inside. It imports nothing of the
 web app or the database.

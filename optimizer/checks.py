@@ -1,6 +1,6 @@
 """Independent checks of a portfolio against the plan: its impact, and what it breaks.
 
-Written from MODEL.md without the solver, so that every answer can be verified.
+Written from docs/model.md without the solver, so that every answer can be verified.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def _over(used: float, limit: float) -> bool:
 
 
 def violations(data: Data, funded: set[int], focus: set[int]) -> list[str]:
-    """Every constraint of MODEL.md that (funded, focus) breaks, in words; [] if none."""
+    """Every constraint of docs/model.md that (funded, focus) breaks, in words; [] if none."""
     plan = data.plan
     problems = []
     if len(focus) > data.max_focus:

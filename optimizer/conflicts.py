@@ -2,7 +2,7 @@
 
 Leaving every optional initiative out is always feasible, so a plan is infeasible only
 through its forced-in work and what that work requires (its closure). The checks below
-test that closure against each rule of MODEL.md; together they find every cause.
+test that closure against each rule of docs/model.md; together they find every cause.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The portfolio engine: validate -> build -> solve -> extract (MODEL.md)."""
+"""The portfolio engine: validate -> build -> solve -> extract (docs/model.md)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from optimizer.solvers import DEFAULT_SOLVER, Outcome, open_session, solver_vers
 DEFAULT_TIME_LIMIT = 60.0
 # The solver's feasibility tolerances for the second try, when the first broke a rule.
 TIGHT_TOLERANCE = 1e-9
-# Portfolios whose impacts differ by less than this (relative) are tied (MODEL.md).
+# Portfolios whose impacts differ by less than this (relative) are tied (docs/model.md).
 TIE_TOLERANCE = 1e-9
 
 
@@ -202,7 +202,7 @@ def _cheapest_of_equal_impact(session, matrix: Matrix, funded: set[int], focus: 
     if remaining < 0.2:
         return funded, focus, None
     data = matrix.data
-    # Relative, as MODEL.md says: a plan whose impacts are all tiny still has one best.
+    # Relative, as docs/model.md says: a plan whose impacts are all tiny still has one best.
     tolerance = TIE_TOLERANCE * abs(impact)
     start = matrix_values(matrix, funded, focus)
     outcome = session.tie_break_columns(matrix.cost, matrix.impact,

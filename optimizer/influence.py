@@ -1,5 +1,5 @@
 """Influences: how a point of uplift on a moment spreads to the moments it feeds, along
-every chain of back-stage steps (MODEL.md's F_jm), and the cycle that a plan's influences
+every chain of back-stage steps (docs/model.md's F_jm), and the cycle that a plan's influences
 must not have."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ def landing(moment_ids: Iterable[str], influences: Iterable[Influence]
             ) -> dict[str, list[tuple[str, float]]]:
     """Where a point of uplift on each moment lands, by moment id: on the moment itself
     (factor 1.0) and on every moment a chain of influences leads to, the factor of each the
-    sum over every path of the product of the factors on it (MODEL.md's F_jm). The moment's
+    sum over every path of the product of the factors on it (docs/model.md's F_jm). The moment's
     own factor 1.0 changes no bit of p * 1.0 * u, so every share is computed alike. The
     engine and every breakdown of its figures read this one rule. ValueError on a cycle
     (plan files and forms refuse one first: influence_cycle)."""

@@ -1,4 +1,4 @@
-"""The plan: plain, frozen inputs of the portfolio model (see docs MODEL.md)."""
+"""The plan: plain, frozen inputs of the portfolio model (docs/model.md)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ FEASIBLE = "feasible"
 INFEASIBLE = "infeasible"
 NO_SOLUTION = "no_solution"
 
-# Say-no reason codes, in the order in which they are tried (MODEL.md).
+# Say-no reason codes, in the order in which they are tried (docs/model.md, "Say-no reasons").
 REASONS = ("forced_out", "off_focus", "blocked", "saturated", "outranked")
 # How each reason is headed where rejected work is listed by reason.
 REASON_TITLES = {
@@ -84,7 +84,7 @@ class Result:
         return next((r for r in self.rejected if r.id == initiative_id), None)
 
     def to_dict(self) -> dict[str, Any]:
-        """The solve result document of PLAN_FORMAT.md: what dataclasses.asdict makes,
+        """The solve result document of docs/plan-format.md: what dataclasses.asdict makes,
         without its deep copy of every value (numbers and text need none), which took as
         long as writing the document out as JSON."""
         document = _flat(self)

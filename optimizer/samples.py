@@ -80,7 +80,7 @@ CAPACITY_SHARE = 0.35  # of the total demand on each resource
 
 def generate_plan(initiatives: int, moments: int, seed: int = 1, *,
                   budget_share: float = BUDGET_SHARE) -> Plan:
-    """A valid, realistic plan with this many initiatives and moments (MODEL.md).
+    """A valid, realistic plan with this many initiatives and moments (docs/model.md).
 
     The budget is `budget_share` of the total cost of all initiatives, each period's budget
     a little more than that share of the period's cost.
@@ -91,7 +91,7 @@ def generate_plan(initiatives: int, moments: int, seed: int = 1, *,
 
 def generate_document(initiatives: int, moments: int, seed: int = 1, *,
                       budget_share: float = BUDGET_SHARE) -> dict[str, Any]:
-    """The plan file document (PLAN_FORMAT.md) of generate_plan."""
+    """The plan file document (docs/plan-format.md) of generate_plan."""
     if initiatives < 1 or moments < 1:
         raise ValueError("a plan needs at least one initiative and one moment")
     if budget_share < 0:

@@ -1,4 +1,4 @@
-"""Say-no reasons: for every unfunded initiative, the first reason that applies (MODEL.md)."""
+"""Say-no reasons: for every unfunded initiative, the first reason that applies (docs/model.md)."""
 
 from __future__ import annotations
 
@@ -180,7 +180,8 @@ def _outranked(data: Data, i: int, funded: set[int], focus: set[int], periods: l
             " went to work with more impact.")
 
 
-# The reasons tried in order before `outranked` (MODEL.md): each gives a message or None.
+# The reasons tried in order before `outranked` (docs/model.md, "Say-no reasons"): each
+# gives a message or None.
 RULES: list[tuple[str, Callable[[Data, int, set[int], set[int]], str | None]]] = [
     ("forced_out", _forced_out),
     ("off_focus", _off_focus),

@@ -1,5 +1,5 @@
 """The layout shows the architecture: data flows one way, and no module or folder grows
-past what a reader takes in at once (STYLE.md)."""
+past what a reader takes in at once (docs/style.md)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ FORBIDDEN = {
                   "planner"),
     "models": ("flask", "flask_wtf", "wtforms", "planner"),
 }
-# STYLE.md says "about" 300 and 400 lines and 12 modules; these leave that "about".
+# docs/style.md ("Size") says "about" 300 and 400 lines and 12 modules; these leave that "about".
 MOST_LINES = {"planner": 330, "optimizer": 420, "models": 330}
 MOST_MODULES = 12
 

@@ -11,7 +11,7 @@ class Explanation:
     """Why one initiative was not funded, and what would change the answer."""
 
     id: str
-    reason: str  # the say-no reason code of the run (MODEL.md)
+    reason: str  # the say-no reason code of the run (docs/model.md)
     message: str  # what the proposing team reads, with the figures below in words
     impact: float  # the run's impact
     # The best portfolio with it forced in (decision `fund`, exempt from the say-no rule),

@@ -3,7 +3,7 @@
 The best impact at a budget is a staircase in the budget: it rises only where some
 portfolio of more impact becomes affordable. Its breakpoints are found exactly, from the
 top down: the best portfolio at a budget, then the cheapest portfolio of that impact (the
-tie rule of MODEL.md), gives one breakpoint, its cost; just below that cost, the next
+tie rule of docs/model.md), gives one breakpoint, its cost; just below that cost, the next
 breakpoint down is the best portfolio again, and so on until nothing more fits. Every
 breakpoint is a proven optimum; between two, the best impact is that of the lower one.
 

@@ -1,7 +1,8 @@
 """Return figures of initiatives and portfolios: cost, annual benefit, ROI, NPV, payback.
 
-The optimiser ignores money's return (MODEL.md); finance reads it from each initiative's
-`benefit` (money per year) and the plan's `finance` settings (PLAN_FORMAT.md):
+The optimiser ignores money's return (docs/model.md, "Inputs"); finance reads it from each
+initiative's `benefit` (money per year) and the plan's `finance` settings
+(docs/plan-format.md):
 
 - Timing. Costs are spent in the plan year: a plan without periods spends at its start;
   a plan with periods divides the year evenly among them, in their order, and each

@@ -1,6 +1,6 @@
 """Scenarios: named variants of a plan that change a few settings, never the plan itself.
 
-A scenario is a set of overrides (PLAN_FORMAT.md fields): the total budget, period
+A scenario is a set of overrides (docs/plan-format.md fields): the total budget, period
 budgets, the focus count, moment weights, resource capacities and forced decisions.
 Applied to a plan document, it gives a new document, checked by the plan-file rules like
 any other; the base document is not touched.

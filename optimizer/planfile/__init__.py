@@ -1,4 +1,4 @@
-"""The plan file (docs PLAN_FORMAT.md): a document read and validated, written, kept as JSON.
+"""The plan file (docs/plan-format.md): a document read and validated, written, kept as JSON.
 
 - checker: PlanError, the collector of problems, and the plans known to keep the rules;
 - read: a plan document checked part by part, then the Plan built (plan_from_dict);

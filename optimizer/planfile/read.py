@@ -1,4 +1,4 @@
-"""Reading a plan document (docs PLAN_FORMAT.md): every part checked, then the Plan built."""
+"""Reading a plan document (docs/plan-format.md): every part checked, then the Plan built."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Writing a Plan as a plan document (docs PLAN_FORMAT.md), the inverse of reading one."""
+"""Writing a Plan as a plan document (docs/plan-format.md), the inverse of reading one."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The columns of each plan table, and rows of a sheet read into plan-document fields.
 
-The tables are data (STYLE.md, Datasette): one Column per field, one Grid per
-{id: number} field that a spreadsheet shows as one column per period, resource or moment.
+The tables are data (docs/style.md, "Behaviour as tables of data"): one Column per field,
+one Grid per {id: number} field that a spreadsheet shows as one column per period, resource
+or moment.
 """
 
 from __future__ import annotations
@@ -281,7 +282,7 @@ def _grid_getter(name: str, grid_id: str) -> Any:
 
 
 def _periods_cost(entry: dict[str, Any], first_period: str | None) -> dict[str, Any]:
-    # A single cost in a plan with periods belongs to the first one (PLAN_FORMAT.md).
+    # A single cost in a plan with periods belongs to the first one (docs/plan-format.md).
     if first_period is not None and isinstance(entry.get("cost"), int | float):
         return {**entry, "cost": {first_period: entry["cost"]}}
     return entry

@@ -1,4 +1,4 @@
-"""Plan files (PLAN_FORMAT.md) as bytes: read from an upload or a file, written for a
+"""Plan files (docs/plan-format.md) as bytes: read from an upload or a file, written for a
 download or a file; JSON or an .xlsx workbook with one sheet per list."""
 
 from __future__ import annotations

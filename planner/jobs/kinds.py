@@ -2,10 +2,10 @@
 
 - `run`: solve the plan as it is (with the run's budget and focus count), save the run,
   work out its charts and return figures (kept for every process, so that its pages find
-  them ready), then explain every initiative it rejected (MODEL.md's counterfactuals), so
-  that the say-no page, the team view, the memo and the exports carry them without a
-  click. The run is saved, and shown, as soon as it is solved; its explanations are
-  stored together when all are made.
+  them ready), then explain every initiative it rejected (docs/model.md, "What would
+  change the answer"), so that the say-no page, the team view, the memo and the exports
+  carry them without a click. The run is saved, and shown, as soon as it is solved; its
+  explanations are stored together when all are made.
 - `explain`: "Explain all": the missing explanations of a saved run, stored together.
 - `import`: a previewed spreadsheet written into its plan (planner/data_io/confirm.py).
 - `scenarios`: scenarios solved on the plan as it is, every solve kept together.

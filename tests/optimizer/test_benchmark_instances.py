@@ -1,6 +1,6 @@
 """The optimiser returns the proven optimum of public knapsack benchmark instances.
 
-Each instance becomes a plan as the shared benchmarks README says (see instances.py); the
+Each instance becomes a plan as tests/data/README.md says ("As a plan"; see instances.py); the
 plan's optimal impact is then the instance's optimum. Every instance is solved with the
 default solver; the small multidimensional sets are cross-checked with CBC.
 """

@@ -1,4 +1,4 @@
-"""Chains of influence (MODEL.md): a back-stage step feeds another before one reaches the
+"""Chains of influence (docs/model.md): a back-stage step feeds another before one reaches the
 customer, and uplift spreads along every path, multiplied by each factor on the way; a
 cycle is refused, naming its steps."""
 
@@ -31,7 +31,7 @@ def _chained_seeds(count: int) -> list[int]:
 def test_plans_with_chains_reach_the_exhaustive_optimum(seed):
     plan = plan_from_dict(random_document(random.Random(seed)))
     result = solve(plan)
-    best = exhaustive(plan)  # written from MODEL.md alone: every path, factor by factor
+    best = exhaustive(plan)  # written from docs/model.md alone: every path, factor by factor
     if best is None:
         assert result.status == "infeasible"
         return

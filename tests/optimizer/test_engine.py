@@ -1,4 +1,4 @@
-"""The engine against MODEL.md: the example, brute force, properties, reasons, conflicts."""
+"""The engine against docs/model.md: the example, brute force, properties, reasons, conflicts."""
 
 import ast
 import dataclasses

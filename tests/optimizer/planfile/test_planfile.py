@@ -1,4 +1,4 @@
-"""Plan file rules (PLAN_FORMAT.md): each rule has an example that breaks it."""
+"""Plan file rules (docs/plan-format.md): each rule has an example that breaks it."""
 
 import copy
 import json

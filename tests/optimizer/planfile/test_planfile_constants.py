@@ -1,5 +1,5 @@
 """NaN, Infinity and -Infinity in a plan file: refused with the path of the field that holds
-them (PLAN_FORMAT.md: every number is finite), by the reader and by `planner solve`."""
+them (docs/plan-format.md: every number is finite), by the reader and by `planner solve`."""
 
 import copy
 import json

@@ -203,7 +203,7 @@ def wide_document(seed: int, levels: dict) -> dict:
 
 
 def best_impact(plan) -> float | None:
-    """The best impact over every portfolio and focus (MODEL.md, read without the engine);
+    """The best impact over every portfolio and focus (docs/model.md, read without the engine);
     None when no portfolio keeps the rules."""
     uplift = effective_uplift(plan)
     by_id = {i.id: i for i in plan.initiatives}
