@@ -87,7 +87,7 @@ class Context:
         # i -> the best portfolio that funds it with one of its moments in focus (the
         # say-no rule kept): where the break-even questions start from
         self.funding: dict[int, Portfolio] = {}
-        # The run's portfolio is the cheapest of its impact (MODEL.md's tie rule, proven)
+        # The run's portfolio is the cheapest of its impact (docs/model.md's tie rule, proven)
         self.cheapest = (result.status == "optimal"
                          and result.solver.tie_break in ("proven", "skipped"))
         self._decided: tuple[tuple[int, str], Data] | None = None
