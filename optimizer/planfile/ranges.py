@@ -11,7 +11,7 @@ tolerances cannot break a rule; outside them a plan is refused with the field's 
   even a score in basis points stays far below it. Weight times uplift is then at most
   1e12, a magnitude the objective can be scaled to without losing the small moments.
 - Capacities and resource use up to 1e9: hours, FTE-months or story points of a year.
-- Factors and confidences in (0, 1]: shares, as MODEL.md defines them.
+- Factors and confidences in (0, 1]: shares, as docs/model.md defines them ("Inputs").
 - A measured score within +-1e9 (display only).
 """
 

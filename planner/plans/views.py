@@ -100,7 +100,7 @@ def delete(plan_id: int):
 
 @bp.get("/plans/<int:plan_id>/plan.json")
 def download(plan_id: int):
-    """The plan as a plan file (PLAN_FORMAT.md)."""
+    """The plan as a plan file (docs/plan-format.md)."""
     plan = plan_or_404(plan_id)
     document = plan_file_document(get_session(), plan.id)
     return attachment(json.dumps(document, indent=2, ensure_ascii=False) + "\n",

@@ -231,7 +231,7 @@ def say_no_entries(run: Run, explanations: dict[str, Explanation] | None = None
 
 
 def group_by_reason(entries: list[SayNoEntry]) -> list[tuple[str, str, list[SayNoEntry]]]:
-    """(reason code, title, entries) for each reason that has entries, in MODEL.md's order."""
+    """(reason code, title, entries) for each reason that has entries, in docs/model.md's order."""
     groups = []
     for reason in REASONS:
         members = [entry for entry in entries if entry.reason == reason]
