@@ -22,7 +22,7 @@ from markupsafe import Markup
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from planner.kept import code_of, shared_text
+from planner.kept import CHART_TEXT, CHARTS, code_of
 
 SMALLEST_TEXT = 11  # points, drawn as px at the chart's own size
 INK, ACCENT, FOCUS, BAD, GRID = "#1d2430", "#1f5fbf", "#b4530f", "#b3261e", "#d9dee6"
@@ -43,7 +43,6 @@ ET.register_namespace("xlink", XLINK_NS)
 HREF = f"{{{XLINK_NS}}}href"
 TEXT_TAGS = {f"{{{SVG_NS}}}text", f"{{{SVG_NS}}}tspan"}
 URL_REFERENCE = re.compile(r"url\(#([^)]+)\)")
-CHARTS_KEPT = 256  # drawings kept per process (a few kB each)
 # matplotlib is not thread-safe (its documentation says to lock around it): one drawing at
 # a time in a process, whose server answers on several threads.
 DRAWING = threading.RLock()
@@ -68,29 +67,22 @@ def compact(value: float, _position: int | None = None) -> str:
 
 
 def drawn_once(draw: Callable[..., Markup]) -> Callable[..., Markup]:
-    """A chart that is drawn once for the same figures and then kept, by this process and
-    in the database for the others (a run's job draws its run's charts, so that its pages
-    find them drawn): matplotlib takes about 0.15 s to draw one, the figures of a saved run
-    never change, and its pages are the ones read most. The arguments (sequences of rows,
-    strings, numbers) are made into tuples to be keys; a drawing is kept for the code that
-    drew it, never shown for another's."""
-    name = (f"{draw.__module__}.{draw.__qualname__} {code_of(__name__, draw.__module__)} "
-            f"matplotlib {matplotlib.__version__}")
-
+    """A chart that is drawn once for the same figures and then kept (kept.CHARTS), by
+    this process and in the database for the others (kept.CHART_TEXT; a run's job draws
+    its run's charts, so that its pages find them drawn): matplotlib takes about 0.15 s
+    to draw one, the figures of a saved run never change, and its pages are the ones read
+    most. The arguments (sequences of rows, strings, numbers) are made into tuples to be
+    keys; a drawing is kept for the code that drew it, never shown for another's."""
+    name = f"{draw.__module__}.{draw.__qualname__}"
+    code = f"{code_of(__name__, draw.__module__)} matplotlib {matplotlib.__version__}"
     drawn = alone(draw)
-
-    def shared(*args: object) -> Markup:
-        # Markup again: the text is what inline() wrote, every user text in it escaped.
-        return Markup(shared_text(f"chart {name} {args!r}", lambda: str(drawn(*args))))
-
-    kept = functools.lru_cache(maxsize=CHARTS_KEPT)(shared)
 
     @functools.wraps(draw)
     def chart(*args: object) -> Markup:
-        return kept(*(_frozen(value) for value in args))
+        key = (name, code, _frozen(args))
+        # Markup again: the text is what inline() wrote, every user text in it escaped.
+        return CHARTS.get(key, lambda: Markup(CHART_TEXT.get(key, lambda: str(drawn(*args)))))
 
-    chart.cache_info = kept.cache_info  # type: ignore[attr-defined]
-    chart.cache_clear = kept.cache_clear  # type: ignore[attr-defined]
     return chart
 
 

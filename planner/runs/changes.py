@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from models import Plan, RecordEntry, Run
 from models.planfile import plan_document
 from planner.database import get_session
-from planner.kept import Kept, shared_text
+from planner.kept import CHANGED_WORDS, PLAN_DOCUMENTS
 from planner.runs.views import bp
 
 # Parts of the plan document, in the order a reader thinks of them, and their words.
@@ -42,8 +42,7 @@ def changed_since(run: Run | None) -> list[str]:
         document = _document(get_session(), plan_at)
         return json.dumps([] if document is None else differences(run.inputs, document))
 
-    of = f"changed since run {run.id} of {run.created_at.isoformat()} at {plan_at}"
-    return json.loads(shared_text(of, worked_out))
+    return json.loads(CHANGED_WORDS.get((run.id, run.created_at, *plan_at), worked_out))
 
 
 def differences(solved: dict[str, Any], current: dict[str, Any]) -> list[str]:
@@ -80,12 +79,8 @@ def _plan_at(plan_id: int) -> tuple[int, str, int | None] | None:
     return cache[plan_id]
 
 
-DOCUMENTS_KEPT = 4  # plan documents a process keeps (one of 20,000 initiatives is ~20 MB)
-_documents: Kept[dict[str, Any] | None] = Kept(DOCUMENTS_KEPT)
-
-
 def _document(session: Session, plan_at: tuple[int, str, int | None]) -> dict[str, Any] | None:
     """The plan's document at that line of its record, built again only for a newer line.
     The line is read before the rows: a change committed in between makes the document
-    newer than its key, never older."""
-    return _documents.get(plan_at, lambda: plan_document(session, plan_at[0]))
+    newer than its key, never older (kept.PLAN_DOCUMENTS)."""
+    return PLAN_DOCUMENTS.get(plan_at, lambda: plan_document(session, plan_at[0]))

@@ -14,12 +14,11 @@ from typing import Any
 
 from flask import render_template
 from markupsafe import Markup
-from sqlalchemy import event
 
 from models import Plan, Run
 from optimizer.explain import Explanation
 from optimizer.result import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL, REASON_TITLES, REASONS
-from planner.kept import Kept
+from planner.kept import REPORTS
 from planner.runs.breakdown import Arrival, arrivals
 from planner.runs.charts import cost_by_period_svg, impact_by_moment_svg
 from planner.runs.returns import RunReturns, run_returns
@@ -169,22 +168,11 @@ def run_report(run: Run) -> RunReport:
                      focus, funded, period_keys, result.get("periods", []), resources, say_no)
 
 
-# A saved run's report as its pages show it, by the run (its id and time: an id given again
-# is another run) and the plan whose pages link from it. A saved run never changes (no
-# code changes one), and the report is built from the run alone, so it is rendered once
-# per process: on a plan of 1,000 initiatives that is most of its page's time.
-_SHOWN: Kept[Markup] = Kept(most=16)
-
-
-@event.listens_for(Run, "after_update")
-def _forget_shown(*_args: Any) -> None:
-    """Should a run ever be changed in this process after all, show it as it is now."""
-    _SHOWN.clear()
-
-
 def shown_report(plan: Plan, run: Run) -> Markup:
-    """portfolio/_report.html for a saved run of the plan, rendered once per process."""
-    return _SHOWN.get((plan.id, run.id, run.created_at), lambda: Markup(render_template(
+    """portfolio/_report.html for a saved run of the plan, rendered once per process
+    (kept.REPORTS): it is made from the run alone, which never changes, and rendering it
+    is most of its pages' time on a plan of 1,000 initiatives."""
+    return REPORTS.get((plan.id, run.id, run.created_at), lambda: Markup(render_template(
         "portfolio/_report.html", plan=plan, report=run_report(run))))
 
 

@@ -19,7 +19,7 @@ from optimizer.finance.returns import (
     portfolio_returns,
 )
 from optimizer.result import FEASIBLE, OPTIMAL
-from planner.kept import Kept, code_of, shared_text
+from planner.kept import RETURNS, RETURNS_TEXT, code_of
 from planner.web import money
 
 
@@ -45,9 +45,7 @@ class RunReturns:
         return self.portfolio.covered if self.portfolio else None
 
 
-RUNS_KEPT = 256  # saved runs whose figures a process keeps
-_returns: Kept[RunReturns | None] = Kept(RUNS_KEPT)
-# The code that works the figures out, for the words of the text kept for every process:
+# The code that works the figures out, for the key of the text kept for every process:
 # read once, not on every page that shows a run.
 RETURNS_CODE = code_of(__name__, "optimizer.finance.returns")
 
@@ -55,13 +53,13 @@ RETURNS_CODE = code_of(__name__, "optimizer.finance.returns")
 def run_returns(run: Run) -> RunReturns | None:
     """The run's return figures; None when the run has no portfolio. A saved run never
     changes, so its figures are worked out once (reading its inputs back into a plan takes
-    most of the run page's time on a large plan), by its job, and kept for every process;
-    by its id and time, since SQLite gives a deleted row's id again."""
+    most of the run page's time on a large plan), by its job, and kept (kept.RETURNS, and
+    for every process kept.RETURNS_TEXT)."""
     if run.id is None:
         return _work_out(run)
-    of = f"returns of run {run.id} of {run.created_at.isoformat()} {RETURNS_CODE}"
-    return _returns.get((run.id, run.created_at), lambda: _read(shared_text(
-        of, lambda: json.dumps(asdict(figures) if (figures := _work_out(run)) else None))))
+    key = (run.id, run.created_at, RETURNS_CODE)
+    return RETURNS.get(key, lambda: _read(RETURNS_TEXT.get(
+        key, lambda: json.dumps(asdict(figures) if (figures := _work_out(run)) else None))))
 
 
 def _read(text: str) -> RunReturns | None:

@@ -15,7 +15,6 @@ from flask import (
     url_for,
 )
 from markupsafe import Markup
-from sqlalchemy import event
 from sqlmodel import func, select
 
 import optimizer
@@ -29,7 +28,7 @@ from planner.database import engine, get_session
 from planner.forms import ConfirmForm
 from planner.jobs.queue import start
 from planner.jobs.views import answer
-from planner.kept import Kept
+from planner.kept import SAY_NO_ENTRIES, SAY_NO_PAGES
 from planner.owners.memo import memo_by_owner
 from planner.runs.explanations import (
     get_or_explain,
@@ -50,19 +49,6 @@ bp = Blueprint("say_no", __name__)
 
 SORTS = ("reason", "impact_lost")
 PER_PAGE = 100  # a plan of 20,000 initiatives says no to thousands
-ENTRIES_KEPT = 16  # runs whose say-no entries a process keeps
-_entries: Kept[list[SayNoEntry]] = Kept(ENTRIES_KEPT)
-# A page of the say-no list as shown, by the same key as its entries, the order and the
-# page: it is made from them alone, and rendering a hundred entries with their figures was
-# most of the page's time.
-_listed: Kept[Markup] = Kept(ENTRIES_KEPT * 4)
-
-
-@event.listens_for(Run, "after_update")
-def _forget_listed(*_args: Any) -> None:
-    """Should a run ever be changed in this process after all, list it as it is now."""
-    _entries.clear()
-    _listed.clear()
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/say-no")
@@ -78,14 +64,15 @@ def show(plan_id: int, run_id: int):
     page = pager(request.args.get("page"), PER_PAGE).within(len(ordered))
     counts = {code: len(members) for code, _, members in groups}
 
-    def listed() -> Markup:
+    def listed() -> Markup:  # made from the entries alone: kept (kept.SAY_NO_PAGES)
         shown = ordered[(page.number - 1) * PER_PAGE:page.number * PER_PAGE]
         return Markup(render_template(
             "say_no/_list.html", plan=plan, run=saved, sort=sort, entries=shown,
             groups=group_by_reason(shown), counts=counts, currency=_currency(saved)))
 
     return render_template("say_no/show.html", plan=plan, run=saved, sort=sort, page=page,
-                           listed=_listed.get((plan.id, *stored, sort, page.number), listed),
+                           listed=SAY_NO_PAGES.get((plan.id, *stored, sort, page.number),
+                                                   listed),
                            explained=sum(entry.explanation is not None for entry in entries),
                            form=ConfirmForm())
 
@@ -166,10 +153,10 @@ def _sort() -> str:
 def explained_entries(run: Run, explained: tuple[Any, ...] | None = None
                       ) -> list[SayNoEntry]:
     """The run's say-no entries with the explanations stored so far, made again only once
-    another is stored (`explained`, the name of what is stored, read if not given). Making
-    them (every stored explanation read and named) was most of a say-no page's time on a
-    large plan."""
-    return list(_entries.get(explained or _explained(run), lambda: say_no_entries(
+    another is stored (`explained`, the name of what is stored, read if not given; kept
+    .SAY_NO_ENTRIES). Making them (every stored explanation read and named) was most of a
+    say-no page's time on a large plan."""
+    return list(SAY_NO_ENTRIES.get(explained or _explained(run), lambda: say_no_entries(
         run, stored_explanations(session=get_session(), run_id=run.id))))
 
 

@@ -18,8 +18,7 @@ from sqlmodel import func, select
 from models import Plan
 from models.db import KeptText
 from planner import kept
-from planner.runs import changes, reports, returns
-from planner.runs.charts import cost_by_period_svg, impact_by_moment_svg
+from planner.runs import changes, returns
 from tests.webapp import page_text, saved_run
 
 NOTICE = "The plan has changed since this run"
@@ -29,10 +28,6 @@ def _never(*_args: object) -> str:
     raise AssertionError("worked out again, though another process had kept it")
 
 
-def _forget_charts() -> None:
-    impact_by_moment_svg.cache_clear()
-    cost_by_period_svg.cache_clear()
-    reports._SHOWN.clear()  # the report they are drawn in, kept by this process
 
 
 def test_a_text_is_worked_out_once_and_then_read_by_every_process(app):
@@ -64,14 +59,13 @@ def test_only_the_newest_texts_are_kept(app, db, monkeypatch):
 
 def test_a_run_job_works_out_its_charts_and_returns_and_its_pages_only_read_them(
         client, db, demo_id, monkeypatch):
-    _forget_charts()
+    kept.forget_all()
     location = client.post(f"/plans/{demo_id}/runs", data={}).headers["Location"]
     texts = db.exec(select(KeptText.text)).all()
     assert len(texts) == 3 and sum(text.startswith("<svg") for text in texts) == 2
     client.get(location)  # the page with its word that the run was saved
     shown = page_text(client.get(location))
-    _forget_charts()  # as another process, which has worked out nothing yet
-    returns._returns.clear()
+    kept.forget_all()  # as another process, which has worked out nothing yet
     monkeypatch.setattr("planner.charts.inline", _never)
     monkeypatch.setattr(returns, "_work_out", _never)
     html = client.get(location).get_data(as_text=True)
@@ -96,7 +90,7 @@ def test_the_words_for_what_changed_are_worked_out_once_for_every_process(
     db.commit()
     assert f"{NOTICE} (the budget)" in page_text(client.get(f"/plans/{demo_id}/runs/{run_id}"))
     kept_before = db.exec(select(func.count()).select_from(KeptText)).one()
-    changes._documents.clear()  # as another process, which has built no plan document
+    kept.forget_all()  # as another process, which has built no plan document
     monkeypatch.setattr(changes, "plan_document", _never)
     assert f"{NOTICE} (the budget)" in page_text(
         client.get(page.format(plan=demo_id, run=run_id)))
@@ -106,7 +100,7 @@ def test_the_words_for_what_changed_are_worked_out_once_for_every_process(
 
 def test_a_saved_runs_report_is_rendered_once_by_a_process_and_shown_by_each_page(
         app, client, demo_id, run_id):
-    reports._SHOWN.clear()
+    kept.REPORTS.clear()
     rendered = []
 
     def seen(_app, template, **_extra):

@@ -15,6 +15,7 @@ from models.db import open_session
 from models.planfile import import_plan, plan_document
 from optimizer.finance.frontier import Point, frontier, step_words
 from optimizer.finance.returns import PortfolioReturns, initiative_returns, portfolio_returns
+from planner import kept
 from planner.demo import load_demo
 from planner.finance.frontier import budget_text
 from planner.finance.frontier_chart import frontier_svg
@@ -168,7 +169,7 @@ def test_a_run_whose_saved_inputs_fail_the_checks_still_shows(client, db, demo_i
     # new rules come with new code, in a new process: one that has worked out no run yet,
     # and finds none of the figures kept by the old code (their keys name its code)
     from planner.runs import returns
-    returns._returns.clear()
+    kept.forget_all()
     monkeypatch.setattr(returns, "RETURNS_CODE", "the new code")
     response = client.get(f"/plans/{demo_id}/runs/{saved.id}")
     assert response.status_code == 200
@@ -193,11 +194,10 @@ def test_a_runs_charts_are_drawn_once_and_the_same_figures_draw_the_same_chart(
         client, demo_id):
     first = _run_page(client, demo_id).get_data(as_text=True)
     run_url = f"/plans/{demo_id}/runs/{_run_id(first)}"
-    drawn = impact_by_moment_svg.cache_info().misses + cost_by_period_svg.cache_info().misses
+    drawn = kept.CHARTS.misses
     again = client.get(run_url).get_data(as_text=True)
     assert re.findall(r"<svg.*?</svg>", again, re.S) == re.findall(r"<svg.*?</svg>", first, re.S)
-    assert impact_by_moment_svg.cache_info().misses + cost_by_period_svg.cache_info().misses \
-        == drawn  # nothing drawn again
+    assert kept.CHARTS.misses == drawn  # nothing drawn again
     # other figures are other drawings: a list and a tuple of the same rows are one key
     rows = [("Greeting", 12.5), ("Checkout", 3.0)]
     assert impact_by_moment_svg(rows) == impact_by_moment_svg(tuple(rows))
