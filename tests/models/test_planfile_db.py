@@ -57,9 +57,9 @@ def test_export_of_the_demo_is_the_file_up_to_defaults(app):
     assert optimizer.plan_to_dict(optimizer.plan_from_dict(demo_document())) == exported
 
 
-def test_demo_copy_matches_the_shared_example():
+def test_demo_plan_is_the_example_plan():
     if not EXAMPLE_PLAN.exists():
-        pytest.skip("the shared folder is not beside this clone")
+        pytest.skip("the example plan is not in this checkout")
     assert json.loads(DEMO_PLAN.read_text()) == json.loads(EXAMPLE_PLAN.read_text())
 
 
