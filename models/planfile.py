@@ -104,8 +104,9 @@ def insert_initiatives(session: Session, plan_id: int, values: list[dict[str, An
                        ) -> dict[str, int]:
     """Insert initiative rows as one multi-row INSERT and return their ids by key.
 
-    Core, not ORM objects: making 20,000 objects and flushing them took about 3 s, all of
-    it inside the write lock (RETURNING brings the ids back in the order sent).
+    Core, not ORM objects: an object made and flushed per row costs seconds on a large
+    import, all of it inside the write lock (docs/benchmarks.md, "History of the
+    speed-ups"). RETURNING brings the ids back in the order sent.
     """
     if not values:
         return {}
@@ -131,8 +132,9 @@ def add_initiative_rows(session: Session, work: list[optimizer.Initiative],
                         initiatives: dict[str, int], periods: dict[str, int],
                         resources: dict[str, int], moments: dict[str, int]) -> None:
     """The costs, effects, uses and links of these initiatives (whose rows exist), written
-    as one multi-row INSERT per table: objects for 50,000 small rows took seconds. Each
-    mapping gives a row's database id by its plan-format id."""
+    as one multi-row INSERT per table, since an object per row costs seconds on a large
+    plan's tens of thousands of small rows. Each mapping gives a row's database id by its
+    plan-format id."""
     costs, effects, uses, links = [], [], [], []
     for initiative in work:
         own_id = initiatives[initiative.id]
@@ -239,8 +241,8 @@ def plan_rows(session: Session, plan_id: int) -> Any:
     """The plan's rows as plain records with their database ids, shaped as the loaded
     objects export_plan reads; None when there is no such plan.
 
-    Read as plain rows, one query per table: on a plan of 10,000 initiatives, making an
-    object of every row took most of the time (about 1.5 s of 2).
+    Read as plain rows, one query per table: on a large plan, making an object of every
+    row would be most of the time (docs/benchmarks.md, "History of the speed-ups").
     """
     plan = session.exec(select(Plan).where(Plan.id == plan_id)).first()
     if plan is None:
@@ -260,8 +262,8 @@ def plan_rows(session: Session, plan_id: int) -> Any:
     teams = dict(session.exec(select(Team.id, Team.name).where(Team.plan_id == plan_id)).all())
     fields = ("id", "key", "name", "team_id", "decision", "reason", "confidence", "benefit",
               "note")
-    # by position: a row's mapping of names is made afresh for each row, and on a large
-    # plan that took a tenth of the whole
+    # by position: a row's mapping of names would be made afresh for each row, a cost that
+    # shows on a large plan
     work = {row[0]: SimpleNamespace(**dict(zip(fields, row, strict=True)),
                                     team=teams.get(row[3], ""),
                                     costs=[], effects=[], uses=[], links=[])

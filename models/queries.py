@@ -81,7 +81,7 @@ def latest_run(*, session: Session, plan_id: int) -> Run | None:
 def runs_of(*, session: Session, plan_id: int) -> list[Any]:
     """The plan's runs, newest first, as the list of them shows them (how many each funds
     included), without the plan document and result each keeps: on a large plan, reading
-    those back took most of the portfolio page's time, more with every run."""
+    those back would be most of the portfolio page's time, more with every run."""
     if session.get_bind().dialect.name == "postgresql":
         funded = func.json_array_length(Run.result["funded"])
     else:

@@ -85,8 +85,8 @@ class Result:
 
     def to_dict(self) -> dict[str, Any]:
         """The solve result document of docs/plan-format.md: what dataclasses.asdict makes,
-        without its deep copy of every value (numbers and text need none), which took as
-        long as writing the document out as JSON."""
+        without its deep copy of every value: numbers and text need none, and the copy
+        costs as much as writing the document out as JSON."""
         document = _flat(self)
         for key in ("focus", "funded", "conflicts"):
             document[key] = list(document[key])

@@ -48,9 +48,9 @@ def add_commands(commands: Any) -> None:
 
 # Enough that sign-ins waiting for their hash's turn (planner/accounts/passwords.py)
 # leave a process threads for the pages: a person's browser keeps its connection to one
-# process, and that process's pages wait while every thread of it waits for a turn. With
-# 2, and again with 4, 50 people signing in within 10 s held every thread of a process for
-# a second or more (docs/benchmarks.md); with 8 they did not.
+# process, and that process's pages wait while every thread of it waits for a turn. The
+# load benchmark's 50 sign-ins within 10 s hold every thread of a process with fewer
+# threads, not with 8 (docs/benchmarks.md, the load benchmark's runs).
 THREADS = 8
 
 
@@ -122,7 +122,7 @@ def _gunicorn(app: Any, host: str, port: int, workers: int, threads: int,
                         # proxy or the browser, not the server, closes an idle connection:
                         # a request sent just as the server closes one is lost
                         "keepalive": 75,
-                        # a run is a job now: no page takes long, but an upload may
+                        # runs are jobs, so no page takes long, but an upload may
                         "timeout": 120, "graceful_timeout": 30, "errorlog": "-",
                         "loglevel": "info"}
             if job_worker is not None:  # in the master alone, never in a forked worker

@@ -129,7 +129,7 @@ class ScenarioForm(Form):
         for line in _lines(field.data):
             keys, words = self.parts.key_of(line), _words(line)
             if not keys and len(words) > 1 and any(self.parts.key_of(w) for w in words):
-                # IDs separated by spaces or commas, as this box once took
+                # several IDs on one line, separated by spaces or commas
                 unknown += [word for word in words if not self.parts.key_of(word)]
             elif not keys:
                 unknown.append(line)
