@@ -154,7 +154,7 @@ def explained_entries(run: Run, explained: tuple[Any, ...] | None = None
                       ) -> list[SayNoEntry]:
     """The run's say-no entries with the explanations stored so far, made again only once
     another is stored (`explained`, the name of what is stored, read if not given; kept
-    .SAY_NO_ENTRIES). Making them (every stored explanation read and named) was most of a
+    .SAY_NO_ENTRIES). Making them (every stored explanation read and named) is most of a
     say-no page's time on a large plan."""
     return list(SAY_NO_ENTRIES.get(explained or _explained(run), lambda: say_no_entries(
         run, stored_explanations(session=get_session(), run_id=run.id))))
