@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import threading
 
 import pytest
@@ -21,8 +20,7 @@ from models.planfile import (
     with_measurements,
 )
 from optimizer.samples import generate_document
-from planner.demo import DEMO_PLAN, demo_document, load_demo
-from tests.conftest import EXAMPLE_PLAN
+from planner.demo import demo_document, load_demo
 
 SMALL = {
     "plan": "No periods", "budget": 1000, "finance": {"horizon_years": 5, "discount_rate": 0.1},
@@ -55,12 +53,6 @@ def test_round_trip_gives_the_same_plan_field_for_field(app, document):
 def test_export_of_the_demo_is_the_file_up_to_defaults(app):
     exported = _round_trip(app, demo_document())
     assert optimizer.plan_to_dict(optimizer.plan_from_dict(demo_document())) == exported
-
-
-def test_demo_plan_is_the_example_plan():
-    if not EXAMPLE_PLAN.exists():
-        pytest.skip("the example plan is not in this checkout")
-    assert json.loads(DEMO_PLAN.read_text()) == json.loads(EXAMPLE_PLAN.read_text())
 
 
 def test_bad_document_writes_nothing_and_lists_every_problem(app, db):
