@@ -42,8 +42,6 @@ class SignedIn(UserMixin):
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"  # a new address marks it not fresh
     limiter.init_app(app)

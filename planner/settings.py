@@ -1,0 +1,105 @@
+"""Every setting of the app, once: its default, what it means, and whether the environment
+may set it (README.md's Settings section says the same to the people who install it).
+
+create_app applies them in this order: the defaults below, then the instance folder's
+config.py, then the environment (for the settings it may set), then a test's own mapping;
+an app made for a test (TESTING true in that mapping) reads neither config.py nor the
+environment. Only the standard library here: the `planner` command and Alembic's
+command line read settings without loading the web app."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+UNSET = "unset: the instance folder's key"  # no configuration named a SECRET_KEY
+
+
+def _yes(text: str) -> bool:
+    return text.strip().lower() in ("1", "true", "yes")
+
+
+def _database_in(instance: Path) -> str:
+    return f"sqlite:///{instance / 'planner.sqlite'}"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any  # a function of the instance folder where the default lies in it
+    meaning: str
+    environment: bool = False  # the environment variable of its name may set it
+    read: Callable[[str], Any] = str  # the variable's text made into the value
+    config: bool = True  # a setting of the app's config (instance/config.py may set it)
+
+    def default_in(self, instance: Path) -> Any:
+        return self.default(instance) if callable(self.default) else self.default
+
+
+SETTINGS = (
+    Setting("PLANNER_INSTANCE", None, "The instance folder (its config.py, the secret key's "
+            "file, the SQLite database and the queue by default); unset: instance/ beside "
+            "the code.", environment=True, config=False),
+    Setting("SECRET_KEY", UNSET, "The session and CSRF key; unset: the instance folder keeps "
+            "one, made at the first start.", environment=True),
+    Setting("DATABASE_URL", _database_in, "SQLAlchemy URL of the database; unset: the SQLite "
+            "file planner.sqlite in the instance folder.", environment=True),
+    Setting("REDIS_URL", None, "The job queue on Redis; unset: the embedded queue in the "
+            "instance folder's jobs.sqlite.", environment=True),
+    Setting("SESSION_COOKIE_SECURE", False, "Cookies travel over HTTPS only (1, true or yes): "
+            "for an app served over HTTPS.", environment=True, read=_yes),
+    Setting("SESSION_COOKIE_HTTPONLY", True, "Scripts cannot read the session cookie."),
+    Setting("SESSION_COOKIE_SAMESITE", "Lax", "Other sites' pages do not send the session "
+            "cookie with their forms."),
+    Setting("WTF_CSRF_TIME_LIMIT", None, "Seconds a form's CSRF token lasts; None: as long "
+            "as the session."),
+    # a 10,000-initiative workbook is about 0.6 MB; uploads are zip-checked before parsing
+    Setting("MAX_CONTENT_LENGTH", 16 * 1024 * 1024, "The largest upload, in bytes."),
+    Setting("DATABASE_BUSY_TIMEOUT_MS", 10_000, "How long a save waits for another's write "
+            "before it answers 503, in milliseconds."),
+    Setting("SOLVE_TIME_LIMIT", 30.0, "Seconds one solve (a run's, a scenario's, a frontier "
+            "point's) or one explanation of a rejection may take."),
+    Setting("SOLVER", None, "The solver of every solve (highs or cbc); None: the engine's "
+            "default."),
+    Setting("EXPLAIN_WITH_RUN_UP_TO", None, "A run's job explains every initiative it "
+            "rejects on plans of at most this many initiatives (larger ones offer Explain "
+            "all); None: every plan."),
+    Setting("EXPLAIN_PROCESSES", 1, "The cores one job explains a run's rejections on (the "
+            "queue's worker processes already run jobs side by side)."),
+    Setting("JOBS_IMMEDIATE", False, "Jobs are done in the request that asks for them, not "
+            "by a worker."),
+    Setting("JOBS_STALE_SECONDS", 30.0, "A running job whose heartbeat is quiet this long "
+            "has failed."),
+    Setting("JOBS_NICENESS", 10, "How much nicer a job worker's processes run than the "
+            "pages (0: as the pages)."),
+    Setting("RATELIMIT_STORAGE_URI", "memory://", "Where failed sign-ins are counted "
+            "(Flask-Limiter's storage: memory, or Redis for several machines)."),
+    Setting("RATELIMIT_HEADERS_ENABLED", True, "The sign-in's answers carry the rate "
+            "limit's headers (Retry-After once throttled)."),
+)
+BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def defaults(instance: Path) -> dict[str, Any]:
+    """Every setting of the app's config at its default, for this instance folder."""
+    return {s.name: s.default_in(instance) for s in SETTINGS if s.config}
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The settings of the app's config that the environment sets (a variable set empty
+    sets nothing)."""
+    environ = os.environ if environ is None else environ
+    return {s.name: s.read(environ[s.name]) for s in SETTINGS
+            if s.environment and s.config and environ.get(s.name)}
+
+
+def environment_value(name: str) -> Any | None:
+    """The value the environment gives this setting; None when it gives none."""
+    setting = BY_NAME[name]
+    if not setting.environment:
+        raise KeyError(f"{name} is not read from the environment")
+    text = os.environ.get(name)
+    return setting.read(text) if text else None
