@@ -6,12 +6,14 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from optimizer import Options, plan_from_dict, solve, with_overrides
 from optimizer.checks import violations
 from optimizer.model import index_plan
 from tests.conftest import EXAMPLE_EXPECTED
-from tests.optimizer.randomplans import exhaustive, feasible, impact_of, random_plan
+from tests.optimizer.randomplans import examples, exhaustive, feasible, impact_of, plans
 
 SOLVERS = ["highs", "cbc"]
 
@@ -44,10 +46,9 @@ def test_example_gives_expected_answer(example_plan, solver):
     _check(example_plan, result)
 
 
-@pytest.mark.parametrize("seed", range(120))
-def test_optimum_equals_exhaustive_search(seed):
-    plan = random_plan(seed)
-    solver = SOLVERS[seed % 2]
+@examples(40)
+@given(plans(), st.sampled_from(SOLVERS))
+def test_optimum_equals_exhaustive_search(plan, solver):
     result = solve(plan, Options(solver=solver))
     best = exhaustive(plan)
     if best is None:
@@ -61,9 +62,9 @@ def test_optimum_equals_exhaustive_search(seed):
     _check(plan, result)
 
 
-@pytest.mark.parametrize("seed", range(40))
-def test_more_budget_never_lowers_impact(seed):
-    plan = random_plan(1000 + seed)
+@examples(15)
+@given(plans())
+def test_more_budget_never_lowers_impact(plan):
     impacts = []
     for budget in (0, 5, 10, 20, 40, None):
         result = solve(dataclasses.replace(plan, budget=budget))
@@ -75,15 +76,14 @@ def test_more_budget_never_lowers_impact(seed):
     assert all(impact is not None for impact in impacts[first:])
 
 
-@pytest.mark.parametrize("seed", range(30))
-def test_shuffled_input_gives_the_same_answer(seed):
-    plan = random_plan(2000 + seed)
-    rng = random.Random(seed)
+@examples(15)
+@given(plans(), st.data())
+def test_shuffled_input_gives_the_same_answer(plan, data):
     shuffled = dataclasses.replace(
         plan,
-        moments=tuple(rng.sample(plan.moments, len(plan.moments))),
-        initiatives=tuple(rng.sample(plan.initiatives, len(plan.initiatives))),
-        influences=tuple(rng.sample(plan.influences, len(plan.influences))))
+        moments=tuple(data.draw(st.permutations(plan.moments), label="moments")),
+        initiatives=tuple(data.draw(st.permutations(plan.initiatives), label="initiatives")),
+        influences=tuple(data.draw(st.permutations(plan.influences), label="influences")))
     first, second = solve(plan), solve(shuffled)
     assert first.status == second.status
     assert first.impact == second.impact
@@ -333,8 +333,9 @@ def test_a_solver_that_overruns_its_limit_is_stopped_from_outside(example_plan, 
     assert result.status == "no_solution" and result.funded == []
 
 
-@pytest.mark.parametrize("seed", range(0, 60, 3))
-def test_the_result_document_is_every_field_of_the_result(seed):
-    result = solve(random_plan(seed))
+@examples(10)
+@given(plans())
+def test_the_result_document_is_every_field_of_the_result(plan):
+    result = solve(plan)
     assert result.to_dict() == dataclasses.asdict(result)
     assert list(result.to_dict()) == list(dataclasses.asdict(result))
