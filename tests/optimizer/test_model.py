@@ -7,25 +7,21 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given
 
 from optimizer.model import EQ, LE, build_matrix, build_model, index_plan, model_from
 from optimizer.samples import generate_plan
 from optimizer.solvers import HighsSession
 from tests.conftest import EXAMPLE_PLAN
-from tests.optimizer.randomplans import random_plan
-
-PLANS = [pytest.param(lambda seed=seed: random_plan(seed), id=f"random{seed}")
-         for seed in range(40)]
-PLANS += [pytest.param(lambda: generate_plan(300, 30, seed=2), id="generated300")]
+from tests.optimizer.randomplans import examples, plans
 
 
 def _lp(session: HighsSession):
     return session.highs.getModel().lp_
 
 
-@pytest.mark.parametrize("make", PLANS)
-def test_highs_gets_the_same_model_from_the_arrays_as_from_the_pulp_problem(make):
-    data = index_plan(make())
+def _check_the_same_model(plan):
+    data = index_plan(plan)
     model = build_model(data)
     from_pulp = HighsSession(model.problem, model.columns, model.constraints, threads=None)
     from_arrays = HighsSession.from_matrix(build_matrix(data), threads=None)
@@ -41,9 +37,20 @@ def test_highs_gets_the_same_model_from_the_arrays_as_from_the_pulp_problem(make
     assert a.sense_ == b.sense_
 
 
-@pytest.mark.parametrize("make", PLANS[:10])
-def test_the_pulp_problem_is_the_matrix_row_for_row(make):
-    matrix = build_matrix(index_plan(make()))
+@examples(15)
+@given(plans())
+def test_highs_gets_the_same_model_from_the_arrays_as_from_the_pulp_problem(plan):
+    _check_the_same_model(plan)
+
+
+def test_highs_gets_the_same_model_from_the_arrays_on_a_large_generated_plan():
+    _check_the_same_model(generate_plan(300, 30, seed=2))
+
+
+@examples(10)
+@given(plans())
+def test_the_pulp_problem_is_the_matrix_row_for_row(plan):
+    matrix = build_matrix(index_plan(plan))
     model = model_from(matrix)
     assert [var.name for var in model.columns] == matrix.columns
     assert [row.name for row in model.constraints] == matrix.rows
