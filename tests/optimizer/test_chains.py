@@ -4,32 +4,19 @@ cycle is refused, naming its steps."""
 
 from __future__ import annotations
 
-import random
-
 import pytest
+from hypothesis import given
 
 from optimizer import PlanError, plan_from_dict, solve
 from optimizer.influence import landing
 from optimizer.model import index_plan
 from optimizer.plan import Influence
-from tests.optimizer.randomplans import exhaustive, random_document
+from tests.optimizer.randomplans import examples, exhaustive, plans
 
 
-def _chained_seeds(count: int) -> list[int]:
-    """Seeds of small random plans in which some influence feeds another."""
-    found, seed = [], 0
-    while len(found) < count:
-        document = random_document(random.Random(seed))
-        sources = {entry["from"] for entry in document["influences"]}
-        if any(entry["to"] in sources for entry in document["influences"]):
-            found.append(seed)
-        seed += 1
-    return found
-
-
-@pytest.mark.parametrize("seed", _chained_seeds(40))
-def test_plans_with_chains_reach_the_exhaustive_optimum(seed):
-    plan = plan_from_dict(random_document(random.Random(seed)))
+@examples(20)
+@given(plans(chained=True))
+def test_plans_with_chains_reach_the_exhaustive_optimum(plan):
     result = solve(plan)
     best = exhaustive(plan)  # written from docs/model.md alone: every path, factor by factor
     if best is None:
