@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from flask import Response, abort, flash, render_template, request
+from flask import Blueprint, Response, abort, flash, render_template, request
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -41,6 +41,34 @@ def plan_and_run(plan_id: int, run_id: int) -> tuple[Plan, Run]:
     """The plan and one of its saved runs; 404 for either missing, or another plan's run."""
     plan = plan_or_404(plan_id)
     return plan, row_or_404(Run, plan.id, run_id)
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+@dataclass
+class Routes:
+    """Pages a module adds to a blueprint that another module of its feature defines:
+    recorded with the blueprint's own decorators, and added by the module that defines it
+    (`routes.add_to(bp)`), so that the pages' module need not import it."""
+
+    rules: list[tuple[str, Callable[..., Any], dict[str, Any]]] = field(default_factory=list)
+
+    def route(self, rule: str, **options: Any) -> Callable[[View], View]:
+        def record(view: View) -> View:
+            self.rules.append((rule, view, options))
+            return view
+        return record
+
+    def get(self, rule: str, **options: Any) -> Callable[[View], View]:
+        return self.route(rule, methods=["GET"], **options)
+
+    def post(self, rule: str, **options: Any) -> Callable[[View], View]:
+        return self.route(rule, methods=["POST"], **options)
+
+    def add_to(self, blueprint: Blueprint) -> None:
+        for rule, view, options in self.rules:
+            blueprint.add_url_rule(rule, view_func=view, **options)
 
 
 @dataclass(frozen=True)

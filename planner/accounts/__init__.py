@@ -17,7 +17,6 @@ def init_app(app: Flask) -> None:
 
 
 def blueprints() -> tuple[Blueprint, ...]:
-    # people adds the admins' page of every account to the accounts blueprint
-    from planner.accounts import people, views  # noqa: F401
+    from planner.accounts import views
 
     return (views.bp,)

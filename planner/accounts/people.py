@@ -17,10 +17,11 @@ from models import Membership, Plan, User
 from planner.accounts.access import ROLE_NAMES
 from planner.accounts.forms import SetupForm
 from planner.accounts.users import AccountError, add_user
-from planner.accounts.views import bp
 from planner.database import get_session
 from planner.forms import ConfirmForm
-from planner.views import commit, form_page
+from planner.views import Routes, commit, form_page
+
+routes = Routes()
 
 
 class PersonForm(SetupForm):
@@ -29,7 +30,7 @@ class PersonForm(SetupForm):
     admin = BooleanField("Installation admin (may do everything in every plan)")
 
 
-@bp.route("/admin/people", methods=["GET", "POST"])
+@routes.route("/admin/people", methods=["GET", "POST"])
 def people():
     """Every account, its plans and roles; add one."""
     session = get_session()
@@ -56,7 +57,7 @@ def people():
                      switch_form=ConfirmForm(), role_names=ROLE_NAMES)
 
 
-@bp.post("/admin/people/<int:person_id>/active")
+@routes.post("/admin/people/<int:person_id>/active")
 def person_active(person_id: int):
     """Stop an account (every session of it ends at once) or let it sign in again."""
     user = _other_person(person_id)
@@ -68,7 +69,7 @@ def person_active(person_id: int):
     abort(409)
 
 
-@bp.post("/admin/people/<int:person_id>/admin")
+@routes.post("/admin/people/<int:person_id>/admin")
 def person_admin(person_id: int):
     """Make an account an installation admin, or take that away."""
     user = _other_person(person_id)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import update
 
 from models import User
+from planner.accounts import people
 from planner.accounts.forms import PasswordForm, SetupForm, SignInForm
 from planner.accounts.passwords import matches, password_hash
 from planner.accounts.signin import SIGN_IN_LIMIT, SignedIn, account_key, limiter
@@ -16,6 +17,7 @@ from planner.forms import ConfirmForm
 from planner.views import commit
 
 bp = Blueprint("accounts", __name__)
+people.routes.add_to(bp)  # the admins' page of every account
 WRONG = "That email and password do not match an account. Nothing else is said, on purpose."
 # Checked when no account has the email, so that a wrong email takes as long as a wrong
 # password and does not tell which accounts exist.

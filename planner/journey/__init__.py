@@ -11,7 +11,6 @@ if TYPE_CHECKING:
 def blueprints() -> tuple[Blueprint, ...]:
     """The feature's blueprints with all their pages; imported only when an app is made,
     so that using one of the feature's helpers does not load its pages."""
-    # moments and measurements add their pages to the journey's blueprint
-    from planner.journey import measurements, moments, views  # noqa: F401
+    from planner.journey import views
 
     return (views.bp,)

@@ -16,9 +16,10 @@ from optimizer.planfile.ranges import SCORE
 from planner.database import get_session
 from planner.forms import AtLeast, Form, Longest, Number, WholeNumber
 from planner.journey.trend import measurements_of, scores_of
-from planner.journey.views import bp
-from planner.views import commit, form_page, plan_or_404, row_or_404
+from planner.views import Routes, commit, form_page, plan_or_404, row_or_404
 from planner.web import number
+
+routes = Routes()
 
 
 class MeasurementForm(Form):
@@ -38,7 +39,7 @@ class MeasurementForm(Form):
             raise ValidationError("Enter a date as 2026-03-31.") from error
 
 
-@bp.route("/plans/<int:plan_id>/moments/<int:moment_id>/measurements",
+@routes.route("/plans/<int:plan_id>/moments/<int:moment_id>/measurements",
           methods=["GET", "POST"])
 def measurements(plan_id: int, moment_id: int):
     """A moment's measured scores, oldest first, and a form for a new one."""
@@ -60,7 +61,7 @@ def measurements(plan_id: int, moment_id: int):
                      measurements=found, trend=scores.trend, target=scores.target)
 
 
-@bp.post("/plans/<int:plan_id>/measurements/<int:measurement_id>/delete")
+@routes.post("/plans/<int:plan_id>/measurements/<int:measurement_id>/delete")
 def measurement_delete(plan_id: int, measurement_id: int):
     """Take a measurement away (a typing mistake): the record keeps who did."""
     plan, session = plan_or_404(plan_id), get_session()

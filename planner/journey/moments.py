@@ -9,11 +9,20 @@ from models.queries import users_of_moment
 from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.journey.forms import InfluenceForm, MomentForm
-from planner.journey.views import bp
-from planner.views import claim_version, commit, conflict_page, form_page, plan_or_404, row_or_404
+from planner.views import (
+    Routes,
+    claim_version,
+    commit,
+    conflict_page,
+    form_page,
+    plan_or_404,
+    row_or_404,
+)
+
+routes = Routes()
 
 
-@bp.route("/plans/<int:plan_id>/moments/new", methods=["GET", "POST"])
+@routes.route("/plans/<int:plan_id>/moments/new", methods=["GET", "POST"])
 def moment_create(plan_id: int):
     """Add a moment of truth to the journey."""
     plan, session = plan_or_404(plan_id), get_session()
@@ -27,7 +36,7 @@ def moment_create(plan_id: int):
     return form_page("journey/moment_form.html", form, plan=plan, moment=None)
 
 
-@bp.route("/plans/<int:plan_id>/moments/<int:moment_id>/edit", methods=["GET", "POST"])
+@routes.route("/plans/<int:plan_id>/moments/<int:moment_id>/edit", methods=["GET", "POST"])
 def moment_edit(plan_id: int, moment_id: int):
     """Change a moment; a save from a stale page is refused, never silently applied."""
     plan, session = plan_or_404(plan_id), get_session()
@@ -44,7 +53,7 @@ def moment_edit(plan_id: int, moment_id: int):
     return form_page("journey/moment_form.html", form, plan=plan, moment=moment)
 
 
-@bp.route("/plans/<int:plan_id>/moments/<int:moment_id>/delete", methods=["GET", "POST"])
+@routes.route("/plans/<int:plan_id>/moments/<int:moment_id>/delete", methods=["GET", "POST"])
 def moment_delete(plan_id: int, moment_id: int):
     """Delete a moment, after asking; refused while an initiative moves only this moment."""
     plan, session = plan_or_404(plan_id), get_session()
@@ -62,7 +71,7 @@ def moment_delete(plan_id: int, moment_id: int):
         409 if blockers and form.is_submitted() else 200
 
 
-@bp.route("/plans/<int:plan_id>/influences/new", methods=["GET", "POST"])
+@routes.route("/plans/<int:plan_id>/influences/new", methods=["GET", "POST"])
 def influence_create(plan_id: int):
     """Say which customer moment a back-stage step feeds, and how strongly."""
     plan, session = plan_or_404(plan_id), get_session()
@@ -76,7 +85,7 @@ def influence_create(plan_id: int):
     return form_page("journey/influence_form.html", form, plan=plan, influence=None)
 
 
-@bp.route("/plans/<int:plan_id>/influences/<int:influence_id>/edit", methods=["GET", "POST"])
+@routes.route("/plans/<int:plan_id>/influences/<int:influence_id>/edit", methods=["GET", "POST"])
 def influence_edit(plan_id: int, influence_id: int):
     """Change an influence's step, moment or factor."""
     plan, session = plan_or_404(plan_id), get_session()
@@ -92,7 +101,7 @@ def influence_edit(plan_id: int, influence_id: int):
     return form_page("journey/influence_form.html", form, plan=plan, influence=influence)
 
 
-@bp.post("/plans/<int:plan_id>/influences/<int:influence_id>/delete")
+@routes.post("/plans/<int:plan_id>/influences/<int:influence_id>/delete")
 def influence_delete(plan_id: int, influence_id: int):
     """Delete an influence (it owns nothing, so there is nothing to ask)."""
     plan, session = plan_or_404(plan_id), get_session()

@@ -11,10 +11,13 @@ from models import Moment, Stage
 from models.queries import influences_of, latest_run, moments_of, movers, stages_of
 from planner.database import get_session
 from planner.forms import ConfirmForm
+from planner.journey import measurements, moments
 from planner.journey.trend import Scores, measurements_of, scores_of
 from planner.views import plan_or_404
 
 bp = Blueprint("journey", __name__)
+moments.routes.add_to(bp)  # the pages that add and change moments and influences
+measurements.routes.add_to(bp)  # a moment's measured scores
 
 MOVERS_SHOWN = 5
 

@@ -11,8 +11,6 @@ if TYPE_CHECKING:
 def blueprints() -> tuple[Blueprint, ...]:
     """The feature's blueprints with all their pages; imported only when an app is made,
     so that using one of the feature's helpers does not load its pages."""
-    # parts adds the stage, period and resource pages to the plans blueprint; members, who
-    # works on the plan in which role; cycle, the moves of the cycle's state
-    from planner.plans import cycle, members, parts, views  # noqa: F401
+    from planner.plans import views
 
     return (views.bp,)

@@ -13,13 +13,14 @@ from models.queries import team_ids, team_names
 from planner.accounts.users import find_user
 from planner.database import get_session
 from planner.forms import ConfirmForm, Form, Longest, choices
-from planner.plans.views import bp
-from planner.views import commit, form_page, plan_or_404, row_or_404
+from planner.views import Routes, commit, form_page, plan_or_404, row_or_404
 
 ROLE_WORDS = {"lead": "CX lead: everything in the plan",
               "finance": "Finance: budgets, runs, scenarios, the frontier; reads the rest",
               "team": "Team member: its team's initiatives and decisions",
               "viewer": "Viewer: reads"}
+
+routes = Routes()
 
 
 class MemberForm(Form):
@@ -34,7 +35,7 @@ class MemberForm(Form):
             raise ValidationError("A team member belongs to a team: name it.")
 
 
-@bp.route("/plans/<int:plan_id>/members", methods=["GET", "POST"])
+@routes.route("/plans/<int:plan_id>/members", methods=["GET", "POST"])
 def members(plan_id: int):
     """The plan's people and their roles; add someone, or change their role."""
     plan, session = plan_or_404(plan_id), get_session()
@@ -62,7 +63,7 @@ def members(plan_id: int):
                      teams=team_names(session=session, plan_id=plan.id))
 
 
-@bp.post("/plans/<int:plan_id>/members/<int:member_id>/remove")
+@routes.post("/plans/<int:plan_id>/members/<int:member_id>/remove")
 def member_remove(plan_id: int, member_id: int):
     """Take someone off the plan; their account stays."""
     plan, session = plan_or_404(plan_id), get_session()

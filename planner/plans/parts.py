@@ -17,8 +17,17 @@ from models import InitiativeCost, InitiativeUse, Moment, Period, Resource, Stag
 from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.plans.forms import PeriodForm, ResourceForm, StageForm
-from planner.plans.views import bp
-from planner.views import claim_version, commit, conflict_page, form_page, plan_or_404, row_or_404
+from planner.views import (
+    Routes,
+    claim_version,
+    commit,
+    conflict_page,
+    form_page,
+    plan_or_404,
+    row_or_404,
+)
+
+routes = Routes()
 
 
 def _count(session: Session, column: Any, row_id: int) -> int:
@@ -59,7 +68,7 @@ def _part(kind: str) -> Part:
     return PARTS[kind]
 
 
-@bp.route("/plans/<int:plan_id>/<kind>/new", methods=["GET", "POST"])
+@routes.route("/plans/<int:plan_id>/<kind>/new", methods=["GET", "POST"])
 def part_create(plan_id: int, kind: str):
     """Add a stage, period or resource at the end of its list."""
     plan, part, session = plan_or_404(plan_id), _part(kind), get_session()
@@ -74,7 +83,7 @@ def part_create(plan_id: int, kind: str):
     return form_page("plans/part_form.html", form, plan=plan, part=part, kind=kind, row=None)
 
 
-@bp.route("/plans/<int:plan_id>/<kind>/<int:row_id>/edit", methods=["GET", "POST"])
+@routes.route("/plans/<int:plan_id>/<kind>/<int:row_id>/edit", methods=["GET", "POST"])
 def part_edit(plan_id: int, kind: str, row_id: int):
     """Change a stage, period or resource."""
     plan, part = plan_or_404(plan_id), _part(kind)
@@ -91,7 +100,7 @@ def part_edit(plan_id: int, kind: str, row_id: int):
     return form_page("plans/part_form.html", form, plan=plan, part=part, kind=kind, row=row)
 
 
-@bp.route("/plans/<int:plan_id>/<kind>/<int:row_id>/delete", methods=["GET", "POST"])
+@routes.route("/plans/<int:plan_id>/<kind>/<int:row_id>/delete", methods=["GET", "POST"])
 def part_delete(plan_id: int, kind: str, row_id: int):
     """Say what a delete takes with it, then delete on confirmation."""
     plan, part, session = plan_or_404(plan_id), _part(kind), get_session()
@@ -107,7 +116,7 @@ def part_delete(plan_id: int, kind: str, row_id: int):
                            cancel=url_for("plans.show", plan_id=plan.id))
 
 
-@bp.post("/plans/<int:plan_id>/<kind>/<int:row_id>/move/<direction>")
+@routes.post("/plans/<int:plan_id>/<kind>/<int:row_id>/move/<direction>")
 def part_move(plan_id: int, kind: str, row_id: int, direction: str):
     """Move a row one place up or down its list (journey order for stages)."""
     plan, part, session = plan_or_404(plan_id), _part(kind), get_session()

@@ -12,11 +12,14 @@ from models.planfile import plan_file_document
 from models.queries import plans_with_counts
 from planner.database import get_session
 from planner.forms import ConfirmForm
+from planner.plans import members, parts
 from planner.plans.cycle import MEANING, move, moves
 from planner.plans.forms import PlanForm
 from planner.views import attachment, claim_version, commit, conflict_page, form_page, plan_or_404
 
 bp = Blueprint("plans", __name__)
+parts.routes.add_to(bp)  # the stage, period and resource pages
+members.routes.add_to(bp)  # who works on the plan, in which role
 
 
 @bp.get("/")

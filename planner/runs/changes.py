@@ -15,7 +15,6 @@ from models import Plan, RecordEntry, Run
 from models.planfile import plan_document
 from planner.database import get_session
 from planner.kept import CHANGED_WORDS, PLAN_DOCUMENTS
-from planner.runs.views import bp
 
 # Parts of the plan document, in the order a reader thinks of them, and their words.
 PARTS = (("budget", "the budget"), ("max_focus", "the number of focus moments"),
@@ -54,7 +53,6 @@ def differences(solved: dict[str, Any], current: dict[str, Any]) -> list[str]:
     return words
 
 
-@bp.app_template_global("run_changed_notice")
 def notice(run: Run | None) -> str | None:
     """The sentence a page shows when the plan changed since the run; None if it did not."""
     words = changed_since(run)

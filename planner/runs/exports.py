@@ -19,16 +19,17 @@ from planner.data_io.spreadsheets import XLSX, Sheet, csv_bytes, workbook_bytes
 from planner.runs.changes import notice
 from planner.runs.reports import RunReport, SayNoEntry, run_report
 from planner.runs.say_no import explained_entries
-from planner.runs.views import bp
-from planner.views import attachment, plan_and_run
+from planner.views import Routes, attachment, plan_and_run
 from planner.web import when
 
 CSV = "text/csv"  # Flask adds the charset
 DECISION_WORDS = {"auto": "chosen by the optimiser", "fund": "forced in"}
 SEPARATOR = "; "  # between names in one cell; names may hold commas
 
+routes = Routes()
 
-@bp.get("/plans/<int:plan_id>/runs/<int:run_id>/portfolio.xlsx")
+
+@routes.get("/plans/<int:plan_id>/runs/<int:run_id>/portfolio.xlsx")
 def run_workbook(plan_id: int, run_id: int):
     """The run as a workbook: its summary, the funded work and the say-no list."""
     plan, saved = plan_and_run(plan_id, run_id)
@@ -38,7 +39,7 @@ def run_workbook(plan_id: int, run_id: int):
     return _download(body, XLSX, plan, saved, "portfolio.xlsx")
 
 
-@bp.get("/plans/<int:plan_id>/runs/<int:run_id>/funded.csv")
+@routes.get("/plans/<int:plan_id>/runs/<int:run_id>/funded.csv")
 def funded_csv(plan_id: int, run_id: int):
     """The run's funded initiatives as a CSV file."""
     plan, saved = plan_and_run(plan_id, run_id)
@@ -46,7 +47,7 @@ def funded_csv(plan_id: int, run_id: int):
     return _download(body, CSV, plan, saved, "funded.csv")
 
 
-@bp.get("/plans/<int:plan_id>/runs/<int:run_id>/not-funded.csv")
+@routes.get("/plans/<int:plan_id>/runs/<int:run_id>/not-funded.csv")
 def not_funded_csv(plan_id: int, run_id: int):
     """The run's say-no list, with reasons and any stored explanation, as a CSV file."""
     plan, saved = plan_and_run(plan_id, run_id)

@@ -17,12 +17,17 @@ from planner.forms import ConfirmForm
 from planner.jobs.queue import recent_jobs, start
 from planner.jobs.views import WHAT, answer
 from planner.plans.cycle import move
+from planner.runs import exports
+from planner.runs.changes import notice
 from planner.runs.forms import RunForm
 from planner.runs.reports import shown_report
 from planner.views import commit, plan_and_run, plan_or_404
 from planner.web import figure, when
 
 bp = Blueprint("portfolio", __name__)
+# every page that shows a run says when the plan changed since it was made
+bp.add_app_template_global(notice, "run_changed_notice")
+exports.routes.add_to(bp)  # the run's downloads
 
 
 @bp.get("/plans/<int:plan_id>/portfolio")
@@ -131,8 +136,6 @@ def publish(plan_id: int, run_id: int):
     if before is not None:
         lines.append(f"The decision published before (run #{before[0].number}, "
                      f"{when(before[1].created_at)}) stays in the record.")
-    from planner.runs.changes import notice  # changes adds to this module's blueprint
-
     changed = notice(saved)
     return render_template("confirm.html", form=form, plan=plan, action="Publish",
                            title=f"Publish run #{saved.number} as the decision?",
