@@ -4,12 +4,21 @@ import dataclasses
 import itertools
 
 import pytest
+from hypothesis import assume, example, given
+from hypothesis import strategies as st
 
-from optimizer import Options, solve
+from optimizer import Options, plan_from_dict, solve
 from optimizer.explain import KNAPSACKS_FROM, Explainer, explain, explanation_from_dict
 from optimizer.samples import generate_plan
 from tests.optimizer.explain.explainplans import changed, three_moments
-from tests.optimizer.randomplans import effective_uplift, feasible, impact_of, random_plan
+from tests.optimizer.randomplans import (
+    SAMPLE_SEEDS,
+    effective_uplift,
+    examples,
+    feasible,
+    impact_of,
+    plans,
+)
 
 
 def _scaled_cost(plan, initiative_id, new_cost):
@@ -47,6 +56,7 @@ def _best_with(plan, initiative_id, decision):
     plan = changed(plan, initiative_id, decision=decision)
     ids = [i.id for i in plan.initiatives if i.id != initiative_id]
     moments = [m.id for m in plan.moments]
+    uplift = effective_uplift(plan)
     best = None
     for size in range(len(ids) + 1):
         for chosen in itertools.combinations(ids, size):
@@ -54,8 +64,8 @@ def _best_with(plan, initiative_id, decision):
             cost = sum(plan.initiative(i).total_cost for i in funded)
             for k in range(plan.max_focus + 1):
                 for focus in itertools.combinations(moments, k):
-                    if feasible(plan, funded, set(focus)):
-                        value = impact_of(plan, funded, set(focus))
+                    if feasible(plan, funded, set(focus), uplift):
+                        value = impact_of(plan, funded, set(focus), uplift)
                         if best is None or value > best[0] + 1e-9 * max(1, abs(best[0])):
                             best = (value, cost)
                         elif value >= best[0] - 1e-9 * max(1, abs(best[0])):
@@ -109,12 +119,23 @@ def _check_counted(plan, result, e, forced, counted):
     assert f"the best portfolio then gives {e.impact_if_counted:,.1f}." in e.message
 
 
-@pytest.mark.parametrize("seed", range(150))
-def test_explanations_match_brute_force_and_fresh_solves(seed):
-    plan = random_plan(3000 + seed, max_initiatives=6)
+# Work at no cost that only adds to a moment at its headroom: at any factor on its uplift,
+# funding it ties the run on impact and cost, so the tie rule may fund it or not.
+FREE_TIE = plan_from_dict({
+    "plan": "tie", "max_focus": 1, "periods": [{"id": "P1", "budget": 0}, {"id": "P2"}],
+    "moments": [{"id": "m0", "name": "Moment 0", "weight": 2, "headroom": 1},
+                {"id": "m1", "name": "Moment 1", "weight": 1}],
+    "initiatives": [{"id": "i0", "name": "I0", "effects": {"m0": 1, "m1": 1}, "cost": 0},
+                    {"id": "i1", "name": "I1", "effects": {"m0": 1}, "cost": 0,
+                     "confidence": 0.8}]})
+
+
+@examples(50)
+@given(plans(max_initiatives=6))
+@example(FREE_TIE)
+def test_explanations_match_brute_force_and_fresh_solves(plan):
     result = solve(plan)
-    if not result.has_portfolio or not result.rejected:
-        return
+    assume(result.has_portfolio and result.rejected)  # else nothing to explain
     explainer = Explainer(plan, result)
     # explained together, shared solves and bounds settle what each alone would solve
     together = {e.id: e for e in Explainer(plan, result).explain_all()}
@@ -160,10 +181,12 @@ def test_explanations_match_brute_force_and_fresh_solves(seed):
             assert _funded(_scaled_uplift(plan, rejection.id, e.break_even_uplift), rejection.id)
             below = e.break_even_uplift - 0.011
             if below > 1:
-                assert not _funded(_scaled_uplift(plan, rejection.id, below), rejection.id)
+                assert _only_through_a_tie(_scaled_uplift(plan, rejection.id, below),
+                                           rejection.id, result)
         elif rejection.reason != "forced_out" and e.impact_if_funded is not None and (
                 not e.counted_conflict):  # a portfolio in which it counts exists
-            assert not _funded(_scaled_uplift(plan, rejection.id, 10.0), rejection.id)
+            assert _only_through_a_tie(_scaled_uplift(plan, rejection.id, 10.0), rejection.id,
+                                       result)
 
 
 def test_outranked_message_has_the_figures_a_team_needs():
@@ -243,63 +266,62 @@ def test_an_infeasible_run_has_nothing_to_explain():
         Explainer(plan, solve(plan, Options()))
 
 
-def _compare_with_reference(plan, **options):
-    """Every figure the bounds settle equals the one a solve of its own gives."""
+# Bounds alone; bounds and quick fixed-focus solves that find where a full solve starts.
+OPTIONS = ({}, {"knapsacks": True})
+
+
+def _compare_with_reference(plan, *options):
+    """Every figure the bounds settle, with each of these options, equals the one a solve
+    of its own gives. The solves each took, and the solves of the reference; None when
+    the run has nothing to explain."""
     result = solve(plan)
     if not result.has_portfolio or not result.rejected:
-        return 0, 0
-    fast = Explainer(plan, result, **options).explain_all()
+        return None
     slow = Explainer(plan, result, shortcuts=False).explain_all()
-    for quick, reference in zip(fast, slow, strict=True):
-        assert quick.id == reference.id
-        if reference.impact_if_funded is None:
-            assert quick.impact_if_funded is None and quick.conflict
-        else:
-            assert quick.impact_if_funded == pytest.approx(reference.impact_if_funded,
-                                                           rel=1e-9, abs=1e-9)
-            assert quick.impact_lost == pytest.approx(reference.impact_lost, abs=1e-7)
-            least_cost = sum(plan.initiative(i).total_cost
-                             for i in _described(result, reference)[0])
-            _check_described_portfolio(plan, result, quick, least_cost)  # the tie rule's
-            assert quick.impact_if_counted == pytest.approx(reference.impact_if_counted,
+    solves = []
+    for chosen in options:
+        fast = Explainer(plan, result, **chosen).explain_all()
+        for quick, reference in zip(fast, slow, strict=True):
+            assert quick.id == reference.id
+            if reference.impact_if_funded is None:
+                assert quick.impact_if_funded is None and quick.conflict
+            else:
+                assert quick.impact_if_funded == pytest.approx(reference.impact_if_funded,
+                                                               rel=1e-9, abs=1e-9)
+                assert quick.impact_lost == pytest.approx(reference.impact_lost, abs=1e-7)
+                least_cost = sum(plan.initiative(i).total_cost
+                                 for i in _described(result, reference)[0])
+                _check_described_portfolio(plan, result, quick, least_cost)  # the tie rule's
+                assert quick.impact_if_counted == pytest.approx(reference.impact_if_counted,
+                                                                abs=1e-9)
+                assert bool(quick.counted_conflict) == bool(reference.counted_conflict)
+            assert quick.break_even_cost == pytest.approx(reference.break_even_cost,
+                                                          abs=1e-6)
+            assert quick.break_even_uplift == pytest.approx(reference.break_even_uplift,
                                                             abs=1e-9)
-            assert bool(quick.counted_conflict) == bool(reference.counted_conflict)
-        assert quick.break_even_cost == pytest.approx(reference.break_even_cost, abs=1e-6)
-        assert quick.break_even_uplift == pytest.approx(reference.break_even_uplift,
-                                                        abs=1e-9)
-    return sum(e.solves for e in fast), sum(e.solves for e in slow)
+        solves.append(sum(e.solves for e in fast))
+    return solves, sum(e.solves for e in slow)
 
 
-@pytest.mark.parametrize("seed", range(8))
-@pytest.mark.parametrize("budget_share", [0.3, 0.12])
-def test_bounds_give_the_figures_of_full_solves_on_generated_plans(seed, budget_share):
+@examples(6)
+@given(SAMPLE_SEEDS, st.sampled_from([0.3, 0.12, 0.05]))
+def test_bounds_and_knapsack_starts_give_the_figures_of_full_solves_on_generated_plans(
+        seed, budget_share):
     plan = generate_plan(26, 7, seed=seed, budget_share=budget_share)
-    fast, slow = _compare_with_reference(plan)
+    (fast, _), slow = _compare_with_reference(plan, *OPTIONS)
     if budget_share == 0.3:  # money to spare: bounds settle most questions
         assert fast < slow
 
 
-@pytest.mark.parametrize("seed", range(80))
-def test_bounds_give_the_figures_of_full_solves_on_random_plans(seed):
-    _compare_with_reference(random_plan(7000 + seed, max_initiatives=14))
-
-
-@pytest.mark.parametrize("seed", range(8))
-@pytest.mark.parametrize("budget_share", [0.3, 0.12, 0.05])
-def test_knapsack_starts_give_the_figures_of_full_solves_on_generated_plans(seed,
-                                                                            budget_share):
-    plan = generate_plan(26, 7, seed=seed, budget_share=budget_share)
-    _compare_with_reference(plan, knapsacks=True)
-
-
-@pytest.mark.parametrize("seed", range(80))
-def test_knapsack_starts_give_the_figures_of_full_solves_on_random_plans(seed):
-    _compare_with_reference(random_plan(7000 + seed, max_initiatives=14), knapsacks=True)
+@examples(30)
+@given(plans(max_initiatives=14))
+def test_bounds_and_knapsack_starts_give_the_figures_of_full_solves_on_random_plans(plan):
+    assume(_compare_with_reference(plan, *OPTIONS) is not None)
 
 
 def test_a_large_plan_with_a_tight_budget_gets_the_figures_of_full_solves():
     plan = generate_plan(KNAPSACKS_FROM, 6, seed=1, budget_share=0.05)
-    _compare_with_reference(plan, knapsacks=True)
+    _compare_with_reference(plan, {"knapsacks": True})
 
 
 @pytest.mark.parametrize("budget_share,weak", [(None, False), (0.05, True)])
