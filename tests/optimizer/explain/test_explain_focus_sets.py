@@ -5,6 +5,8 @@ import itertools
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from optimizer import solve
 from optimizer.checks import portfolio_impact
@@ -12,7 +14,7 @@ from optimizer.explain import Explainer
 from optimizer.explain.focus_sets import FocusSets
 from optimizer.explain.types import Explanation
 from optimizer.samples import generate_plan
-from tests.optimizer.randomplans import random_plan
+from tests.optimizer.randomplans import SAMPLE_SEEDS, examples, plans
 
 
 def _context(plan):
@@ -65,24 +67,25 @@ def _check(context):
             assert expected is not None and got == pytest.approx(expected, abs=1e-7)
 
 
-@pytest.mark.parametrize("seed", range(120))
-def test_the_best_of_each_focus_set_is_the_best_of_all_on_random_plans(seed):
-    context = _context(random_plan(9000 + seed, max_initiatives=12))
-    if context is not None:
-        _check(context)
+@examples(40)
+@given(plans(max_initiatives=12))
+def test_the_best_of_each_focus_set_is_the_best_of_all_on_random_plans(plan):
+    context = _context(plan)
+    assume(context is not None)  # a run with rejections, and focus sets to search
+    _check(context)
 
 
-@pytest.mark.parametrize("seed", range(4))
-@pytest.mark.parametrize("budget_share", [0.3, 0.05])
+@examples(3)
+@given(SAMPLE_SEEDS, st.sampled_from([0.3, 0.05]))
 def test_the_best_of_each_focus_set_is_the_best_of_all_on_generated_plans(seed, budget_share):
     _check(_context(generate_plan(26, 7, seed=seed, budget_share=budget_share)))
 
 
-@pytest.mark.parametrize("seed", range(40))
-def test_every_bound_holds_for_the_best_portfolio_with_the_focus_among_the_set(seed):
-    context = _context(random_plan(9500 + seed, max_initiatives=12))
-    if context is None:
-        return
+@examples(15)
+@given(plans(max_initiatives=12))
+def test_every_bound_holds_for_the_best_portfolio_with_the_focus_among_the_set(plan):
+    context = _context(plan)
+    assume(context is not None)
     sets = FocusSets(context)
     data = context.data
     explanation = Explanation("", "", "", 0.0, None, None)
@@ -99,14 +102,14 @@ def test_every_bound_holds_for_the_best_portfolio_with_the_focus_among_the_set(s
             assert relaxed >= best - 1e-9
 
 
-@pytest.mark.parametrize("seed", range(40))
-def test_the_limits_of_the_break_even_questions_hold(seed):
+@examples(15)
+@given(plans(max_initiatives=12))
+def test_the_limits_of_the_break_even_questions_hold(plan):
     """No portfolio in which the initiative counts reaches the run's impact with its
     focus outside the sets `reaching` gives, nor within a set at a cost above, or a
     factor below, that set's limit."""
-    context = _context(random_plan(9800 + seed, max_initiatives=12))
-    if context is None:
-        return
+    context = _context(plan)
+    assume(context is not None)
     sets = FocusSets(context)
     data = context.data
     floor = context.impact - context.tolerance

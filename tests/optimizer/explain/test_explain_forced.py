@@ -3,12 +3,14 @@ initiative's decision set to `fund`, and the figure for it to count."""
 
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from optimizer import solve
 from optimizer.explain import KNAPSACKS_FROM, Explainer, explain, explanation_from_dict
 from optimizer.samples import generate_plan
 from tests.optimizer.explain.explainplans import changed, three_moments
-from tests.optimizer.randomplans import feasible, impact_of, random_plan
+from tests.optimizer.randomplans import SAMPLE_SEEDS, examples, feasible, impact_of, plans
 
 
 def _check_forced_in(plan, result, explanations):
@@ -33,16 +35,16 @@ def _check_forced_in(plan, result, explanations):
             assert cost == pytest.approx(forced.cost, abs=1e-9)
 
 
-@pytest.mark.parametrize("seed", range(150))
-def test_forcing_it_in_gives_the_figures_and_portfolio_of_the_explanation(seed):
-    plan = random_plan(5000 + seed, max_initiatives=10)
+@examples(50)
+@given(plans(max_initiatives=10))
+def test_forcing_it_in_gives_the_figures_and_portfolio_of_the_explanation(plan):
     result = solve(plan)
-    if result.has_portfolio:  # else nothing to explain
-        _check_forced_in(plan, result, Explainer(plan, result).explain_all())
+    assume(result.has_portfolio)  # else nothing to explain
+    _check_forced_in(plan, result, Explainer(plan, result).explain_all())
 
 
-@pytest.mark.parametrize("seed", range(6))
-@pytest.mark.parametrize("budget_share", [0.3, 0.05])
+@examples(4)
+@given(SAMPLE_SEEDS, st.sampled_from([0.3, 0.05]))
 def test_forcing_it_in_matches_on_generated_plans_with_quick_solves(seed, budget_share):
     # quick fixed-focus solves and the focus moments they rule out, as on large plans
     plan = generate_plan(26, 7, seed=seed, budget_share=budget_share)
