@@ -2,14 +2,18 @@
 largest allowed accepted, one beyond refused with its path, on every way in; and inside the
 ranges, every solve is the optimum an independent exhaustive reading finds, never a crash."""
 
+import contextlib
 import copy
+import io
 import itertools
 import json
 import math
-import random
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from optimizer import PlanError, plan_from_dict, solve
 from optimizer.model import build_matrix, index_plan
@@ -25,7 +29,7 @@ from optimizer.planfile.ranges import (
 )
 from planner.cli import main
 from tests.optimizer.planfile.test_planfile import BASE
-from tests.optimizer.randomplans import effective_uplift, random_document
+from tests.optimizer.randomplans import effective_uplift, examples, plan_documents
 
 ROOT = Path(__file__).resolve().parents[3]
 DEMO = ROOT / "planner" / "demo" / "retail-fy2027.json"
@@ -173,13 +177,13 @@ LEVELS = {
 }
 
 
-def wide_document(seed: int, levels: dict) -> dict:
-    """A small random plan whose numbers are drawn near the given magnitudes."""
-    rng = random.Random(seed)
-    document = random_document(rng)
+@st.composite
+def wide_documents(draw, levels: dict) -> dict:
+    """A small plan whose numbers are drawn near the given magnitudes."""
+    document = draw(plan_documents())
 
     def near(kind: str) -> float:
-        return rng.uniform(0.05, 1.0) * rng.choice(levels[kind])
+        return draw(st.floats(0.05, 1.0)) * draw(st.sampled_from(levels[kind]))
 
     for moment in document["moments"]:
         moment["weight"] = 0 if moment["weight"] == 0 else near("weight")
@@ -251,28 +255,31 @@ def _agrees(result, best) -> bool:
 
 
 @pytest.mark.parametrize("levels", sorted(LEVELS))
-@pytest.mark.parametrize("block", range(4))
-def test_random_plans_across_the_ranges_give_the_exhaustive_optimum(levels, block):
-    for seed in range(block * 40, block * 40 + 40):
-        plan = plan_from_dict(wide_document(seed, LEVELS[levels]))
-        result = solve(plan)
-        best = best_impact(plan)
-        assert _agrees(result, best), (seed, result.status, result.impact, best)
+@examples(20)
+@given(data=st.data())
+def test_random_plans_across_the_ranges_give_the_exhaustive_optimum(levels, data):
+    plan = plan_from_dict(data.draw(wide_documents(LEVELS[levels]), label="document"))
+    result = solve(plan)
+    best = best_impact(plan)
+    assert _agrees(result, best), (result.status, result.impact, best)
 
 
 @pytest.mark.parametrize("levels", sorted(LEVELS))
-def test_planner_solve_gives_the_optimum_at_the_extremes(levels, tmp_path, capsys):
-    for seed in range(8):
-        document = wide_document(1000 + seed, LEVELS[levels])
-        file = tmp_path / f"plan{seed}.json"
+@examples(4)
+@given(data=st.data())
+def test_planner_solve_gives_the_optimum_at_the_extremes(levels, data):
+    document = data.draw(wide_documents(LEVELS[levels]), label="document")
+    out, err = io.StringIO(), io.StringIO()
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "plan.json"
         file.write_text(json.dumps(document))
-        code = main(["solve", str(file), "--json"])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        best = best_impact(plan_from_dict(document))
-        answer = json.loads(out)
-        if best is None:
-            assert code == 1 and answer["status"] == "infeasible"
-        else:
-            assert code == 0 and answer["status"] == "optimal", (seed, answer["status"])
-            assert math.isclose(answer["impact"], best, rel_tol=1e-6, abs_tol=0.0), seed
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["solve", str(file), "--json"])
+    assert "Traceback" not in err.getvalue()
+    best = best_impact(plan_from_dict(document))
+    answer = json.loads(out.getvalue())
+    if best is None:
+        assert code == 1 and answer["status"] == "infeasible"
+    else:
+        assert code == 0 and answer["status"] == "optimal", answer["status"]
+        assert math.isclose(answer["impact"], best, rel_tol=1e-6, abs_tol=0.0)
