@@ -3,7 +3,6 @@ docs/model.md alone."""
 
 import itertools
 import math
-import random
 
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -212,57 +211,3 @@ def exhaustive(plan) -> tuple[float, float] | None:
                     elif math.isclose(value, best[0], rel_tol=1e-9, abs_tol=1e-9):
                         best = (best[0], min(best[1], price))
     return best
-
-
-# The seed-based generator, until every test draws its plans from `plans`.
-def random_document(rng: random.Random, *, max_initiatives: int = 7) -> dict:
-    n_moments = rng.randint(2, 4)
-    moments = []
-    for m in range(n_moments):
-        moment = {"id": f"m{m}", "name": f"Moment {m}", "weight": rng.choice([0, 1, 2, 3, 5]),
-                  "side": rng.choice(["front", "front", "back"])}
-        if rng.random() < 0.6:
-            moment["headroom"] = rng.choice([1, 2.5, 4, 6, 10])
-        moments.append(moment)
-    influences = []  # back-stage steps feed other moments, in chains, never in a cycle
-    feeds: dict[int, set[int]] = {m: set() for m in range(n_moments)}
-    for source, target in itertools.permutations(range(n_moments), 2):
-        if moments[source]["side"] == "back" and rng.random() < 0.4:
-            factor = rng.choice([0.25, 0.5, 1])
-            if not _reaches(feeds, target, source):  # else it would close a cycle
-                feeds[source].add(target)
-                influences.append({"from": f"m{source}", "to": f"m{target}",
-                                   "factor": factor})
-    periods = []
-    if rng.random() < 0.4:
-        periods = [{"id": "P1", "budget": rng.randint(0, 15)}, {"id": "P2"}]
-    resources = [{"id": "r", "capacity": rng.randint(0, 6)}] if rng.random() < 0.5 else []
-    n = rng.randint(1, max_initiatives)
-    initiatives = []
-    for i in range(n):
-        effects = {f"m{m}": rng.choice([0, 1, 2, 3, 4.5, 6])
-                   for m in rng.sample(range(n_moments), rng.randint(1, 2))}
-        cost = rng.randint(0, 10)
-        initiative = {"id": f"i{i}", "name": f"Initiative {i}", "effects": effects,
-                      "cost": {"P1": cost, "P2": rng.randint(0, 4)} if periods else cost,
-                      "confidence": rng.choice([0.5, 0.8, 1]),
-                      "decision": rng.choices(["auto", "fund", "reject"], [10, 1, 1])[0]}
-        if resources:
-            initiative["uses"] = {"r": rng.randint(0, 3)}
-        others = [f"i{j}" for j in range(n) if j != i]
-        if others and rng.random() < 0.2:
-            initiative["requires"] = [rng.choice(others)]
-        if others and rng.random() < 0.2:
-            initiative["excludes"] = [rng.choice(others)]
-        initiatives.append(initiative)
-    document = {"plan": "random", "max_focus": rng.randint(1, 3), "moments": moments,
-                "influences": influences, "initiatives": initiatives, "periods": periods,
-                "resources": resources}
-    if rng.random() < 0.8:
-        document["budget"] = rng.randint(0, 30)
-    return document
-
-
-def random_plan(seed: int, **kwargs):
-    return plan_from_dict(random_document(random.Random(seed), **kwargs))
-
