@@ -1,7 +1,7 @@
 """The numbers a plan may hold, per kind of field: one table for the plan reader, the forms
 and docs/plan-format.md.
 
-Inside these ranges the engine scales its model (optimizer/model.py) so that the solver's
+Inside these ranges the engine scales its model (optimizer/model/) so that the solver's
 tolerances cannot break a rule; outside them a plan is refused with the field's path.
 
 - Money (budgets, costs, benefit) up to 1e12: a trillion in any currency is past the
