@@ -1,12 +1,24 @@
-"""Explainer: each rejected initiative of one run explained, one kind of figure at a time."""
+"""Explainer: each rejected initiative of one run explained, one kind of figure at a time,
+in this process or on several cores.
+
+On several cores (explain_on_cores), each worker process builds its own Explainer of the
+run once (a HiGHS model is not shared between processes), then answers small batches of
+the questions, the batches dealt out as workers come free. Each figure is exact on its
+own, so which process answers it does not change it; what a process solves once for many
+questions (a focus set's best portfolio) it keeps for its next batches. Processes are
+spawned, not forked: the caller may be a web worker or a job worker with threads of its
+own, which a fork would copy mid-way.
+"""
 
 from __future__ import annotations
 
+import concurrent.futures as futures
+import multiprocessing
 import time
 from collections.abc import Callable
+from typing import Any
 
 from optimizer.explain.context import Context
-from optimizer.explain.cores import explain_on_cores
 from optimizer.explain.cost import break_even_cost
 from optimizer.explain.if_funded import impact_if_funded
 from optimizer.explain.types import Explanation
@@ -17,6 +29,8 @@ from optimizer.result import Rejection, Result
 
 DEFAULT_TIME_LIMIT = 60.0
 ON_CORES_FROM = 64  # fewer questions are answered sooner than processes start (~1 s)
+BATCH = 8  # questions a worker answers at a time: small, so that the cores end together
+AHEAD = 2  # batches waiting per worker, so that none waits for the next
 
 
 class Explainer:
@@ -50,7 +64,7 @@ class Explainer:
 
         `seconds`: no new explanation is started after that long (the first one always
         is); the explanations made so far are returned, in order, for the caller to go on.
-        `processes`: more than 1 answers them on that many cores (optimizer.explain.cores),
+        `processes`: more than 1 answers them on that many cores (explain_on_cores),
         where there are enough of them to be worth starting the processes for.
         """
         context = self.context
@@ -103,3 +117,49 @@ def explain(plan: Plan, result: Result, initiative_id: str,
             time_limit: float = DEFAULT_TIME_LIMIT) -> Explanation:
     """One explanation; build an Explainer to explain several of the same run."""
     return Explainer(plan, result, time_limit).explain(initiative_id)
+
+
+_explainer: Any = None  # the worker process's own Explainer
+
+
+def _start(arguments: tuple[Any, ...], options: dict[str, Any]) -> None:
+    global _explainer
+    _explainer = Explainer(*arguments, **options)
+    _explainer.context.sharing = True  # its solves serve every batch it is given
+
+
+def _answer(ids: list[str]) -> list[Explanation]:
+    return [_explainer.explain(initiative_id) for initiative_id in ids]
+
+
+def explain_on_cores(arguments: tuple[Any, ...], options: dict[str, Any], ids: list[str],
+                     processes: int, progress: Callable[[int, int], None] | None = None,
+                     seconds: float | None = None) -> list[Explanation]:
+    """The explanations of `ids` by `processes` workers, each with
+    Explainer(*arguments, **options); in the order of `ids`. After `seconds`, no new batch
+    is started: the explanations made by then are returned, in that order."""
+    batches = [ids[k:k + BATCH] for k in range(0, len(ids), BATCH)]
+    stop = None if seconds is None else time.monotonic() + seconds
+    found: dict[str, Explanation] = {}
+    context = multiprocessing.get_context("spawn")
+    pool = futures.ProcessPoolExecutor(processes, mp_context=context, initializer=_start,
+                                       initargs=(arguments, options))
+    try:
+        waiting = iter(batches)
+        running = {pool.submit(_answer, batch) for batch in _take(waiting, processes * AHEAD)}
+        while running:
+            finished, running = futures.wait(running, return_when=futures.FIRST_COMPLETED)
+            for future in finished:
+                found.update((e.id, e) for e in future.result())
+            if progress is not None:
+                progress(len(found), len(ids))
+            if stop is None or time.monotonic() < stop:
+                running |= {pool.submit(_answer, batch)
+                            for batch in _take(waiting, len(finished))}
+    finally:  # stopped (a cancelled job's progress raises): no batch waiting is started
+        pool.shutdown(wait=True, cancel_futures=True)
+    return [found[initiative_id] for initiative_id in ids if initiative_id in found]
+
+
+def _take(batches: Any, count: int) -> list[list[str]]:
+    return [batch for _, batch in zip(range(count), batches, strict=False)]
