@@ -37,8 +37,8 @@ a solve. Each kind of figure is a module of its own, a function of that context:
 - words: the limits in the way, and the message a team reads.
 """
 
-from optimizer.explain.context import KNAPSACKS_FROM
 from optimizer.explain.explainer import DEFAULT_TIME_LIMIT, Explainer, explain
+from optimizer.explain.run_model import KNAPSACKS_FROM
 from optimizer.explain.types import Explanation, explanation_from_dict
 
 __all__ = ["DEFAULT_TIME_LIMIT", "KNAPSACKS_FROM", "Explainer", "Explanation", "explain",

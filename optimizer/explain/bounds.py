@@ -14,8 +14,8 @@ import numpy as np
 
 from optimizer.checks import portfolio_impact
 from optimizer.engine import portfolio_values
-from optimizer.explain.context import INF, Best, Context, Portfolio
-from optimizer.explain.focus_sets import focus_sets
+from optimizer.explain.context import Best, Context, focus_sets
+from optimizer.explain.run_model import INF, Portfolio
 from optimizer.explain.types import Explanation
 
 

@@ -15,7 +15,8 @@ import highspy
 import numpy as np
 
 from optimizer.explain.bounds import moment_best
-from optimizer.explain.context import INF, Context, add_row
+from optimizer.explain.context import Context
+from optimizer.explain.run_model import INF, add_row
 from optimizer.explain.types import Explanation
 
 CHEAPER = 1e-6  # relative: less than this cheaper is the same cost

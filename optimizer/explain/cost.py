@@ -23,8 +23,8 @@ from optimizer.explain.breakeven import (
     fixed_focus_start,
     likely_focus,
 )
-from optimizer.explain.context import Context, objective_on
-from optimizer.explain.focus_sets import focus_sets
+from optimizer.explain.context import Context, focus_sets
+from optimizer.explain.run_model import objective_on
 from optimizer.explain.types import Explanation
 
 

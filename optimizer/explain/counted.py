@@ -17,8 +17,8 @@ from __future__ import annotations
 from optimizer.checks import portfolio_impact, violations
 from optimizer.engine import portfolio_values
 from optimizer.explain.bounds import moment_best
-from optimizer.explain.context import INF, Context, Portfolio
-from optimizer.explain.focus_sets import focus_sets
+from optimizer.explain.context import Context, focus_sets
+from optimizer.explain.run_model import INF, Portfolio
 from optimizer.explain.types import Explanation
 from optimizer.model import Data
 

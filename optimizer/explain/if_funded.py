@@ -25,14 +25,14 @@ from optimizer.checks import portfolio_cost, portfolio_impact, violations
 from optimizer.conflicts import find_conflicts
 from optimizer.engine import TIE_TOLERANCE, column_values, portfolio_values
 from optimizer.explain.bounds import moment_best
-from optimizer.explain.context import INF, Context, Portfolio, add_row, objective_on
+from optimizer.explain.context import Context, focus_sets
 from optimizer.explain.counted import (
     best_counted,
     best_of_fixed_focus,
     start_with,
     within_settles,
 )
-from optimizer.explain.focus_sets import focus_sets
+from optimizer.explain.run_model import INF, Portfolio, add_row, objective_on
 from optimizer.explain.types import Explanation
 from optimizer.say_no import trim_focus
 

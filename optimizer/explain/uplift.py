@@ -25,8 +25,8 @@ from optimizer.explain.breakeven import (
     fixed_focus_start,
     likely_focus,
 )
-from optimizer.explain.context import INF, Context, objective_on
-from optimizer.explain.focus_sets import focus_sets
+from optimizer.explain.context import Context, focus_sets
+from optimizer.explain.run_model import INF, objective_on
 from optimizer.explain.types import Explanation
 
 MAX_UPLIFT_FACTOR = 10.0

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from optimizer.explain.context import INF, Context
+from optimizer.explain.run_model import INF, RunModel
 
 # More sets than this (moments choose max_focus) are not worth bounding one by one.
 MOST_SETS = 60_000
@@ -29,7 +29,7 @@ MAX_FACTOR = 10.0  # the most the break-even factor on an initiative's uplifts c
 class SetBounds:
     """The sets of max_focus moments of one run and their Lagrangian bounds."""
 
-    def __init__(self, context: Context):
+    def __init__(self, context: RunModel):
         data = self.data = context.data
         self.context = context
         n_moments = len(data.moments)
@@ -65,7 +65,7 @@ class SetBounds:
         self.order = np.argsort(-self.bound, kind="stable")
 
     @staticmethod
-    def usable(context: Context) -> bool:
+    def usable(context: RunModel) -> bool:
         """Whether the plan has a total budget to price and few enough sets to bound."""
         data = context.data
         n_moments = len(data.moments)

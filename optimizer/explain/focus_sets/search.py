@@ -17,34 +17,18 @@ import numpy as np
 
 from optimizer.checks import portfolio_impact
 from optimizer.engine import column_values
-from optimizer.explain.context import (
-    INF,
-    Context,
-    Portfolio,
-    Relaxation,
-)
 from optimizer.explain.focus_sets.lagrange import SetBounds, loose
+from optimizer.explain.run_model import INF, Portfolio, Relaxation, RunModel
 from optimizer.explain.types import Explanation
 
 FIRST_LOOK = 32  # the sets of best bound among which a question's first portfolio is found
-
-
-def focus_sets(context: Context) -> FocusSets | None:
-    """The run's focus sets, made on first use, where they pay off: many questions on a
-    large plan with a weak relaxation (context.knapsacks) and a total budget to price;
-    else None."""
-    if not (context.shortcuts and context.sharing and context.knapsacks):
-        return None
-    if context.focus_sets is None:
-        context.focus_sets = FocusSets(context) if FocusSets.usable(context) else False
-    return context.focus_sets or None
 
 
 class FocusSets(SetBounds):
     """The run's focus sets and their bounds, and the search among them that answers each
     question, with what one question found kept to start the next."""
 
-    def __init__(self, context: Context):
+    def __init__(self, context: RunModel):
         super().__init__(context)
         # per set, solved once and shared: its relaxation; and the last best portfolio
         # found with the focus among it, which starts the next search there
