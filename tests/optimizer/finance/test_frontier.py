@@ -72,8 +72,14 @@ def test_breakpoints_equal_brute_force(plan):
     _check_points_are_solves(plan, found)
 
 
-def test_example_frontier_meets_the_run_at_the_plan_budget(example_plan):
-    found = frontier(example_plan)
+@pytest.fixture(scope="module")
+def example_frontier(example_plan):
+    """The worked example's frontier, which the tests below only read."""
+    return frontier(example_plan)
+
+
+def test_example_frontier_meets_the_run_at_the_plan_budget(example_plan, example_frontier):
+    found = example_frontier
     assert found.complete and found.plan_budget == example_plan.budget
     run = solve(example_plan)
     assert found.impact_at(example_plan.budget) == pytest.approx(run.impact, abs=1e-9)
@@ -87,8 +93,9 @@ def test_example_frontier_meets_the_run_at_the_plan_budget(example_plan):
     _check_points_are_solves(example_plan, found)
 
 
-def test_the_least_money_for_each_level_is_where_the_chart_steps(example_plan):
-    found = frontier(example_plan)
+def test_the_least_money_for_each_level_is_where_the_chart_steps(example_plan,
+                                                                example_frontier):
+    found = example_frontier
     for lower, upper in itertools.pairwise(found.points):
         assert upper.impact > lower.impact
         # Just below a step's cost, the best is the step before.
