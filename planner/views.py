@@ -1,4 +1,5 @@
-"""Helpers every blueprint's views share: finding rows, committing, optimistic locking."""
+"""Helpers every blueprint's views share: the page's plan, finding rows, committing, optimistic
+locking."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, abort, flash, render_template, request
+from flask import Blueprint, Flask, Response, abort, current_app, flash, g, render_template, request
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -20,12 +21,39 @@ CONFLICT = ("Someone else saved this since you opened it, so your changes were n
             "Reload the page to see their version, then make your change again.")
 
 
-def plan_or_404(plan_id: int, session: Session | None = None) -> Plan:
-    """The plan, read in this request's session unless another is given."""
-    session = session or get_session()
-    plan = session.get(Plan, plan_id) if 1 <= plan_id <= LARGEST_ID else None
+def init_app(app: Flask) -> None:
+    """Every page under /plans/<plan_id>/ is of one plan: its views take it from
+    current_plan(), and url_for fills in its id."""
+    app.url_value_preprocessor(pull_plan_id)
+    app.url_defaults(add_plan_id)
+
+
+def pull_plan_id(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Take the plan's id out of the page's URL, for current_plan(). The plan is read when
+    first asked for, by the access check (planner/accounts/access.py), after the sign-in
+    and the form's CSRF token are checked: a POST's first read in the request's session
+    takes the write lock."""
+    g.pop("plan", None)
+    g.plan_id = values.pop("plan_id", None) if values else None
+
+
+def add_plan_id(endpoint: str, values: dict[str, Any]) -> None:
+    """url_for a page of a plan, from a page of one, names that plan unless told another."""
+    if ("plan_id" not in values and "plan" in g
+            and current_app.url_map.is_endpoint_expecting(endpoint, "plan_id")):
+        values["plan_id"] = g.plan_id
+
+
+def current_plan() -> Plan:
+    """The plan of this /plans/<plan_id>/... page, read once, in this request's session;
+    404 when there is no such plan (or the id is beyond any row's)."""
+    plan = g.get("plan")
     if plan is None:
-        abort(404, "There is no such plan.")
+        plan_id = g.get("plan_id") or 0
+        plan = get_session().get(Plan, plan_id) if 1 <= plan_id <= LARGEST_ID else None
+        if plan is None:
+            abort(404, "There is no such plan.")
+        g.plan = plan
     return plan
 
 
@@ -37,9 +65,9 @@ def row_or_404(model: Any, plan_id: int, row_id: int) -> Any:
     return row
 
 
-def plan_and_run(plan_id: int, run_id: int) -> tuple[Plan, Run]:
-    """The plan and one of its saved runs; 404 for either missing, or another plan's run."""
-    plan = plan_or_404(plan_id)
+def plan_and_run(run_id: int) -> tuple[Plan, Run]:
+    """The page's plan and one of its saved runs; 404 for a run it does not have."""
+    plan = current_plan()
     return plan, row_or_404(Run, plan.id, run_id)
 
 

@@ -10,9 +10,12 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    """Sessions (Flask-Login), throttled sign-ins (Flask-Limiter), sign-in required."""
+    """Sessions (Flask-Login), throttled sign-ins (Flask-Limiter), sign-in required, and
+    the plan a /plans/<plan_id>/... page is of, read once for its access check and view."""
+    from planner import views
     from planner.accounts import signin
 
+    views.init_app(app)
     signin.init_app(app)
 
 

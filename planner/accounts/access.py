@@ -24,7 +24,8 @@ from sqlmodel import select
 
 from models import Initiative, Membership, Plan
 from models.plan import CLOSED, DECIDED, OPEN
-from planner.database import reading
+from planner.database import get_session
+from planner.views import current_plan
 from planner.web import LARGEST_ID
 
 LEAD, FINANCE, TEAM, VIEWER = "lead", "finance", "team", "viewer"
@@ -170,9 +171,14 @@ def check_access() -> None:
         abort(403, "This page is not open to anyone yet.")
     if rule.scope in ("public", "signed_in"):
         return
-    g.membership, g.plan_state = _standing((request.view_args or {}).get("plan_id"))
+    g.membership, g.plan_state = None, None  # an admin's, or a page of no plan
     if rule.scope == "admin" and not current_user.admin:
         abort(403, "Only an installation admin may do this.")
+    if g.get("plan_id") is not None:
+        plan = current_plan()  # the page's plan, read once for the view too; or 404
+        g.plan_state = plan.state
+        if not current_user.admin:
+            g.membership = _membership(plan)
     if rule.scope == "plan" and not current_user.admin:
         if g.membership is None:
             abort(404, "There is no such plan.")
@@ -188,18 +194,10 @@ def check_access() -> None:
         abort(403, refused)
 
 
-def _standing(plan_id: int | None) -> tuple[Membership | None, str | None]:
-    """The signed-in person's membership of the plan (None for an admin or no role) and the
-    plan's state (None for no such plan), read together."""
-    if plan_id is None or not 1 <= plan_id <= LARGEST_ID:
-        return None, None
-    with reading() as session:
-        state = session.exec(select(Plan.state).where(Plan.id == plan_id)).first()
-        if current_user.admin:
-            return None, state
-        return session.exec(select(Membership).where(
-            Membership.user_id == current_user.user.id,
-            Membership.plan_id == plan_id)).first(), state
+def _membership(plan: Plan) -> Membership | None:
+    """The signed-in person's role in the page's plan, if they have one."""
+    return get_session().exec(select(Membership).where(
+        Membership.user_id == current_user.user.id, Membership.plan_id == plan.id)).first()
 
 
 def _their_own_row(found: Membership) -> bool:
@@ -210,9 +208,8 @@ def _their_own_row(found: Membership) -> bool:
         return True
     if not 1 <= initiative_id <= LARGEST_ID:
         return False
-    with reading() as session:
-        team_id = session.exec(select(Initiative.team_id).where(
-            Initiative.id == initiative_id, Initiative.plan_id == found.plan_id)).first()
+    team_id = get_session().exec(select(Initiative.team_id).where(
+        Initiative.id == initiative_id, Initiative.plan_id == found.plan_id)).first()
     return team_id is not None and team_id == found.team_id
 
 
@@ -222,8 +219,9 @@ def _role_allows(rule: Rule, role: str, send: bool) -> bool:
 
 def _names_a_row() -> bool:
     """Whether the page names a row of the plan (a run, an initiative, ...), not only the
-    plan: a team member is not told that a row it may not open exists."""
-    return any(name != "plan_id" for name in request.view_args or {})
+    plan (whose id planner.views.pull_plan_id took): a team member is not told that a row
+    it may not open exists."""
+    return bool(request.view_args)
 
 
 def _state_refuses(rule: Rule, send: bool) -> str | None:

@@ -16,7 +16,7 @@ from planner.forms import Above, AtLeast, Form, Longest, Number
 from planner.history.capture import line as record_line
 from planner.runs.say_no import rejection_or_404
 from planner.runs.views import solve_options
-from planner.views import commit, form_page, plan_and_run, plan_or_404, row_or_404
+from planner.views import commit, current_plan, form_page, plan_and_run, row_or_404
 from planner.web import number
 
 bp = Blueprint("appeals", __name__)
@@ -37,9 +37,9 @@ class AnswerForm(Form):
 
 @bp.route("/plans/<int:plan_id>/runs/<int:run_id>/say-no/<key>/appeal",
           methods=["GET", "POST"])
-def new(plan_id: int, run_id: int, key: str):
+def new(run_id: int, key: str):
     """Appeal against the rejection of one's own team's initiative in the decision."""
-    plan, saved = plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(run_id)
     entry, _ = rejection_or_404(plan.id, saved, key, decision_only=True)
     form = AppealForm()
     if form.validate_on_submit():
@@ -53,15 +53,14 @@ def new(plan_id: int, run_id: int, key: str):
                                      confidence=form.confidence.data,
                                      note=form.note.data.strip(), effect=found))
             if commit(f'Appeal for "{entry["name"]}" sent to the CX lead.'):
-                return redirect(url_for("say_no.explanation", plan_id=plan.id,
-                                        run_id=saved.id, key=key))
+                return redirect(url_for("say_no.explanation", run_id=saved.id, key=key))
     return form_page("appeals/new.html", form, plan=plan, run=saved, entry=entry)
 
 
 @bp.get("/plans/<int:plan_id>/appeals")
-def queue(plan_id: int):
+def queue():
     """The CX lead's appeals: open first, each with what its figures would change."""
-    plan = plan_or_404(plan_id)
+    plan = current_plan()
     appeals = get_session().exec(select(Appeal).where(Appeal.plan_id == plan.id)
                                  .order_by(Appeal.status != "open", Appeal.id.desc())).all()
     return render_template("appeals/queue.html", plan=plan, appeals=appeals,
@@ -69,10 +68,10 @@ def queue(plan_id: int):
 
 
 @bp.post("/plans/<int:plan_id>/appeals/<int:appeal_id>/<answer>")
-def answer(plan_id: int, appeal_id: int, answer: str):
+def answer(appeal_id: int, answer: str):
     """Accept (the new figures become the initiative's; run and publish again to decide)
     or decline, with a reason the team reads."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     appeal = row_or_404(Appeal, plan.id, appeal_id)
     form = AnswerForm()
     if answer not in ("accept", "decline") or appeal.status != "open" or not (
@@ -87,7 +86,7 @@ def answer(plan_id: int, appeal_id: int, answer: str):
     appeal.answer, appeal.answered_by = reason, current_user.name
     commit("Appeal accepted: its figures are the initiative's now; run the plan again and "
            "publish to decide." if answer == "accept" else "Appeal declined.")
-    return redirect(url_for("appeals.queue", plan_id=plan.id))
+    return redirect(url_for("appeals.queue"))
 
 
 def _apply(session, plan_id: int, appeal: Appeal) -> None:

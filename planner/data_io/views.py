@@ -31,14 +31,14 @@ from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.jobs.queue import start
 from planner.jobs.views import answer
-from planner.views import attachment, commit, form_page, plan_or_404
+from planner.views import attachment, commit, current_plan, form_page
 
 bp = Blueprint("imports", __name__)
 
 @bp.route("/plans/<int:plan_id>/import", methods=["GET", "POST"])
-def upload(plan_id: int):
+def upload():
     """Upload a workbook or CSV; its preview is kept for the person to confirm."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     form = ImportForm()
     if not form.validate_on_submit():
         return form_page("imports/upload.html", form, plan=plan)
@@ -63,37 +63,37 @@ def upload(plan_id: int):
     forget_stale_imports(session)
     session.add(pending)
     session.commit()
-    return redirect(url_for("imports.preview", plan_id=plan.id, token=pending.token))
+    return redirect(url_for("imports.preview", token=pending.token))
 
 
 @bp.get("/plans/<int:plan_id>/import/<token>")
-def preview(plan_id: int, token: str):
+def preview(token: str):
     """What a kept upload would add and change, with the button that imports it."""
-    plan = plan_or_404(plan_id)
+    plan = current_plan()
     pending = _pending_or_404(plan.id, token)
     return _preview_page(plan, pending.filename, pending.summary, [], pending)
 
 
 @bp.post("/plans/<int:plan_id>/import/<token>")
-def confirm(plan_id: int, token: str):
+def confirm(token: str):
     """Write the previewed import, all of it, unless the plan changed since the preview: in
     a job (planner/data_io/confirm.py), its progress shown meanwhile."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     _pending_or_404(plan.id, token)
     return answer(start(session, plan.id, "import", {"token": token}))
 
 
 @bp.post("/plans/<int:plan_id>/import/<token>/cancel")
-def cancel(plan_id: int, token: str):
+def cancel(token: str):
     """Forget a kept upload without writing anything."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     if not ConfirmForm().validate_on_submit():
         abort(400)
     session.delete(_pending_or_404(plan.id, token))
     commit("Import cancelled; nothing was written.")
-    return redirect(url_for("imports.upload", plan_id=plan.id))
+    return redirect(url_for("imports.upload"))
 
 
 @bp.route("/plans/import", methods=["GET", "POST"])
@@ -117,17 +117,17 @@ def new_plan():
 
 
 @bp.get("/plans/<int:plan_id>/plan.xlsx")
-def workbook(plan_id: int):
+def workbook():
     """The whole plan as a workbook: a plan file that `planner import` and the app read."""
-    plan = plan_or_404(plan_id)
+    plan = current_plan()
     body = plan_file_bytes(plan_file_document(get_session(), plan.id), ".xlsx")
     return attachment(body, XLSX, f"plan-{plan.id}.xlsx")
 
 
 @bp.get("/plans/<int:plan_id>/template.xlsx")
-def template(plan_id: int):
+def template():
     """The workbook to fill in: this plan's journey and lists, no initiatives, a Read me."""
-    plan = plan_or_404(plan_id)
+    plan = current_plan()
     body = workbook_bytes(template_sheets(plan_document(get_session(), plan.id)))
     return attachment(body, XLSX, f"plan-{plan.id}-template.xlsx")
 

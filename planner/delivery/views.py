@@ -16,7 +16,7 @@ from models.queries import published_run
 from planner.accounts.access import own_team
 from planner.database import get_session
 from planner.forms import Form, choices
-from planner.views import commit, plan_or_404, row_or_404
+from planner.views import commit, current_plan, row_or_404
 
 bp = Blueprint("delivery", __name__)
 
@@ -56,9 +56,9 @@ def funded_work(session: Session, plan_id: int) -> list[Funded] | None:
 
 
 @bp.get("/plans/<int:plan_id>/delivery")
-def show(plan_id: int):
+def show():
     """The funded work and how far each team has got with it (a team member: its own)."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     work, team = funded_work(session, plan.id), own_team()
     if work is not None and team is not None:
         work = [w for w in work if w.team == team]
@@ -69,9 +69,9 @@ def show(plan_id: int):
 
 
 @bp.post("/plans/<int:plan_id>/initiatives/<int:initiative_id>/delivery")
-def update(plan_id: int, initiative_id: int):
+def update(initiative_id: int):
     """Set the delivery status of a piece of the decision's funded work."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     initiative = row_or_404(Initiative, plan.id, initiative_id)
     form = DeliveryForm()
     if not form.validate_on_submit():
@@ -87,4 +87,4 @@ def update(plan_id: int, initiative_id: int):
         commit(f'"{initiative.name}": {STATUS_WORDS[form.status.data].lower()}.')
     back = BACK.get(form.back.data or "", "delivery.show")
     extra = {"team": initiative.team} if back == "teams.show" else {}
-    return redirect(url_for(back, plan_id=plan.id, **extra), 303)
+    return redirect(url_for(back, **extra), 303)

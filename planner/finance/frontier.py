@@ -30,7 +30,7 @@ from planner.jobs.views import facts
 from planner.runs.forms import RunForm
 from planner.runs.reports import STATUS_WORDS, run_report
 from planner.runs.views import new_run, solve_document, solve_options
-from planner.views import plan_or_404
+from planner.views import current_plan
 
 bp = Blueprint("frontier", __name__)
 
@@ -48,11 +48,11 @@ class PointRow:
 
 
 @bp.get("/plans/<int:plan_id>/frontier")
-def show(plan_id: int):
+def show():
     """The frontier chart and table, what each step buys and what the next slice buys: as
     traced by a job for the plan as it is (the first to open it asks for the job; a page
     whose job is under way shows its progress)."""
-    plan = plan_or_404(plan_id)
+    plan = current_plan()
     form = FrontierForm(request.args)
     if "points" in request.args and not form.validate():
         return _frontier_page(plan, form, status=422)
@@ -67,13 +67,13 @@ def show(plan_id: int):
         return _frontier_page(plan, form, job=job, job_facts=facts(job),
                               confirm_form=ConfirmForm())
     found = frontier_from_dict(job.result["frontier"])
-    rows = [PointRow(point, _point_url(plan.id, point_at(point)),
+    rows = [PointRow(point, _point_url(point_at(point)),
                      [current.moment(key).name for key in point.focus],
                      STATUS_WORDS.get(point.status, point.status)) for point in found.points]
     steps = [step_words(current, lower, upper)
              for lower, upper in zip(found.points, found.points[1:], strict=False)]
     chart = frontier_svg(found.points, found.plan_budget, current.currency,
-                         lambda budget: _point_url(plan.id, budget), end=found.total_cost)
+                         lambda budget: _point_url(budget), end=found.total_cost)
     budget_buys = None if found.plan_budget is None else found.impact_at(found.plan_budget)
     return _frontier_page(plan, form, found=found, rows=rows, steps=steps, chart=chart,
                           next_step=job.result["next_step"], currency=current.currency,
@@ -100,9 +100,9 @@ def trace(plan: optimizer.Plan, points: int,
 
 
 @bp.get("/plans/<int:plan_id>/frontier/portfolio")
-def portfolio(plan_id: int):
+def portfolio():
     """The portfolio at one budget, solved now, with a button to save it as a run."""
-    plan = plan_or_404(plan_id)
+    plan = current_plan()
     form = PointForm(request.args)
     if not form.validate():
         return _point_page(plan, form, status=422)
@@ -133,8 +133,8 @@ def _point_at(plan: optimizer.Plan, budget: float) -> Point:
                  funded=list(result.funded), focus=list(result.focus))
 
 
-def _point_url(plan_id: int, budget: float) -> str:
-    return url_for("frontier.portfolio", plan_id=plan_id, budget=budget_text(budget))
+def _point_url(budget: float) -> str:
+    return url_for("frontier.portfolio", budget=budget_text(budget))
 
 
 def budget_text(budget: float) -> str:

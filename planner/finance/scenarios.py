@@ -35,8 +35,8 @@ from planner.views import (
     attachment,
     claim_version,
     commit,
+    current_plan,
     form_page,
-    plan_or_404,
     row_or_404,
 )
 
@@ -44,9 +44,9 @@ bp = Blueprint("scenarios", __name__)
 
 
 @bp.get("/plans/<int:plan_id>/scenarios")
-def index(plan_id: int):
+def index():
     """Every scenario with what it changes and its last solve; pick some to compare."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     scenarios = scenarios_of(session=session, plan_id=plan.id)
     document = plan_document(session, plan.id)
     rows = [(scenario, override_lines(scenario.overrides, document),
@@ -56,23 +56,23 @@ def index(plan_id: int):
 
 
 @bp.route("/plans/<int:plan_id>/scenarios/new", methods=["GET", "POST"])
-def create(plan_id: int):
+def create():
     """A new scenario of the plan."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     form = scenario_form(ScenarioParts.load(session, plan), session)
     if form.validate_on_submit():
         scenario = Scenario(plan_id=plan.id, name="", overrides={})
         form.save(scenario)
         session.add(scenario)
         if commit(f"Scenario {scenario.name} saved."):
-            return redirect(url_for("scenarios.show", plan_id=plan.id, scenario_id=scenario.id))
+            return redirect(url_for("scenarios.show", scenario_id=scenario.id))
     return form_page("scenarios/form.html", form, plan=plan, scenario=None)
 
 
 @bp.route("/plans/<int:plan_id>/scenarios/<int:scenario_id>/edit", methods=["GET", "POST"])
-def edit(plan_id: int, scenario_id: int):
+def edit(scenario_id: int):
     """Change a scenario; a save over someone else's newer one is refused."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     scenario = row_or_404(Scenario, plan.id, scenario_id)
     form = scenario_form(ScenarioParts.load(session, plan), session, own_id=scenario.id)
     if request.method == "GET":
@@ -84,41 +84,39 @@ def edit(plan_id: int, scenario_id: int):
             form.save(scenario)
             scenario.updated_at = utcnow()
             if commit(f"Scenario {scenario.name} saved."):
-                return redirect(url_for("scenarios.show", plan_id=plan.id,
-                                        scenario_id=scenario.id))
+                return redirect(url_for("scenarios.show", scenario_id=scenario.id))
     return form_page("scenarios/form.html", form, plan=plan, scenario=scenario)
 
 
 @bp.route("/plans/<int:plan_id>/scenarios/<int:scenario_id>/delete", methods=["GET", "POST"])
-def delete(plan_id: int, scenario_id: int):
+def delete(scenario_id: int):
     """Delete a scenario on confirmation; the plan is not touched."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     scenario = row_or_404(Scenario, plan.id, scenario_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         session.delete(scenario)
         if commit(f"Scenario {scenario.name} deleted."):
-            return redirect(url_for("scenarios.index", plan_id=plan.id))
+            return redirect(url_for("scenarios.index"))
     return render_template("confirm.html", form=form, plan=plan,
                            title=f"Delete scenario {scenario.name}?",
                            consequences=["The plan, its runs and other scenarios stay."],
-                           cancel=url_for("scenarios.show", plan_id=plan.id,
-                                          scenario_id=scenario.id))
+                           cancel=url_for("scenarios.show", scenario_id=scenario.id))
 
 
 @bp.get("/plans/<int:plan_id>/scenarios/<int:scenario_id>")
-def show(plan_id: int, scenario_id: int):
+def show(scenario_id: int):
     """What the scenario changes, and its last solve in full."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     scenario = row_or_404(Scenario, plan.id, scenario_id)
     document = plan_document(session, plan.id)
     return _show_page(plan, scenario, document)
 
 
 @bp.post("/plans/<int:plan_id>/scenarios/<int:scenario_id>/solve")
-def solve(plan_id: int, scenario_id: int):
+def solve(scenario_id: int):
     """Solve the scenario on the plan as it is now, in a job, and keep the solve with it."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     scenario = row_or_404(Scenario, plan.id, scenario_id)
     if not ConfirmForm().validate_on_submit():
         abort(400, "That request could not be read.")
@@ -130,9 +128,9 @@ def solve(plan_id: int, scenario_id: int):
 
 
 @bp.post("/plans/<int:plan_id>/scenarios/solve-all")
-def solve_all(plan_id: int):
+def solve_all():
     """Solve, in a job, every scenario whose solve is missing or older than the plan."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     if not ConfirmForm().validate_on_submit():
         abort(400, "That request could not be read.")
     document = plan_document(session, plan.id)
@@ -140,27 +138,27 @@ def solve_all(plan_id: int):
            if scenario.result is None or staleness(scenario, document) is not None]
     if not due:
         flash("Every scenario's solve answers for the plan as it is.", "ok")
-        return redirect(url_for("scenarios.index", plan_id=plan.id))
+        return redirect(url_for("scenarios.index"))
     return answer(start(session, plan.id, "scenarios", {"ids": due}))
 
 
 @bp.get("/plans/<int:plan_id>/scenarios/compare")
-def compare(plan_id: int):
+def compare():
     """Two to four solved scenarios side by side."""
-    plan = plan_or_404(plan_id)
+    plan = current_plan()
     chosen, problem = _chosen(plan)
     if problem:
         flash(problem, "error")
-        return redirect(url_for("scenarios.index", plan_id=plan.id))
+        return redirect(url_for("scenarios.index"))
     found = compare_scenarios([plan_as_it_is(get_session(), plan), *chosen])
     return render_template("scenarios/compare.html", plan=plan, found=found,
                            ids=[scenario.id for scenario in chosen])
 
 
 @bp.get("/plans/<int:plan_id>/scenarios/compare.xlsx")
-def compare_download(plan_id: int):
+def compare_download():
     """The comparison as a workbook: a summary, the differences, a sheet per scenario."""
-    plan = plan_or_404(plan_id)
+    plan = current_plan()
     chosen, problem = _chosen(plan)
     if problem:
         abort(400, problem)
@@ -169,9 +167,9 @@ def compare_download(plan_id: int):
 
 
 @bp.route("/plans/<int:plan_id>/scenarios/<int:scenario_id>/promote", methods=["GET", "POST"])
-def promote(plan_id: int, scenario_id: int):
+def promote(scenario_id: int):
     """Make the scenario's settings the plan's own, then run the plan and save the run."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     scenario = row_or_404(Scenario, plan.id, scenario_id)
     document = plan_document(session, plan.id)
     problems = check_overrides(scenario.overrides, document)
@@ -179,7 +177,7 @@ def promote(plan_id: int, scenario_id: int):
     if not problems and form.validate_on_submit():
         _promote(session, plan, scenario)
         if not commit(f"Scenario {scenario.name} promoted: the plan now has its settings."):
-            return redirect(url_for("scenarios.show", plan_id=plan.id, scenario_id=scenario.id))
+            return redirect(url_for("scenarios.show", scenario_id=scenario.id))
         return answer(start(session, plan.id, "run", RUN_AS_THE_PLAN))  # run with them
     return render_template("scenarios/promote.html", plan=plan, scenario=scenario, form=form,
                            lines=override_lines(scenario.overrides, document),

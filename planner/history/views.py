@@ -11,7 +11,7 @@ from sqlmodel import select
 from models import RecordEntry
 from planner.data_io.spreadsheets import csv_bytes
 from planner.database import get_session
-from planner.views import attachment, paged, plan_or_404, query_text
+from planner.views import attachment, current_plan, paged, query_text
 from planner.web import when
 
 bp = Blueprint("history", __name__)
@@ -30,9 +30,9 @@ def _filtered(plan_id: int):
 
 
 @bp.get("/plans/<int:plan_id>/history")
-def show(plan_id: int):
+def show():
     """Who changed what, when: every line of the plan's record, newest first."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     statement, entity, key = _filtered(plan.id)
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
 
@@ -49,9 +49,9 @@ def show(plan_id: int):
 
 
 @bp.get("/plans/<int:plan_id>/history.csv")
-def download(plan_id: int):
+def download():
     """The record (as filtered on the page) as a CSV file, oldest first."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     statement, _, _ = _filtered(plan.id)
     rows = [(when(e.at), e.who, e.action, e.entity, e.key, e.field, e.before, e.after)
             for e in session.exec(statement.order_by(RecordEntry.id)).all()]

@@ -15,9 +15,9 @@ from planner.views import (
     claim_version,
     commit,
     conflict_page,
+    current_plan,
     form_page,
     paged,
-    plan_or_404,
     query_text,
     row_or_404,
 )
@@ -29,10 +29,10 @@ MAX_SEARCH = 200
 
 
 @bp.get("/plans/<int:plan_id>/initiatives")
-def index(plan_id: int):
+def index():
     """The plan's initiatives a page at a time, optionally one team's or one moment's, or
     those whose name or id holds the words searched for."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     own = own_team()  # a team member sees its own team's, as decided when published
     team = own if own is not None else query_text("team")
     search = " ".join((query_text("q", MAX_SEARCH) or "").split())
@@ -52,12 +52,12 @@ def index(plan_id: int):
 
 
 @bp.route("/plans/<int:plan_id>/initiatives/new", methods=["GET", "POST"])
-def create(plan_id: int):
+def create():
     """Propose an initiative: cost, capacity, the moments it moves, dependencies."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     if not plan.moments:
         flash("Add the journey's moments first: an initiative has to move at least one.", "error")
-        return redirect(url_for("journey.moment_create", plan_id=plan.id))
+        return redirect(url_for("journey.moment_create"))
     form = initiative_form(session, plan.id)
     if form.validate_on_submit():
         initiative = Initiative(plan_id=plan.id, key="", name="")
@@ -65,14 +65,14 @@ def create(plan_id: int):
         form.save(initiative)
         session.add(initiative)
         if commit(f'Initiative "{initiative.name}" added.'):
-            return redirect(url_for("initiatives.index", plan_id=plan.id))
+            return redirect(url_for("initiatives.index"))
     return form_page("initiatives/form.html", form, plan=plan, initiative=None)
 
 
 @bp.route("/plans/<int:plan_id>/initiatives/<int:initiative_id>/edit", methods=["GET", "POST"])
-def edit(plan_id: int, initiative_id: int):
+def edit(initiative_id: int):
     """Change an initiative; a save from a stale page is refused with a conflict message."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     initiative = row_or_404(Initiative, plan.id, initiative_id)  # a team member: its own
     decided = initiative.decision, initiative.reason
     form = initiative_form(session, plan.id, own_id=initiative.id)
@@ -85,27 +85,26 @@ def edit(plan_id: int, initiative_id: int):
         _within_team(form, *decided)
         form.save(initiative)
         if commit(f'Initiative "{initiative.name}" saved.'):
-            return redirect(url_for("initiatives.index", plan_id=plan.id))
+            return redirect(url_for("initiatives.index"))
     return form_page("initiatives/form.html", form, plan=plan, initiative=initiative)
 
 
 @bp.route("/plans/<int:plan_id>/initiatives/<int:initiative_id>/delete",
           methods=["GET", "POST"])
-def delete(plan_id: int, initiative_id: int):
+def delete(initiative_id: int):
     """Ask, then delete an initiative and the links other initiatives have to it."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     initiative = row_or_404(Initiative, plan.id, initiative_id)  # a team member: its own
     form = ConfirmForm()
     if form.validate_on_submit():
         session.delete(initiative)
         if commit(f'Initiative "{initiative.name}" deleted.'):
-            return redirect(url_for("initiatives.index", plan_id=plan.id))
+            return redirect(url_for("initiatives.index"))
     return render_template("confirm.html", form=form, plan=plan,
                            title=f'Delete initiative "{initiative.name}"?',
                            consequences=["Other initiatives that require or exclude it "
                                          "lose that link."],
-                           cancel=url_for("initiatives.edit", plan_id=plan.id,
-                                          initiative_id=initiative.id))
+                           cancel=url_for("initiatives.edit", initiative_id=initiative.id))
 
 
 

@@ -13,7 +13,7 @@ from models.base import as_utc, utcnow
 from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.jobs.queue import CANCELLED, DONE, ENDED, FAILED, QUEUED, cancel, settle
-from planner.views import plan_or_404, row_or_404
+from planner.views import current_plan, row_or_404
 
 bp = Blueprint("jobs", __name__)
 
@@ -24,34 +24,34 @@ WAITING = 15  # seconds a job may wait for a worker before the page says none ha
 
 
 @bp.get("/plans/<int:plan_id>/jobs/<int:job_id>")
-def show(plan_id: int, job_id: int):
+def show(job_id: int):
     """The job's progress, updated as it goes (by the page's script, or a reload)."""
-    plan, job = _plan_and_job(plan_id, job_id)
+    plan, job = _plan_and_job(job_id)
     return render_template("jobs/show.html", plan=plan, job=job, facts=facts(job),
                            form=ConfirmForm())
 
 
 @bp.get("/plans/<int:plan_id>/jobs/<int:job_id>.json")
-def progress(plan_id: int, job_id: int):
+def progress(job_id: int):
     """The job's progress as JSON: status, step, percent, seconds, message, and where its
     result is once it is done."""
-    _, job = _plan_and_job(plan_id, job_id)
+    _, job = _plan_and_job(job_id)
     response = jsonify(facts(job))
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.post("/plans/<int:plan_id>/jobs/<int:job_id>/cancel")
-def cancel_job(plan_id: int, job_id: int):
+def cancel_job(job_id: int):
     """Ask the job to stop: a queued one ends at once, a running one at its next step."""
-    plan, job = _plan_and_job(plan_id, job_id)
+    plan, job = _plan_and_job(job_id)
     if not ConfirmForm().validate_on_submit():
         abort(400, "The form had expired; nothing was changed. Reload the page.")
     if job.status not in ENDED:
         job = cancel(get_session(), job)
         flash("Cancelled." if job.status == CANCELLED else
               "Asked to stop: it stops at its next step, saving nothing more.", "ok")
-    return redirect(url_for("jobs.show", plan_id=plan.id, job_id=job.id))
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 def answer(job: Job) -> Response:
@@ -122,8 +122,8 @@ def result_url(job: Job) -> str:
                    plan_id=job.plan_id)
 
 
-def _plan_and_job(plan_id: int, job_id: int) -> tuple[Any, Job]:
-    plan = plan_or_404(plan_id)
+def _plan_and_job(job_id: int) -> tuple[Any, Job]:
+    plan = current_plan()
     job = row_or_404(Job, plan.id, job_id)
     return plan, settle(get_session(), job, float(current_app.config["JOBS_STALE_SECONDS"]))
 

@@ -16,7 +16,7 @@ from optimizer.planfile.ranges import SCORE
 from planner.database import get_session
 from planner.forms import AtLeast, Form, Longest, Number, WholeNumber
 from planner.journey.trend import measurements_of, scores_of
-from planner.views import Routes, commit, form_page, plan_or_404, row_or_404
+from planner.views import Routes, commit, current_plan, form_page, row_or_404
 from planner.web import number
 
 routes = Routes()
@@ -41,9 +41,9 @@ class MeasurementForm(Form):
 
 @routes.route("/plans/<int:plan_id>/moments/<int:moment_id>/measurements",
           methods=["GET", "POST"])
-def measurements(plan_id: int, moment_id: int):
+def measurements(moment_id: int):
     """A moment's measured scores, oldest first, and a form for a new one."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     moment = row_or_404(Moment, plan.id, moment_id)
     form = MeasurementForm()
     if form.validate_on_submit():
@@ -53,8 +53,7 @@ def measurements(plan_id: int, moment_id: int):
                                 source=(form.source.data or "").strip()))
         if commit(f'Score {number(form.score.data)} of "{moment.name}" on '
                   f"{form.taken_on.data} added."):
-            return redirect(url_for("journey.measurements", plan_id=plan.id,
-                                    moment_id=moment.id))
+            return redirect(url_for("journey.measurements", moment_id=moment.id))
     found = measurements_of(session, moment_id=moment.id)[moment.id]
     scores = scores_of(moment, latest_run(session=session, plan_id=plan.id), found)
     return form_page("journey/measurements.html", form, plan=plan, moment=moment,
@@ -62,11 +61,11 @@ def measurements(plan_id: int, moment_id: int):
 
 
 @routes.post("/plans/<int:plan_id>/measurements/<int:measurement_id>/delete")
-def measurement_delete(plan_id: int, measurement_id: int):
+def measurement_delete(measurement_id: int):
     """Take a measurement away (a typing mistake): the record keeps who did."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     measurement = row_or_404(Measurement, plan.id, measurement_id)
     moment_id = measurement.moment_id
     session.delete(measurement)
     commit(f"The score of {measurement.taken_on.isoformat()} deleted.")
-    return redirect(url_for("journey.measurements", plan_id=plan.id, moment_id=moment_id))
+    return redirect(url_for("journey.measurements", moment_id=moment_id))

@@ -14,8 +14,8 @@ from planner.views import (
     claim_version,
     commit,
     conflict_page,
+    current_plan,
     form_page,
-    plan_or_404,
     row_or_404,
 )
 
@@ -23,23 +23,23 @@ routes = Routes()
 
 
 @routes.route("/plans/<int:plan_id>/moments/new", methods=["GET", "POST"])
-def moment_create(plan_id: int):
+def moment_create():
     """Add a moment of truth to the journey."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     form = MomentForm(session=session, plan_id=plan.id)
     if form.validate_on_submit():
         moment = Moment(plan_id=plan.id, key="", name="")
         form.save(moment)
         session.add(moment)
         if commit(f'Moment "{moment.name}" added.'):
-            return redirect(url_for("journey.show", plan_id=plan.id))
+            return redirect(url_for("journey.show"))
     return form_page("journey/moment_form.html", form, plan=plan, moment=None)
 
 
 @routes.route("/plans/<int:plan_id>/moments/<int:moment_id>/edit", methods=["GET", "POST"])
-def moment_edit(plan_id: int, moment_id: int):
+def moment_edit(moment_id: int):
     """Change a moment; a save from a stale page is refused, never silently applied."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     moment = row_or_404(Moment, plan.id, moment_id)
     form = MomentForm(session=session, plan_id=plan.id, own_id=moment.id)
     if not form.is_submitted():
@@ -49,14 +49,14 @@ def moment_edit(plan_id: int, moment_id: int):
             return conflict_page("journey/moment_form.html", form, plan=plan, moment=moment)
         form.save(moment)
         if commit(f'Moment "{moment.name}" saved.'):
-            return redirect(url_for("journey.show", plan_id=plan.id))
+            return redirect(url_for("journey.show"))
     return form_page("journey/moment_form.html", form, plan=plan, moment=moment)
 
 
 @routes.route("/plans/<int:plan_id>/moments/<int:moment_id>/delete", methods=["GET", "POST"])
-def moment_delete(plan_id: int, moment_id: int):
+def moment_delete(moment_id: int):
     """Delete a moment, after asking; refused while an initiative moves only this moment."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     moment = row_or_404(Moment, plan.id, moment_id)
     users = users_of_moment(session=session, moment_id=moment.id)
     blockers = [initiative for initiative, moved in users if moved == 1]
@@ -64,31 +64,31 @@ def moment_delete(plan_id: int, moment_id: int):
     if not blockers and form.validate_on_submit():
         session.delete(moment)  # its effects and influences go with it (ON DELETE CASCADE)
         if commit(f'Moment "{moment.name}" deleted.'):
-            return redirect(url_for("journey.show", plan_id=plan.id))
+            return redirect(url_for("journey.show"))
     return render_template("journey/moment_delete.html", form=form, plan=plan, moment=moment,
                            users=[i for i, _ in users], blockers=blockers,
-                           cancel=url_for("journey.show", plan_id=plan.id)), \
+                           cancel=url_for("journey.show")), \
         409 if blockers and form.is_submitted() else 200
 
 
 @routes.route("/plans/<int:plan_id>/influences/new", methods=["GET", "POST"])
-def influence_create(plan_id: int):
+def influence_create():
     """Say which customer moment a back-stage step feeds, and how strongly."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     form = InfluenceForm(session=session, plan_id=plan.id)
     if form.validate_on_submit():
         influence = Influence(plan_id=plan.id, source_id=0, target_id=0, factor=1)
         form.save(influence)
         session.add(influence)
         if commit(f"Influence added: {form.words()}."):
-            return redirect(url_for("journey.show", plan_id=plan.id))
+            return redirect(url_for("journey.show"))
     return form_page("journey/influence_form.html", form, plan=plan, influence=None)
 
 
 @routes.route("/plans/<int:plan_id>/influences/<int:influence_id>/edit", methods=["GET", "POST"])
-def influence_edit(plan_id: int, influence_id: int):
+def influence_edit(influence_id: int):
     """Change an influence's step, moment or factor."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     influence = row_or_404(Influence, plan.id, influence_id)
     form = InfluenceForm(session=session, plan_id=plan.id, own_id=influence.id, obj=influence)
     if form.validate_on_submit():
@@ -97,16 +97,16 @@ def influence_edit(plan_id: int, influence_id: int):
                              influence=influence)
         form.save(influence)
         if commit(f"Influence saved: {form.words()}."):
-            return redirect(url_for("journey.show", plan_id=plan.id))
+            return redirect(url_for("journey.show"))
     return form_page("journey/influence_form.html", form, plan=plan, influence=influence)
 
 
 @routes.post("/plans/<int:plan_id>/influences/<int:influence_id>/delete")
-def influence_delete(plan_id: int, influence_id: int):
+def influence_delete(influence_id: int):
     """Delete an influence (it owns nothing, so there is nothing to ask)."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     influence = row_or_404(Influence, plan.id, influence_id)
     if ConfirmForm().validate_on_submit():
         session.delete(influence)
         commit("Influence deleted.")
-    return redirect(url_for("journey.show", plan_id=plan.id))
+    return redirect(url_for("journey.show"))

@@ -13,7 +13,7 @@ from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.journey import measurements, moments
 from planner.journey.trend import Scores, measurements_of, scores_of
-from planner.views import plan_or_404
+from planner.views import current_plan
 
 bp = Blueprint("journey", __name__)
 moments.routes.add_to(bp)  # the pages that add and change moments and influences
@@ -57,9 +57,9 @@ class Column:
 
 
 @bp.get("/plans/<int:plan_id>/journey")
-def show(plan_id: int):
+def show():
     """The journey as a map, with the focus moments of the latest run."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     run = latest_run(session=session, plan_id=plan.id)
     focus = set(run.result.get("focus", [])) if run else set()
     moments = moments_of(session=session, plan_id=plan.id)

@@ -13,7 +13,7 @@ from models.queries import team_ids, team_names
 from planner.accounts.users import find_user
 from planner.database import get_session
 from planner.forms import ConfirmForm, Form, Longest, choices
-from planner.views import Routes, commit, form_page, plan_or_404, row_or_404
+from planner.views import Routes, commit, current_plan, form_page, row_or_404
 
 ROLE_WORDS = {"lead": "CX lead: everything in the plan",
               "finance": "Finance: budgets, runs, scenarios, the frontier; reads the rest",
@@ -36,9 +36,9 @@ class MemberForm(Form):
 
 
 @routes.route("/plans/<int:plan_id>/members", methods=["GET", "POST"])
-def members(plan_id: int):
+def members():
     """The plan's people and their roles; add someone, or change their role."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     form = MemberForm()
     if form.validate_on_submit():
         user = find_user(session, form.email.data)
@@ -55,7 +55,7 @@ def members(plan_id: int):
             session.add(found)
             if commit(f"{user.name} is now {ROLE_WORDS[found.role].split(':')[0]} in this "
                       "plan."):
-                return redirect(url_for("plans.members", plan_id=plan.id))
+                return redirect(url_for("plans.members"))
     rows = session.exec(select(Membership, User).join(User, Membership.user_id == User.id)
                         .where(Membership.plan_id == plan.id).order_by(User.name)).all()
     return form_page("plans/members.html", form, plan=plan, rows=rows, words=ROLE_WORDS,
@@ -64,12 +64,12 @@ def members(plan_id: int):
 
 
 @routes.post("/plans/<int:plan_id>/members/<int:member_id>/remove")
-def member_remove(plan_id: int, member_id: int):
+def member_remove(member_id: int):
     """Take someone off the plan; their account stays."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     found = row_or_404(Membership, plan.id, member_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     session.delete(found)
     commit("Removed from this plan; their account stays.")
-    return redirect(url_for("plans.members", plan_id=plan.id))
+    return redirect(url_for("plans.members"))

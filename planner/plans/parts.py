@@ -22,8 +22,8 @@ from planner.views import (
     claim_version,
     commit,
     conflict_page,
+    current_plan,
     form_page,
-    plan_or_404,
     row_or_404,
 )
 
@@ -69,9 +69,9 @@ def _part(kind: str) -> Part:
 
 
 @routes.route("/plans/<int:plan_id>/<kind>/new", methods=["GET", "POST"])
-def part_create(plan_id: int, kind: str):
+def part_create(kind: str):
     """Add a stage, period or resource at the end of its list."""
-    plan, part, session = plan_or_404(plan_id), _part(kind), get_session()
+    plan, part, session = current_plan(), _part(kind), get_session()
     form = part.form(session=session, plan_id=plan.id)
     if form.validate_on_submit():
         position = session.exec(select(func.count()).where(part.model.plan_id == plan.id)).one()
@@ -79,14 +79,14 @@ def part_create(plan_id: int, kind: str):
         form.save(row)
         session.add(row)
         if commit(f"{part.singular.capitalize()} {_called(row)} added."):
-            return redirect(url_for("plans.show", plan_id=plan.id))
+            return redirect(url_for("plans.show"))
     return form_page("plans/part_form.html", form, plan=plan, part=part, kind=kind, row=None)
 
 
 @routes.route("/plans/<int:plan_id>/<kind>/<int:row_id>/edit", methods=["GET", "POST"])
-def part_edit(plan_id: int, kind: str, row_id: int):
+def part_edit(kind: str, row_id: int):
     """Change a stage, period or resource."""
-    plan, part = plan_or_404(plan_id), _part(kind)
+    plan, part = current_plan(), _part(kind)
     row = row_or_404(part.model, plan.id, row_id)
     session = get_session()
     form = part.form(session=session, plan_id=plan.id, own_id=row.id, obj=row)
@@ -96,30 +96,30 @@ def part_edit(plan_id: int, kind: str, row_id: int):
                              kind=kind, row=row)
         form.save(row)
         if commit(f"{part.singular.capitalize()} {_called(row)} saved."):
-            return redirect(url_for("plans.show", plan_id=plan.id))
+            return redirect(url_for("plans.show"))
     return form_page("plans/part_form.html", form, plan=plan, part=part, kind=kind, row=row)
 
 
 @routes.route("/plans/<int:plan_id>/<kind>/<int:row_id>/delete", methods=["GET", "POST"])
-def part_delete(plan_id: int, kind: str, row_id: int):
+def part_delete(kind: str, row_id: int):
     """Say what a delete takes with it, then delete on confirmation."""
-    plan, part, session = plan_or_404(plan_id), _part(kind), get_session()
+    plan, part, session = current_plan(), _part(kind), get_session()
     row = row_or_404(part.model, plan.id, row_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         session.delete(row)
         if commit(f"{part.singular.capitalize()} {_called(row)} deleted."):
-            return redirect(url_for("plans.show", plan_id=plan.id))
+            return redirect(url_for("plans.show"))
     return render_template("confirm.html", form=form, plan=plan,
                            title=f"Delete {part.singular} {_called(row)}?",
                            consequences=part.consequences(session, row),
-                           cancel=url_for("plans.show", plan_id=plan.id))
+                           cancel=url_for("plans.show"))
 
 
 @routes.post("/plans/<int:plan_id>/<kind>/<int:row_id>/move/<direction>")
-def part_move(plan_id: int, kind: str, row_id: int, direction: str):
+def part_move(kind: str, row_id: int, direction: str):
     """Move a row one place up or down its list (journey order for stages)."""
-    plan, part, session = plan_or_404(plan_id), _part(kind), get_session()
+    plan, part, session = current_plan(), _part(kind), get_session()
     row = row_or_404(part.model, plan.id, row_id)
     form = ConfirmForm()
     if not form.validate_on_submit() or direction not in ("up", "down"):
@@ -133,4 +133,4 @@ def part_move(plan_id: int, kind: str, row_id: int, direction: str):
         for position, each in enumerate(rows):
             each.position = position
     commit(f"{part.singular.capitalize()} {_called(row)} moved {direction}.")
-    return redirect(url_for("plans.show", plan_id=plan.id))
+    return redirect(url_for("plans.show"))

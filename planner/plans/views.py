@@ -15,7 +15,7 @@ from planner.forms import ConfirmForm
 from planner.plans import members, parts
 from planner.plans.cycle import MEANING, move, moves
 from planner.plans.forms import PlanForm
-from planner.views import attachment, claim_version, commit, conflict_page, form_page, plan_or_404
+from planner.views import attachment, claim_version, commit, conflict_page, current_plan, form_page
 
 bp = Blueprint("plans", __name__)
 parts.routes.add_to(bp)  # the stage, period and resource pages
@@ -45,9 +45,9 @@ def create():
 
 
 @bp.get("/plans/<int:plan_id>")
-def show(plan_id: int):
+def show():
     """The plan's settings and the lists it owns."""
-    plan = plan_or_404(plan_id)
+    plan = current_plan()
     return render_template("plans/show.html", plan=plan, stages=plan.stages,
                            periods=plan.periods, resources=plan.resources,
                            confirm_form=ConfirmForm(), meaning=MEANING,
@@ -55,9 +55,9 @@ def show(plan_id: int):
 
 
 @bp.post("/plans/<int:plan_id>/state")
-def state(plan_id: int):
+def state():
     """Move the plan's cycle on (or back) as the button says."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     if not ConfirmForm().validate_on_submit():
         abort(400, "The form had expired; nothing was changed. Reload the page and try "
                    "again.")
@@ -67,28 +67,28 @@ def state(plan_id: int):
                    "reload the page to see its state.")
     if move(session, plan.id, (plan.state,), to) and commit(
             f"The plan is now {MEANING[to].split(':')[0].lower()}."):
-        return redirect(url_for("plans.show", plan_id=plan.id))
+        return redirect(url_for("plans.show"))
     abort(409, "Someone moved the plan's cycle at the same moment; reload the page.")
 
 
 @bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
-def edit(plan_id: int):
+def edit():
     """Change the plan's name, budget, focus count and finance settings."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     form = PlanForm(session=session, plan_id=plan.id, obj=plan)
     if form.validate_on_submit():
         if not claim_version(session, plan, form.version.data):
             return conflict_page("plans/form.html", form, plan=plan)
         form.save(plan)
         if commit("Plan settings saved."):
-            return redirect(url_for("plans.show", plan_id=plan.id))
+            return redirect(url_for("plans.show"))
     return form_page("plans/form.html", form, plan=plan)
 
 
 @bp.route("/plans/<int:plan_id>/delete", methods=["GET", "POST"])
-def delete(plan_id: int):
+def delete():
     """Ask, then delete the plan with everything in it."""
-    plan = plan_or_404(plan_id)
+    plan = current_plan()
     form = ConfirmForm()
     if form.validate_on_submit():
         get_session().delete(plan)
@@ -98,13 +98,13 @@ def delete(plan_id: int):
                     f"{len(plan.runs)} saved runs are deleted with it."]
     return render_template("confirm.html", form=form, plan=plan,
                            title=f'Delete plan "{plan.name}"?', consequences=consequences,
-                           cancel=url_for("plans.show", plan_id=plan.id))
+                           cancel=url_for("plans.show"))
 
 
 @bp.get("/plans/<int:plan_id>/plan.json")
-def download(plan_id: int):
+def download():
     """The plan as a plan file (docs/plan-format.md)."""
-    plan = plan_or_404(plan_id)
+    plan = current_plan()
     document = plan_file_document(get_session(), plan.id)
     return attachment(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
                       "application/json", f"plan-{plan.id}.json")

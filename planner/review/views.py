@@ -17,7 +17,7 @@ from planner.journey.trend import measurements_of
 from planner.plans.cycle import published
 from planner.review.figures import MOST_DOUBT, Reading, review
 from planner.review.next_cycle import start_next_cycle
-from planner.views import commit, form_page, plan_or_404
+from planner.views import commit, current_plan, form_page
 
 bp = Blueprint("review", __name__)
 
@@ -44,10 +44,10 @@ def _figures(plan_id: int):
 
 
 @bp.get("/plans/<int:plan_id>/review")
-def show(plan_id: int):
+def show():
     """Per focus moment, expected against measured since the decision; per team, what its
     delivered work realised against what was expected, with a suggested confidence."""
-    plan = plan_or_404(plan_id)
+    plan = current_plan()
     found = _figures(plan.id)
     run, publication, moments, teams = found if found else (None, None, [], [])
     return render_template("review/show.html", plan=plan, run=run, publication=publication,
@@ -56,9 +56,9 @@ def show(plan_id: int):
 
 
 @bp.route("/plans/<int:plan_id>/next-cycle", methods=["GET", "POST"])
-def next_cycle(plan_id: int):
+def next_cycle():
     """Start the next cycle from this decided one: a new plan, the old one kept as it was."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     decided = published(session, plan.id)
     form = NextCycleForm(name=f"{plan.name}, next cycle")
     if form.validate_on_submit():

@@ -30,9 +30,9 @@ routes = Routes()
 
 
 @routes.get("/plans/<int:plan_id>/runs/<int:run_id>/portfolio.xlsx")
-def run_workbook(plan_id: int, run_id: int):
+def run_workbook(run_id: int):
     """The run as a workbook: its summary, the funded work and the say-no list."""
-    plan, saved = plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(run_id)
     report, entries = run_report(saved), explained_entries(saved)
     body = workbook_bytes([summary_sheet(report, entries), funded_sheet(report),
                            not_funded_sheet(report, entries)])
@@ -40,17 +40,17 @@ def run_workbook(plan_id: int, run_id: int):
 
 
 @routes.get("/plans/<int:plan_id>/runs/<int:run_id>/funded.csv")
-def funded_csv(plan_id: int, run_id: int):
+def funded_csv(run_id: int):
     """The run's funded initiatives as a CSV file."""
-    plan, saved = plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(run_id)
     body = csv_bytes(funded_sheet(run_report(saved)).frame)
     return _download(body, CSV, plan, saved, "funded.csv")
 
 
 @routes.get("/plans/<int:plan_id>/runs/<int:run_id>/not-funded.csv")
-def not_funded_csv(plan_id: int, run_id: int):
+def not_funded_csv(run_id: int):
     """The run's say-no list, with reasons and any stored explanation, as a CSV file."""
-    plan, saved = plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(run_id)
     body = csv_bytes(not_funded_sheet(run_report(saved), explained_entries(saved)).frame)
     return _download(body, CSV, plan, saved, "not-funded.csv")
 

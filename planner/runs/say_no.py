@@ -52,9 +52,9 @@ PER_PAGE = 100  # a plan of 20,000 initiatives says no to thousands
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/say-no")
-def show(plan_id: int, run_id: int):
+def show(run_id: int):
     """Every initiative the run did not fund: grouped by reason, or by impact lost."""
-    plan, saved = plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(run_id)
     sort = _sort()
     stored = _explained(saved)
     entries = explained_entries(saved, stored)
@@ -78,10 +78,10 @@ def show(plan_id: int, run_id: int):
 
 
 @bp.post("/plans/<int:plan_id>/runs/<int:run_id>/say-no/explain")
-def explain_all(plan_id: int, run_id: int):
+def explain_all(run_id: int):
     """Explain every rejection not explained yet, in a job (a large plan's take minutes),
     its progress shown meanwhile; they are stored together when all are made."""
-    plan, saved = plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(run_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:  # said here, at once, not by the job
@@ -91,15 +91,15 @@ def explain_all(plan_id: int, run_id: int):
     stored = stored_explanations(session=get_session(), run_id=saved.id)
     if all(key in stored for key in rejected_keys(saved)):
         flash("Every rejected initiative was already explained.", "ok")
-        return redirect(url_for("say_no.show", plan_id=plan.id, run_id=run_id, sort=_sort()))
+        return redirect(url_for("say_no.show", run_id=run_id, sort=_sort()))
     return answer(start(get_session(), plan.id, "explain", {"run_id": saved.id,
                                                             "sort": _sort()}))
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/say-no/<key>")
-def explanation(plan_id: int, run_id: int, key: str):
+def explanation(run_id: int, key: str):
     """One rejection explained in words and figures (computed and stored the first time)."""
-    plan, saved = plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(run_id)
     _, decision = rejection_or_404(plan.id, saved, key)
     stored = stored_explanations(session=get_session(), run_id=saved.id, keys=[key])
     found = stored.get(key) or _explain(saved, key)
@@ -131,16 +131,16 @@ def rejection_or_404(plan_id: int, saved: Run, key: str, *,
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/memo")
-def memo(plan_id: int, run_id: int):
+def memo(run_id: int):
     """The say-no memo: per team, what was funded and what was not, and why; printable."""
-    plan, saved = plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(run_id)
     return render_template("say_no/memo.html", **_memo(plan, saved))
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>/memo.md")
-def memo_download(plan_id: int, run_id: int):
+def memo_download(run_id: int):
     """The say-no memo as a Markdown file, to paste into a mail or a wiki."""
-    plan, saved = plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(run_id)
     return attachment(render_template("say_no/memo.md", **_memo(plan, saved)), "text/markdown",
                       f"say-no-memo-plan-{plan.id}-run-{saved.number}.md")
 

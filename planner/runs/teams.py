@@ -10,7 +10,7 @@ from planner.database import get_session
 from planner.delivery.views import STATUS_WORDS, DeliveryForm
 from planner.runs.explanations import stored_explanations
 from planner.runs.reports import Verdicts
-from planner.views import paged, plan_or_404, query_text
+from planner.views import current_plan, paged, query_text
 
 bp = Blueprint("teams", __name__)
 
@@ -18,9 +18,9 @@ PER_PAGE = 50  # a team of a 20,000-initiative plan may propose thousands
 
 
 @bp.get("/plans/<int:plan_id>/teams")
-def show(plan_id: int):
+def show():
     """Pick a team; see each of its initiatives with the latest run's verdict."""
-    plan, session = plan_or_404(plan_id), get_session()
+    plan, session = current_plan(), get_session()
     teams = teams_of(session=session, plan_id=plan.id)
     team, own = query_text("team"), own_team()
     if own is not None:  # a team member sees its own team only

@@ -21,7 +21,7 @@ from planner.runs import exports
 from planner.runs.changes import notice
 from planner.runs.forms import RunForm
 from planner.runs.reports import shown_report
-from planner.views import commit, plan_and_run, plan_or_404
+from planner.views import commit, current_plan, plan_and_run
 from planner.web import figure, when
 
 bp = Blueprint("portfolio", __name__)
@@ -31,24 +31,25 @@ exports.routes.add_to(bp)  # the run's downloads
 
 
 @bp.get("/plans/<int:plan_id>/portfolio")
-def show(plan_id: int):
+def show():
     """The run form, the latest run in full and every earlier run."""
-    plan = plan_or_404(plan_id)
+    plan = current_plan()
     form = RunForm(data={"budget": plan.budget, "max_focus": plan.max_focus})
     return _page(plan, form)
 
 
 @bp.post("/plans/<int:plan_id>/runs")
-def run(plan_id: int):
+def run():
     """Run the plan as it is (with this run's budget and focus count) in a job: solved,
     saved and every rejection explained by a worker, its progress shown meanwhile.
 
     The plan is read and checked in a session that only reads: in the request's own, a
-    POST takes the write lock (on SQLite, the whole database's) at its first read, and
-    every save would wait while a large plan is read and checked."""
-    problems: list[str] = []
+    POST holds the write lock (on SQLite, the whole database's) from its first read (the
+    access check's, of the plan), and every save would wait while a large plan is read
+    and checked."""
+    plan_id, problems = current_plan().id, []
+    get_session().rollback()  # hold no write lock while the plan is read and checked
     with reading() as session:
-        plan_or_404(plan_id, session)
         form = RunForm()
         valid = form.validate_on_submit()
         if valid:
@@ -57,7 +58,7 @@ def run(plan_id: int):
             except optimizer.PlanError as error:
                 problems = error.problems
     if not valid or problems:
-        return _page(plan_or_404(plan_id), form, problems=problems, status=422)
+        return _page(current_plan(), form, problems=problems, status=422)
     return answer(start(get_session(), plan_id, "run", {"budget": form.budget.data,
                                                         "max_focus": form.max_focus.data}))
 
@@ -66,9 +67,9 @@ RUN_AS_THE_PLAN = {"budget": None, "max_focus": None}  # a run job with the plan
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>")
-def run_page(plan_id: int, run_id: int):
+def run_page(run_id: int):
     """One saved run: its inputs in brief and its result in full."""
-    plan, saved = plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(run_id)
     decision = published_run(session=get_session(), plan_id=plan.id)
     published = get_session().exec(select(Publication).where(
         Publication.run_id == saved.id).order_by(Publication.id.desc())).first()
@@ -79,9 +80,9 @@ def run_page(plan_id: int, run_id: int):
 
 
 @bp.route("/plans/<int:plan_id>/runs/<int:run_id>/delete", methods=["GET", "POST"])
-def delete_run(plan_id: int, run_id: int):
+def delete_run(run_id: int):
     """Delete a what-if run, and its explanations, on confirmation; the plan stays."""
-    plan, saved = plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(run_id)
     session, form = get_session(), ConfirmForm()
     if session.exec(select(Publication.id).where(Publication.run_id == saved.id)).first():
         abort(409, f"Run #{saved.number} was published as a decision: it stays in the record "
@@ -89,12 +90,11 @@ def delete_run(plan_id: int, run_id: int):
     if form.validate_on_submit():
         session.delete(saved)
         if commit(f"Run #{saved.number} deleted."):
-            return redirect(url_for("portfolio.show", plan_id=plan.id))
+            return redirect(url_for("portfolio.show"))
     return render_template("confirm.html", form=form, plan=plan,
                            title=f"Delete run #{saved.number}?",
                            consequences=_what_goes_with(session, saved),
-                           cancel=url_for("portfolio.run_page", plan_id=plan.id,
-                                          run_id=saved.id))
+                           cancel=url_for("portfolio.run_page", run_id=saved.id))
 
 
 def _what_goes_with(session: Session, saved: Run) -> list[str]:
@@ -115,9 +115,9 @@ def _what_goes_with(session: Session, saved: Run) -> list[str]:
 
 
 @bp.route("/plans/<int:plan_id>/runs/<int:run_id>/publish", methods=["GET", "POST"])
-def publish(plan_id: int, run_id: int):
+def publish(run_id: int):
     """Publish the run as the plan's decision, after asking: the teams then read it."""
-    plan, saved = plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(run_id)
     if saved.status not in ("optimal", "feasible"):
         abort(409, "A run with no portfolio cannot be the decision.")
     session, form = get_session(), ConfirmForm()
@@ -127,7 +127,7 @@ def publish(plan_id: int, run_id: int):
         move(session, plan.id, (DRAFT, OPEN), DECIDED)  # proposals close with the decision
         if commit(f"Run #{saved.number} published as the plan's decision: the teams now "
                   "read it."):
-            return redirect(url_for("portfolio.run_page", plan_id=plan.id, run_id=saved.id))
+            return redirect(url_for("portfolio.run_page", run_id=saved.id))
     before = published_run(session=session, plan_id=plan.id)
     lines = ["The team view and each team's explanations show this run's decisions."]
     if plan.state != DECIDED:
@@ -140,15 +140,14 @@ def publish(plan_id: int, run_id: int):
     return render_template("confirm.html", form=form, plan=plan, action="Publish",
                            title=f"Publish run #{saved.number} as the decision?",
                            consequences=lines + ([changed] if changed else []),
-                           cancel=url_for("portfolio.run_page", plan_id=plan.id,
-                                          run_id=saved.id))
+                           cancel=url_for("portfolio.run_page", run_id=saved.id))
 
 
 @bp.post("/plans/<int:plan_id>/runs/<int:run_id>/reproduce")
-def reproduce(plan_id: int, run_id: int):
+def reproduce(run_id: int):
     """Solve the run again from its saved inputs and say whether the answer is the same:
     a decision anyone can check."""
-    plan, saved = plan_and_run(plan_id, run_id)
+    plan, saved = plan_and_run(run_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     get_session().rollback()  # hold nothing while the solver works
@@ -164,7 +163,7 @@ def reproduce(plan_id: int, run_id: int):
         flash(f"Solved again from its saved inputs, the answer differs: {again.status}, "
               f"impact {figure(again.impact)}, {len(again.funded)} initiatives funded. "
               "Tell whoever looks after the planner.", "error")
-    return redirect(url_for("portfolio.run_page", plan_id=plan.id, run_id=saved.id))
+    return redirect(url_for("portfolio.run_page", run_id=saved.id))
 
 
 def new_run(plan_id: int, document: dict, result: optimizer.Result) -> Run:
