@@ -1,24 +1,53 @@
-"""Fixtures for the web app's tests: an app on a fresh database per test.
+"""Fixtures for the web app's tests: the app, on a database reset for every test.
 
-The database is a temporary SQLite file, or, when TEST_DATABASE_URL is set, a PostgreSQL
-schema made for this test session (emptied before every test, dropped at the end).
+A test's database starts from one of three states, each made once per test session by the
+app itself (create_schema, as a new installation; the tests' admin; load_demo): the schema
+alone (EMPTY, for a test that makes its own app), with the tests' admin (ADMIN, under the
+`app` fixture), and with the demo plan loaded too (DEMO, for the many tests that ask for
+`demo_id`). Resetting to a state is what every test pays, so it is made cheap:
+
+- SQLite: each state is a database file; each test gets a copy of its own in its tmp_path
+  (shutil.copyfile: well under a millisecond, where the schema took ~0.2 s and the demo
+  ~0.1 s per test).
+- PostgreSQL (TEST_DATABASE_URL): one schema for the session, made once; before each test
+  every row is deleted, each id sequence set back to where the state left it, and the
+  state's rows (read back once, when it was made) inserted again in one transaction.
+  DELETE rather than TRUNCATE: on tables this small, TRUNCATE's new files took 0.6 s a
+  test. Not a transaction rolled back after each test: the app commits, reads in sessions
+  of their own, and the tests of locks and of workers watch from other connections and
+  processes, which would never see the rows of a transaction not committed. The test
+  connections commit without waiting for the disk (synchronous_commit off): a server crash
+  could lose the last commits of a test database, nothing else changes.
+
+The app with the tests' configuration (TEST_CONFIG) is made once per test module (Flask's
+routes take ~0.15 s to build) and pointed at each test's database (SQLite: an engine on
+the test's file). Before each test, what the app and this process keep between requests
+is set back: the sign-in throttle's counts, the app's settings (a test may change one),
+and every value planner/kept.py keeps by a run's or a plan's id and time (ids restart
+with every reset, and a state's rows keep the times they were made at, so such a key can
+come back naming another test's rows). Charts stay kept: a chart is kept by its figures
+alone, which no reset makes stale. A test that needs other settings makes its own app
+with `make_app`, on a database in the EMPTY state.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session, SQLModel, select
 
 from models import Run, User
-from models.db import open_session
+from models.db import make_engine, open_session
 from planner import create_app
 from planner.demo import load_demo
 
@@ -30,6 +59,13 @@ TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED":
                "SOLVE_TIME_LIMIT": 30.0, "EXPLAIN_WITH_RUN_UP_TO": 0,
                "JOBS_IMMEDIATE": True}
 
+# Every app of the tests has this admin; its hash is made once for the whole run (argon2 is
+# slow on purpose).
+ADMIN_EMAIL, ADMIN_PASSWORD = "admin@example.com", "the tests' own long password"
+_ADMIN_HASH: list[str] = []
+
+EMPTY, ADMIN, DEMO = "empty", "admin", "demo"
+
 
 @contextmanager
 def schema_of_its_own(base: str, prefix: str) -> Iterator[str]:
@@ -39,52 +75,117 @@ def schema_of_its_own(base: str, prefix: str) -> Iterator[str]:
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in base else "?"
+    options = f"-csearch_path={schema} -csynchronous_commit=off"
     try:
-        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+        yield f"{base}{separator}options={quote(options)}"
     finally:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
 
+class SQLiteStates:
+    """Each state a database file; a test's database a copy of one in its own folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def keep(self, state: str, engine: Engine) -> None:
+        source = sqlite3.connect(engine.url.database)
+        kept = sqlite3.connect(self.folder / f"{state}.sqlite")
+        source.backup(kept)  # whole and consistent, whatever the write-ahead log holds
+        source.close()
+        kept.close()
+
+    def fresh(self, state: str, folder: Path) -> str:
+        path = folder / "planner.sqlite"
+        shutil.copyfile(self.folder / f"{state}.sqlite", path)
+        return f"sqlite:///{path}"
+
+    def close(self) -> None:
+        """Nothing stays open between tests."""
+
+
+class PostgresStates:
+    """One schema; each state its rows and sequences, read back once, put back per test."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.tables = SQLModel.metadata.sorted_tables  # parents before children
+        self.rows: dict[str, list[tuple]] = {}
+        self.sequences: dict[str, str] = {}
+
+    def keep(self, state: str, _engine: Engine) -> None:
+        with self.engine.connect() as connection:
+            self.rows[state] = [(table, rows) for table in self.tables
+                                if (rows := [dict(row) for row in connection.execute(
+                                    table.select()).mappings()])]
+            sequences = connection.execute(text(
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), "
+                "last_value FROM pg_sequences WHERE schemaname = current_schema()")).all()
+        self.sequences[state] = "SELECT " + ", ".join(
+            f"setval('{name}', {value}, true)" if value is not None
+            else f"setval('{name}', 1, false)" for name, value in sequences)
+
+    def fresh(self, state: str, _folder: Path) -> str:
+        deletions = "; ".join(f'DELETE FROM "{table.name}"' for table in reversed(self.tables))
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql(deletions)
+            connection.exec_driver_sql(self.sequences[state])
+            for table, rows in self.rows[state]:
+                connection.execute(table.insert(), rows)
+        return self.url
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str | None]:
-    """A URL whose connections use a schema of their own, or None for SQLite."""
+def database_states(tmp_path_factory) -> Iterator[SQLiteStates | PostgresStates]:
+    """The states a test's database starts from, made once by the app itself."""
     base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield None
+    if base:
+        with schema_of_its_own(base, "planner_test") as url:
+            states = PostgresStates(url)
+            yield from _made(states, url)
         return
-    with schema_of_its_own(base, "planner_test") as url:
-        yield url
+    folder = tmp_path_factory.mktemp("states")
+    yield from _made(SQLiteStates(folder), f"sqlite:///{folder / 'making.sqlite'}")
+
+
+def _made(states, url: str) -> Iterator:
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
+    engine = app.extensions["planner_engine"]
+    states.keep(EMPTY, engine)
+    add_admin(app)
+    states.keep(ADMIN, engine)
+    load_demo(app)
+    states.keep(DEMO, engine)
+    engine.dispose()
+    try:
+        yield states
+    finally:
+        states.close()
+
+
+def _state(request) -> str:
+    """The demo for a test that asks for it, the admin for one that asks for the app."""
+    if "demo_id" in request.fixturenames:
+        return DEMO
+    return ADMIN if "app" in request.fixturenames else EMPTY
 
 
 @pytest.fixture
-def database_url(tmp_path, postgres_url) -> str:
-    if postgres_url is None:
-        return f"sqlite:///{tmp_path / 'planner.sqlite'}"
-    return postgres_url
-
-
-def _empty_tables(engine) -> None:
-    tables = [t.name for t in SQLModel.metadata.sorted_tables]
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {', '.join(f'{chr(34)}{t}{chr(34)}' for t in tables)} "
-                                "RESTART IDENTITY CASCADE"))
-
-
-# Every app of the tests has this admin; its hash is made once for the whole run (argon2 is
-# slow on purpose).
-ADMIN_EMAIL, ADMIN_PASSWORD = "admin@example.com", "the tests' own long password"
-_ADMIN_HASH: list[str] = []
+def database_url(request, tmp_path, database_states) -> str:
+    """This test's database, in the state its fixtures start from."""
+    return database_states.fresh(_state(request), tmp_path)
 
 
 def make_app(database_url: str, *, accounts: bool = True, **config):
-    """The app on this database, emptied; with the tests' admin unless `accounts` is
-    false (an installation nobody has set up yet)."""
+    """An app of its own on this database (the test's, in the EMPTY state), with the
+    tests' admin unless `accounts` is false (an installation nobody has set up yet)."""
     app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, **config})
-    engine = app.extensions["planner_engine"]
-    if engine.dialect.name == "postgresql":
-        _empty_tables(engine)
     if accounts:
         add_admin(app)
     return app
@@ -113,11 +214,44 @@ def signed_in_client(app, email: str = ADMIN_EMAIL):
     return client
 
 
-@pytest.fixture
-def app(database_url):
-    app = make_app(database_url)
+@pytest.fixture(scope="module")
+def module_app(database_states, tmp_path_factory):
+    """The app with the tests' configuration, made once for a module's tests."""
+    url = database_states.fresh(ADMIN, tmp_path_factory.mktemp("app")) if isinstance(
+        database_states, SQLiteStates) else database_states.url
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
     yield app
     app.extensions["planner_engine"].dispose()
+
+
+def forget_what_the_process_keeps() -> None:
+    """Every value planner/kept.py keeps by what a reset can give again (a run's or a
+    plan's id and time), as a new process; charts, kept by their figures alone, stay."""
+    from planner import kept
+
+    for kind in kept.EVERY:
+        if kind is not kept.CHARTS:
+            kind.clear()
+
+
+@pytest.fixture
+def app(module_app, database_url):
+    """The module's app on this test's database, as if made for it alone."""
+    from planner.accounts.signin import limiter
+
+    engine, settings = module_app.extensions["planner_engine"], dict(module_app.config)
+    if settings["DATABASE_URL"] != database_url:  # SQLite: a file per test
+        module_app.config["DATABASE_URL"] = database_url
+        module_app.extensions["planner_engine"] = make_engine(
+            database_url, busy_timeout_ms=settings["DATABASE_BUSY_TIMEOUT_MS"])
+    forget_what_the_process_keeps()
+    limiter.reset()
+    yield module_app
+    module_app.config.clear()
+    module_app.config.update(settings)
+    if module_app.extensions["planner_engine"] is not engine:
+        module_app.extensions["planner_engine"].dispose()
+        module_app.extensions["planner_engine"] = engine
 
 
 @pytest.fixture
@@ -135,6 +269,7 @@ def db(app) -> Iterator[Session]:
 
 @pytest.fixture
 def demo_id(app) -> int:
+    """The demo plan's id (the DEMO state has it already)."""
     return load_demo(app)
 
 
