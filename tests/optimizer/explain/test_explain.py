@@ -319,11 +319,6 @@ def test_bounds_and_knapsack_starts_give_the_figures_of_full_solves_on_random_pl
     assume(_compare_with_reference(plan, *OPTIONS) is not None)
 
 
-def test_a_large_plan_with_a_tight_budget_gets_the_figures_of_full_solves():
-    plan = generate_plan(KNAPSACKS_FROM, 6, seed=1, budget_share=0.05)
-    _compare_with_reference(plan, {"knapsacks": True})
-
-
 @pytest.mark.parametrize("budget_share,weak", [(None, False), (0.05, True)])
 def test_quick_fixed_focus_solves_are_on_where_full_solves_search_long(budget_share, weak):
     plan = generate_plan(2 * KNAPSACKS_FROM, 30, seed=1)

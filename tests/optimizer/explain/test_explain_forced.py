@@ -7,7 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from optimizer import solve
-from optimizer.explain import KNAPSACKS_FROM, Explainer, explain, explanation_from_dict
+from optimizer.explain import Explainer, explain, explanation_from_dict
 from optimizer.samples import generate_plan
 from tests.optimizer.explain.explainplans import changed, three_moments
 from tests.optimizer.randomplans import SAMPLE_SEEDS, examples, feasible, impact_of, plans
@@ -144,10 +144,3 @@ def test_an_explanation_stored_before_the_figure_for_it_to_count_still_loads():
     old = explanation_from_dict(document)
     assert (old.impact_if_counted, old.counted_focus, old.counted_conflict) == (None, [], None)
     assert old.impact_if_funded == e.impact_if_funded and old.message == e.message
-
-
-def test_forcing_it_in_matches_on_a_large_plan_with_a_tight_budget():
-    # the bounds that settle most forced-in portfolios without a search of every focus
-    plan = generate_plan(KNAPSACKS_FROM, 6, seed=1, budget_share=0.05)
-    result = solve(plan)
-    _check_forced_in(plan, result, Explainer(plan, result, knapsacks=True).explain_all())
