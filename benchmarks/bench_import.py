@@ -38,7 +38,7 @@ from planner.data_io.merge import preview_import  # noqa: E402
 from planner.data_io.plan_files import read_plan_bytes  # noqa: E402
 from planner.data_io.plan_sheets import plan_sheets  # noqa: E402
 from planner.data_io.read import read_tables  # noqa: E402
-from planner.data_io.spreadsheets import Sheet, workbook_bytes  # noqa: E402
+from planner.spreadsheets import Sheet, workbook_bytes  # noqa: E402
 
 TARGET_SECONDS = 15.0
 

@@ -1,5 +1,5 @@
-"""Bringing data in and out: spreadsheet and CSV imports with their preview, plan files
-(JSON and Excel), and the workbooks every export writes."""
+"""Bringing data in and out: spreadsheet and CSV imports with their preview, and plan files
+(JSON and Excel)."""
 
 from __future__ import annotations
 

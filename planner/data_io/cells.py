@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from planner.data_io.spreadsheets import unescape_cell
+from planner.spreadsheets import unescape_cell
 
 # Plain numbers, or thousands grouped with commas ("1,200,000.50"). A lone comma ("1,5")
 # is refused rather than guessed: it is a decimal mark in much of Europe and a thousands

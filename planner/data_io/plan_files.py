@@ -45,6 +45,6 @@ def plan_file_bytes(document: dict[str, Any], suffix: str) -> bytes:
     if suffix == ".json":
         return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     from planner.data_io.plan_sheets import plan_sheets
-    from planner.data_io.spreadsheets import workbook_bytes
+    from planner.spreadsheets import workbook_bytes
 
     return workbook_bytes(plan_sheets(document))

@@ -14,7 +14,7 @@ from planner.data_io.cells import NumberError, Problem, cell_text, header_key, p
 from planner.data_io.cells import whole_if_whole as whole
 from planner.data_io.columns import TABLES, Grid, entry_of, read_rows, row_numbers, table_frame
 from planner.data_io.locate import PLAN_SHEET, VALUE, Locator, in_sheet_order, validate
-from planner.data_io.spreadsheets import Sheet
+from planner.spreadsheets import Sheet
 
 SETTING = "Setting"
 README_SHEET = "Read me"

@@ -26,11 +26,11 @@ from planner.data_io.merge import IMPORTED, Preview, preview_import
 from planner.data_io.plan_files import plan_file_bytes, read_plan_bytes
 from planner.data_io.plan_sheets import template_sheets
 from planner.data_io.read import FileProblem, read_tables
-from planner.data_io.spreadsheets import XLSX, workbook_bytes
 from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.jobs.queue import start
 from planner.jobs.views import answer
+from planner.spreadsheets import XLSX, workbook_bytes
 from planner.views import attachment, commit, current_plan, form_page
 
 bp = Blueprint("imports", __name__)

@@ -20,9 +20,9 @@ from models.queries import latest_run
 from optimizer.finance.returns import Returns, settings
 from optimizer.finance.scenarios import Column, Comparison, compare
 from optimizer.result import REASON_TITLES, result_from_dict
-from planner.data_io.spreadsheets import Sheet, workbook_bytes
 from planner.runs.changes import differences
 from planner.runs.views import solve_options
+from planner.spreadsheets import Sheet, workbook_bytes
 
 MIN_COMPARED, MAX_COMPARED = 1, 4  # scenarios, beside the plan as it is
 PLAN_AS_IT_IS = "The plan as it is"

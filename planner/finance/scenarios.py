@@ -14,7 +14,6 @@ from models.base import utcnow
 from models.planfile import plan_document
 from models.scenario import scenarios_of
 from optimizer.finance.scenarios import apply_overrides, check_overrides
-from planner.data_io.spreadsheets import XLSX
 from planner.database import get_session
 from planner.finance.compare import (
     MAX_COMPARED,
@@ -30,6 +29,7 @@ from planner.jobs.queue import start
 from planner.jobs.views import answer
 from planner.runs.reports import run_report
 from planner.runs.views import RUN_AS_THE_PLAN, new_run, solve_options
+from planner.spreadsheets import XLSX
 from planner.views import (
     CONFLICT,
     attachment,

@@ -9,8 +9,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from models import RecordEntry
-from planner.data_io.spreadsheets import csv_bytes
 from planner.database import get_session
+from planner.spreadsheets import csv_bytes
 from planner.views import attachment, current_plan, paged, query_text
 from planner.web import when
 

@@ -15,10 +15,10 @@ import pandas as pd
 from flask import Response
 
 from models import Plan, Run
-from planner.data_io.spreadsheets import XLSX, Sheet, csv_bytes, workbook_bytes
 from planner.runs.changes import notice
 from planner.runs.reports import RunReport, SayNoEntry, run_report
 from planner.runs.say_no import explained_entries
+from planner.spreadsheets import XLSX, Sheet, csv_bytes, workbook_bytes
 from planner.views import Routes, attachment, plan_and_run
 from planner.web import when
 

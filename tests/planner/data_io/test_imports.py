@@ -19,7 +19,7 @@ from optimizer.samples import generate_document
 from planner.data_io.plan_files import plan_file_bytes, read_plan_bytes
 from planner.data_io.plan_sheets import plan_sheets
 from planner.data_io.read import read_tables
-from planner.data_io.spreadsheets import csv_bytes, workbook_bytes
+from planner.spreadsheets import csv_bytes, workbook_bytes
 from tests.webapp import page_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,7 +45,7 @@ def exported_tables(app, plan_id: int) -> dict[str, pd.DataFrame]:
 
 
 def as_workbook(tables: dict[str, pd.DataFrame]) -> bytes:
-    from planner.data_io.spreadsheets import Sheet
+    from planner.spreadsheets import Sheet
     return workbook_bytes([Sheet(name, frame) for name, frame in tables.items()])
 
 

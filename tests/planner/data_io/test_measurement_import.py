@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from sqlmodel import func, select
 
 from models import Measurement, Moment, PendingImport
-from planner.data_io.spreadsheets import csv_bytes
+from planner.spreadsheets import csv_bytes
 from tests.webapp import page_text
 
 ROWS = [{"moment": "greet", "date": "2026-12-31", "score": "51.5", "n": "1,200",

@@ -18,7 +18,7 @@ from optimizer import PlanError, plan_from_dict
 from planner.cli import main
 from planner.data_io.plan_sheets import document_from_tables, plan_sheets
 from planner.data_io.read import FileProblem, read_tables
-from planner.data_io.spreadsheets import workbook_bytes
+from planner.spreadsheets import workbook_bytes
 from tests.optimizer.planfile.test_planfile import BASE, RULES
 from tests.webapp import page_text
 

@@ -19,7 +19,7 @@ from planner.data_io import read as read_module
 from planner.data_io.cells import NumberError, Problem, header_key, parse_number
 from planner.data_io.plan_sheets import document_from_tables, plan_sheets, template_sheets
 from planner.data_io.read import FileProblem, read_tables
-from planner.data_io.spreadsheets import csv_bytes, workbook_bytes
+from planner.spreadsheets import csv_bytes, workbook_bytes
 from tests.conftest import EXAMPLE_PLAN
 
 

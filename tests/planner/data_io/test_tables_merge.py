@@ -12,7 +12,7 @@ from optimizer.planfile import plan_from_dict, plan_to_dict
 from planner.data_io.merge import preview_import
 from planner.data_io.plan_sheets import plan_sheets
 from planner.data_io.read import read_tables
-from planner.data_io.spreadsheets import workbook_bytes
+from planner.spreadsheets import workbook_bytes
 from tests.conftest import EXAMPLE_PLAN
 
 

@@ -13,7 +13,7 @@ from models import Initiative, Moment, Period, Plan, Run, Scenario
 from models.planfile import plan_document
 from optimizer import plan_from_dict, solve
 from optimizer.finance.scenarios import apply_overrides
-from planner.data_io.spreadsheets import MONEY_FORMAT, escape_cell, sheet_names
+from planner.spreadsheets import MONEY_FORMAT, escape_cell, sheet_names
 from planner.web import figure
 from tests.webapp import page_text, saved_run
 

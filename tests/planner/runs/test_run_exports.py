@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from models import Initiative, Plan, RunExplanation
 from optimizer.result import REASON_TITLES
-from planner.data_io.spreadsheets import MONEY_FORMAT, PERCENT_FORMAT
+from planner.spreadsheets import MONEY_FORMAT, PERCENT_FORMAT
 from tests.webapp import page_text, saved_run
 
 BOM = b"\xef\xbb\xbf"
