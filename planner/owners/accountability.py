@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models import Moment, Run
-from planner.runs.breakdown import Arrival, arrivals
-
-NO_OWNER = ""
+from planner.runs.breakdown import NO_OWNER, Arrival, arrivals, expected_points
 
 
 @dataclass(frozen=True)
@@ -40,13 +38,6 @@ class Owner:
     def work(self) -> list[str]:
         """The funded initiatives that move any of its moments, by name, once each."""
         return sorted({arrival.name for owned in self.moments for arrival in owned.arrivals})
-
-
-def expected_points(figure: dict[str, Any]) -> float:
-    """What a run expects a moment to move (its result entry): the funded work's uplift on
-    it, capped by its headroom."""
-    uplift, headroom = figure.get("uplift", 0.0), figure.get("headroom")
-    return uplift if headroom is None else min(uplift, headroom)
 
 
 def owners(moments: list[Moment], run: Run | None) -> list[Owner]:

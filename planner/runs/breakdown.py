@@ -1,6 +1,7 @@
 """How each focus moment's improvement adds up: every funded initiative's uplift on it, times
 its confidence, times the factor of the back-stage step it arrives through (the engine's own
-rule, optimizer.influence.landing), capped by the moment's headroom."""
+rule, optimizer.influence.landing), capped by the moment's headroom; and what a run expects
+of each moment, which the say-no memo and the owners' pages give per owner."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 
 from optimizer.influence import landing, uplift_parts
 from optimizer.plan import Influence
+
+NO_OWNER = ""  # the owner of the moments nobody owns yet
 
 
 @dataclass(frozen=True)
@@ -44,3 +47,10 @@ def arrivals(inputs: dict[str, Any], funded: list[str]) -> dict[str, list[Arriva
                                              None if tagged == moment else names[tagged],
                                              factor))
     return found
+
+
+def expected_points(figure: dict[str, Any]) -> float:
+    """What a run expects a moment to move (its result entry): the funded work's uplift on
+    it, capped by its headroom."""
+    uplift, headroom = figure.get("uplift", 0.0), figure.get("headroom")
+    return uplift if headroom is None else min(uplift, headroom)

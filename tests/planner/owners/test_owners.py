@@ -9,9 +9,9 @@ from sqlmodel import select
 
 from models import Moment, Run
 from planner.demo import DEMO_OWNERS
-from planner.owners.memo import memo_by_owner
 from planner.runs.breakdown import arrivals
 from planner.runs.reports import SayNoEntry
+from planner.runs.say_no import memo_by_owner
 from planner.web import number
 from tests.webapp import page_text, saved_run
 
