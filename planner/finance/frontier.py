@@ -27,9 +27,8 @@ from planner.finance.frontier_forms import FrontierForm, PointForm
 from planner.forms import ConfirmForm
 from planner.jobs.queue import DONE, QUEUED, RUNNING, start
 from planner.jobs.views import facts
-from planner.runs.forms import RunForm
 from planner.runs.reports import STATUS_WORDS, run_report
-from planner.runs.views import new_run, solve_document, solve_options
+from planner.runs.views import RunForm, new_run, solve_document, solve_options
 from planner.views import current_plan
 
 bp = Blueprint("frontier", __name__)

@@ -1,11 +1,14 @@
-"""The portfolio page: run the optimiser, see focus, funded work and the say-no list."""
+"""The portfolio page: run the optimiser (its form), see focus, funded work and the say-no
+list."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import func
 from sqlmodel import Session, select
+from wtforms.validators import NumberRange, Optional
 
 import optimizer
 from models import Plan, Publication, Run, RunExplanation
@@ -13,13 +16,12 @@ from models.plan import DECIDED, DRAFT, OPEN
 from models.planfile import plan_document
 from models.queries import latest_run, published_run, runs_of
 from planner.database import get_session, reading
-from planner.forms import ConfirmForm
+from planner.forms import AtLeast, ConfirmForm, Number, WholeNumber
 from planner.jobs.queue import recent_jobs, start
 from planner.jobs.views import WHAT, answer
 from planner.plans.cycle import move
 from planner.runs import exports
 from planner.runs.changes import notice
-from planner.runs.forms import RunForm
 from planner.runs.reports import shown_report
 from planner.views import commit, current_plan, plan_and_run
 from planner.web import figure, when
@@ -28,6 +30,15 @@ bp = Blueprint("portfolio", __name__)
 # every page that shows a run says when the plan changed since it was made
 bp.add_app_template_global(notice, "run_changed_notice")
 exports.routes.add_to(bp)  # the run's downloads
+
+
+class RunForm(FlaskForm):
+    """The form that starts a run of the optimiser."""
+
+    budget = Number("Budget for this run", [Optional(), AtLeast(0)],
+                    description="Empty: the plan's budget.")
+    max_focus = WholeNumber("Focus moments", [Optional(), NumberRange(1, 20)],
+                             description="Empty: the plan's setting.")
 
 
 @bp.get("/plans/<int:plan_id>/portfolio")
