@@ -138,7 +138,7 @@ def _gunicorn(app: Any, host: str, port: int, workers: int, threads: int,
 
 def _worker(args: argparse.Namespace) -> int:
     from planner import create_app
-    from planner.jobs.queue import Worker
+    from planner.jobs.worker import Worker
 
     app = create_app()
     if app.config["JOBS_IMMEDIATE"]:

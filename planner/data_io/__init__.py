@@ -10,8 +10,9 @@ if TYPE_CHECKING:
 
 
 def blueprints() -> tuple[Blueprint, ...]:
-    """The feature's blueprints with all their pages; imported only when an app is made,
-    so that using one of the feature's helpers does not load its pages."""
+    """The feature's blueprints with all their pages, and its kind of job; imported only
+    when an app is made, so that using one of the feature's helpers does not load its pages."""
+    import planner.data_io.jobs  # noqa: F401 (declares the import's kind of job to the queue)
     from planner.data_io import views
 
     return (views.bp,)

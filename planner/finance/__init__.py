@@ -9,8 +9,9 @@ if TYPE_CHECKING:
 
 
 def blueprints() -> tuple[Blueprint, ...]:
-    """The feature's blueprints with all their pages; imported only when an app is made,
-    so that using one of the feature's helpers does not load its pages."""
+    """The feature's blueprints with all their pages, and its kinds of job; imported only
+    when an app is made, so that using one of the feature's helpers does not load its pages."""
+    import planner.finance.jobs  # noqa: F401 (declares finance's kinds of job to the queue)
     from planner.finance import frontier, scenarios
 
     return (scenarios.bp, frontier.bp)

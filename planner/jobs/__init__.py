@@ -1,6 +1,8 @@
 """Jobs: long work (a run with its explanations, "Explain all", an import) done by a worker
 beside the pages, its progress shown as it goes; the queue is Huey's (planner/jobs/queue.py
-says why), `planner worker` its worker."""
+says why), `planner worker` its worker (worker.py). The kinds of work are the features': each
+declares its own in its jobs.py (planner/runs/jobs.py, ...), and the app imports them all
+when it is made."""
 
 from __future__ import annotations
 
@@ -11,8 +13,7 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    """The app's queue, and the kinds of work its workers do."""
-    from planner.jobs import kinds  # noqa: F401  (fills queue.KINDS)
+    """The app's queue."""
     from planner.jobs.queue import init_queue
 
     init_queue(app)

@@ -11,16 +11,19 @@ job's worker touches its heartbeat every few seconds, and a job whose heartbeat 
 quiet for JOBS_STALE_SECONDS is failed (`settle`), never left running. Each kind of work
 writes its result in one transaction at its end, so a worker stopped mid-way leaves
 nothing half-saved.
+
+The queue knows no feature: each declares the kinds of work its jobs do (`job_kind`) in its
+own jobs.py, which the app imports with the feature when it is made, so a worker, which makes
+the app before it takes a job, knows every kind.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -38,9 +41,7 @@ from planner.history.capture import acting_as
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 ENDED = (DONE, FAILED, CANCELLED)
 HEARTBEAT_SECONDS = 2.0
-
-# The work of each kind of job, by kind (planner/jobs/kinds.py fills it).
-KINDS: dict[str, Callable[[Flask, Job, Progress], dict[str, Any]]] = {}
+REPORT_EVERY = 0.5  # seconds between two progress reports of a step counted as it goes
 
 
 class Cancelled(Exception):  # noqa: N818 (an outcome, not a fault)
@@ -50,6 +51,24 @@ class Cancelled(Exception):  # noqa: N818 (an outcome, not a fault)
 class Refused(Exception):  # noqa: N818 (an outcome, not a fault)
     """The work cannot be done as asked (the plan breaks a rule, it changed since): the
     words say why, and the job fails with them."""
+
+
+# What a job of a kind does: given the app, the job and its progress, it does the work and
+# returns what it made (kept in the job's row).
+Work = Callable[[Flask, Job, "Progress"], dict[str, Any]]
+KINDS: dict[str, Work] = {}  # by kind, as the features declare them
+
+
+def job_kind(kind: str) -> Callable[[Work], Work]:
+    """Declare the decorated function as the work of every job of this kind."""
+    def declare(work: Work) -> Work:
+        known = KINDS.setdefault(kind, work)
+        if known is not work:
+            raise ValueError(f"Two kinds of job are named {kind!r}: {known.__module__}."
+                             f"{known.__qualname__} and {work.__module__}.{work.__qualname__}")
+        return work
+
+    return declare
 
 
 def init_queue(app: Flask) -> None:
@@ -101,10 +120,17 @@ def run_job(app: Flask, job_id: int) -> None:
         if claimed.rowcount != 1:
             return
         job = session.get(Job, job_id)
+    work = KINDS.get(job.kind)
+    if work is None:  # asked for by pages of another version of the planner than this one
+        app.logger.error("job %s: no kind of work is named %r", job_id, job.kind)
+        _end(engine, job_id, FAILED, f"This worker does not know jobs of the kind "
+                                     f"\"{job.kind}\", so it did nothing: are the workers "
+                                     "the same version of the planner as the pages?")
+        return
     progress = Progress(engine, job_id)
     try:
         with acting_as(job.user_id, job.who):  # the decision record names who asked
-            result = KINDS[job.kind](app, job, progress)
+            result = work(app, job, progress)
         _end(engine, job_id, DONE, "", result)
     except Cancelled as stopped:
         _end(engine, job_id, CANCELLED, str(stopped) or "Cancelled; nothing more was saved.")
@@ -172,6 +198,19 @@ class Progress:
                 session.commit()
 
 
+def every(seconds: float, report: Callable[[int, int], None]) -> Callable[[int, int], None]:
+    """`report(done, of)`, at most once every `seconds` and at the end: a step that counts
+    thousands of items as it goes reports its progress without a write for each."""
+    last = [0.0]
+
+    def told(done: int, of: int) -> None:
+        if time.monotonic() - last[0] >= seconds or done == of:
+            last[0] = time.monotonic()
+            report(done, of)
+
+    return told
+
+
 def _end(engine: Any, job_id: int, status: str, message: str,
          result: dict[str, Any] | None = None) -> None:
     values: dict[str, Any] = {"status": status, "message": message, "finished_at": utcnow()}
@@ -227,43 +266,3 @@ def cancel(session: Session, job: Job) -> Job:
     session.commit()
     session.refresh(job)
     return job
-
-
-def yield_cores(niceness: int) -> None:
-    """Run this process, and the worker processes it forks, `niceness` nicer: a page
-    waits on a person, a job is watched from its page, so on a machine that does both the
-    pages go first.
-
-    Linux shares the cores between sessions (autogroups) before niceness counts within one,
-    so a worker in a session of its own (as `planner serve` starts it, or a service manager
-    does) gives its session the same niceness; else it would still take half the cores
-    from the server's session whatever its own niceness. A worker started in a session it
-    shares (a terminal's) leaves the session alone: that would slow the rest of it too.
-    """
-    if niceness <= 0:
-        return
-    os.nice(niceness)
-    autogroup = Path("/proc/self/autogroup")
-    if os.getsid(0) == os.getpid() and autogroup.exists():
-        with contextlib.suppress(OSError):
-            autogroup.write_text(f"{niceness}\n")
-
-
-@dataclass(frozen=True)
-class Worker:
-    """`planner worker`: a Huey consumer of the app's queue."""
-
-    app: Flask
-    processes: int
-
-    def run(self) -> None:
-        huey = self.app.extensions["planner_queue"]
-        engine = self.app.extensions["planner_engine"]
-        yield_cores(int(self.app.config["JOBS_NICENESS"]))
-        # Each worker process is forked from this one: it opens connections of its own.
-        os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
-        # An idle worker looks for work at least every second (Redis hands it over at once)
-        consumer = huey.create_consumer(workers=self.processes, worker_type="process",
-                                        max_delay=1.0, check_worker_health=True,
-                                        health_check_interval=5)
-        consumer.run()

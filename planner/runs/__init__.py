@@ -10,8 +10,9 @@ if TYPE_CHECKING:
 
 
 def blueprints() -> tuple[Blueprint, ...]:
-    """The feature's blueprints with all their pages; imported only when an app is made,
-    so that using one of the feature's helpers does not load its pages."""
+    """The feature's blueprints with all their pages, and its kinds of job; imported only
+    when an app is made, so that using one of the feature's helpers does not load its pages."""
+    import planner.runs.jobs  # noqa: F401 (declares the run's kinds of job to the queue)
     from planner.runs import say_no, teams, views
 
     return (views.bp, say_no.bp, teams.bp)

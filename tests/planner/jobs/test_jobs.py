@@ -35,12 +35,12 @@ def test_a_run_is_a_job_whose_progress_says_what_it_made(app, client, db, demo_i
 
 
 def test_a_job_that_fails_says_why_and_saves_nothing(app, client, db, demo_id, monkeypatch):
-    import planner.jobs.kinds
+    import planner.runs.jobs
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("the solver fell over")
 
-    monkeypatch.setattr(planner.jobs.kinds, "solve_document", broken)
+    monkeypatch.setattr(planner.runs.jobs, "solve_document", broken)
     before = len(db.exec(select(Run)).all())
     response = client.post(f"/plans/{demo_id}/runs", data={}, follow_redirects=True)
     assert "It stopped with an error: the solver fell over" in page_text(response)
@@ -83,9 +83,9 @@ def test_cancelling_a_queued_job_ends_it_and_a_running_one_is_asked_to_stop(
 
 def test_a_cancelled_run_stops_at_its_next_step_saving_nothing(app, client, db, demo_id,
                                                                monkeypatch):
-    import planner.jobs.kinds
+    import planner.runs.jobs
 
-    solve = planner.jobs.kinds.solve_document
+    solve = planner.runs.jobs.solve_document
 
     def solve_then_cancelled(*args, **kwargs):
         answer = solve(*args, **kwargs)
@@ -95,7 +95,7 @@ def test_a_cancelled_run_stops_at_its_next_step_saving_nothing(app, client, db, 
         db.commit()
         return answer
 
-    monkeypatch.setattr(planner.jobs.kinds, "solve_document", solve_then_cancelled)
+    monkeypatch.setattr(planner.runs.jobs, "solve_document", solve_then_cancelled)
     before = len(db.exec(select(Run)).all())
     client.post(f"/plans/{demo_id}/runs", data={})
     job = _job(db, "run")
@@ -149,3 +149,25 @@ def test_the_frontier_is_traced_once_for_the_plan_as_it_is_and_again_when_it_cha
     assert [job.status for job in frontier_jobs()] == ["done", "done"]
     client.get(f"/plans/{demo_id}/frontier?points=5")  # another count: another job
     assert len(frontier_jobs()) == 3
+
+
+def test_every_kind_of_job_the_pages_start_is_declared_once_the_app_is_made(app):
+    from planner.jobs.queue import KINDS
+    from planner.jobs.views import WHAT
+
+    assert sorted(KINDS) == sorted(WHAT)
+
+
+def test_a_job_of_a_kind_no_feature_declares_fails_saying_so(app, db, demo_id):
+    from planner.jobs.queue import run_job
+
+    job = Job(plan_id=demo_id, kind="forecast", who="Ada Admin")
+    db.add(job)
+    db.commit()
+    run_job(app, job.id)
+    db.expire_all()
+    failed = db.get(Job, job.id)
+    assert (failed.status, failed.finished_at is not None) == ("failed", True)
+    assert failed.message == ('This worker does not know jobs of the kind "forecast", so it '
+                              'did nothing: are the workers the same version of the planner '
+                              'as the pages?')
