@@ -74,33 +74,41 @@ def plan_documents(draw, *, max_initiatives: int = 7, chained: bool = False) -> 
     if draw(st.booleans()):
         periods = [{"id": "P1", "budget": draw(st.integers(0, 15))}, {"id": "P2"}]
     resources = [{"id": "r", "capacity": draw(st.integers(0, 6))}] if draw(st.booleans()) else []
-    n = draw(st.integers(1, max_initiatives))
-    initiatives = []
-    for i in range(n):
-        targets = draw(st.lists(st.integers(0, n_moments - 1), min_size=1, max_size=2,
-                                unique=True))
-        effects = {f"m{m}": draw(AMOUNTS) for m in targets}
-        cost = draw(st.integers(0, 10))
-        initiative = {"id": f"i{i}", "name": f"Initiative {i}", "effects": effects,
-                      "cost": {"P1": cost, "P2": draw(st.integers(0, 4))} if periods else cost,
-                      "confidence": draw(CONFIDENCES),
-                      "decision": _now_and_then(draw, st.sampled_from(["fund", "reject"]), 6)
-                      or "auto"}
-        if resources:
-            initiative["uses"] = {"r": draw(st.integers(0, 3))}
-        others = [f"i{j}" for j in range(n) if j != i]
+    drawn = draw(st.lists(_initiatives(n_moments, bool(periods), bool(resources)),
+                          min_size=1, max_size=max_initiatives))
+    initiatives = [{"id": f"i{i}", "name": f"Initiative {i}", **parts}
+                   for i, parts in enumerate(drawn)]
+    for initiative in initiatives:  # the rules between initiatives, once all are drawn
+        others = [other["id"] for other in initiatives if other is not initiative]
         if others:
             for rule in ("requires", "excludes"):
                 other = _now_and_then(draw, st.sampled_from(others), 5)
                 if other is not None:
                     initiative[rule] = [other]
-        initiatives.append(initiative)
     document = {"plan": "random", "max_focus": draw(st.integers(1, 3)), "moments": moments,
                 "influences": influences, "initiatives": initiatives, "periods": periods,
                 "resources": resources}
     if draw(st.integers(0, 4)) > 0:
         document["budget"] = draw(st.integers(0, 30))
     return document
+
+
+@st.composite
+def _initiatives(draw, n_moments: int, periods: bool, resources: bool) -> dict:
+    """An initiative of a plan_documents plan, but its id, name and links to others: one
+    item of a list, which a failing plan shrinks by dropping."""
+    targets = draw(st.lists(st.integers(0, n_moments - 1), min_size=1, max_size=2,
+                            unique=True))
+    effects = {f"m{m}": draw(AMOUNTS) for m in targets}
+    cost = draw(st.integers(0, 10))
+    initiative = {"effects": effects,
+                  "cost": {"P1": cost, "P2": draw(st.integers(0, 4))} if periods else cost,
+                  "confidence": draw(CONFIDENCES),
+                  "decision": _now_and_then(draw, st.sampled_from(["fund", "reject"]), 6)
+                  or "auto"}
+    if resources:
+        initiative["uses"] = {"r": draw(st.integers(0, 3))}
+    return initiative
 
 
 def plans(*, max_initiatives: int = 7, chained: bool = False) -> st.SearchStrategy:
