@@ -46,7 +46,7 @@ def test_example_gives_expected_answer(example_plan, solver):
     _check(example_plan, result)
 
 
-@examples(40)
+@examples(60)
 @given(plans(), st.sampled_from(SOLVERS))
 def test_optimum_equals_exhaustive_search(plan, solver):
     result = solve(plan, Options(solver=solver))
@@ -62,7 +62,7 @@ def test_optimum_equals_exhaustive_search(plan, solver):
     _check(plan, result)
 
 
-@examples(15)
+@examples(20)
 @given(plans())
 def test_more_budget_never_lowers_impact(plan):
     impacts = []

@@ -35,7 +35,7 @@ def _check_forced_in(plan, result, explanations):
             assert cost == pytest.approx(forced.cost, abs=1e-9)
 
 
-@examples(50)
+@examples(80)
 @given(plans(max_initiatives=10))
 def test_forcing_it_in_gives_the_figures_and_portfolio_of_the_explanation(plan):
     result = solve(plan)

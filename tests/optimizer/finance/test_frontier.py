@@ -54,7 +54,7 @@ def _check_points_are_solves(plan, found):
         assert sorted(point.funded) == point.funded
 
 
-@examples(20)
+@examples(40)
 @given(plans(max_initiatives=7))
 def test_breakpoints_equal_brute_force(plan):
     found = frontier(plan)
