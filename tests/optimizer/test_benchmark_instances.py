@@ -33,9 +33,9 @@ def _param(instance: Instance) -> pytest.param:
 
 
 # The knapPI instances solved: those of up to 500 items, of each of the three kinds, and
-# one of 10,000 items, where size is the point. Solving the other 1,000 to 10,000-item ones
-# (about 25 s) showed nothing more; test_knappi_selection_in_the_file_attains_the_optimum
-# still reads every one of them.
+# one of 10,000 items, where size is the point. The other ones of 1,000 to 10,000 items
+# would show nothing more; test_knappi_selection_in_the_file_attains_the_optimum still
+# reads every one of them.
 KP_HIGH_SOLVED = [i for i in KP_HIGH if i.n <= 500 or i.name == "knapPI_1_10000_1000_1"]
 ALL = [_param(i) for i in MKNAP1 + MKNAP2 + KP_LOW + KP_HIGH_SOLVED]
 SMALL = [_param(i) for i in MKNAP1 + MKNAP2 + KP_LOW]
