@@ -1,14 +1,15 @@
 """Fixtures for the web app's tests: the app, on a database reset for every test.
 
-A test's database starts from one of three states, each made once per test session by the
-app itself (create_schema, as a new installation; the tests' admin; load_demo): the schema
-alone (EMPTY, for a test that makes its own app), with the tests' admin (ADMIN, under the
-`app` fixture), and with the demo plan loaded too (DEMO, for the many tests that ask for
-`demo_id`). Resetting to a state is what every test pays, so it is made cheap:
+A test's database starts from one of four states, each made once per test session by the
+app itself (create_schema, as a new installation; the tests' admin; load_demo; the run
+form posted): the schema alone (EMPTY, for a test that makes its own app), with the tests'
+admin (ADMIN, under the `app` fixture), with the demo plan loaded too (DEMO, for the many
+tests that ask for `demo_id`), and with a saved run of it (RUN, for those that ask for
+`run_id`). Resetting to a state is what every test pays, so it is made cheap:
 
 - SQLite: each state is a database file; each test gets a copy of its own in its tmp_path
-  (shutil.copyfile: well under a millisecond, where the schema took ~0.2 s and the demo
-  ~0.1 s per test).
+  (shutil.copyfile: well under a millisecond, where the schema took ~0.2 s, the demo
+  ~0.1 s and the run ~0.2 s per test).
 - PostgreSQL (TEST_DATABASE_URL): one schema for the session, made once; before each test
   every row is deleted, each id sequence set back to where the state left it, and the
   state's rows (read back once, when it was made) inserted again in one transaction.
@@ -64,7 +65,7 @@ TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED":
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@example.com", "the tests' own long password"
 _ADMIN_HASH: list[str] = []
 
-EMPTY, ADMIN, DEMO = "empty", "admin", "demo"
+EMPTY, ADMIN, DEMO, RUN = "empty", "admin", "demo", "run"
 
 
 @contextmanager
@@ -160,8 +161,10 @@ def _made(states, url: str) -> Iterator:
     states.keep(EMPTY, engine)
     add_admin(app)
     states.keep(ADMIN, engine)
-    load_demo(app)
+    plan_id = load_demo(app)
     states.keep(DEMO, engine)
+    assert _post_a_run(signed_in_client(app), plan_id) == 1
+    states.keep(RUN, engine)
     engine.dispose()
     try:
         yield states
@@ -170,10 +173,11 @@ def _made(states, url: str) -> Iterator:
 
 
 def _state(request) -> str:
-    """The demo for a test that asks for it, the admin for one that asks for the app."""
-    if "demo_id" in request.fixturenames:
-        return DEMO
-    return ADMIN if "app" in request.fixturenames else EMPTY
+    """The run, the demo or the admin for a test that asks for it, or for the app."""
+    for state, fixture in ((RUN, "run_id"), (DEMO, "demo_id"), (ADMIN, "app")):
+        if fixture in request.fixturenames:
+            return state
+    return EMPTY
 
 
 @pytest.fixture
@@ -273,11 +277,18 @@ def demo_id(app) -> int:
     return load_demo(app)
 
 
-@pytest.fixture
-def run_id(client, demo_id) -> int:
-    """A saved run of the demo plan."""
-    location = client.post(f"/plans/{demo_id}/runs", data={}).headers["Location"]
+def _post_a_run(client, plan_id: int) -> int:
+    """The run form posted with the plan's own settings: the saved run's id."""
+    location = client.post(f"/plans/{plan_id}/runs", data={}).headers["Location"]
     return int(location.rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def run_id(app, demo_id) -> int:
+    """A saved run of the demo plan, the first (the RUN state has it)."""
+    with open_session(app.extensions["planner_engine"]) as session:
+        return session.exec(select(Run.id).where(Run.plan_id == demo_id)
+                            .order_by(Run.id)).first()
 
 
 def saved_run(db, run_id: int) -> Run:
