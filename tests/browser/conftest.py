@@ -13,8 +13,9 @@ from types import SimpleNamespace
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from planner import create_app
 from planner.demo import load_demo
-from tests.webapp import ADMIN_EMAIL, ADMIN_PASSWORD, make_app
+from tests.webapp import ADMIN_EMAIL, ADMIN_PASSWORD, DEMO, TEST_CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -57,11 +58,12 @@ class QuietHandler(WSGIRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def live_app(tmp_path_factory) -> Iterator[SimpleNamespace]:
-    """The app on a database of its own with the demo plan, served on a free local port."""
-    folder = tmp_path_factory.mktemp("live")
-    app = make_app(f"sqlite:///{folder / 'planner.sqlite'}")
-    plan_id = load_demo(app)
+def live_app(tmp_path_factory, database_states) -> Iterator[SimpleNamespace]:
+    """The app on a database of its own with the demo plan (a copy of the tests' DEMO
+    state), served on a free local port."""
+    url = database_states.fresh(DEMO, tmp_path_factory.mktemp("live"))
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
+    plan_id = load_demo(app)  # there already: its id
     server = make_server("127.0.0.1", 0, app, threaded=True,
                          request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
