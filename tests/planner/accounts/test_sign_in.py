@@ -4,14 +4,15 @@ logged in clear. A new installation's first page makes its admin."""
 
 from __future__ import annotations
 
+import io
 import logging
-import subprocess
 import sys
 
 import pytest
 from sqlmodel import select
 
 from models import Plan, User
+from planner.cli import main
 from tests.webapp import ADMIN_EMAIL, ADMIN_PASSWORD, make_app, page_text, signed_in_client
 
 
@@ -129,22 +130,25 @@ def test_a_new_installation_makes_its_first_admin_once(fresh):
     assert signed_in_client(fresh, "ana@example.com").get("/plans/new").status_code == 200
 
 
-def test_the_command_line_adds_an_account_from_a_script(tmp_path):
-    url = f"sqlite:///{tmp_path / 'planner.sqlite'}"
+def test_the_command_line_adds_an_account_from_a_script(tmp_path, monkeypatch, capsys):
+    """`planner users add` as a script runs it: the password and its confirmation on
+    standard input, not a terminal. (Run in this process, as tests/planner/cli runs the
+    other commands; tests/planner/cli/test_cli.py starts `python -m planner.cli`.)"""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'planner.sqlite'}")
 
-    def add(*args: str, stdin: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "planner.cli", "users", "add", *args],
-                              input=stdin, capture_output=True, text=True, timeout=120,
-                              env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"})
+    def add(*args: str, stdin: str) -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main(["users", "add", *args])
+        return code, *capsys.readouterr()
 
     done = add("boss@example.com", "--admin", "--name", "Boss",
                stdin="a long pass phrase\na long pass phrase\n")
-    assert done.returncode == 0 and "Added boss@example.com (admin)." in done.stdout
+    assert done[0] == 0 and "Added boss@example.com (admin)." in done[1]
     differ = add("two@example.com", stdin="a long pass phrase\nanother pass phrase\n")
-    assert differ.returncode == 2 and "the two passwords differ" in differ.stderr
+    assert differ[0] == 2 and "the two passwords differ" in differ[2]
     again = add("boss@example.com", stdin="a long pass phrase\na long pass phrase\n")
-    assert again.returncode == 2 and "already has an account" in again.stderr
-    assert "a long pass phrase" not in done.stdout + done.stderr
+    assert again[0] == 2 and "already has an account" in again[2]
+    assert "a long pass phrase" not in done[1] + done[2]
 
 
 def test_a_new_password_ends_every_other_session_and_keeps_this_one(app, db):
