@@ -108,20 +108,23 @@ class SQLiteStates:
 
 
 class PostgresStates:
-    """One schema; each state its rows and sequences, read back once, put back per test."""
+    """One schema; each state its tables' rows (COPY's text, exactly as the database gave
+    them) and its sequences, read once, put back per test."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        self.tables = SQLModel.metadata.sorted_tables  # parents before children
-        self.rows: dict[str, list[tuple]] = {}
+        names = [table.name for table in SQLModel.metadata.sorted_tables]  # parents first
+        self.tables = [f'"{name}"' for name in names]
+        self.deletions = "; ".join(f"DELETE FROM {table}" for table in reversed(self.tables))
+        self.rows: dict[str, list[tuple[str, bytes]]] = {}
         self.sequences: dict[str, str] = {}
 
     def keep(self, state: str, _engine: Engine) -> None:
         with self.engine.connect() as connection:
-            self.rows[state] = [(table, rows) for table in self.tables
-                                if (rows := [dict(row) for row in connection.execute(
-                                    table.select()).mappings()])]
+            with connection.connection.driver_connection.cursor() as cursor:
+                self.rows[state] = [(table, rows) for table in self.tables
+                                    if (rows := _copied_out(cursor, table))]
             sequences = connection.execute(text(
                 "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), "
                 "last_value FROM pg_sequences WHERE schemaname = current_schema()")).all()
@@ -130,16 +133,21 @@ class PostgresStates:
             else f"setval('{name}', 1, false)" for name, value in sequences)
 
     def fresh(self, state: str, _folder: Path) -> str:
-        deletions = "; ".join(f'DELETE FROM "{table.name}"' for table in reversed(self.tables))
         with self.engine.begin() as connection:
-            connection.exec_driver_sql(deletions)
-            connection.exec_driver_sql(self.sequences[state])
-            for table, rows in self.rows[state]:
-                connection.execute(table.insert(), rows)
+            connection.exec_driver_sql(f"{self.deletions}; {self.sequences[state]}")
+            with connection.connection.driver_connection.cursor() as cursor:
+                for table, rows in self.rows[state]:
+                    with cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                        copy.write(rows)
         return self.url
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _copied_out(cursor, table: str) -> bytes:
+    with cursor.copy(f"COPY {table} TO STDOUT") as copy:
+        return b"".join(bytes(block) for block in copy)
 
 
 @pytest.fixture(scope="session")
