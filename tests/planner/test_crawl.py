@@ -33,8 +33,9 @@ def _import_preview(client, plan_id: int) -> str:
     return response.headers["Location"]
 
 
-def _crawl(client, start: list[str]) -> dict[str, int]:
-    """Every same-site page linked from `start`, with the status it answers."""
+def _crawl(client, start: list[str], sizes: dict[str, int] | None = None) -> dict[str, int]:
+    """Every same-site page linked from `start`, with the status it answers (and, into
+    `sizes` if given, the length of each HTML page)."""
     seen: dict[str, int] = {}
     todo = list(start)
     while todo:
@@ -45,6 +46,8 @@ def _crawl(client, start: list[str]) -> dict[str, int]:
         seen[url] = response.status_code
         if response.mimetype != "text/html":
             continue
+        if sizes is not None:
+            sizes[url] = len(response.data)
         for href in re.findall(r'href="([^"#]+)', response.get_data(as_text=True)):
             target = urljoin(url, href.replace("&amp;", "&"))
             if not urlsplit(target).netloc and "/static/" not in target:
