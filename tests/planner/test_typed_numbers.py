@@ -21,7 +21,8 @@ PLAN = {"name": "FY27", "currency": "EUR", "budget": "", "max_focus": "3",
     ("75,000 EUR", 75_000), ("€75k", 75_000), ("50k", 50_000), ("1.5m", 1_500_000),
     ("2 bn", 2e9), ("$1,200.50", 1200.5), ("1.250.000,50", 1_250_000.5), ("0,5", 0.5),
     ("1,250,000", 1_250_000), ("2'500", 2500), ("1e6", 1e6), ("-3", -3), (".5", 0.5),
-    ("75.5", 75.5),
+    ("75.5", 75.5), ("+5", 5), ("1.250.000", 1_250_000), ("75k€", 75_000),
+    ("1,234.5", 1234.5),
 ])
 def test_amounts_as_people_type_them(typed, read):
     assert read_amount(typed) == read
@@ -33,10 +34,24 @@ def test_a_percent_is_a_share_where_a_field_takes_one(typed, read):
 
 
 @pytest.mark.parametrize("typed", ["about fifty", "5 min", "10 points", "12,34,56", "EUR",
-                                   "1.2.3", "nan", "inf", "1e309", "8%", "k", "50kk", "--3"])
+                                   "1.2.3", "nan", "inf", "1e309", "8%", "k", "50kk", "--3",
+                                   "1,234.567,8", "12,34.5"])
 def test_what_is_not_a_number_is_refused(typed):
     with pytest.raises(NotANumberError):
         read_amount(typed)
+
+
+@pytest.mark.parametrize(("typed", "words"), [
+    ("about fifty", "Enter a number, such as 75,000 or 75000 or 50k."),
+    ("nan", "Enter a finite number (not nan or infinity)."),
+    ("1e309", "Enter a finite number (not nan or infinity)."),
+    ("8%", "A % only fits a rate or a chance; enter the amount itself, such as 75,000 or "
+           "75000 or 50k."),
+])
+def test_a_refusal_says_what_to_enter(typed, words):
+    with pytest.raises(NotANumberError) as refused:
+        read_amount(typed)
+    assert str(refused.value) == words
 
 
 def _plan(db, name: str) -> Plan:
