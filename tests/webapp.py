@@ -33,6 +33,7 @@ with `make_app`, on a database in the EMPTY state.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -201,6 +202,15 @@ def make_app(database_url: str, *, accounts: bool = True, **config):
     if accounts:
         add_admin(app)
     return app
+
+
+@functools.cache
+def nobodys_password_hash() -> str:
+    """The hash of a password nobody signs in with, for the accounts a test makes: made
+    once (argon2 takes a good part of a second on purpose)."""
+    from planner.accounts.passwords import password_hash
+
+    return password_hash("a password nobody types here")
 
 
 def add_admin(app) -> None:

@@ -11,8 +11,7 @@ from sqlmodel import select
 from models import Initiative, Job, Membership, Moment, Plan, Scenario, Team, User
 from models.queries import team_ids
 from planner.accounts.access import ACCESS, READ_METHODS
-from planner.accounts.passwords import password_hash
-from tests.webapp import page_text, saved_run, signed_in_client
+from tests.webapp import nobodys_password_hash, page_text, saved_run, signed_in_client
 
 ROLES = ("lead", "finance", "team", "viewer")
 PEOPLE = {role: f"{role}@example.com" for role in (*ROLES, "outsider")}
@@ -22,7 +21,7 @@ PEOPLE = {role: f"{role}@example.com" for role in (*ROLES, "outsider")}
 def people(app, db, demo_id):
     """One account per role in the demo plan (the team member: team IT), and one with no
     role in it."""
-    hashed = password_hash("a password nobody types here")
+    hashed = nobodys_password_hash()
     for role, email in PEOPLE.items():
         user = User(email=email, name=role.capitalize(), password_hash=hashed)
         db.add(user)

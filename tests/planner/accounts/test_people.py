@@ -7,13 +7,13 @@ from sqlmodel import select
 
 from models import Membership, User
 from models.queries import team_ids
-from planner.accounts.passwords import matches, password_hash
-from tests.webapp import ADMIN_EMAIL, page_text, signed_in_client
+from planner.accounts.passwords import matches
+from tests.webapp import ADMIN_EMAIL, nobodys_password_hash, page_text, signed_in_client
 
 
 def _account(db, email: str, **values) -> User:
     user = User(email=email, name=email.split("@")[0].capitalize(),
-                password_hash=password_hash("a password nobody types here"), **values)
+                password_hash=nobodys_password_hash(), **values)
     db.add(user)
     db.commit()
     return user

@@ -9,8 +9,7 @@ from sqlmodel import select
 
 from models import Appeal, Initiative, Membership, RecordEntry, User
 from models.queries import team_ids
-from planner.accounts.passwords import password_hash
-from tests.webapp import page_text, saved_run, signed_in_client
+from tests.webapp import nobodys_password_hash, page_text, saved_run, signed_in_client
 
 
 @pytest.fixture
@@ -20,7 +19,7 @@ def decided(app, db, demo_id):
     run_id = int(admin.post(f"/plans/{demo_id}/runs", data={}).headers["Location"]
                  .rsplit("/", 1)[1])
     admin.post(f"/plans/{demo_id}/runs/{run_id}/publish")
-    user = User(email="it@example.com", name="Ivy", password_hash=password_hash("x" * 12))
+    user = User(email="it@example.com", name="Ivy", password_hash=nobodys_password_hash())
     db.add(user)
     db.flush()
     db.add(Membership(user_id=user.id, plan_id=demo_id, role="team",

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from models import Job, Run
 from models.base import utcnow
-from tests.webapp import page_text, saved_run, signed_in_client
+from tests.webapp import nobodys_password_hash, page_text, saved_run, signed_in_client
 
 
 def _job(db, kind: str) -> Job:
@@ -104,9 +104,8 @@ def test_a_cancelled_run_stops_at_its_next_step_saving_nothing(app, client, db, 
 
 def test_a_viewer_reads_a_job_but_cannot_cancel_it(app, client, db, demo_id):
     from models import Membership, User
-    from planner.accounts.passwords import password_hash
 
-    viewer = User(email="vic@example.com", name="Vic", password_hash=password_hash("x" * 12))
+    viewer = User(email="vic@example.com", name="Vic", password_hash=nobodys_password_hash())
     db.add(viewer)
     db.flush()
     db.add(Membership(user_id=viewer.id, plan_id=demo_id, role="viewer"))

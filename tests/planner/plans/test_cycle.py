@@ -9,15 +9,14 @@ from sqlmodel import select
 
 from models import Initiative, Membership, Plan, RecordEntry, Team, User
 from models.queries import team_ids
-from planner.accounts.passwords import password_hash
 from tests.planner.initiatives.test_initiatives import _form
-from tests.webapp import page_text, signed_in_client
+from tests.webapp import nobodys_password_hash, page_text, signed_in_client
 
 
 @pytest.fixture
 def people(app, db, demo_id):
     """The demo plan's CX lead and an IT team member, signed in."""
-    hashed = password_hash("a password nobody types here")
+    hashed = nobodys_password_hash()
     for email, role, team in (("lead@example.com", "lead", ""),
                               ("it@example.com", "team", "IT")):
         user = User(email=email, name=role.capitalize(), password_hash=hashed)
