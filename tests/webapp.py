@@ -8,17 +8,18 @@ tests that ask for `demo_id`), and with a saved run of it (RUN, for those that a
 `run_id`). Resetting to a state is what every test pays, so it is made cheap:
 
 - SQLite: each state is a database file; each test gets a copy of its own in its tmp_path
-  (shutil.copyfile: well under a millisecond, where the schema took ~0.2 s, the demo
-  ~0.1 s and the run ~0.2 s per test).
+  (shutil.copyfile: well under a millisecond, where making the schema takes ~0.2 s, the
+  demo ~0.1 s and the run ~0.2 s).
 - PostgreSQL (TEST_DATABASE_URL): one schema for the session, made once; before each test
   every row is deleted, each id sequence set back to where the state left it, and the
   state's rows (read once with COPY, when it was made) copied back, in one transaction:
-  ~10 ms. DELETE rather than TRUNCATE: on tables this small, TRUNCATE's new files took
-  0.6 s a test. Not a transaction rolled back after each test: the app commits, reads in sessions
-  of their own, and the tests of locks and of workers watch from other connections and
-  processes, which would never see the rows of a transaction not committed. The test
-  connections commit without waiting for the disk (synchronous_commit off): a server crash
-  could lose the last commits of a test database, nothing else changes.
+  ~10 ms. DELETE rather than TRUNCATE: on tables this small, TRUNCATE's new files for
+  every table take 0.6 s. Not a transaction rolled back after each test: the app
+  commits, reads in sessions of their own, and the tests of locks and of workers watch
+  from other connections and processes, which would never see the rows of a transaction
+  not committed. The test connections commit without waiting for the disk
+  (synchronous_commit off): a server crash could lose the last commits of a test
+  database, nothing else changes.
 
 The app with the tests' configuration (TEST_CONFIG) is made once per test module (Flask's
 routes take ~0.15 s to build) and pointed at each test's database (SQLite: an engine on
