@@ -1,7 +1,9 @@
 """Alembic's entry point: migrations run on the connection the app passes (models.db
-.create_schema), or, from the `alembic` command line, on DATABASE_URL as the environment
-sets it (planner/settings.py), else the app's SQLite file in instance/."""
+.create_schema), or, from the `alembic` command line, on DATABASE_URL (default: the app's
+SQLite file in instance/). It reads the environment itself: models/ never imports planner/,
+whose settings (planner/settings.py) declare the same variable."""
 
+import os
 from pathlib import Path
 
 from alembic import context
@@ -25,11 +27,7 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     run(connection)
 else:
-    # the command line alone reads the app's settings (a standard-library module)
-    from planner.settings import BY_NAME, environment_value
-
-    url = (environment_value("DATABASE_URL")
-           or BY_NAME["DATABASE_URL"].default_in(ROOT / "instance"))
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'instance' / 'planner.sqlite'}"
     engine = make_engine(url)
     with engine.begin() as own:
         run(own)
