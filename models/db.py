@@ -102,6 +102,7 @@ def migration_config(connection: Any = None) -> Any:
 # Newest first: each migration, and the table (or the table and column) that only a
 # database at it or later has.
 REVISION_MARKS = (
+    ("0018_decision_kinds", "rate_count", None),
     ("0017_kept_text", "kept_text", None), ("0016_delivery", "initiative", "delivery"),
     ("0015_measurements", "measurement", None), ("0014_moment_owner", "moment", "owner"),
     ("0013_jobs", "job", None),
@@ -156,6 +157,19 @@ def keep_text(engine: Engine, key: str, text: str) -> None:
         if added.rowcount:
             newest = connection.execute(select(func.max(table.c.id))).scalar()
             connection.execute(delete(table).where(table.c.id <= newest - KEPT_TEXTS))
+
+
+class RateCount(SQLModel, table=True):
+    """A count of hits in a fixed window of time under one key, shared by every process of
+    the app: the sign-in throttle's storage when no Redis is configured
+    (planner/accounts/throttle.py)."""
+
+    __tablename__ = "rate_count"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=255, unique=True)
+    count: int = 0
+    expires_at: float = 0.0  # seconds since the epoch at which the window ends
 
 
 def open_session(engine: Engine, *, write: bool = False) -> Session:

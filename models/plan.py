@@ -22,6 +22,10 @@ class PlanBase(SQLModel):
     # Both None when the plan has no finance block; both set when it has one.
     horizon_years: int | None = None
     discount_rate: float | None = None
+    # How the plan's people write numbers, for the one reading that depends on it
+    # ("180.000", "1,5"): "point" (1,234.5), "comma" (1.234,5), or "" (not chosen: the
+    # browser's language decides; planner/amounts.py).
+    number_style: str = Field(default="", max_length=16)
 
 
 # The cycle's states, in order: the CX lead sets up the journey (draft), the teams propose

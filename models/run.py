@@ -20,6 +20,11 @@ class Run(SQLModel, table=True):
     budget: float | None = None
     max_focus: int
     status: str
+    # What the run is for: a "draft" of the decision (the CX lead's runs), or a "what-if"
+    # (finance's runs, a scenario's, a point of the frontier) that no team reads. Which run
+    # is the decision is said by Publication, never by this.
+    kind: str = Field(default="draft", max_length=16)
+    label: str = ""  # where a what-if came from, in words ("Frontier: budget EUR 400,000")
     impact: float | None = None
     cost: float | None = None
     # The plan document exactly as solved (docs/plan-format.md) and the result document.
@@ -67,6 +72,10 @@ class Appeal(SQLModel, table=True):
     cost: float | None = None  # the new total cost; None: unchanged
     confidence: float | None = None  # None: unchanged
     note: str = ""  # the new evidence, in words
+    # Every other input the appeal changes, as the explanation names them (planner/appeals):
+    # {"effects": {moment key: uplift}, "uses": {resource key: amount},
+    #  "costs": {period key: amount}, ...}; {}: none.
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # What the new figures would do to the decision: {"funded", "impact", "displaces"}
     effect: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: str = "open"  # open, accepted, declined
