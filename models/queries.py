@@ -57,13 +57,21 @@ def published_run(*, session: Session, plan_id: int) -> tuple[Run, Publication] 
 
 def deciding_run(*, session: Session, plan_id: int, team_member: bool
                  ) -> tuple[Run | None, bool]:
-    """The run that decides what a reader sees, and whether it is the published decision:
-    the published one; where none is, the latest run (a what-if), except for a team
-    member, who sees decisions only once published."""
+    """The run whose statuses and focus the plan's pages show, and whether it is the
+    published decision: the published one, for every role; where none is, the CX lead's
+    latest draft (never a what-if: a scenario's, a frontier point's or finance's runs),
+    except for a team member, who sees decisions only once published."""
     decided = published_run(session=session, plan_id=plan_id)
     if decided is not None:
         return decided[0], True
-    return (None if team_member else latest_run(session=session, plan_id=plan_id)), False
+    return (None if team_member else latest_draft(session=session, plan_id=plan_id)), False
+
+
+def latest_draft(*, session: Session, plan_id: int) -> Run | None:
+    """The newest run made as a draft of the decision (Run.kind), or None."""
+    statement = (select(Run).where(Run.plan_id == plan_id, Run.kind == "draft")
+                 .order_by(Run.id.desc()).limit(1))
+    return session.exec(statement).first()
 
 
 def publications_of(*, session: Session, plan_id: int) -> list[tuple[Publication, Run]]:
