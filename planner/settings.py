@@ -75,8 +75,10 @@ SETTINGS = (
             "has failed."),
     Setting("JOBS_NICENESS", 10, "How much nicer a job worker's processes run than the "
             "pages (0: as the pages)."),
-    Setting("RATELIMIT_STORAGE_URI", "memory://", "Where failed sign-ins are counted "
-            "(Flask-Limiter's storage: memory, or Redis for several machines)."),
+    Setting("RATELIMIT_STORAGE_URI", None, "Where failed sign-ins are counted, seen by "
+            "every process (Flask-Limiter's storage URI); None: the Redis of REDIS_URL if "
+            "set, else the database's rate_count table (planner/accounts/throttle.py). "
+            "memory:// counts in each process apart: for one process only."),
     Setting("RATELIMIT_HEADERS_ENABLED", True, "The sign-in's answers carry the rate "
             "limit's headers (Retry-After once throttled)."),
 )

@@ -268,7 +268,8 @@ def app(module_app, database_url):
         module_app.extensions["planner_engine"] = make_engine(
             database_url, busy_timeout_ms=settings["DATABASE_BUSY_TIMEOUT_MS"])
     forget_what_the_process_keeps()
-    limiter.reset()
+    with module_app.app_context():  # the counts are in this test's database (or Redis)
+        limiter.reset()
     yield module_app
     module_app.config.clear()
     module_app.config.update(settings)

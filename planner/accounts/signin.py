@@ -1,7 +1,7 @@
 """Who is signed in: Flask-Login's session, checked against the account's session version
 (signing out or a new password moves it on, so a cookie captured before is refused), and
-failed sign-ins throttled per address and per account (Flask-Limiter: in memory, or the
-store RATELIMIT_STORAGE_URI names, such as Redis)."""
+failed sign-ins throttled per address and per account (Flask-Limiter, counting where
+every process sees the counts: the database or Redis, planner/accounts/throttle.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from flask_login import LoginManager, UserMixin, current_user
 
 from models import User
 from planner.accounts.access import ACCESS, STATE_WORDS, check_access, may
+from planner.accounts.throttle import storage_uri
 from planner.accounts.users import anyone
 from planner.database import get_session, reading
 
@@ -44,6 +45,8 @@ class SignedIn(UserMixin):
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "basic"  # a new address marks it not fresh
+    # Read by Flask-Limiter's init_app: memory:// would count in each gunicorn worker apart.
+    app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app.config)
     limiter.init_app(app)
     app.before_request(_require_sign_in)
     app.add_template_global(may, "may")
