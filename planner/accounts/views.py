@@ -47,8 +47,9 @@ def sign_in():
                 user is not None and user.active):
             login_user(SignedIn(user))
             return redirect(_next_page())
-        form.password.errors = [WRONG]
-        return render_template("accounts/sign_in.html", form=form, plan=None), 401
+        # Shown in an alert that takes the focus (templates/accounts/sign_in.html).
+        return render_template("accounts/sign_in.html", form=form, plan=None,
+                               refused=WRONG), 401
     return render_template("accounts/sign_in.html", form=form, plan=None), (
         422 if form.is_submitted() else 200)
 

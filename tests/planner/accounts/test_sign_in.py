@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import sys
 
 import pytest
@@ -57,6 +58,26 @@ def test_a_wrong_email_or_password_says_the_same(app, email, password):
     assert response.status_code == 401
     assert "That email and password do not match an account." in page_text(response)
     assert password not in response.get_data(as_text=True)  # never echoed back
+
+
+def _alert(response) -> tuple[str, str]:
+    """The page's alert: its opening tag and its text."""
+    found = re.search(r'(<div[^>]*role="alert"[^>]*>)(.*?)</div>',
+                      response.get_data(as_text=True), re.S)
+    assert found is not None, "no alert"
+    return found.group(1), re.sub(r"<[^>]+>|\s+", " ", found.group(2))
+
+
+def test_a_refused_sign_in_is_announced_and_takes_the_focus(app):
+    """The refusal is in an alert (read out at once) that planner/static/a11y.js focuses
+    (an .error-summary that can take the focus), not only beside the password field."""
+    tag, text = _alert(_sign_in(app.test_client(), password="not the password at all"))
+    assert "do not match an account" in text
+    assert "error-summary" in tag and 'tabindex="-1"' in tag
+    # A form sent with a field left empty is announced the same way.
+    response = app.test_client().post("/sign-in", data={"email": ADMIN_EMAIL, "password": ""})
+    tag, text = _alert(response)
+    assert response.status_code == 422 and "Password" in text and "error-summary" in tag
 
 
 def test_a_cookie_captured_before_signing_out_is_refused_after(app):
