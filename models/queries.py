@@ -82,20 +82,24 @@ def publications_of(*, session: Session, plan_id: int) -> list[tuple[Publication
 
 
 def latest_run(*, session: Session, plan_id: int) -> Run | None:
+    """The newest run of any kind, a what-if included: never the plan's state or decision
+    (deciding_run, latest_draft say those)."""
     statement = select(Run).where(Run.plan_id == plan_id).order_by(Run.id.desc()).limit(1)
     return session.exec(statement).first()
 
 
 def runs_of(*, session: Session, plan_id: int) -> list[Any]:
-    """The plan's runs, newest first, as the list of them shows them (how many each funds
-    included), without the plan document and result each keeps: on a large plan, reading
-    those back would be most of the portfolio page's time, more with every run."""
+    """The plan's runs, newest first, as the list of them shows them (what each is for and
+    how many it funds included), without the plan document and result each keeps: on a
+    large plan, reading those back would be most of the portfolio page's time, more with
+    every run."""
     if session.get_bind().dialect.name == "postgresql":
         funded = func.json_array_length(Run.result["funded"])
     else:
         funded = func.json_array_length(Run.result, "$.funded")
-    statement = (select(Run.id, Run.number, Run.created_at, Run.status, Run.budget,
-                        Run.max_focus, Run.impact, Run.cost, funded.label("funded"))
+    statement = (select(Run.id, Run.number, Run.created_at, Run.kind, Run.label, Run.status,
+                        Run.budget, Run.max_focus, Run.impact, Run.cost,
+                        funded.label("funded"))
                  .where(Run.plan_id == plan_id).order_by(Run.id.desc()))
     return list(session.exec(statement).all())
 

@@ -1,7 +1,9 @@
 """The run's kinds of job, done by a worker (planner/jobs), each ending in one write of its
 result:
 
-- `run`: solve the plan as it is (with the run's budget and focus count), save the run,
+- `run`: solve the plan as it is (with the run's budget and focus count, and a what-if's
+  other changes: a scenario's settings), save the run as what it is for (a draft of the
+  decision, or a what-if with where it came from, in words),
   work out its charts and return figures (kept for every process, so that its pages find
   them ready), then explain every initiative it rejected (docs/model.md, "What would
   change the answer"), so that the say-no page, the team view, the memo and the exports
@@ -21,10 +23,12 @@ from models import Job, Run
 from models.db import open_session
 from models.planfile import plan_document
 from models.queries import add_run
+from optimizer.finance.scenarios import apply_overrides
 from planner.jobs.queue import REPORT_EVERY, Cancelled, Progress, Refused, every, job_kind
+from planner.runs.changes import WHAT_IF
 from planner.runs.explanations import explain_run, rejected_keys
 from planner.runs.reports import prepare_pages
-from planner.runs.views import new_run, solve_document, solve_options
+from planner.runs.views import DRAFT, new_run, solve_document, solve_options
 
 
 @job_kind("run")
@@ -36,15 +40,24 @@ def run_plan(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
     if document is None:
         raise Refused("The plan was deleted before it could be run.")
     progress.report("Solving the plan", 5)
+    params = job.params
+    kind, overrides = params.get("kind", DRAFT), params.get("overrides")
     try:
-        document, result = solve_document(document, job.params.get("budget"),
-                                          job.params.get("max_focus"), solve_options())
+        if overrides:  # a scenario's settings, as they were when it was asked
+            document = apply_overrides(document, overrides)
+        document, result = solve_document(document, params.get("budget"),
+                                          params.get("max_focus"), solve_options())
     except optimizer.PlanError as error:
         raise Refused("The plan cannot be solved as it stands: "
                       + "; ".join(error.problems)) from error
     progress.check()  # cancelled while solving: nothing is saved
+    made = new_run(job.plan_id, document, result, kind=kind, label=params.get("label", ""))
+    if kind == WHAT_IF:  # what it changed of the plan, so that it is never taken for it
+        made.result = {**made.result, "overrides": {
+            **(overrides or {}), **{key: params[key] for key in ("budget", "max_focus")
+                                    if params.get(key) is not None}}}
     with open_session(engine, write=True) as session:
-        saved = add_run(session=session, run=new_run(job.plan_id, document, result))
+        saved = add_run(session=session, run=made)
         session.flush()
         progress.record_in(session, run_id=saved.id)  # the run and its job's word of it
         session.commit()

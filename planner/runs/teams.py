@@ -1,6 +1,10 @@
-"""The team view: one team's initiatives, funded or not, and why not, in words."""
+"""The team view: one team's initiatives, funded or not, and why not, in words: as decided
+(the published decision's figures, those it was decided on, not today's), or, before any
+is published, as the CX lead's latest draft has them (never to a team member)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint, render_template, request
 
@@ -19,7 +23,8 @@ PER_PAGE = 50  # a team of a 20,000-initiative plan may propose thousands
 
 @bp.get("/plans/<int:plan_id>/teams")
 def show():
-    """Pick a team; see each of its initiatives with the latest run's verdict."""
+    """Pick a team; see each of its initiatives with the deciding run's verdict and the
+    figures it was decided on."""
     plan, session = current_plan(), get_session()
     teams = teams_of(session=session, plan_id=plan.id)
     team, own = query_text("team"), own_team()
@@ -39,5 +44,19 @@ def show():
     verdicts = Verdicts(shown, explanations)
     return render_template("teams/show.html", plan=plan, teams=teams, team=team,
                            initiatives=initiatives, verdicts=verdicts, page=page,
-                           published=published, delivery_form=DeliveryForm(),
+                           published=published, figures=run_figures(shown),
+                           delivery_form=DeliveryForm(),
                            delivery_words=STATUS_WORDS)
+
+
+def run_figures(run: Any) -> dict[str, tuple[float, float]]:
+    """Each initiative's total cost and confidence as the run solved them (its inputs,
+    docs/plan-format.md): a cost is one amount, or one per period."""
+    if run is None:
+        return {}
+    figures = {}
+    for row in run.inputs.get("initiatives", []):
+        cost = row.get("cost", 0)
+        total = sum(cost.values()) if isinstance(cost, dict) else cost
+        figures[row["id"]] = (float(total), float(row.get("confidence", 1)))
+    return figures

@@ -1,30 +1,44 @@
 """The portfolio page: run the optimiser (its form), see focus, funded work and the say-no
-list."""
+list, and every run labelled with what it is for.
+
+A run is a draft of the decision (the CX lead's runs from this page), or a what-if
+(finance's runs from it, a scenario's or a frontier point's "Save as a run"), with where it
+came from in words. Only publishing a run makes it the decision, and changes what the
+teams read; a what-if is never the plan's state, and only the CX lead may publish one."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func
 from sqlmodel import Session, select
+from wtforms import HiddenField
 from wtforms.validators import NumberRange, Optional
 
 import optimizer
-from models import Plan, Publication, Run, RunExplanation
-from models.plan import DECIDED, DRAFT, OPEN
+from models import Plan, Publication, Run, RunExplanation, Scenario
+from models.plan import DECIDED, OPEN
+from models.plan import DRAFT as PLAN_DRAFT
 from models.planfile import plan_document
-from models.queries import latest_run, published_run, runs_of
+from models.queries import latest_draft, publications_of, published_run, runs_of
+from optimizer.finance.scenarios import apply_overrides
+from planner.accounts.access import FINANCE
 from planner.database import get_session, reading
 from planner.forms import AtLeast, ConfirmForm, Number, WholeNumber
 from planner.jobs.queue import recent_jobs, start
 from planner.jobs.views import WHAT, answer
 from planner.plans.cycle import move
 from planner.runs import exports
-from planner.runs.changes import notice
+from planner.runs.changes import WHAT_IF, notice, own_changes
 from planner.runs.reports import shown_report
 from planner.views import commit, current_plan, plan_and_run
-from planner.web import figure, when
+from planner.web import figure, money, when
+
+DRAFT = "draft"  # Run.kind of the CX lead's runs; WHAT_IF of every other
+FROM_FRONTIER, FROM_SCENARIO = "frontier", "scenario-"  # RunForm.what_if: where it came from
 
 bp = Blueprint("portfolio", __name__)
 # every page that shows a run says when the plan changed since it was made
@@ -39,6 +53,9 @@ class RunForm(FlaskForm):
                     description="Empty: the plan's budget.")
     max_focus = WholeNumber("Focus moments", [Optional(), NumberRange(1, 20)],
                              description="Empty: the plan's setting.")
+    # Where a what-if comes from, set by the page that saves it: "frontier", or
+    # "scenario-<id>" (its settings are the run's); empty on the portfolio page.
+    what_if = HiddenField()
 
 
 @bp.get("/plans/<int:plan_id>/portfolio")
@@ -58,20 +75,49 @@ def run():
     POST holds the write lock (on SQLite, the whole database's) from its first read (the
     access check's, of the plan), and every save would wait while a large plan is read
     and checked."""
-    plan_id, problems = current_plan().id, []
+    plan = current_plan()
+    plan_id, currency, problems = plan.id, plan.currency, []
     get_session().rollback()  # hold no write lock while the plan is read and checked
     with reading() as session:
         form = RunForm()
         valid = form.validate_on_submit()
         if valid:
+            params, problems = _what_it_is(session, plan_id, currency, form)
+        if valid and not problems:
             try:  # a plan that breaks a rule is said here, at once, not by a job
-                optimizer.plan_from_dict(plan_document(session, plan_id))
+                optimizer.plan_from_dict(apply_overrides(plan_document(session, plan_id),
+                                                         params.get("overrides") or {}))
             except optimizer.PlanError as error:
                 problems = error.problems
     if not valid or problems:
         return _page(current_plan(), form, problems=problems, status=422)
-    return answer(start(get_session(), plan_id, "run", {"budget": form.budget.data,
-                                                        "max_focus": form.max_focus.data}))
+    return answer(start(get_session(), plan_id, "run", params))
+
+
+def _what_it_is(session: Session, plan_id: int, currency: str, form: RunForm
+                ) -> tuple[dict, list[str]]:
+    """The run job's settings: what the run is for, and where a what-if came from, in
+    words; or why it cannot be run."""
+    params = {"budget": form.budget.data, "max_focus": form.max_focus.data,
+              "kind": DRAFT, "label": ""}
+    source = form.what_if.data or ""
+    if source == FROM_FRONTIER:
+        budget = "the plan's" if form.budget.data is None else money(form.budget.data,
+                                                                      currency)
+        return {**params, "kind": WHAT_IF, "label": f"Frontier: budget {budget}"}, []
+    if source.startswith(FROM_SCENARIO):
+        number = source.removeprefix(FROM_SCENARIO)
+        scenario = session.get(Scenario, int(number)) if number.isdigit() else None
+        if scenario is None or scenario.plan_id != plan_id:
+            return params, ["The scenario to save as a run is no longer in the plan."]
+        return {"budget": None, "max_focus": None, "kind": WHAT_IF,
+                "label": f"Scenario: {scenario.name}", "overrides": scenario.overrides}, []
+    if source:
+        return params, ["Where the run comes from could not be read: open the page again."]
+    membership = g.get("membership")
+    if membership is not None and membership.role == FINANCE:  # never the plan's state
+        return {**params, "kind": WHAT_IF, "label": "Finance's what-if"}, []
+    return params, []
 
 
 RUN_AS_THE_PLAN = {"budget": None, "max_focus": None}  # a run job with the plan's settings
@@ -79,15 +125,34 @@ RUN_AS_THE_PLAN = {"budget": None, "max_focus": None}  # a run job with the plan
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>")
 def run_page(run_id: int):
-    """One saved run: its inputs in brief and its result in full."""
+    """One saved run: what it is for, its inputs in brief and its result in full."""
     plan, saved = plan_and_run(run_id)
     decision = published_run(session=get_session(), plan_id=plan.id)
     published = get_session().exec(select(Publication).where(
         Publication.run_id == saved.id).order_by(Publication.id.desc())).first()
+    is_decision = decision is not None and decision[0].id == saved.id
     return render_template("portfolio/run.html", plan=plan, run=saved,
-                           report=shown_report(plan, saved),
-                           published=published, reproduce_form=ConfirmForm(),
-                           is_decision=decision is not None and decision[0].id == saved.id)
+                           report=shown_report(plan, saved), published=published,
+                           reproduce_form=ConfirmForm(), is_decision=is_decision,
+                           what=what_it_is(saved, published.created_at if published else None,
+                                           is_decision))
+
+
+def what_it_is(run: Run, published_at: datetime | None, is_decision: bool) -> str:
+    """What a run is for, in words: "Decision (published 12 March)", "Draft",
+    "What-if: Frontier: budget EUR 400,000"."""
+    if published_at is not None:
+        which = "Decision" if is_decision else "Earlier decision"
+        return f"{which} (published {day(published_at)})"
+    if run.kind == WHAT_IF:
+        return f"What-if: {run.label}" if run.label else "What-if"
+    return "Draft"
+
+
+def day(moment: datetime) -> str:
+    """'12 March', with its year when not this year's."""
+    year = "" if moment.year == datetime.now().year else f" {moment.year}"
+    return f"{moment.day} {moment:%B}{year}"
 
 
 @bp.route("/plans/<int:plan_id>/runs/<int:run_id>/delete", methods=["GET", "POST"])
@@ -113,14 +178,18 @@ def _what_goes_with(session: Session, saved: Run) -> list[str]:
         RunExplanation.run_id == saved.id)).one()
     lines = [f"Its {explained} explanation{'s' if explained != 1 else ''} of what was not "
              "funded go with it."] if explained else []
-    latest = latest_run(session=session, plan_id=saved.plan_id)
-    if latest is not None and latest.id == saved.id:
-        earlier = [run for run in runs_of(session=session, plan_id=saved.plan_id)
-                   if run.id != saved.id]
-        lines.append(f"It is the latest run: the initiative list and the team view then show "
-                     f"run #{earlier[0].number}." if earlier else
-                     "It is the plan's only run: the initiative list and the team view then "
-                     "show no run.")
+    if saved.kind == WHAT_IF:
+        lines.append("It is a what-if: no page shows it as the plan's state, so no other "
+                     "page changes.")
+    elif published_run(session=session, plan_id=saved.plan_id) is None:
+        latest = latest_draft(session=session, plan_id=saved.plan_id)
+        if latest is not None and latest.id == saved.id:
+            earlier = [run for run in runs_of(session=session, plan_id=saved.plan_id)
+                       if run.id != saved.id and run.kind == DRAFT]
+            lines.append(f"It is the latest draft: the initiative list, the journey and the "
+                         f"team view then show draft #{earlier[0].number}." if earlier else
+                         "It is the plan's only draft: the initiative list, the journey and "
+                         "the team view then show no run.")
     lines.append("The plan, its other runs and its scenarios stay.")
     return lines
 
@@ -135,12 +204,16 @@ def publish(run_id: int):
     if form.validate_on_submit():
         session.add(Publication(plan_id=plan.id, run_id=saved.id, user_id=current_user.user.id,
                                 published_by=current_user.name))
-        move(session, plan.id, (DRAFT, OPEN), DECIDED)  # proposals close with the decision
+        move(session, plan.id, (PLAN_DRAFT, OPEN), DECIDED)  # proposals close with the decision
         if commit(f"Run #{saved.number} published as the plan's decision: the teams now "
                   "read it."):
             return redirect(url_for("portfolio.run_page", run_id=saved.id))
     before = published_run(session=session, plan_id=plan.id)
     lines = ["The team view and each team's explanations show this run's decisions."]
+    if saved.kind == WHAT_IF:
+        lines.append(f"It is a what-if ({saved.label or 'not the plan as it is'}): published, "
+                     f"it becomes the decision, with its own changes ("
+                     f"{_changed_words(saved)}). The plan's settings stay as they are.")
     if plan.state != DECIDED:
         lines.append("The plan becomes decided: teams no longer propose or edit "
                      "initiatives, and they may appeal a rejection.")
@@ -177,11 +250,29 @@ def reproduce(run_id: int):
     return redirect(url_for("portfolio.run_page", run_id=saved.id))
 
 
-def new_run(plan_id: int, document: dict, result: optimizer.Result) -> Run:
-    """A run of this plan document with its result (not yet added to any session)."""
+def _changed_words(run: Run) -> str:
+    """A what-if's own changes in brief: "budget EUR 400,000, 4 focus moments"."""
+    changes = own_changes(run)
+    words = []
+    if "budget" in changes:
+        words.append("no budget" if changes["budget"] is None else
+                     f"budget {money(changes['budget'], run.inputs.get('currency', ''))}")
+    if "max_focus" in changes:
+        words.append(f"{changes['max_focus']} focus moments")
+    others = sum(len(changes.get(key) or {}) for key in ("period_budgets", "weights",
+                                                         "capacities", "decisions"))
+    if others:
+        words.append(f"{others} other setting{'s' if others != 1 else ''}")
+    return ", ".join(words) or "none"
+
+
+def new_run(plan_id: int, document: dict, result: optimizer.Result, *, kind: str = DRAFT,
+            label: str = "") -> Run:
+    """A run of this plan document with its result (not yet added to any session): a
+    draft of the decision, or a what-if with where it came from in words."""
     return Run(plan_id=plan_id, budget=document.get("budget"), max_focus=document["max_focus"],
-               status=result.status, impact=result.impact, cost=result.cost, inputs=document,
-               result=result.to_dict())
+               kind=kind, label=label, status=result.status, impact=result.impact,
+               cost=result.cost, inputs=document, result=result.to_dict())
 
 
 def solve_options() -> optimizer.Options:
@@ -203,11 +294,22 @@ def solve_document(document: dict, budget: float | None, max_focus: int | None,
 
 
 def _page(plan: Plan, form: RunForm, problems: list[str] | None = None, status: int = 200):
+    """The portfolio page: the run form, the decision, the latest draft in full (never a
+    what-if: it is not the plan's state), and every run labelled with what it is."""
     session = get_session()
-    latest = latest_run(session=session, plan_id=plan.id)
+    latest = latest_draft(session=session, plan_id=plan.id)
     if problems:
         flash("The plan cannot be solved as it stands; fix the problems listed below.", "error")
+    published: dict[int, datetime] = {}
+    for publication, _run in reversed(publications_of(session=session, plan_id=plan.id)):
+        published[publication.run_id] = publication.created_at  # the newest kept
+    decision = published_run(session=session, plan_id=plan.id)
+    runs = [(row, what_it_is(row, published.get(row.id), decision is not None
+                             and decision[0].id == row.id))
+            for row in runs_of(session=session, plan_id=plan.id)]
     return render_template("portfolio/show.html", plan=plan, form=form, problems=problems or [],
                            latest=latest, report=shown_report(plan, latest) if latest else None,
-                           runs=runs_of(session=session, plan_id=plan.id),
-                           jobs=recent_jobs(session, plan.id), job_words=WHAT), status
+                           decision=decision[0] if decision else None,
+                           decided_words=what_it_is(decision[0], decision[1].created_at, True)
+                           if decision else None, runs=runs, jobs=recent_jobs(session, plan.id),
+                           job_words=WHAT), status

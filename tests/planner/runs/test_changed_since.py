@@ -33,8 +33,8 @@ def test_a_changed_budget_is_said_on_every_page_of_the_run(client, db, demo_id, 
     plan.budget = 300_000
     db.commit()
     text = page_text(client.get(_url(db, page, demo_id, run_id)))
-    assert f"{NOTICE} (the budget): what is shown here is the decision for the plan as it " \
-           "was. Run it again for the plan as it is." in text
+    assert f"{NOTICE} (the budget): what is shown here is a draft of the decision for the " \
+           "plan as it was. Run it again for the plan as it is." in text
 
 
 def test_the_notice_names_each_part_that_changed(client, db, demo_id, run_id):

@@ -82,11 +82,11 @@ def test_runs_are_listed_with_date_and_figures(client, db, demo_id):
     text = page_text(client.get(f"/plans/{demo_id}/portfolio"))
     assert "Saved runs" in text and "#1" in text and "#2" in text
     assert "300,000" in text and "UTC" in text and "optimal" in text
-    assert "Latest run" in text
+    assert "Latest draft: run #2" in text
     from planner.web import figure, money
     for run in _runs(db):  # each row with its figures, and how many it funds
         budget = money(run.budget) if run.budget is not None else "none"
-        assert (f"#{run.number} {run.created_at.strftime('%Y-%m-%d')}" in text
+        assert (f"#{run.number} Draft {run.created_at.strftime('%Y-%m-%d')}" in text
                 and f"{budget} {run.max_focus} {figure(run.impact)} {money(run.cost)} "
                     f"{len(run.result['funded'])}" in text), run.number
 

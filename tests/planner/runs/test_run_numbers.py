@@ -48,8 +48,8 @@ def test_a_run_is_deleted_with_its_explanations_on_confirmation(client, db, demo
     confirm = page_text(client.get(f"/plans/{demo_id}/runs/{second}/delete"))
     assert "Delete run #2?" in confirm
     assert f"Its {explained} explanations of what was not funded go with it." in confirm
-    assert "It is the latest run: the initiative list and the team view then show run #1." \
-        in confirm
+    assert ("It is the latest draft: the initiative list, the journey and the team view then "
+            "show draft #1.") in confirm
     response = client.post(f"/plans/{demo_id}/runs/{second}/delete", follow_redirects=True)
     assert "Run #2 deleted." in page_text(response)
     db.rollback()
