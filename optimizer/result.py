@@ -12,14 +12,21 @@ INFEASIBLE = "infeasible"
 NO_SOLUTION = "no_solution"
 
 # Say-no reason codes, in the order in which they are tried (docs/model.md, "Say-no reasons").
-REASONS = ("forced_out", "off_focus", "blocked", "saturated", "outranked")
+# First what binds whatever else is chosen, then what binds given the chosen portfolio;
+# `blocked` covers both kinds of link (its message says which).
+REASONS = ("forced_out", "over_budget", "over_period", "over_capacity", "off_focus", "blocked",
+           "saturated", "outranked")
 # How each reason is headed where rejected work is listed by reason.
 REASON_TITLES = {
     "forced_out": "Rejected by decision",
+    "over_budget": "Over the budget, whatever else is chosen",
+    "over_period": "Over a period's budget, whatever else is chosen",
+    "over_capacity": "Over a resource's capacity, whatever else is chosen",
     "off_focus": "Does not move a focus moment",
     "blocked": "Blocked by a dependency or a conflict",
     "saturated": "Its moments are already covered by funded work",
-    "outranked": "Outranked: the money or capacity went to work with more impact",
+    "outranked": "Outranked: it would fit, but the money or capacity went to work with more "
+                 "impact",
 }
 
 

@@ -62,30 +62,152 @@ def trim_focus(data: Data, funded: set[int], focus: set[int]) -> set[int]:
 
 def reasons(data: Data, funded: set[int], focus: set[int], periods: list[Usage],
             resources: list[Usage]) -> list[Rejection]:
-    """One Rejection for every initiative not funded, in id order."""
+    """One Rejection for every initiative not funded, in id order: the first reason of
+    RULES that applies, else `outranked` (it would fit, but other work gives more impact)."""
     rejected = []
+    forced = {i for i, initiative in enumerate(data.initiatives)
+              if initiative.decision == "fund"}
     for i, initiative in enumerate(data.initiatives):
         if i in funded:
             continue
         code, message = next(
-            ((code, message) for code, rule in RULES
-             if (message := rule(data, i, funded, focus)) is not None),
-            ("outranked", None))
-        if message is None:
+            (found for rule in RULES if (found := rule(data, i, funded, focus, forced))),
+            ("outranked", ""))
+        if code == "outranked":
             message = _outranked(data, i, funded, focus, periods, resources)
         rejected.append(Rejection(id=initiative.id, reason=code, message=message))
     return rejected
 
 
-def _forced_out(data: Data, i: int, funded: set[int], focus: set[int]) -> str | None:
+def _quoted(data: Data, items: list[int] | set[int]) -> str:
+    """Initiatives by name, each in single quotes: "'A', 'B' and 'C'"."""
+    named = [f"'{data.initiatives[j].name}'" for j in sorted(items)]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def required_by(data: Data, i: int) -> set[int]:
+    """What funding i takes with it: the work it requires, and what that requires, on."""
+    index, found, waiting = data.initiative_index, set(), [i]
+    while waiting:
+        for other in data.initiatives[waiting.pop()].requires:
+            j = index[other]
+            if j != i and j not in found:
+                found.add(j)
+                waiting.append(j)
+    return found
+
+
+def least_use(data: Data, chosen: set[int]) -> list[tuple[str, str, float, float, float]]:
+    """The limits that `chosen` alone breaks, whatever else is funded with it (no cost or
+    use is below zero): (kind, id, what the initiatives of `chosen` that are not funded by
+    decision need, what the work funded by decision takes, the limit), kind being
+    "budget", "period" or "resource"; in that order."""
+    plan = data.plan
+    forced = {j for j in chosen if data.initiatives[j].decision == "fund"}
+    own = chosen - forced
+    found = []
+
+    def over(kind: str, key: str, amounts: list[float], limit: float | None) -> None:
+        need = math.fsum(amounts[j] for j in own)
+        taken = math.fsum(amounts[j] for j in forced)
+        if limit is not None and need and need + taken > limit * (1 + AT_HEADROOM) + 1e-9:
+            found.append((kind, key, need, taken, limit))
+
+    over("budget", "", data.cost, plan.budget)
+    for period in plan.periods:
+        over("period", period.id, [c.get(period.id, 0.0) for c in data.period_cost],
+             period.budget)
+    for resource in plan.resources:
+        over("resource", resource.id, [u.get(resource.id, 0.0) for u in data.uses],
+             resource.capacity)
+    return found
+
+
+def limit_words(data: Data, kind: str, key: str, need: float, taken: float,
+                limit: float, needs_words: str = "it needs") -> str:
+    """"it needs EUR 90,000 in H1; H1's budget is EUR 80,000", with what work funded by
+    decision takes of it."""
+    currency = data.plan.currency
+    if kind == "resource":
+        resource = next(r for r in data.plan.resources if r.id == key)
+        unit = f" {resource.unit}" if resource.unit else ""
+        name = resource.name or resource.id
+        needs, of = f"{need:g}{unit} of {name}", f"{name}'s capacity is {limit:g}{unit}"
+        took = f"{taken:g}{unit}"
+    else:
+        needs = money(need, currency) + (f" in {key}" if kind == "period" else "")
+        of = (f"{key}'s budget is " if kind == "period" else "the budget is ") + money(
+            limit, currency)
+        took = money(taken, currency)
+    if taken:
+        of += f", of which work funded by decision takes {took}"
+    return f"{needs_words} {needs}; {of}"
+
+
+def _over_a_limit(data: Data, i: int, funded: set[int], focus: set[int],
+                  forced: set[int]) -> tuple[str, str] | None:
+    """It alone (with the work funded by decision) breaks a budget or a capacity: that
+    limit binds, whatever else is chosen."""
+    over = least_use(data, {i} | forced)
+    if not over:
+        return None
+    kind, key, need, taken, limit = over[0]
+    code = {"budget": "over_budget", "period": "over_period", "resource": "over_capacity"}
+    return code[kind], (f"Not funded: {limit_words(data, kind, key, need, taken, limit)}, "
+                        "whatever else is chosen.")
+
+
+def _linked_out(data: Data, i: int, funded: set[int], focus: set[int],
+                forced: set[int]) -> tuple[str, str] | None:
+    """A link binds whatever else is chosen: it requires work rejected by decision, work
+    that moves nothing (the say-no rule keeps it out), or work that cannot fit beside it;
+    it, or work it requires, conflicts with work funded by decision; or two pieces of the
+    work it requires exclude each other."""
+    index = data.initiative_index
+    needed = required_by(data, i)
+    closure = needed | {i}
+    out = {j for j in needed if data.initiatives[j].decision == "reject"}
+    if out:
+        return "blocked", (f"Not funded: it depends on {_quoted(data, out)}, which "
+                           f"{'is' if len(out) == 1 else 'are'} rejected by decision, "
+                           "whatever else is chosen.")
+    idle = {j for j in needed if data.initiatives[j].decision == "auto" and not data.uplift[j]}
+    if idle:  # the say-no rule keeps work that moves nothing out
+        return "blocked", (f"Not funded: it depends on {_quoted(data, idle)}, which "
+                           f"{'moves' if len(idle) == 1 else 'move'} no moment (its uplifts "
+                           "come to zero) and so is never funded, whatever else is chosen.")
+    pairs = [(j, index[o]) for j in sorted(closure) for o in data.initiatives[j].excludes
+             if index[o] in closure | forced]
+    pairs += [(j, index[o]) for j in sorted(closure) for o in data.excluded_by[j]
+              if index[o] in forced]
+    for j, k in pairs:
+        if k in forced or j in forced:
+            other = k if k in forced else j
+            via = "" if i in (j, k) else f" through {_quoted(data, {j, k} - {other})}"
+            return "blocked", (f"Not funded: it conflicts with {_quoted(data, {other})}, "
+                               f"which is funded by decision{via}, whatever else is chosen.")
+        return "blocked", (f"Not funded: it depends on {_quoted(data, needed)}, but "
+                           f"{_quoted(data, {j, k})} exclude each other, whatever else is "
+                           "chosen.")
+    over = least_use(data, closure | forced) if needed else []
+    if not over:
+        return None
+    return "blocked", (f"Not funded: it depends on {_quoted(data, needed)}, and "
+                       f"{limit_words(data, *over[0], 'together they need')}, whatever else "
+                       "is chosen.")
+
+
+def _forced_out(data: Data, i: int, funded: set[int], focus: set[int],
+                forced: set[int]) -> tuple[str, str] | None:
     initiative = data.initiatives[i]
     if initiative.decision != "reject":
         return None
     why = initiative.reason.strip() or "no reason was recorded"
-    return f"Rejected by decision: {why}."
+    return "forced_out", f"Rejected by decision: {why}."
 
 
-def _off_focus(data: Data, i: int, funded: set[int], focus: set[int]) -> str | None:
+def _off_focus(data: Data, i: int, funded: set[int], focus: set[int],
+               forced: set[int]) -> tuple[str, str] | None:
     moves = set(data.uplift[i])
     if moves & focus or (moves and not focus):
         # With no focus moment at all, nothing was chosen for a reason of its own (the
@@ -93,13 +215,15 @@ def _off_focus(data: Data, i: int, funded: set[int], focus: set[int]) -> str | N
         return None
     focus_names = names(data, focus) or "none chosen"
     if not moves:
-        return ("Not funded: it does not move any moment (its uplifts come to zero), so it "
-                f"cannot move the moments we focus on this cycle ({focus_names}).")
-    return (f"Not funded: it moves {names_along(data, i, moves)}, but none of the moments we "
-            f"focus on this cycle ({focus_names}).")
+        return "off_focus", ("Not funded: it does not move any moment (its uplifts come to "
+                             "zero), so it cannot move the moments we focus on this cycle "
+                             f"({focus_names}).")
+    return "off_focus", (f"Not funded: it moves {names_along(data, i, moves)}, but none of "
+                         f"the moments we focus on this cycle ({focus_names}).")
 
 
-def _blocked(data: Data, i: int, funded: set[int], focus: set[int]) -> str | None:
+def _blocked(data: Data, i: int, funded: set[int], focus: set[int],
+             forced: set[int]) -> tuple[str, str] | None:
     initiative = data.initiatives[i]
     index = data.initiative_index
     missing = [o for o in initiative.requires if index[o] not in funded]
@@ -116,10 +240,11 @@ def _blocked(data: Data, i: int, funded: set[int], focus: set[int]) -> str | Non
         names = ", ".join(f"'{data.initiatives[index[o]].name}'" for o in clashing)
         parts.append(f"it conflicts with {names}, which {'is' if len(clashing) == 1 else 'are'}"
                      " funded")
-    return "Not funded: " + "; and ".join(parts) + "."
+    return "blocked", "Not funded: " + "; and ".join(parts) + "."
 
 
-def _saturated(data: Data, i: int, funded: set[int], focus: set[int]) -> str | None:
+def _saturated(data: Data, i: int, funded: set[int], focus: set[int],
+               forced: set[int]) -> tuple[str, str] | None:
     on_focus = [m for m in data.uplift[i] if m in focus]
     if not on_focus:
         return None
@@ -127,8 +252,9 @@ def _saturated(data: Data, i: int, funded: set[int], focus: set[int]) -> str | N
         headroom = data.moments[m].headroom
         if headroom is None or _uplift(data, funded, m) < headroom * (1 - AT_HEADROOM):
             return None
-    return (f"Not funded: the focus moments it moves ({names_along(data, i, on_focus)}) are "
-            "already at their headroom through funded work.")
+    return "saturated", (f"Not funded: the focus moments it moves "
+                         f"({names_along(data, i, on_focus)}) are already at their headroom "
+                         "through funded work.")
 
 
 def limits_in_the_way(data: Data, i: int, funded: set[int], periods: list[Usage],
@@ -181,10 +307,8 @@ def _outranked(data: Data, i: int, funded: set[int], focus: set[int], periods: l
 
 
 # The reasons tried in order before `outranked` (docs/model.md, "Say-no reasons"): each
-# gives a message or None.
-RULES: list[tuple[str, Callable[[Data, int, set[int], set[int]], str | None]]] = [
-    ("forced_out", _forced_out),
-    ("off_focus", _off_focus),
-    ("blocked", _blocked),
-    ("saturated", _saturated),
-]
+# gives (code, message) or None. First what binds whatever else is chosen (a decision, a
+# budget or a capacity it alone breaks, a link), then what binds given the portfolio.
+Rule = Callable[[Data, int, set[int], set[int], set[int]], tuple[str, str] | None]
+RULES: list[Rule] = [_forced_out, _over_a_limit, _linked_out, _off_focus, _blocked,
+                     _saturated]

@@ -5,7 +5,15 @@ from __future__ import annotations
 from optimizer.explain.context import Context
 from optimizer.explain.types import Explanation
 from optimizer.model import Data
-from optimizer.say_no import limits_in_the_way, money, names, names_along
+from optimizer.say_no import (
+    least_use,
+    limit_words,
+    limits_in_the_way,
+    money,
+    names,
+    names_along,
+    required_by,
+)
 
 
 def binding(context: Context, i: int, reason: str) -> list[str]:
@@ -17,15 +25,23 @@ def binding(context: Context, i: int, reason: str) -> list[str]:
         if data.max_focus == 1:
             return ["the focus limit: 1 moment, which it does not move"]
         return [f"the focus limit: {data.max_focus} moments, none of which it moves"]
+    forced = {j for j, other in enumerate(data.initiatives) if other.decision == "fund"}
+    if reason in ("over_budget", "over_period", "over_capacity"):
+        return [f"{limit_words(data, *over)}, whatever else is chosen"
+                for over in least_use(data, {i} | forced)]
     if reason == "blocked":
         index = data.initiative_index
         missing = [o for o in initiative.requires if index[o] not in context.funded]
         clashing = [o for o in list(initiative.excludes) + data.excluded_by[i]
                     if index[o] in context.funded]
+        needed = required_by(data, i)
+        together = least_use(data, needed | {i} | forced) if needed else []
         return ([f"a dependency: it requires '{data.initiatives[index[o]].name}'"
                  for o in missing] +
                 [f"a conflict: it excludes '{data.initiatives[index[o]].name}'"
-                 for o in dict.fromkeys(clashing)])
+                 for o in dict.fromkeys(clashing)] +
+                [f"{limit_words(data, *over, 'with the work it requires, it needs')}, "
+                 "whatever else is chosen" for over in together])
     if reason == "saturated":
         moved = [m for m in data.uplift[i] if m in context.focus]
         return [f"the headroom of {names(data, [m])}" for m in moved]

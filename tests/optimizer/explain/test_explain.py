@@ -388,19 +388,21 @@ def test_a_boundary_that_ties_reads_under_it_and_says_why():
 
 
 def test_at_a_budget_of_zero_the_budget_is_named_not_the_focus():
-    """Nothing fits, so no moment is chosen: the reason is the money, in words that read
-    right (no "none chosen", no "EUR 0..", no capital after a colon)."""
+    """Nothing fits, so no moment is chosen: the reason is the money, which binds whatever
+    else is chosen, with its figures, in words that read right (no "none chosen", no
+    "EUR 0..", no capital after a colon)."""
     plan = three_moments([{"id": "a", "name": "Mobile POS", "cost": 600, "effects": {"m": 5}},
                           {"id": "b", "name": "Tablets", "cost": 900, "effects": {"m": 4}}],
                          budget=0, max_focus=1)
     result = solve(plan)
     assert result.funded == [] and result.focus == []
     for rejection in result.rejected:
-        assert rejection.reason == "outranked"
+        assert rejection.reason == "over_budget"
         assert "none chosen" not in rejection.message
-        assert "the budget (it costs EUR" in rejection.message
-        assert "leaves no room for it, and nothing fits" in rejection.message
+        cost = {"a": "EUR 600", "b": "EUR 900"}[rejection.id]
+        assert rejection.message == (f"Not funded: it needs {cost}; the budget is EUR 0, "
+                                     "whatever else is chosen.")
         e = explain(plan, result, rejection.id)
-        assert e.binding and e.binding[0].startswith("the budget")
+        assert e.binding == [f"it needs {cost}; the budget is EUR 0, whatever else is chosen"]
         assert not any("focus limit" in limit for limit in e.binding)
         assert ".." not in e.message and ": The" not in e.message
