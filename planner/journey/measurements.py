@@ -11,8 +11,9 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from models import Measurement, Moment
-from models.queries import latest_run
+from models.queries import deciding_run
 from optimizer.planfile.ranges import SCORE
+from planner.accounts.access import own_team
 from planner.database import get_session
 from planner.forms import AtLeast, Form, Longest, Number, WholeNumber
 from planner.journey.trend import measurements_of, scores_of
@@ -55,9 +56,13 @@ def measurements(moment_id: int):
                   f"{form.taken_on.data} added."):
             return redirect(url_for("journey.measurements", moment_id=moment.id))
     found = measurements_of(session, moment_id=moment.id)[moment.id]
-    scores = scores_of(moment, latest_run(session=session, plan_id=plan.id), found)
+    # the target is the decision's: the published one, else the CX lead's latest draft
+    run, published = deciding_run(session=session, plan_id=plan.id,
+                                  team_member=own_team() is not None)
+    scores = scores_of(moment, run, found)
     return form_page("journey/measurements.html", form, plan=plan, moment=moment,
-                     measurements=found, trend=scores.trend, target=scores.target)
+                     measurements=found, trend=scores.trend, target=scores.target,
+                     run=run, published=published)
 
 
 @routes.post("/plans/<int:plan_id>/measurements/<int:measurement_id>/delete")

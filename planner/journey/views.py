@@ -8,10 +8,12 @@ from flask import Blueprint, render_template
 from markupsafe import Markup
 
 from models import Moment, Stage
-from models.queries import influences_of, latest_run, moments_of, movers, stages_of
+from models.queries import deciding_run, influences_of, moments_of, stages_of
+from planner.accounts.access import own_team
 from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.journey import measurements, moments
+from planner.journey.seen import Mover, movers_seen
 from planner.journey.trend import Scores, measurements_of, scores_of
 from planner.views import current_plan
 
@@ -40,7 +42,7 @@ STEPS_WALKED = 20_000
 class Card:
     moment: Moment
     focus: bool = False
-    movers: list[tuple[int, str, str, float]] = field(default_factory=list)
+    movers: list[Mover] = field(default_factory=list)  # as the reader may see them
     feeds: list[tuple[Moment, float]] = field(default_factory=list)  # back stage: moments fed
     fed_by: list[tuple[Moment, float]] = field(default_factory=list)
     # chains of two steps or more: from this step (back stage), and into this moment
@@ -58,26 +60,31 @@ class Column:
 
 @bp.get("/plans/<int:plan_id>/journey")
 def show():
-    """The journey as a map, with the focus moments of the latest run."""
-    plan, session = current_plan(), get_session()
-    run = latest_run(session=session, plan_id=plan.id)
+    """The journey as a map, with the focus moments of the decision: the published one for
+    every role; before it, the CX lead's latest draft (a team member: none yet). A team
+    member sees its own team's initiatives, and other teams' only as the decision funds
+    them."""
+    plan, session, team = current_plan(), get_session(), own_team()
+    run, published = deciding_run(session=session, plan_id=plan.id,
+                                  team_member=team is not None)
     focus = set(run.result.get("focus", [])) if run else set()
     moments = moments_of(session=session, plan_id=plan.id)
     influences = influences_of(session=session, plan_id=plan.id)
+    seen = movers_seen(session, plan.id, moments, team, run if published else None)
     columns = journey_columns(stages_of(session=session, plan_id=plan.id), moments, focus,
-                              movers(session=session, plan_id=plan.id), influences)
+                              seen, influences)
     measured = measurements_of(session, plan_id=plan.id)
     for card in (card for column in columns for card in column.front + column.back):
         card.scores = scores_of(card.moment, run, measured.get(card.moment.id, []))
     by_id = {m.id: m for m in moments}
     table = [(by_id[f.source_id], by_id[f.target_id], f) for f in influences]
     return render_template("journey/show.html", plan=plan, columns=columns, run=run,
-                           shown=MOVERS_SHOWN, influences_table=table,
-                           confirm_form=ConfirmForm())
+                           published=published, team=team, shown=MOVERS_SHOWN,
+                           influences_table=table, confirm_form=ConfirmForm())
 
 
 def journey_columns(stages: list[Stage], moments: list[Moment], focus: set[str],
-                    moved_by: dict, influences: list) -> list[Column]:
+                    moved_by: dict[int, list[Mover]], influences: list) -> list[Column]:
     """Cards for every moment, in columns by stage (plus one for moments without a stage)."""
     cards = {m.id: Card(m, focus=m.key in focus, movers=moved_by.get(m.id, []))
              for m in moments}

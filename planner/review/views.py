@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired
 import optimizer
 from models import Initiative
 from models.queries import moments_of, published_run
+from planner.accounts.access import own_team
 from planner.database import get_session
 from planner.delivery.views import STATUS_WORDS
 from planner.forms import Form, Longest
@@ -46,12 +47,15 @@ def _figures(plan_id: int):
 @bp.get("/plans/<int:plan_id>/review")
 def show():
     """Per focus moment, expected against measured since the decision; per team, what its
-    delivered work realised against what was expected, with a suggested confidence."""
-    plan = current_plan()
+    delivered work realised against what was expected, with a suggested confidence (a team
+    member: its own team's, as the delivery page shows it only its own team's work)."""
+    plan, team = current_plan(), own_team()
     found = _figures(plan.id)
     run, publication, moments, teams = found if found else (None, None, [], [])
+    if team is not None:
+        teams = [reviewed for reviewed in teams if reviewed.team == team]
     return render_template("review/show.html", plan=plan, run=run, publication=publication,
-                           moments=moments, teams=teams, words=STATUS_WORDS,
+                           moments=moments, teams=teams, team=team, words=STATUS_WORDS,
                            most_doubt=MOST_DOUBT)
 
 
@@ -67,11 +71,24 @@ def next_cycle():
                                     "cycle starts from a decided one. Nothing was made.")
         else:
             try:
-                added = start_next_cycle(session, plan, form.name.data.strip())
+                added, at_ceiling = start_next_cycle(session, plan, form.name.data.strip())
             except optimizer.PlanError as refused:
                 form.name.errors = [p.removeprefix("plan: ") for p in refused.problems]
             else:
                 if commit(f'"{added.name}" is started from this cycle, a draft: its journey, '
-                          "owners, latest scores and the work not funded."):
+                          "owners, the latest measured scores as its baseline scores with "
+                          "the headroom left above them, and the work not funded."
+                          + _ceiling_words(at_ceiling)):
                     return redirect(url_for("journey.show", plan_id=added.id), 303)
     return form_page("review/next_cycle.html", form, plan=plan, decided=decided)
+
+
+def _ceiling_words(names: list[str]) -> str:
+    """The moments measured at or past the ceiling they were planned with, to be looked at."""
+    if not names:
+        return ""
+    listed = ", ".join(f'"{name}"' for name in names)
+    one = len(names) == 1
+    return (f" Measured at or past the ceiling {'it was' if one else 'they were'} planned "
+            f"with, so with no headroom left: {listed}; check "
+            f"{'its headroom on its' if one else 'their headroom on their'} page.")

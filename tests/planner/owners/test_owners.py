@@ -51,7 +51,7 @@ def test_the_moment_form_saves_an_owner_trimmed_and_offers_the_plans_names(clien
 def test_every_owner_with_the_focus_moments_it_owns(client, db, demo_id, run_id):
     run = saved_run(db, run_id)
     text = page_text(client.get(f"/plans/{demo_id}/owners"))
-    assert "No decision is published yet: shown is the latest run" in text
+    assert "No decision is published yet: shown is the CX lead's latest draft" in text
     names = {m["id"]: m["name"] for m in run.inputs["moments"]}
     for owner in set(DEMO_OWNERS.values()):
         focus = [name for key, name in names.items()  # in the journey's order
@@ -75,7 +75,8 @@ def test_an_owners_page_gives_each_moment_its_focus_work_and_expected_improvemen
         assert f"Expected improvement this cycle: {number(expected)} point" in text
         for arrival in brought[moment["id"]]:
             assert f"{arrival.name} {arrival.via or 'the moment itself'}" in text
-        latest = f"Latest measured: {number(moment['score'])} on 2026-11-30"
+        assert f"on its baseline score of {number(moment['score'])} (the plan's)" in text
+        latest = f"latest {number(moment['score'])} on 2026-11-30"
         if figure["focus"]:  # its target: the score then plus the improvement counted
             latest += f" · target {number(moment['score'] + figure['improvement'])}"
         assert latest in text
