@@ -12,13 +12,25 @@ from optimizer.result import Rejection, Usage
 AT_HEADROOM = 1e-9
 
 
+QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019", "\u00ab": "\u00bb"}
+
+
+def quoted(name: str) -> str:
+    """A name in single quotes, once: a name that comes in quotes of its own ("Express"
+    lane aside) keeps only ours, so that no sentence reads ''Express''."""
+    name = name.strip()
+    while len(name) >= 2 and QUOTES.get(name[0]) == name[-1]:
+        name = name[1:-1].strip()
+    return f"'{name}'"
+
+
 def money(amount: float, currency: str) -> str:
     return f"{currency} {amount:,.0f}" if abs(amount - round(amount)) < 0.005 or abs(
         amount) >= 1000 else f"{currency} {amount:,.2f}"
 
 
 def names(data: Data, moments: list[int] | set[int]) -> str:
-    named = [f"'{data.moments[m].name}'" for m in sorted(moments)]
+    named = [quoted(data.moments[m].name) for m in sorted(moments)]
     if len(named) <= 1:
         return "".join(named)
     return ", ".join(named[:-1]) + " and " + named[-1]
@@ -32,7 +44,7 @@ def names_along(data: Data, i: int, moments: list[int] | set[int]) -> str:
              for m in sorted(moments)}
     # a step named on the way to another of these moments is not named again on its own
     on_the_way = {step for steps in along.values() for step in steps}
-    named = [f"'{data.moments[m].name}'" + (f" through {names(data, steps)}" if steps else "")
+    named = [quoted(data.moments[m].name) + (f" through {names(data, steps)}" if steps else "")
              for m, steps in along.items() if m not in on_the_way]
     if len(named) <= 1:
         return "".join(named)
@@ -81,7 +93,7 @@ def reasons(data: Data, funded: set[int], focus: set[int], periods: list[Usage],
 
 def _quoted(data: Data, items: list[int] | set[int]) -> str:
     """Initiatives by name, each in single quotes: "'A', 'B' and 'C'"."""
-    named = [f"'{data.initiatives[j].name}'" for j in sorted(items)]
+    named = [quoted(data.initiatives[j].name) for j in sorted(items)]
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
@@ -233,11 +245,11 @@ def _blocked(data: Data, i: int, funded: set[int], focus: set[int],
         return None
     parts = []
     if missing:
-        names = ", ".join(f"'{data.initiatives[index[o]].name}'" for o in missing)
+        names = ", ".join(quoted(data.initiatives[index[o]].name) for o in missing)
         parts.append(f"it depends on {names}, which {'is' if len(missing) == 1 else 'are'} "
                      "not funded")
     if clashing:
-        names = ", ".join(f"'{data.initiatives[index[o]].name}'" for o in clashing)
+        names = ", ".join(quoted(data.initiatives[index[o]].name) for o in clashing)
         parts.append(f"it conflicts with {names}, which {'is' if len(clashing) == 1 else 'are'}"
                      " funded")
     return "blocked", "Not funded: " + "; and ".join(parts) + "."

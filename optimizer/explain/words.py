@@ -12,6 +12,7 @@ from optimizer.say_no import (
     money,
     names,
     names_along,
+    quoted,
     required_by,
 )
 
@@ -36,9 +37,9 @@ def binding(context: Context, i: int, reason: str) -> list[str]:
                     if index[o] in context.funded]
         needed = required_by(data, i)
         together = least_use(data, needed | {i} | forced) if needed else []
-        return ([f"a dependency: it requires '{data.initiatives[index[o]].name}'"
+        return ([f"a dependency: it requires {quoted(data.initiatives[index[o]].name)}"
                  for o in missing] +
-                [f"a conflict: it excludes '{data.initiatives[index[o]].name}'"
+                [f"a conflict: it excludes {quoted(data.initiatives[index[o]].name)}"
                  for o in dict.fromkeys(clashing)] +
                 [f"{limit_words(data, *over, 'with the work it requires, it needs')}, "
                  "whatever else is chosen" for over in together])
@@ -117,7 +118,7 @@ def _uncounted(context: Context, explanation: Explanation) -> str:
 def _changes(data: Data, explanation: Explanation) -> tuple[str, str]:
     """The funded work the portfolio drops ("'A' and 'B'") and how its focus moves
     ("from 'M' to 'N'"); '' where it does not."""
-    dropped = [f"'{data.initiatives[data.initiative_index[j]].name}'"
+    dropped = [quoted(data.initiatives[data.initiative_index[j]].name)
                for j in explanation.displaces]
     moved = (f"from {_moment_names(data, explanation.focus_out)} to "
              f"{_moment_names(data, explanation.focus_in)}"

@@ -136,3 +136,11 @@ def test_a_reason_says_whatever_else_is_chosen_exactly_when_nothing_can_fund_it(
         assert hard == ("whatever else is chosen" in rejection.message)
         forced = solve(_forced_in(plan, rejection.id))
         assert forced.has_portfolio != hard, (rejection, forced.conflicts)
+
+
+def test_a_name_in_quotes_of_its_own_is_quoted_once():
+    plan = _plan([{"id": "b", "name": "B", "cost": 1, "effects": {"m": 4}, "requires": ["c"]},
+                  {"id": "c", "name": '"Click & collect"', "cost": 1, "effects": {"m": 0}}])
+    message = _rejection(plan, "b").message
+    assert "it depends on 'Click & collect', which" in message
+    assert "''" not in message and '"' not in message
