@@ -16,7 +16,7 @@ import optimizer
 from models import Plan, Scenario
 from models.base import utcnow
 from models.planfile import plan_document
-from models.queries import latest_run
+from models.queries import deciding_run
 from optimizer.finance.returns import Returns, settings
 from optimizer.finance.scenarios import Column, Comparison, compare
 from optimizer.result import REASON_TITLES, result_from_dict
@@ -70,9 +70,10 @@ class ScenarioComparison:
 
 def plan_as_it_is(session: Session, plan: Plan) -> Scenario:
     """The plan with no change, as the first column of a comparison (never saved): its
-    latest run when that is of the plan as it is now, else the plan solved now."""
+    decision, or else the CX lead's latest draft, when that is of the plan as it is now
+    (never a what-if: it is not the plan's state), else the plan solved now."""
     document = plan_document(session, plan.id)
-    latest = latest_run(session=session, plan_id=plan.id)
+    latest, _published = deciding_run(session=session, plan_id=plan.id, team_member=False)
     if latest is not None and not differences(latest.inputs, document):
         inputs, result, solved_at = latest.inputs, latest.result, latest.created_at
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
@@ -13,14 +14,7 @@ import optimizer
 from models import Job, Plan
 from models.plan_import import plan_fingerprint
 from models.planfile import plan_document
-from optimizer.finance.frontier import (
-    Frontier,
-    Point,
-    frontier,
-    frontier_from_dict,
-    point_at,
-    step_words,
-)
+from optimizer.finance.frontier import Frontier, Point, frontier, frontier_from_dict, point_at
 from planner.database import get_session
 from planner.finance.frontier_chart import frontier_svg
 from planner.finance.frontier_forms import FrontierForm, PointForm
@@ -30,6 +24,7 @@ from planner.jobs.views import facts
 from planner.runs.reports import STATUS_WORDS, run_report
 from planner.runs.views import RunForm, new_run, solve_document, solve_options
 from planner.views import current_plan
+from planner.web import figure, money
 
 bp = Blueprint("frontier", __name__)
 
@@ -124,6 +119,47 @@ def _next_slice(plan: optimizer.Plan) -> str | None:
     lower, upper = (_point_at(plan, budget) for budget in (plan.budget,
                                                            plan.budget + NEXT_SLICE))
     return step_words(plan, lower, upper, by_budget=True)
+
+
+def step_words(plan: optimizer.Plan, lower: Point, upper: Point, *,
+               by_budget: bool = False) -> str:
+    """What moving from one breakpoint to a higher one buys, in words; `by_budget`: from
+    one budget to another (what more money buys), rather than from cost to cost. Every
+    figure is written as the table and the chart write it (planner.web: figure, money),
+    and the rise is that of the figures shown, so the sentence adds up as read."""
+    at = (lambda point: point.budget) if by_budget else point_at
+    span = (f"From {money(at(lower), plan.currency)} to "
+            f"{money(at(upper), plan.currency)}")
+    if lower.impact is None or upper.impact is None:
+        if upper.impact is None:
+            return f"{span}: no portfolio keeps every rule at either budget."
+        return (f"{span}: the first portfolio that keeps every rule, with impact "
+                f"{figure(upper.impact)}.")
+    if upper.impact - lower.impact <= 1e-9 * max(1.0, abs(upper.impact)):
+        return f"{span}: no more impact; the best portfolio stays the same."
+    rise = _shown(upper.impact) - _shown(lower.impact)
+    words = (f"{span}, impact rises by {figure(rise)} (from {figure(lower.impact)} to "
+             f"{figure(upper.impact)})" if rise > 0 else
+             f"{span}, impact rises by less than 0.1 (it stays {figure(upper.impact)} "
+             "as written)")
+    added = [f"'{plan.initiative(i).name}'" for i in upper.funded if i not in lower.funded]
+    dropped = [f"'{plan.initiative(i).name}'" for i in lower.funded if i not in upper.funded]
+    if added:
+        words += ": it adds " + _and(added)
+    if dropped:
+        words += (" and drops " if added else ": it drops ") + _and(dropped)
+    return words + "."
+
+
+def _shown(impact: float) -> float:
+    """The impact as figure() writes it (one decimal, halves up), as a number."""
+    return float(Decimal(repr(float(impact))).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def _and(items: list[str]) -> str:
+    if len(items) > 4:
+        return ", ".join(items[:3]) + f" and {len(items) - 3} more"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _point_at(plan: optimizer.Plan, budget: float) -> Point:

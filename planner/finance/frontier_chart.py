@@ -23,6 +23,7 @@ from planner.charts import (
     inline,
     tidy,
 )
+from planner.web import figure as impact_text
 from planner.web import money
 
 POINT_LABELS_UP_TO = 15  # with more points their figures would collide: none are written
@@ -92,7 +93,7 @@ def _label_rises(axes: Axes, found: Sequence[Point]) -> None:
     """The impact above each point where it changes; repeated along a flat stretch, clutter."""
     for k, point in enumerate(found):
         if k == 0 or point.impact != found[k - 1].impact:
-            axes.annotate(f"{point.impact:,.1f}", xy=(_at(point), point.impact),
+            axes.annotate(impact_text(point.impact), xy=(_at(point), point.impact),
                           xytext=(0, 7), textcoords="offset points", ha="center",
                           fontsize=SMALLEST_TEXT, color=INK)
 
@@ -106,7 +107,7 @@ def _links(points: Sequence[Point], url_for_point: Callable[[float], str],
         if point.impact is None:
             words = f"Budget {money(point.budget, currency)}: no portfolio"
         else:
-            words = f"{money(_at(point), currency)} buys impact {point.impact:,.1f}"
+            words = f"{money(_at(point), currency)} buys impact {impact_text(point.impact)}"
         titles[url] = f"{words}. Open its portfolio."
         urls.append(url)
     return urls
@@ -123,7 +124,7 @@ def _mark_plan_budget(axes: Axes, plan_budget: float, currency: str,
                   color=FOCUS)
     if impact is not None:
         axes.plot([plan_budget], [impact], marker="D", color=FOCUS, markersize=6, zorder=4,
-                  linestyle="none", label=f"The plan's budget buys {impact:,.1f}")
+                  linestyle="none", label=f"The plan's budget buys {impact_text(impact)}")
 
 
 def _frontier_title(points: Sequence[Point], currency: str) -> str:

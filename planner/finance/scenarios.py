@@ -28,7 +28,7 @@ from planner.forms import ConfirmForm
 from planner.jobs.queue import start
 from planner.jobs.views import answer
 from planner.runs.reports import run_report
-from planner.runs.views import RUN_AS_THE_PLAN, new_run, solve_options
+from planner.runs.views import RUN_AS_THE_PLAN, WHAT_IF, RunForm, new_run, solve_options
 from planner.spreadsheets import XLSX
 from planner.views import (
     CONFLICT,
@@ -188,13 +188,14 @@ def _show_page(plan: Plan, scenario: Scenario, document: dict[str, Any],
                problems: list[str] | None = None, status: int = 200):
     report = None
     if scenario.result is not None:
-        solved = new_run(plan.id, scenario.inputs, optimizer.result_from_dict(scenario.result))
+        solved = new_run(plan.id, scenario.inputs, optimizer.result_from_dict(scenario.result),
+                         kind=WHAT_IF, label=f"Scenario: {scenario.name}")
         solved.created_at = scenario.solved_at
         report = run_report(solved)
     return render_template("scenarios/show.html", plan=plan, scenario=scenario, report=report,
                            lines=override_lines(scenario.overrides, document),
                            stale=staleness(scenario, document), problems=problems or [],
-                           solve_form=ConfirmForm()), status
+                           solve_form=ConfirmForm(), save_form=RunForm()), status
 
 
 def scenario_problems(scenario: Scenario, document: dict[str, Any]) -> list[str]:

@@ -20,6 +20,7 @@ from planner.charts import (
     inline,
     tidy,
 )
+from planner.web import figure as impact_text
 from planner.web import money
 
 LABEL_WIDTH = 28  # characters per line of a bar's name
@@ -37,13 +38,13 @@ def impact_by_moment_svg(contributions: Sequence[tuple[str, float]]) -> Markup:
     values = [value for _, value in ordered]
     axes.barh(rows, values, height=0.6, color=FOCUS)
     for row, value in zip(rows, values, strict=True):
-        _value_label(axes, value, row, f"{value:,.1f}")
+        _value_label(axes, value, row, impact_text(value))
     axes.set_yticks(rows, [_wrapped(name) for name, _ in ordered])
     axes.invert_yaxis()
     axes.set_xlim(0, (max(values) or 1.0) * 1.12)
     axes.set_xlabel("Contribution to impact (weight × improvement)")
     tidy(axes, grid="x")
-    listing = "; ".join(f"{name} {value:,.1f}" for name, value in ordered)
+    listing = "; ".join(f"{name} {impact_text(value)}" for name, value in ordered)
     return inline(figure, "impact", f"Chart: contribution to impact by focus moment: {listing}.")
 
 
