@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -29,7 +29,7 @@ ERROR_TITLES = {
     400: "That request could not be read",
     401: "Sign in first",
     403: "Not yours to change",
-    404: "Page not found",
+    404: "Not found",
     405: "Not allowed",
     409: "Someone else changed this",
     413: "That upload is too large",
@@ -37,6 +37,11 @@ ERROR_TITLES = {
     500: "Something went wrong on our side",
     503: "Busy with another change",
 }
+# What a row's id in an address names, for a 404 that says what was not found.
+THINGS = {"initiative_id": "initiative", "run_id": "run", "scenario_id": "scenario",
+          "moment_id": "moment of truth", "influence_id": "link of an initiative to a moment",
+          "measurement_id": "measurement", "member_id": "member", "appeal_id": "appeal",
+          "job_id": "job", "row_id": "list entry", "person_id": "account"}
 RETRY_AFTER_SECONDS = 5
 # PostgreSQL's "lock_not_available" (a lock_timeout ran out); SQLite says it in words.
 BUSY_STATES = {"55P03"}
@@ -72,15 +77,32 @@ def _add_security_headers(response: Response) -> Response:
     return response
 
 
+def _error_page(code: int, message: str, title: str = "", resend: list | None = None) -> str:
+    """The error page: what happened and what to do, then the ways back the accounts
+    feature finds for the reader (planner/accounts/refusals.py): the plan the address
+    names, their plans, or signing in; `resend`: the fields of a refused POST that can be
+    sent again as they were."""
+    guide = current_app.extensions.get("planner_error_guide")
+    try:
+        guide = guide(code) if guide is not None else None
+    except Exception:  # the page still says what happened, with the plans as way back
+        current_app.logger.exception("The error page's ways back could not be found")
+        guide = None
+    if code == 403 and not title:
+        title = "Not yours to open" if request.method in ("GET", "HEAD") else ERROR_TITLES[403]
+    return render_template("error.html", code=code, title=title or ERROR_TITLES.get(code, ""),
+                           message=message, resend=resend, guide=guide)
+
+
 def _csrf_error(error: CSRFError):
-    message = "The form had expired or was not sent by this site. Go back, reload it and try again."
-    return render_template("error.html", code=400, title=ERROR_TITLES[400],
-                           message=message), 400
+    message = ("The form had expired or was not sent by this site, so nothing was saved. "
+               "Go back, reload the page and make your change again.")
+    return _error_page(400, message), 400
 
 
 def _http_error(error: HTTPException):
     code = error.code or 500
-    message = error.description
+    message = error.description or ""
     if code == 429:
         message = ("Too many sign-ins that failed, from here or for this account: wait a "
                    "minute, then try again.")
@@ -88,8 +110,31 @@ def _http_error(error: HTTPException):
         limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
         message = (f"Uploads can be at most {_size(limit)}; nothing was saved. Split the file, "
                    "or leave out what is not imported (a plan's runs are never part of it).")
-    return render_template("error.html", code=code, title=ERROR_TITLES.get(code, error.name),
-                           message=message), code
+    if code == 404:
+        message = _what_was_not_found(message)
+    return _error_page(code, message, ERROR_TITLES.get(code, error.name)
+                       if code != 403 else ""), code
+
+
+def _what_was_not_found(message: str) -> str:
+    """A 404's message naming what is missing: the address, the plan, or the row its id
+    names ("There is no such record in this plan: no run 12 that you may open")."""
+    if request.endpoint is None:
+        return (f"There is no page at the address {request.path}: check it, or start again "
+                "from a page below.")
+    if message == "There is no such plan.":
+        plan_id = g.get("plan_id")
+        return (f"There is no such plan: no plan {plan_id} that you may open. It was deleted, "
+                "or you have no role in it (its CX lead can give you one)."
+                if isinstance(plan_id, int) else message)
+    named = [(key, value) for key, value in (request.view_args or {}).items()
+             if key in THINGS]
+    if named and (message == "There is no such record in this plan."
+                  or message.startswith("The requested URL was not found")):
+        key, value = named[-1]
+        return (f"There is no such record in this plan: no {THINGS[key]} {value} that you "
+                "may open. It may have been deleted; find it again from the plan's lists.")
+    return message
 
 
 def _database_busy(error: OperationalError):
@@ -104,8 +149,8 @@ def _database_busy(error: OperationalError):
                + ("Send the same input again in a moment." if resend else
                   "Try again in a moment." if not request.files else
                   "Go back and choose the file again in a moment."))
-    page = render_template("error.html", code=503, title=ERROR_TITLES[503], message=message,
-                           resend=list(request.form.items(multi=True)) if resend else None)
+    page = _error_page(503, message,
+                       resend=list(request.form.items(multi=True)) if resend else None)
     return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
@@ -119,8 +164,9 @@ def _size(size: int) -> str:
 
 def _server_error(_error: Exception):
     # Flask has logged the traceback; the page shows none of it.
-    return render_template("error.html", code=500, title=ERROR_TITLES[500],
-                           message="The error has been logged. Please try again."), 500
+    return _error_page(500, "The error has been logged. Open the page again to see whether "
+                            "your change was saved, and if not, make it again; if this "
+                            "happens again, tell your installation's admin what you did."), 500
 
 
 def number(value: float | None, digits: int = 2) -> str:

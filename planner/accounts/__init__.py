@@ -13,10 +13,11 @@ def init_app(app: Flask) -> None:
     """Sessions (Flask-Login), throttled sign-ins (Flask-Limiter), sign-in required, and
     the plan a /plans/<plan_id>/... page is of, read once for its access check and view."""
     from planner import views
-    from planner.accounts import signin
+    from planner.accounts import refusals, signin
 
     views.init_app(app)
     signin.init_app(app)
+    refusals.init_app(app)  # what the error pages say of roles, and where they lead back
 
 
 def blueprints() -> tuple[Blueprint, ...]:
