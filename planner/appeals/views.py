@@ -5,30 +5,21 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from sqlmodel import select
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Optional
+from wtforms import StringField
 
-from models import Appeal, Initiative, InitiativeCost
-from optimizer.planfile.ranges import MONEY, SHARE
-from planner.appeals.effect import effect, shares_of
+from models import Appeal
+from optimizer.say_no import quoted
+from planner.appeals.accept import apply, declined
+from planner.appeals.effect import effect
+from planner.appeals.forms import appeal_form
+from planner.appeals.history import history_of, old_link
 from planner.database import get_session
-from planner.forms import Above, AtLeast, Form, Longest, Number
-from planner.history.capture import line as record_line
+from planner.forms import Form, Longest
 from planner.runs.say_no import rejection_or_404
 from planner.runs.views import solve_options
 from planner.views import commit, current_plan, form_page, plan_and_run, row_or_404
-from planner.web import number
 
 bp = Blueprint("appeals", __name__)
-
-
-class AppealForm(Form):
-    cost = Number("New total cost", [Optional(), AtLeast.of(MONEY)],
-                  description="Empty: as it is. Each period keeps its share.")
-    confidence = Number("New confidence", [Optional(), Above(0, maximum=SHARE.high)],
-                        percent=True, description="Empty: as it is. Such as 90%.")
-    note = TextAreaField("The new evidence", [DataRequired(), Longest(2000)],
-                         description="What changed: a quote, a pilot's result, a saving.")
 
 
 class AnswerForm(Form):
@@ -38,38 +29,40 @@ class AnswerForm(Form):
 @bp.route("/plans/<int:plan_id>/runs/<int:run_id>/say-no/<key>/appeal",
           methods=["GET", "POST"])
 def new(run_id: int, key: str):
-    """Appeal against the rejection of one's own team's initiative in the decision."""
+    """Appeal against the rejection of one's own team's initiative in the decision, with a
+    new figure for any input its explanation names."""
     plan, saved = plan_and_run(run_id)
+    moved = old_link(plan.id, saved, key)
+    if moved is not None:  # a link to a decision since replaced
+        return moved
     entry, _ = rejection_or_404(plan.id, saved, key, decision_only=True)
-    form = AppealForm()
-    if form.validate_on_submit():
-        if form.cost.data is None and form.confidence.data is None:
-            form.cost.errors = ["Give a new cost or a new confidence (or both)."]
-        else:
-            found = effect(saved.inputs, saved.result["funded"], key, form.cost.data,
-                           form.confidence.data, solve_options())
-            get_session().add(Appeal(plan_id=plan.id, run_id=saved.id, key=key,
-                                     who=current_user.name, cost=form.cost.data,
-                                     confidence=form.confidence.data,
-                                     note=form.note.data.strip(), effect=found))
-            if commit(f'Appeal for "{entry["name"]}" sent to the CX lead.'):
-                return redirect(url_for("say_no.explanation", run_id=saved.id, key=key))
+    form = appeal_form(saved.inputs, key)
+    if form.validate_on_submit() and (figures := form.figures()) is not None:
+        found = effect(saved.inputs, saved.result["funded"], key, figures, solve_options())
+        get_session().add(Appeal(plan_id=plan.id, run_id=saved.id, key=key,
+                                 who=current_user.name, cost=figures.cost,
+                                 confidence=figures.confidence, changes=figures.changes,
+                                 note=form.note.data.strip(), effect=found))
+        if commit(f"Appeal for {quoted(entry['name'])} sent to the CX lead."):
+            return redirect(url_for("say_no.explanation", run_id=saved.id, key=key))
     return form_page("appeals/new.html", form, plan=plan, run=saved, entry=entry)
 
 
 @bp.get("/plans/<int:plan_id>/appeals")
 def queue():
     """The CX lead's appeals: open first, each with what its figures would change."""
-    plan = current_plan()
-    appeals = get_session().exec(select(Appeal).where(Appeal.plan_id == plan.id)
-                                 .order_by(Appeal.status != "open", Appeal.id.desc())).all()
+    plan, session = current_plan(), get_session()
+    appeals = session.exec(select(Appeal).where(Appeal.plan_id == plan.id)
+                           .order_by(Appeal.status != "open", Appeal.id.desc())).all()
+    stories = {story.appeal.id: story for key in {a.key for a in appeals}
+               for story in history_of(session, plan.id, key)}
     return render_template("appeals/queue.html", plan=plan, appeals=appeals,
-                           form=AnswerForm())
+                           stories=stories, form=AnswerForm())
 
 
 @bp.post("/plans/<int:plan_id>/appeals/<int:appeal_id>/<answer>")
 def answer(appeal_id: int, answer: str):
-    """Accept (the new figures become the initiative's; run and publish again to decide)
+    """Accept (every new figure becomes the initiative's; run and publish again to decide)
     or decline, with a reason the team reads."""
     plan, session = current_plan(), get_session()
     appeal = row_or_404(Appeal, plan.id, appeal_id)
@@ -81,29 +74,11 @@ def answer(appeal_id: int, answer: str):
     if answer == "decline" and not reason:
         abort(400, "Say why it is declined: the team reads it.")
     if answer == "accept":
-        _apply(session, plan.id, appeal)
+        apply(session, plan.id, appeal)
+    else:
+        session.add(declined(plan.id, appeal, reason))
     appeal.status = "accepted" if answer == "accept" else "declined"
     appeal.answer, appeal.answered_by = reason, current_user.name
     commit("Appeal accepted: its figures are the initiative's now; run the plan again and "
            "publish to decide." if answer == "accept" else "Appeal declined.")
     return redirect(url_for("appeals.queue"))
-
-
-def _apply(session, plan_id: int, appeal: Appeal) -> None:
-    initiative = session.exec(select(Initiative).where(Initiative.plan_id == plan_id,
-                                                       Initiative.key == appeal.key)).first()
-    if initiative is None:
-        abort(409, "The initiative is no longer in the plan; decline the appeal instead.")
-    if appeal.confidence is not None:
-        initiative.confidence = appeal.confidence
-    if appeal.cost is not None:
-        costs = list(session.exec(select(InitiativeCost).where(
-            InitiativeCost.initiative_id == initiative.id).order_by(InitiativeCost.id)).all())
-        before = sum(c.amount for c in costs)
-        for cost, amount in zip(costs, shares_of([c.amount for c in costs], appeal.cost),
-                                strict=True):
-            cost.amount = amount
-        initiative.version += 1
-        # its costs are rows of their own, which the record's hook does not follow
-        session.add(record_line(plan_id, "changed", "initiative", initiative.key, "cost",
-                                number(before), number(appeal.cost)))

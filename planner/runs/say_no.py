@@ -21,7 +21,7 @@ from markupsafe import Markup
 from sqlmodel import func, select
 
 import optimizer
-from models import Appeal, Plan, Run, RunExplanation
+from models import Plan, Run, RunExplanation
 from models.db import open_session
 from models.queries import published_run
 from optimizer import PlanError
@@ -29,6 +29,7 @@ from optimizer.explain import Explanation
 from optimizer.influence import landing
 from optimizer.plan import Influence
 from planner.accounts.access import own_team
+from planner.appeals.history import history_of, old_link
 from planner.database import engine, get_session
 from planner.forms import ConfirmForm
 from planner.jobs.queue import start
@@ -105,14 +106,16 @@ def explain_all(run_id: int):
 def explanation(run_id: int, key: str):
     """One rejection explained in words and figures (computed and stored the first time)."""
     plan, saved = plan_and_run(run_id)
+    moved = old_link(plan.id, saved, key) if own_team() is not None else None
+    if moved is not None:  # a team's link to an appeal on a decision since replaced
+        return moved
     _, decision = rejection_or_404(plan.id, saved, key)
     stored = stored_explanations(session=get_session(), run_id=saved.id, keys=[key])
     found = stored.get(key) or _explain(saved, key)
     [entry] = [e for e in say_no_entries(saved, {key: found}) if e.key == key]
-    appeals = get_session().exec(select(Appeal).where(
-        Appeal.run_id == saved.id, Appeal.key == key).order_by(Appeal.id)).all()
     return render_template("say_no/explanation.html", plan=plan, run=saved, entry=entry,
-                           explanation=found, currency=_currency(saved), appeals=appeals,
+                           explanation=found, currency=_currency(saved),
+                           appeal_history=history_of(get_session(), plan.id, key),
                            decision=decision)
 
 

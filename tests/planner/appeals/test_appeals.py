@@ -39,7 +39,7 @@ def test_a_team_appeals_and_the_lead_accepts(app, db, demo_id, decided):
     assert "Appeal, with new figures" in page_text(team.get(f"{base}/{mine[0]}"))
     assert team.get(f"{base}/{theirs[0]}/appeal").status_code == 404
     nothing = team.post(f"{base}/{mine[0]}/appeal", data={"note": "cheaper now"})
-    assert nothing.status_code == 422 and "Give a new cost or a new confidence" in \
+    assert nothing.status_code == 422 and "Give a new figure for at least one input" in \
         page_text(nothing)
     sent = team.post(f"{base}/{mine[0]}/appeal", follow_redirects=True, data={
         "cost": "EUR 10k", "confidence": "95%", "note": "The vendor quoted 10k."})
