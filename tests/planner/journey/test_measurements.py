@@ -125,3 +125,24 @@ def test_a_target_starts_from_the_runs_score_else_the_last_one_measured_before_i
     assert target_of(moment, run, scores).score == 47.0
     run.result = {"moments": [{"id": "greet", "focus": False, "improvement": 6.0}]}
     assert target_of(moment, run, scores) is None  # only a focus moment has one
+
+
+def test_the_summary_goes_from_the_first_score_to_the_latest(client, db, demo_id):
+    moment = _moment(db, demo_id, "greet")
+    url = f"/plans/{demo_id}/moments/{moment.id}/measurements"
+    rows = db.exec(select(Measurement).where(Measurement.moment_id == moment.id)
+                   .order_by(Measurement.taken_on)).all()
+    # a dip below the first score and a peak above the latest: neither is the trend
+    for day, score in (("2027-01-31", 20.0), ("2027-02-28", 95.0), ("2027-03-31", 50.0)):
+        assert client.post(url, data={"taken_on": day, "score": str(score)}).status_code == 302
+    first = rows[0]
+    text = page_text(client.get(url))
+    change = 50.0 - first.score
+    assert (f"From the first measured score, {number(first.score)} on "
+            f"{first.taken_on.isoformat()}, to the latest, 50 on 2027-03-31: "
+            f"{'+' if change > 0 else ''}{number(change)} points over {len(rows) + 3} "
+            "scores.") in text
+    assert "from 20 to 95" not in text
+    journey = page_text(client.get(f"/plans/{demo_id}/journey"))
+    assert (f"measured score: first {number(first.score)} on {first.taken_on.isoformat()}, "
+            "latest 50 on 2027-03-31") in journey
