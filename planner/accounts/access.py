@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, g, request
+from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 from sqlmodel import select
 
@@ -53,12 +53,16 @@ class Rule:
     # What a team member does on the page, for the refusal in another state; "": what
     # TEAM_CAN says of the state it is open in.
     team_does: str = ""
+    # A form page whose form the cycle's state closes to its reader is opened, instead of
+    # refused, as this page (same ids), which shows the same row read-only: one's own
+    # initiative stays readable once decided or closed. "": refused.
+    read_instead: str = ""
 
 
 def _plan(read: frozenset[str], write: frozenset[str] = NOBODY, *,
           team_while: frozenset[str] | None = None, when_closed: bool = False,
-          team_does: str = "") -> Rule:
-    return Rule("plan", read, write, team_while, when_closed, team_does)
+          team_does: str = "", read_instead: str = "") -> Rule:
+    return Rule("plan", read, write, team_while, when_closed, team_does, read_instead)
 
 
 PROPOSALS, APPEALS = frozenset({OPEN}), frozenset({DECIDED})
@@ -95,11 +99,15 @@ ACCESS: dict[str, Rule] = {
     # scores are measured after the decision, so they are recorded in a closed cycle too
     "journey.measurements": _plan(EVERY_ROLE, PLANNING, when_closed=True),
     "journey.measurement_delete": _plan(NOBODY, PLANNING, when_closed=True),
-    # Initiatives: a team member sees and changes its own team's
+    # Initiatives: a team member sees and changes its own team's (an initiative named by
+    # id: _their_own_row), and reads its own whatever the state
     "initiatives.index": _plan(EVERY_ROLE),
+    "initiatives.show": _plan(EVERY_ROLE),
     "initiatives.create": _plan(PROPOSING, PROPOSING, team_while=PROPOSALS),
-    "initiatives.edit": _plan(PROPOSING, PROPOSING, team_while=PROPOSALS),
-    "initiatives.delete": _plan(PROPOSING, PROPOSING, team_while=PROPOSALS),
+    "initiatives.edit": _plan(PROPOSING, PROPOSING, team_while=PROPOSALS,
+                              read_instead="initiatives.show"),
+    "initiatives.delete": _plan(PROPOSING, PROPOSING, team_while=PROPOSALS,
+                                read_instead="initiatives.show"),
     # Spreadsheets into the plan
     "imports.upload": _plan(PLANNING, PLANNING),
     "imports.preview": _plan(PLANNING),
@@ -189,7 +197,10 @@ def check_access() -> None:
                        "changed.")
         if g.membership.role == TEAM and not _their_own_row(g.membership):
             abort(404, "There is no such record in this plan.")
-    refused = _state_refuses(rule, request.method not in READ_METHODS)
+    send = request.method not in READ_METHODS
+    refused = _state_refuses(rule, send)
+    if refused and rule.read_instead and not send:
+        abort(redirect(url_for(rule.read_instead, **(request.view_args or {}))))
     if refused:
         abort(403, refused)
 

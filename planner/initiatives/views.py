@@ -1,15 +1,21 @@
-"""Initiatives: the list (with filters and latest-run status), create, edit, delete."""
+"""Initiatives: the list (with filters and the deciding run's status), one read-only,
+create, edit, delete. A team member's form is narrowed to what it may set and read
+(planner/initiatives/scope.py)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlmodel import select
 
-from models import Initiative
-from models.queries import deciding_run, initiative_page, latest_run, moments_of
+from models import Initiative, InitiativeCost
+from models.queries import deciding_run, initiative_page, moments_of
 from planner.accounts.access import own_team
+from planner.amounts import unusual_amount
 from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.initiatives.forms import InitiativeForm, initiative_form
+from planner.initiatives.reading import standing
+from planner.initiatives.scope import narrow, refusals, settle, visible_ids
 from planner.runs.reports import Verdicts
 from planner.views import (
     claim_version,
@@ -43,12 +49,33 @@ def index():
     initiatives, page = paged(
         lambda number: initiative_page(**filters, page=number, per_page=PER_PAGE),
         request.args.get("page"), PER_PAGE)
-    verdicts = Verdicts(deciding_run(session=session, plan_id=plan.id, team_member=True)[0]
-                        if own is not None else latest_run(session=session, plan_id=plan.id))
+    run, published = deciding_run(session=session, plan_id=plan.id,
+                                  team_member=own is not None)
     return render_template("initiatives/index.html", plan=plan, initiatives=initiatives,
                            moment_names={m.id: m.name for m in moments}, team=team,
-                           moment=moment, verdicts=verdicts, search=search,
-                           page=page)
+                           moment=moment, verdicts=Verdicts(run), published=published,
+                           team_member=own is not None, search=search, page=page)
+
+
+@bp.get("/plans/<int:plan_id>/initiatives/<int:initiative_id>")
+def show(initiative_id: int):
+    """One initiative, read-only: what it costs, uses, moves and links to, the decision
+    that stands on it with its reason, the decisions published on it and its appeals. A
+    team member reads its own team's, whatever the cycle's state."""
+    plan, session = current_plan(), get_session()
+    initiative = row_or_404(Initiative, plan.id, initiative_id)  # a team member: its own
+    own = own_team()
+    visible = visible_ids(session, plan.id, own)
+    names = dict(session.exec(select(Initiative.id, Initiative.name)
+                              .where(Initiative.plan_id == plan.id)).all())
+    links = {kind: [names[link.other_id] for link in initiative.links
+                    if link.kind == kind and (visible is None or link.other_id in visible)]
+             for kind in ("requires", "excludes")}
+    return render_template("initiatives/show.html", plan=plan, initiative=initiative,
+                           links=links, moments={m.id: m for m in plan.moments},
+                           periods={p.id: p for p in plan.periods},
+                           resources={r.id: r for r in plan.resources},
+                           standing=standing(session, plan.id, initiative, own is not None))
 
 
 @bp.route("/plans/<int:plan_id>/initiatives/new", methods=["GET", "POST"])
@@ -59,14 +86,16 @@ def create():
         flash("Add the journey's moments first: an initiative has to move at least one.", "error")
         return redirect(url_for("journey.moment_create"))
     form = initiative_form(session, plan.id)
-    if form.validate_on_submit():
+    scope = narrow(form, session, plan.id, own_team())
+    if form.validate_on_submit() and not _refused(form, scope, None):
         initiative = Initiative(plan_id=plan.id, key="", name="")
-        _within_team(form, "auto", "")
+        settle(form, scope, None)
         form.save(initiative)
         session.add(initiative)
         if commit(f'Initiative "{initiative.name}" added.'):
+            _warn_if_unusual(initiative, plan)
             return redirect(url_for("initiatives.index"))
-    return form_page("initiatives/form.html", form, plan=plan, initiative=None)
+    return form_page("initiatives/form.html", form, plan=plan, initiative=None, scope=scope)
 
 
 @bp.route("/plans/<int:plan_id>/initiatives/<int:initiative_id>/edit", methods=["GET", "POST"])
@@ -74,19 +103,21 @@ def edit(initiative_id: int):
     """Change an initiative; a save from a stale page is refused with a conflict message."""
     plan, session = current_plan(), get_session()
     initiative = row_or_404(Initiative, plan.id, initiative_id)  # a team member: its own
-    decided = initiative.decision, initiative.reason
     form = initiative_form(session, plan.id, own_id=initiative.id)
+    scope = narrow(form, session, plan.id, own_team(), initiative)
     if not form.is_submitted():
         form.fill(initiative)
-    elif form.validate():
+    elif form.validate() and not _refused(form, scope, initiative):
         if not claim_version(session, initiative, form.version.data):
             return conflict_page("initiatives/form.html", form, plan=plan,
-                             initiative=initiative)
-        _within_team(form, *decided)
+                                 initiative=initiative, scope=scope)
+        settle(form, scope, initiative)
         form.save(initiative)
         if commit(f'Initiative "{initiative.name}" saved.'):
+            _warn_if_unusual(initiative, plan)
             return redirect(url_for("initiatives.index"))
-    return form_page("initiatives/form.html", form, plan=plan, initiative=initiative)
+    return form_page("initiatives/form.html", form, plan=plan, initiative=initiative,
+                     scope=scope)
 
 
 @bp.route("/plans/<int:plan_id>/initiatives/<int:initiative_id>/delete",
@@ -108,10 +139,25 @@ def delete(initiative_id: int):
 
 
 
+def _refused(form: InitiativeForm, scope, initiative: Initiative | None) -> bool:
+    """Whether the request sent a field its reader may not set: refused whole, each such
+    field named at the top of the form, nothing saved."""
+    found = refusals(scope, initiative)
+    if found:
+        form.form_errors.extend([*found, "Nothing was saved."])
+    return bool(found)
 
-def _within_team(form: InitiativeForm, decision: str, reason: str) -> None:
-    """A team member proposes for its own team, and leaves forced decisions to the lead:
-    what it sent for these is set aside before the form is saved."""
-    team = own_team()
-    if team is not None:
-        form.team.data, form.decision.data, form.reason.data = team, decision, reason
+
+def _warn_if_unusual(initiative: Initiative, plan) -> None:
+    """After a save: ask to confirm a cost far outside the plan's own range (a separator
+    typed wrong, say), as a warning beside the saved message."""
+    totals: dict[int, float] = {}
+    for other_id, amount in get_session().exec(
+            select(InitiativeCost.initiative_id, InitiativeCost.amount)
+            .join(Initiative, InitiativeCost.initiative_id == Initiative.id)
+            .where(Initiative.plan_id == plan.id, Initiative.id != initiative.id)).all():
+        totals[other_id] = totals.get(other_id, 0.0) + amount
+    words = unusual_amount(initiative.total_cost, list(totals.values()), what="cost",
+                           currency=plan.currency)
+    if words:
+        flash(words, "warning")

@@ -79,9 +79,10 @@ def _allowed(endpoint: str, method: str, role: str | None, state: str,
     if rule.scope == "signed_in":
         return "yes"
     if role == "admin":
-        return "no" if state == "closed" and not rule.when_closed and (
-            method not in READ_METHODS or (bool(rule.write) and rule.read == rule.write)) \
-            else "yes"
+        if state == "closed" and not rule.when_closed and (
+                method not in READ_METHODS or (bool(rule.write) and rule.read == rule.write)):
+            return "read instead" if rule.read_instead and method in READ_METHODS else "no"
+        return "yes"
     if rule.scope == "admin" or role == "outsider":
         return "no" if rule.scope == "admin" else "no such plan"
     send = method not in READ_METHODS
@@ -89,9 +90,9 @@ def _allowed(endpoint: str, method: str, role: str | None, state: str,
         return "no such row" if role == "team" and names_a_row else "no"
     form_page = bool(rule.write) and rule.read == rule.write
     if state == "closed" and (send or form_page) and not rule.when_closed:
-        return "no"
+        return "read instead" if rule.read_instead and not send else "no"
     if role == "team" and rule.team_while is not None and state not in rule.team_while:
-        return "no"
+        return "read instead" if rule.read_instead and not send else "no"
     return "yes"
 
 
@@ -113,6 +114,9 @@ def test_every_route_as_every_role(app, db, demo_id, run_id, people, role):
             assert response.status_code == (302 if method == "GET" else 401), where
         elif expected == "no":
             assert response.status_code == 403, where
+        elif expected == "read instead":  # the same row, read-only
+            assert response.status_code == 302, where
+            assert response.headers["Location"].endswith(url.rsplit("/", 1)[0]), where
         elif expected in ("no such plan", "no such row"):
             assert response.status_code == 404, where
         else:
@@ -165,15 +169,33 @@ def test_a_team_member_sees_and_changes_its_own_team_only(app, db, demo_id, run_
 
 def test_a_team_members_proposal_is_its_teams_and_leaves_decisions_to_the_lead(
         app, db, demo_id, people):
+    """What a team member may not set is not offered; sent anyway, it is refused with the
+    field named and nothing saved, never dropped."""
     from tests.planner.initiatives.test_initiatives import _form
 
     client = signed_in_client(app, PEOPLE["team"])
-    response = client.post(f"/plans/{demo_id}/initiatives/new", data=_form(
-        db, key="itidea", team="Stores", decision="fund", reason="because I say so"))
-    assert response.status_code == 302
-    db.rollback()
-    made = db.exec(select(Initiative).where(Initiative.key == "itidea")).one()
-    assert (made.team, made.decision, made.reason) == ("IT", "auto", "")
+    html = client.get(f"/plans/{demo_id}/initiatives/new").get_data(as_text=True)
+    assert 'name="decision"' not in html and 'name="reason"' not in html
+    assert 'name="team"' not in html and "You propose for your own team." in html
+    for changes, words in (
+            ({"team": "Stores"}, "Team: a team member proposes for its own team (IT) only, "
+                                 "not for “Stores”."),
+            ({"decision": "fund", "reason": "because I say so"},
+             "Decision: only the CX lead forces an initiative in or out"),
+            ({"reason": "because I say so"}, "Reason for the decision: only the CX lead")):
+        response = client.post(f"/plans/{demo_id}/initiatives/new",
+                               data=_form(db, key="itidea", **changes))
+        assert response.status_code == 422, changes
+        assert words in page_text(response) and "Nothing was saved." in page_text(response)
+        db.rollback()
+        assert db.exec(select(Initiative).where(Initiative.key == "itidea")).first() is None
+    for team in ("", "IT"):
+        form = _form(db, key=f"itidea{team}", team=team)
+        del form["decision"], form["reason"]
+        assert client.post(f"/plans/{demo_id}/initiatives/new", data=form).status_code == 302
+        db.rollback()
+        made = db.exec(select(Initiative).where(Initiative.key == f"itidea{team}")).one()
+        assert (made.team, made.decision, made.reason) == ("IT", "auto", "")
 
 
 def test_the_plan_list_shows_only_plans_with_a_role(app, db, demo_id, people):

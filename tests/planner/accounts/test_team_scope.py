@@ -173,7 +173,7 @@ def test_once_decided_no_page_shows_another_teams_unpublished_proposal(
         db, key="late", name=f"{SECRET} late proposal", team="Stores"))
     assert late.status_code == 302, late.status_code
     _post_run(lead, demo_id)
-    _post_run(lead, demo_id, budget="100000")
+    _post_run(lead, demo_id, budget="100000", what_if="frontier")
     leaks = _leaks(app, db, demo_id)
     assert leaks == {}, _report(leaks)
 
