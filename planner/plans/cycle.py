@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from models import Plan, Publication
+from models import Appeal, Plan, Publication
 from models.plan import CLOSED, DECIDED, DRAFT, OPEN
 from planner.history.capture import line
 
@@ -29,6 +29,26 @@ MEANING = {
     DECIDED: "Decided: a run is published as the decision; teams read it and appeal.",
     CLOSED: "Closed: kept as it was decided; nothing in it can change.",
 }
+
+
+# The moves asked about first (templates/confirm.html), with the question: what they stop
+# is said before.
+ASK_FIRST = {CLOSED: "Close the cycle of {name}?"}
+
+
+def closing_consequences(session: Session, plan: Plan) -> list[str]:
+    """What closing the cycle stops, in words, for its confirmation page."""
+    waiting = len(session.exec(select(Appeal.id).where(Appeal.plan_id == plan.id,
+                                                       Appeal.status == "open")).all())
+    found = ["Nothing in the plan can change any more: no initiative, run, appeal, delivery "
+             "figure or setting, for any role, until its CX lead reopens the cycle.",
+             "The published decision is kept as it stands."]
+    if waiting:
+        found.append(f"{waiting} appeal{'s' if waiting != 1 else ''} still wait"
+                     f"{'' if waiting != 1 else 's'} for an answer: "
+                     f"{'they' if waiting != 1 else 'it'} cannot be answered while it is "
+                     "closed.")
+    return found
 
 
 def moves(session: Session, plan: Plan) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlmodel import Session, select
-from wtforms import StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -17,6 +17,8 @@ from wtforms.validators import (
 
 from models import Period, Plan, Resource, Stage
 from optimizer.planfile.ranges import CAPACITY, MONEY
+from planner import number_kinds as kinds
+from planner.amounts import STYLE_CHOICES, STYLES
 from planner.forms import (
     AtLeast,
     Below,
@@ -25,10 +27,13 @@ from planner.forms import (
     Number,
     VersionField,
     WholeNumber,
+    browser_number_style,
     check_key,
     check_unique_key,
+    choices,
     key_field,
     key_from_name,
+    page_number_style,
 )
 
 DEFAULT_HORIZON, DEFAULT_RATE = 3, 0.08
@@ -39,12 +44,20 @@ class PlanForm(Form):
                        description='For example "FY2027 customer experience plan".')
     currency = StringField("Currency", [DataRequired(), Regexp(
         r"^[A-Z]{3}$", message='A three-letter ISO 4217 code such as "EUR".')], default="EUR")
-    budget = Number("Total budget", [Optional(), AtLeast.of(MONEY)],
+    # First: the numbers below are read by the style chosen here, in the same save.
+    number_style = SelectField(
+        "How numbers are written", choices=choices(STYLE_CHOICES), default="",
+        description='Decides what "180.000" or "2,500" means wherever the plan\'s numbers '
+                    "are typed or imported. Not chosen, each person's browser language "
+                    "decides, and a number it leaves open is refused, never guessed.")
+    budget = Number("Total budget", [Optional(), AtLeast.of(MONEY)], kind=kinds.MONEY,
                     description="Leave empty for no total budget.")
     max_focus = WholeNumber("Focus moments (at most)", [InputRequired(), NumberRange(1, 20)],
                              default=3, description="Three, four at most, is the usual advice.")
-    horizon_years = WholeNumber("Finance horizon (years)", [Optional(), NumberRange(1, 50)])
-    discount_rate = Number("Discount rate", [Optional(), AtLeast(0), Below(1)], percent=True,
+    horizon_years = WholeNumber("Finance horizon (years)", [Optional(), NumberRange(1, 50)],
+                                kind=kinds.YEARS)
+    discount_rate = Number("Discount rate", [Optional(), AtLeast(0), Below(1)],
+                           kind=kinds.SHARE,
                            description="A yearly rate, such as 8% (or 0.08).")
     version = VersionField()
 
@@ -52,6 +65,11 @@ class PlanForm(Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.session, self.plan_id = session, plan_id
+        if self.is_submitted():  # the style and currency of this form, not the plan's before
+            style = self.number_style.data if self.number_style.data in STYLES else ""
+            currency = (self.currency.data or "").strip().upper()
+            for field in (self.budget, self.max_focus, self.horizon_years, self.discount_rate):
+                field.reread(style or browser_number_style(), currency)
 
     def validate_name(self, field: Any) -> None:
         other = self.session.exec(select(Plan.id).where(Plan.name == field.data)).first()
@@ -61,6 +79,7 @@ class PlanForm(Form):
     def save(self, plan: Plan) -> None:
         plan.name, plan.currency = self.name.data.strip(), self.currency.data
         plan.budget, plan.max_focus = self.budget.data, self.max_focus.data
+        plan.number_style = self.number_style.data if self.number_style.data in STYLES else ""
         if self.horizon_years.data is None and self.discount_rate.data is None:
             plan.horizon_years = plan.discount_rate = None
         else:
@@ -111,7 +130,7 @@ class PeriodForm(PartForm):
     model = Period
     saved = ("key", "budget")
     key = key_field("ID", required=True)
-    budget = Number("Budget of the period", [Optional(), AtLeast.of(MONEY)],
+    budget = Number("Budget of the period", [Optional(), AtLeast.of(MONEY)], kind=kinds.MONEY,
                     description="Leave empty for no limit in this period.")
 
 
@@ -119,5 +138,13 @@ class ResourceForm(PartForm):
     model = Resource
     saved = ("key", "name", "capacity", "unit")
     name = StringField("Name", [Longest(120)])
-    capacity = Number("Capacity", [InputRequired(), AtLeast.of(CAPACITY)])
+    capacity = Number("Capacity", [InputRequired(), AtLeast.of(CAPACITY)], kind=kinds.MONTHS,
+                      description="How much of it there is, such as 24 or 24 FTE-months "
+                                  "(or in its own unit: 8 weeks).")
     unit = StringField("Unit", [Longest(40)], description="For example FTE-months.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_submitted():  # "8 weeks" is read in the unit typed beside it
+            self.capacity.unit = (self.unit.data or "").strip() or None
+            self.capacity.reread(page_number_style())

@@ -3,7 +3,7 @@ installation admin adds accounts) and removes them."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, url_for
+from flask import abort, redirect, render_template, request, url_for
 from sqlmodel import select
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, ValidationError
@@ -65,11 +65,32 @@ def members():
 
 @routes.post("/plans/<int:plan_id>/members/<int:member_id>/remove")
 def member_remove(member_id: int):
-    """Take someone off the plan; their account stays."""
+    """Take someone off the plan, once confirmed (the People page's button asks first, on
+    templates/confirm.html, which sends it again confirmed); their account stays."""
     plan, session = current_plan(), get_session()
     found = row_or_404(Membership, plan.id, member_id)
     if not ConfirmForm().validate_on_submit():
-        abort(400)
+        abort(400, "The form had expired; nobody was removed. Reload the page and try again.")
+    user = session.get(User, found.user_id)
+    role = ROLE_WORDS[found.role].split(":")[0]
+    if request.form.get("confirmed") != "yes":
+        consequences = [f"{user.name} can no longer open this plan; their account stays, "
+                        "with their roles in other plans.",
+                        f"To undo it, add them again with the role {role}"
+                        + (f" of team {found.team}." if found.team else ".")]
+        if found.role == "lead" and _leads(session, plan.id) == 1:
+            consequences.append("They are the plan's only CX lead: only an installation "
+                                "admin can then move its cycle or add people.")
+        return render_template("confirm.html", form=ConfirmForm(), plan=plan,
+                               title=f"Remove {user.name} ({role}) from this plan?",
+                               action="Remove", consequences=consequences,
+                               cancel=url_for("plans.members"), hidden={"confirmed": "yes"},
+                               danger=True)
     session.delete(found)
-    commit("Removed from this plan; their account stays.")
+    commit(f"{user.name} is no longer in this plan; their account stays.")
     return redirect(url_for("plans.members"))
+
+
+def _leads(session, plan_id: int) -> int:
+    return len(session.exec(select(Membership.id).where(
+        Membership.plan_id == plan_id, Membership.role == "lead")).all())

@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models import InitiativeCost, InitiativeUse, Moment, Period, Resource, Stage
+from optimizer.say_no import quoted
 from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.plans.forms import PeriodForm, ResourceForm, StageForm
@@ -57,9 +58,10 @@ PARTS = {
 
 
 def _called(row: Any) -> str:
-    """What a person calls the row: its name in quotes, or its ID where it has no name."""
+    """What a person calls the row: its name in quotes (once, though the name has quotes
+    of its own), or its ID where it has no name."""
     name = getattr(row, "name", "") or ""
-    return f'"{name}"' if name else row.key
+    return quoted(name) if name.strip() else row.key
 
 
 def _part(kind: str) -> Part:

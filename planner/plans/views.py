@@ -10,10 +10,11 @@ from flask_login import current_user
 from models import Plan
 from models.planfile import plan_file_document
 from models.queries import plans_with_counts
+from optimizer.say_no import quoted
 from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.plans import members, parts
-from planner.plans.cycle import MEANING, move, moves
+from planner.plans.cycle import ASK_FIRST, MEANING, closing_consequences, move, moves
 from planner.plans.forms import PlanForm
 from planner.views import attachment, claim_version, commit, conflict_page, current_plan, form_page
 
@@ -39,7 +40,7 @@ def create():
         plan = Plan(name="")
         form.save(plan)
         session.add(plan)
-        if commit(f'Plan "{plan.name}" created. Add its stages and moments next.'):
+        if commit(f"Plan {quoted(plan.name)} created. Add its stages and moments next."):
             return redirect(url_for("plans.show", plan_id=plan.id))
     return form_page("plans/form.html", form, plan=None)
 
@@ -62,9 +63,18 @@ def state():
         abort(400, "The form had expired; nothing was changed. Reload the page and try "
                    "again.")
     to, seen = request.form.get("to", ""), request.form.get("from", "")
-    if to not in moves(session, plan) or seen != plan.state:
+    possible = moves(session, plan)
+    if to not in possible or seen != plan.state:
         abort(409, f"The plan's cycle is {plan.state} now, so it cannot move to that: "
                    "reload the page to see its state.")
+    if to in ASK_FIRST and request.form.get("confirmed") != "yes":
+        # Asked first, on a page that sends the same move again, confirmed (a GET of
+        # this address is no page: the access table opens it to nobody).
+        return render_template(
+            "confirm.html", form=ConfirmForm(), plan=plan, action=possible[to],
+            title=ASK_FIRST[to].format(name=quoted(plan.name)),
+            consequences=closing_consequences(session, plan), cancel=url_for("plans.show"),
+            hidden={"from": seen, "to": to, "confirmed": "yes"})
     if move(session, plan.id, (plan.state,), to) and commit(
             f"The plan is now {MEANING[to].split(':')[0].lower()}."):
         return redirect(url_for("plans.show"))
@@ -92,12 +102,12 @@ def delete():
     form = ConfirmForm()
     if form.validate_on_submit():
         get_session().delete(plan)
-        if commit(f'Plan "{plan.name}" deleted.'):
+        if commit(f"Plan {quoted(plan.name)} deleted."):
             return redirect(url_for("plans.index"))
     consequences = [f"{len(plan.moments)} moments, {len(plan.initiatives)} initiatives and "
                     f"{len(plan.runs)} saved runs are deleted with it."]
     return render_template("confirm.html", form=form, plan=plan,
-                           title=f'Delete plan "{plan.name}"?', consequences=consequences,
+                           title=f"Delete plan {quoted(plan.name)}?", consequences=consequences,
                            cancel=url_for("plans.show"))
 
 

@@ -35,7 +35,9 @@ def _state(db, plan_id: int) -> str:
 
 
 def _move(client, plan_id: int, start: str, to: str):
-    return client.post(f"/plans/{plan_id}/state", data={"from": start, "to": to})
+    """The move, confirmed where the page asks first (closing the cycle)."""
+    return client.post(f"/plans/{plan_id}/state",
+                       data={"from": start, "to": to, "confirmed": "yes"})
 
 
 def _publish_a_run(client, plan_id: int) -> int:
@@ -70,7 +72,7 @@ def test_a_team_member_proposes_only_while_the_plan_is_open(app, db, demo_id, pe
     assert _move(lead, demo_id, "draft", "open").status_code == 302
     assert "Propose an initiative" in page_text(team.get(f"/plans/{demo_id}/initiatives"))
     assert team.post(f"/plans/{demo_id}/initiatives/new",
-                     data=_form(db, key="ontime")).status_code == 302
+                     data=_form(db, key="ontime", team="IT")).status_code == 302
     db.rollback()
     assert db.exec(select(Initiative.key).where(Initiative.key == "early")).first() is None
     assert db.exec(select(Initiative.key).where(Initiative.key == "ontime")).first()
@@ -85,8 +87,12 @@ def test_publishing_decides_the_plan_and_teams_then_appeal_instead_of_editing(
     assert "The plan becomes decided: teams no longer propose or edit initiatives" in confirm
     _publish_a_run(lead, demo_id)
     assert _state(db, demo_id) == "decided"
-    refused = team.get(f"/plans/{demo_id}/initiatives/{own.id}/edit")
+    refused = team.post(f"/plans/{demo_id}/initiatives/{own.id}/edit",
+                        data=_form(db, team="IT", version=str(own.version)))
     assert refused.status_code == 403 and "The plan is decided" in page_text(refused)
+    # Its form page opens as the initiative's page, to read.
+    opened = team.get(f"/plans/{demo_id}/initiatives/{own.id}/edit")
+    assert opened.status_code == 302 and opened.location.endswith(f"/initiatives/{own.id}")
     # The lead still changes initiatives (an accepted appeal writes its figures).
     assert lead.get(f"/plans/{demo_id}/initiatives/{own.id}/edit").status_code == 200
     # Reopened for proposals, the team edits again and appeals wait for the decision.
@@ -116,8 +122,10 @@ def test_a_closed_plan_takes_no_change_until_it_is_reopened(app, db, demo_id, pe
         refused = client.post(url, data=data)
         assert refused.status_code == 403, url
         assert "This plan is closed" in page_text(refused), url
-    # Pages that exist only to be sent are closed too; reading is not.
-    assert lead.get(f"/plans/{demo_id}/initiatives/{own.id}/edit").status_code == 403
+    # A form page opens as the page that reads the same row; reading is not closed.
+    opened = lead.get(f"/plans/{demo_id}/initiatives/{own.id}/edit")
+    assert opened.status_code == 302 and opened.location.endswith(f"/initiatives/{own.id}")
+    assert lead.get(f"/plans/{demo_id}/initiatives/new").status_code == 403
     assert lead.get(f"/plans/{demo_id}/runs/{run_id}").status_code == 200
     assert team.get(f"/plans/{demo_id}/teams").status_code == 200
     db.rollback()
@@ -153,3 +161,22 @@ def test_every_move_is_in_the_decision_record(app, db, demo_id, people):
         ("decided", "closed", "Lead")]
     history = page_text(lead.get(f"/plans/{demo_id}/history"))
     assert "decided" in history and "closed" in history
+
+
+def test_closing_the_cycle_asks_first_and_says_what_it_stops(app, db, demo_id, people):
+    lead, _ = people
+    _publish_a_run(lead, demo_id)
+    asked = lead.post(f"/plans/{demo_id}/state", data={"from": "decided", "to": "closed"})
+    assert asked.status_code == 200 and _state(db, demo_id) == "decided"
+    text = page_text(asked)
+    assert "Close the cycle of 'Retail stores FY2027'?" in text
+    assert "Nothing in the plan can change any more" in text
+    html = asked.get_data(as_text=True)
+    for name, value in (("from", "decided"), ("to", "closed"), ("confirmed", "yes")):
+        assert f'<input type="hidden" name="{name}" value="{value}">' in html
+    assert f'href="/plans/{demo_id}"' in html  # Cancel: back to the plan, nothing moved
+    assert _move(lead, demo_id, "decided", "closed").status_code == 302
+    assert _state(db, demo_id) == "closed"
+    # Moves that close nothing are made at once.
+    assert lead.post(f"/plans/{demo_id}/state",
+                     data={"from": "closed", "to": "decided"}).status_code == 302
