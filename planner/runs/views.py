@@ -310,6 +310,7 @@ def _page(plan: Plan, form: RunForm, problems: list[str] | None = None, status: 
     return render_template("portfolio/show.html", plan=plan, form=form, problems=problems or [],
                            latest=latest, report=shown_report(plan, latest) if latest else None,
                            decision=decision[0] if decision else None,
-                           decided_words=what_it_is(decision[0], decision[1].created_at, True)
+                           decided_words=f"published {day(decision[1].created_at)} by "
+                           f"{decision[1].published_by or 'someone no longer here'}"
                            if decision else None, runs=runs, jobs=recent_jobs(session, plan.id),
                            job_words=WHAT), status
