@@ -1,81 +1,231 @@
-"""Numbers as people type them into a form: `75,000`, `75 000`, `EUR 75,000`, `50k`, `8%`.
+"""Numbers as people type them: `75,000`, `75 000`, `EUR 75,000`, `50k`, `55 %`, `30 pts`,
+`3 years`, `24 FTE-months`; the one reader of the forms, the imports and the CLI.
 
 Written here because no library reads this mix: Babel parses one locale's numbers, not a
-currency code, a `k` or a `%` around them, and a form field cannot know its user's locale.
-The rule for the separators: spaces and apostrophes group thousands; when both a comma and
-a point appear, the last one is the decimal mark; a comma alone groups thousands when every
-group after it has three digits (`75,000`), else it is the decimal mark (`0,5`); a point
-alone is the decimal mark (`1.5`), unless it appears more than once (`1.250.000`).
+currency code, a `k` or a `%` around them. The field's kind (planner/number_kinds.py)
+decides what a unit means; a unit of another kind is refused in words naming what fits.
+
+The separators: spaces and apostrophes group thousands; when both a comma and a point
+appear, the last one is the decimal mark; a mark that appears more than once groups
+thousands (`1.250.000`). One mark followed by exactly three digits (`180.000`, `2,500`)
+is read by the writer's convention (the plan's number style, else the browser's
+language), and refused with both readings when neither says: a guess would move money by
+a factor of 1,000. Any other single mark is the decimal mark (`0,5`, `1.5`, `1234,567`).
 """
 
 from __future__ import annotations
 
 import math
 import re
+import statistics
+from collections.abc import Sequence
+
+from planner.number_kinds import (
+    COUNT,
+    CURRENCY,
+    MONEY,
+    MONEY_WORDS,
+    MONTHS,
+    MULTIPLE_WORDS,
+    MULTIPLIERS,
+    PLAIN,
+    SHARE,
+    SIGNS,
+    UNITS,
+    YEARS,
+    kind_words,
+)
 
 EXAMPLE = "75,000 or 75000 or 50k"
-MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mio": 1e6, "million": 1e6,
-               "bn": 1e9, "b": 1e9, "billion": 1e9}
-# The currency codes and signs people put beside an amount: a short list, so that a word
-# which is not one ("5 min") is never taken for it and dropped.
-CODES = ("eur", "usd", "gbp", "chf", "sek", "nok", "dkk", "pln", "czk", "huf", "jpy", "cny",
-         "aud", "cad", "nzd", "inr", "brl", "zar", "sgd", "hkd", "mxn", "try", "ron")
-CURRENCY = r"(?:" + "|".join(CODES) + r"|[€$£¥])"
+STYLES = ("point", "comma")
+STYLE_CHOICES = (("", "Not chosen: as each person's browser language writes them"),
+                 ("point", "1,234.5 (a point for decimals)"),
+                 ("comma", "1.234,5 (a comma for decimals)"))
 _SUFFIX = re.compile(r"\s*(" + "|".join(sorted(MULTIPLIERS, key=len, reverse=True)) + r")$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009'’]")
 _GROUPED = re.compile(r"\d{1,3}(?:[,.]\d{3})+")
+# One mark and three digits after a first group that could be a thousands group.
+_EITHER = re.compile(r"[1-9]\d{0,2}[,.]\d{3}")
+WHOLE = (COUNT, YEARS)  # kinds that only take whole numbers
+UNUSUAL = 1000  # how far from the plan's median a cost is worth a second look
 
 
 class NotANumberError(ValueError):
-    """The text is not a number as people write one."""
+    """The text is not a number of the field's kind; the message says why, to the user."""
+
+
+class AmbiguousNumberError(NotANumberError):
+    """The text is a number whose value depends on the writer's convention."""
 
 
 def read_amount(text: str, *, percent: bool = False) -> float:
-    """The number in `text`; NotANumberError with words to show when it holds none.
-    `percent`: `8%` is read as 0.08 (rates and chances); elsewhere a `%` is refused."""
-    value = text.strip().lower()
-    value = _strip_currency(value)
-    share = value.endswith("%")
-    if share:
-        if not percent:
-            raise NotANumberError("A % only fits a rate or a chance; enter the amount itself, "
-                                  f"such as {EXAMPLE}.")
-        value = value[:-1].rstrip()
+    """The number in `text` as a form reads an amount of money (`percent`: a share)."""
+    return read_number(text, SHARE if percent else MONEY)
+
+
+def read_number(text: str, kind: str = PLAIN, *, style: str = "",
+                currency: str | None = None, unit: str | None = None) -> float:
+    """The number in `text` for a field of this kind (planner/number_kinds.py KINDS).
+
+    `style`: "point" (1,234.5), "comma" (1.234,5) or "" (neither known: `180.000` is
+    refused). `currency`: the plan's, for money; another one typed is refused. `unit`:
+    the field's own unit word (a resource's "weeks"), taken beside the kind's.
+    NotANumberError with the words to show when the text holds no such number.
+    """
+    typed = " ".join(text.split())
+    value = typed.lower()
+    value, code = _strip_currency(value)
+    own_unit, unit = (unit or "").strip(), None
     factor = 1.0
+    if code is not None:
+        unit = (MONEY, MONEY_WORDS)
     suffix = _SUFFIX.search(value)
-    if suffix and not share and re.search(r"\d", value[:suffix.start()]):
+    if suffix and re.search(r"\d", value[:suffix.start()]):
         factor = MULTIPLIERS[suffix.group(1)]
-        value = value[:suffix.start()]
+        value = value[:suffix.start()].rstrip()
+        unit = unit or (MONEY, MULTIPLE_WORDS)
+        value, code_after = _strip_currency(value)  # "EUR 50k" has it first, "50 EUR k" not
+        if code_after is not None:
+            raise NotANumberError(_enter(typed, kind))
+    elif code is None:
+        value, own = _strip_own(value, own_unit)
+        if not own:
+            value, unit = _strip_unit(value)
+    if unit is not None and unit[0] != kind:
+        raise NotANumberError(f'"{typed[:40]}" is {unit[1]}; this field is '
+                              f"{kind_words(kind)[0]}: enter it such as {kind_words(kind)[1]}.")
+    if unit is not None and own_unit and unit[0] == MONTHS and not _strip_unit(
+            "1 " + own_unit.lower())[1]:
+        raise NotANumberError(f'"{typed[:40]}" is {unit[1]}; this field counts in '
+                              f"{own_unit}: enter it such as 24 or 24 {own_unit}.")
+    if code and currency and code != currency.upper():
+        raise NotANumberError(f'"{typed[:40]}" is in {code}; this plan counts in '
+                              f"{currency.upper()}: enter the amount in {currency.upper()}.")
     sign = -1.0 if value.startswith("-") else 1.0
     value = value[1:] if value[:1] in ("+", "-") else value
-    number = _plain(_SPACES.sub("", value))
-    if number is None and value in ("nan", "inf", "infinity"):
+    digits = _SPACES.sub("", value)
+    if digits in ("nan", "inf", "infinity"):
         raise NotANumberError("Enter a finite number (not nan or infinity).")
-    if number is None:
-        raise NotANumberError(f"Enter a number, such as {EXAMPLE}.")
-    result = sign * number * factor / (100.0 if share else 1.0)
+    readings = _plain(digits)
+    if readings is None:
+        raise NotANumberError(_enter(typed, kind))
+    if isinstance(readings, dict) and style in STYLES:
+        readings = [readings[style]]
+    elif isinstance(readings, dict) and kind in WHOLE:  # "1,200" people: 1.2 is none
+        whole = {reading for reading in readings.values() if reading.is_integer()}
+        readings = [whole.pop()] if len(whole) == 1 else readings
+    if isinstance(readings, dict):
+        shown = [sign * r * factor / (100.0 if _percent(unit) else 1.0)
+                 for r in readings.values()]
+        raise AmbiguousNumberError(_ambiguous(typed, shown))
+    result = sign * readings[0] * factor / (100.0 if _percent(unit) else 1.0)
     if not math.isfinite(result):
         raise NotANumberError("Enter a finite number (not nan or infinity).")
     return result
 
 
-def _strip_currency(value: str) -> str:
-    """The text without a currency code or sign in front or behind (`eur 75,000`, `75k €`)."""
-    front = re.match(CURRENCY + r"\s*(?=[\d+\-.,])", value)
+def written_for(number: float, style: str) -> str:
+    """A number as a form shows it back, so that it reads again as the same number by this
+    style: the shortest text of the float, a decimal comma in the "comma" style, and a
+    trailing 0 where a lone point and three digits would be ambiguous (`1.1250`)."""
+    text = repr(float(number))
+    text = text[:-2] if text.endswith(".0") else text
+    if style == "comma" and "e" not in text:
+        return text.replace(".", ",")
+    if style != "point" and _EITHER.fullmatch(text.lstrip("-")):
+        return text + "0"
+    return text
+
+
+def _percent(unit: tuple[str, str] | None) -> bool:
+    return unit is not None and unit[0] == SHARE
+
+
+def _enter(typed: str, kind: str) -> str:
+    what, examples = kind_words(kind)
+    if kind == MONEY:
+        return f"Enter a number, such as {EXAMPLE}."
+    return f"Enter {'a whole number' if kind in WHOLE else 'a number'}, such as {examples}."
+
+
+def _ambiguous(typed: str, readings: list[float]) -> str:
+    small, large = sorted(readings, key=abs)
+    return (f'"{typed[:40]}" could be {_show(small)} or {_show(large)}: write '
+            f"{_written(small)} or {_written(large)}, or choose how numbers are written in "
+            "the plan's settings.")
+
+
+def shown_as(number: float, kind: str) -> str:
+    """A number read, as the import preview shows it beside the text typed: money with
+    two decimals (180,000.00), a share as a percentage (55%), others grouped."""
+    if kind == MONEY:
+        return f"{number:,.2f}"
+    if kind == SHARE:
+        return f"{_show(round(number * 100, 6))}%"
+    return _show(number)
+
+
+def _show(number: float) -> str:
+    """A number for a message, grouped: 180,000 or 1.25."""
+    if float(number).is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.6f}".rstrip("0").rstrip(".")
+
+
+def _written(number: float) -> str:
+    """A number as anyone reads it the same way: no separators but one decimal point."""
+    if float(number).is_integer():
+        return str(int(number))
+    return f"{number:.6f}".rstrip("0")
+
+
+def _strip_currency(value: str) -> tuple[str, str | None]:
+    """The text without a currency code or sign in front or behind (`eur 75,000`, `75k €`),
+    and the currency's code ("$" and "¥" name several: "" for them)."""
+    code = None
+    front = re.match(r"(" + CURRENCY + r")\s*(?=[\d+\-.,])", value)
     if front:
-        value = value[front.end():]
-    back = re.search(r"(?:(?<=[\d%.])|(?<=\d[kmb])|\s)\s*" + CURRENCY + r"$", value)
+        value, code = value[front.end():], front.group(1)
+    back = re.search(r"(?:(?<=[\d%.])|(?<=\d[kmb])|\s)\s*(" + CURRENCY + r")$", value)
     if back and re.search(r"\d", value[:back.start()]):
-        value = value[:back.start()]
-    return value.strip()
+        if code is not None:
+            return value.strip(), SIGNS.get(code, code.upper() if len(code) == 3 else "")
+        value, code = value[:back.start()], back.group(1)
+    if code is None:
+        return value.strip(), None
+    return value.strip(), SIGNS.get(code, code.upper() if len(code) == 3 else "")
 
 
-def _plain(text: str) -> float | None:
-    """A number with only digits and separators, or None."""
+def _strip_own(value: str, own_unit: str) -> tuple[str, bool]:
+    """The text without the field's own unit word behind the number, and whether it had it."""
+    if not own_unit:
+        return value, False
+    found = re.search(r"(?<=[\d.,])\s*" + re.escape(own_unit.lower()) + r"$", value)
+    return (value[:found.start()].rstrip(), True) if found else (value, False)
+
+
+def _strip_unit(value: str) -> tuple[str, tuple[str, str] | None]:
+    """The text without a unit word behind the number (`30 pts`, `55 %`), and the unit."""
+    for pattern, kind, words in UNITS:
+        found = re.search(r"(?<=[\d.,])\s*(?:" + pattern.pattern + r")$", value)
+        if found and found.start() > 0:
+            return value[:found.start()].rstrip(), (kind, words)
+    return value, None
+
+
+def _plain(text: str) -> list[float] | dict[str, float] | None:
+    """A number with only digits and separators: [its value]; {"point": value with a
+    decimal point, "comma": value with a decimal comma} when the writer's convention
+    decides (`180.000`); None when it is no number."""
     if not text or not re.fullmatch(r"[\d.,]+|\d+(?:\.\d*)?e[+-]?\d+", text):
         return None
     if "e" in text:
-        return float(text)
+        return [float(text)]
+    if _EITHER.fullmatch(text):
+        mark = "," if "," in text else "."
+        grouped, decimal = float(text.replace(mark, "")), float(text.replace(mark, "."))
+        return {"point": decimal if mark == "." else grouped,
+                "comma": decimal if mark == "," else grouped}
     commas, points = text.count(","), text.count(".")
     if commas and points:  # the last one is the decimal mark
         mark = "," if text.rfind(",") > text.rfind(".") else "."
@@ -83,17 +233,33 @@ def _plain(text: str) -> float | None:
         if text.count(mark) > 1 or not _GROUPED.fullmatch(text[:text.rfind(mark)]):
             return None
         text = text.replace(group, "").replace(mark, ".")
-    elif commas:
-        if _GROUPED.fullmatch(text):
-            text = text.replace(",", "")
-        elif commas == 1:
-            text = text.replace(",", ".")
-        else:
+    elif commas + points > 1:  # one mark, several times: it groups thousands
+        if not _GROUPED.fullmatch(text) or (commas and points):
             return None
-    elif points > 1:
-        if not _GROUPED.fullmatch(text):
-            return None
-        text = text.replace(".", "")
+        text = text.replace(",", "").replace(".", "")
+    else:
+        text = text.replace(",", ".")
     if not re.fullmatch(r"\d*\.?\d*", text) or not re.search(r"\d", text):
         return None
-    return float(text)
+    return [float(text)]
+
+
+def unusual_amount(value: float, others: Sequence[float], *, what: str,
+                   currency: str) -> str | None:
+    """Words asking to confirm an amount far outside the plan's own range (under a
+    thousandth, or over a thousand times, the median of the plan's other initiatives'),
+    or None. Zero is left alone: it is typed on purpose, never a slip of a separator."""
+    known = [float(other) for other in others
+             if other is not None and math.isfinite(other) and other > 0]
+    if not known or value is None or not math.isfinite(value) or value <= 0:
+        return None
+    median = statistics.median(known)
+    if value * UNUSUAL < median:
+        how = "less than a thousandth of"
+    elif value > median * UNUSUAL:
+        how = "more than a thousand times"
+    else:
+        return None
+    return (f"Check the {what}: {currency} {_show(round(value, 2))} is {how} the median "
+            f"{what} of the plan's other initiatives ({currency} {_show(round(median, 2))}). "
+            "It was saved as typed; correct it if it is not what you meant.")

@@ -3,54 +3,88 @@ behind every "are you sure?" page."""
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
+from flask import g, has_request_context, request
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from sqlmodel import Session, select
-from wtforms import FloatField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import FloatField, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 from wtforms.widgets import Select, TextInput
 
+from models import Plan
 from optimizer.planfile.ranges import Range
 from optimizer.planfile.text import ID_RULE, id_problem, text_problem
-from planner.amounts import NotANumberError, read_amount
+from planner.amounts import STYLES, NotANumberError, read_number, written_for
+from planner.database import get_session
+from planner.number_kinds import COUNT, MONEY, SHARE, language_style
+from planner.web import LARGEST_ID
 
 
 class Number(FloatField):
-    """A number as people type it (`75,000 EUR`, `50k`, `8%` where `percent`), read by
-    planner.amounts; what cannot be read is refused with the text kept, never saved as
-    empty. A text box, not `type=number`: a browser sends what it cannot parse as nothing."""
+    """A number as people type it, read by planner.amounts for the field's `kind`
+    (planner/number_kinds.py: money by default, `percent` = a share): `75,000 EUR` and
+    `50k` in money, `55 %` in a share, `30 pts` in points. `180.000` is read by the page's
+    number style (page_number_style). What cannot be read is refused with the text kept,
+    in one error, never saved as empty. A text box, not `type=number`: a browser sends what
+    it cannot parse as nothing."""
 
     widget = TextInput()
 
-    def __init__(self, *args: Any, percent: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: str = MONEY, percent: bool = False,
+                 unit: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **_text_box(kwargs, "decimal"))
-        self.percent = percent
+        self.kind, self.unit = (SHARE if percent else kind), unit
+        self.number_style: str | None = None  # None: the page's (page_number_style)
+        self.currency: str | None = None  # None: the page plan's
 
     def _value(self) -> str:
         if self.raw_data:
             return str(self.raw_data[0])
         if self.data is None:
             return ""
-        # The shortest text that reads back as the same float, without a trailing ".0".
-        text = repr(float(self.data))
-        return text[:-2] if text.endswith(".0") else text
+        return written_for(float(self.data), self._style())
+
+    def _style(self) -> str:
+        return page_number_style() if self.number_style is None else self.number_style
+
+    def read(self, text: str) -> float:
+        """The number typed, or ValueError with the words to show."""
+        try:
+            return read_number(text, self.kind, style=self._style(), unit=self.unit,
+                               currency=self.currency if self.currency is not None
+                               else page_currency())
+        except NotANumberError as error:
+            typed = text.strip()[:40]
+            if str(error).startswith(f'"{typed}'):
+                raise ValueError(f"{error} Nothing was saved.") from error
+            raise ValueError(f'{error} "{typed}" is not one, so nothing was saved.') from error
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():
             self.data = None
             self.raw_data = valuelist
             return
-        try:
-            self.data = read_amount(str(valuelist[0]), percent=self.percent)
-        except NotANumberError as error:
-            self.data = None
-            raise ValueError(f'{error} "{str(valuelist[0]).strip()[:40]}" is not one, so '
-                             "nothing was saved.") from error
+        self.data = None
+        self.data = self.read(str(valuelist[0]))
+
+    def reread(self, style: str, currency: str | None = None) -> None:
+        """Read the typed text again by another number style (a form that sets the style
+        itself, such as the plan's settings)."""
+        self.number_style, self.currency = style, currency
+        if self.raw_data and str(self.raw_data[0]).strip():
+            self.process_errors = []
+            try:
+                self.process_formdata(self.raw_data)
+            except ValueError as error:
+                self.process_errors.append(error.args[0])
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:  # one error per field: not "must be at least 0" as well
+            raise StopValidation()
 
 
 def _text_box(kwargs: dict[str, Any], mode: str) -> dict[str, Any]:
@@ -60,37 +94,72 @@ def _text_box(kwargs: dict[str, Any], mode: str) -> dict[str, Any]:
                                     **kwargs.get("render_kw", {})}}
 
 
-class WholeNumber(IntegerField):
-    """A count as people type it (`3`, `3.0`, `1,000`), in a text box like Number; refused
-    with the text kept when it is not a whole number of a sensible size (nine digits)."""
+class WholeNumber(Number):
+    """A whole number as people type it (`3`, `3.0`, `1,000`; `3 years` where the kind is
+    years), in a text box like Number; refused with the text kept when it is not a whole
+    number of a sensible size (nine digits)."""
 
-    widget = TextInput()
     MAX_DIGITS = 9
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **_text_box(kwargs, "numeric"))
+    def __init__(self, *args: Any, kind: str = COUNT, **kwargs: Any) -> None:
+        super().__init__(*args, kind=kind, **kwargs)
+        self.render_kw = {**(self.render_kw or {}), "inputmode": "numeric"}
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if self.data is None else str(self.data)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist:
             return  # not sent at all: the default stands
         text = str(valuelist[0]).strip()
+        self.data = None
         if not text:
-            self.data = None
             return
-        try:
-            value = read_amount(text)
-        except NotANumberError:
-            value = math.nan
         digits = re.sub(r"[\s,.'’]", "", text.lstrip("+-"))
-        if abs(value) >= 10 ** self.MAX_DIGITS or (
-                digits.isdigit() and len(digits) > self.MAX_DIGITS):
-            self.data = None
+        if digits.isdigit() and len(digits) > self.MAX_DIGITS:
+            raise ValueError("Enter a whole number of a sensible size, such as 3.")
+        value = self.read(text)
+        if abs(value) >= 10 ** self.MAX_DIGITS:
             raise ValueError("Enter a whole number of a sensible size, such as 3.")
         if not value.is_integer():
-            self.data = None
             raise ValueError(f'Enter a whole number, such as 3; "{text[:40]}" is not one, so '
                              "nothing was saved.")
         self.data = int(value)
+
+
+def page_plan() -> Plan | None:
+    """The plan of this /plans/<plan_id>/... page, if any (planner/views.py current_plan
+    keeps it in `g`), read lazily by the number fields."""
+    if not has_request_context():
+        return None
+    plan = g.get("plan")
+    plan_id = g.get("plan_id")
+    if plan is None and isinstance(plan_id, int) and 1 <= plan_id <= LARGEST_ID:
+        plan = get_session().get(Plan, plan_id)
+    return plan
+
+
+def page_number_style() -> str:
+    """How the people of this page write numbers: the plan's number style when it chose
+    one, else the browser's language's ("" when it sends none: ambiguous text refused)."""
+    plan = page_plan()
+    if plan is not None and plan.number_style in STYLES:
+        return plan.number_style
+    return browser_number_style()
+
+
+def browser_number_style() -> str:
+    """The number style of the browser's language (Accept-Language), or ""."""
+    if not has_request_context():
+        return ""
+    return language_style(request.accept_languages.values())
+
+
+def page_currency() -> str | None:
+    plan = page_plan()
+    return plan.currency if plan is not None else None
 
 
 class Longest(Length):

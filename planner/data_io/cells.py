@@ -1,4 +1,5 @@
-"""Cells to values: problems located by sheet, row and column, header matching, numbers."""
+"""Cells to values: problems located by sheet, row and column, header matching, numbers
+(read by the one reader of typed numbers, planner/amounts.py)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from planner.amounts import NotANumberError, read_number
+from planner.number_kinds import PLAIN
 from planner.spreadsheets import unescape_cell
 
-# Plain numbers, or thousands grouped with commas ("1,200,000.50"). A lone comma ("1,5")
-# is refused rather than guessed: it is a decimal mark in much of Europe and a thousands
-# mark elsewhere, and reading it the wrong way moves money by a factor of 1,000.
-NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
-GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?%?")
 HEADER_SPACES = re.compile(r"[\s_]+")
 
 
@@ -55,25 +53,28 @@ class NumberError(ValueError):
     """A cell that should hold a number; the message is said to the user."""
 
 
-def parse_number(text: str) -> float:
-    """The number a cell holds: "1200", "1,200", "-3.5", "1e3", "80%" (= 0.8).
+def parse_number(text: str, kind: str = PLAIN, *, style: str = "",
+                 currency: str | None = None) -> float:
+    """The number a cell holds, read as a form reads it (planner/amounts.py) for a column
+    of this kind: "1200", "1,200.5", "-3.5", "1e3", "80%" (a share: 0.8), "EUR 50k" (money).
 
-    Refused with a message: "abc", "1,5", "nan", "inf", "1e309".
+    `style` is the plan's number style ("" when neither the plan nor the browser says:
+    "180.000" is refused with both readings). NumberError says what is wrong, in words
+    that follow the cell's place (Problem).
     """
-    written = text.strip()
-    if GROUPED.fullmatch(written):
-        written = written.replace(",", "")
-    elif not NUMBER.fullmatch(written):
-        if re.fullmatch(r"[+-]?\d+,\d+", written):
-            raise NumberError(f'must be a number with a point for decimals, not "{text.strip()}"')
-        if written.lstrip("+-").lower() in ("nan", "inf", "infinity"):
-            raise NumberError(f'must be a finite number, not "{text.strip()}"')
-        raise NumberError(f'must be a number, not "{text.strip()}"')
-    share = written.endswith("%")
-    number = float(written.rstrip("%"))
-    if not math.isfinite(number):
-        raise NumberError(f'must be a finite number, not "{text.strip()}" (too large)')
-    return number / 100 if share else number
+    try:
+        return read_number(text, kind, style=style, currency=currency)
+    except NotANumberError as error:
+        words = str(error)
+        typed = " ".join(text.split())[:40]
+        if words.startswith(f'"{typed}'):
+            raise NumberError(words.rstrip(".")) from error
+        words = words.removeprefix("Enter a number, such as ").removeprefix(
+            "Enter a whole number, such as ").rstrip(".")
+        if words.startswith("Enter a finite number"):
+            raise NumberError(f'must be a finite number, not "{typed}"') from error
+        raise NumberError(f'must be a number, not "{typed}": write it such as {words}') \
+            from error
 
 
 def whole_if_whole(number: float) -> int | float:

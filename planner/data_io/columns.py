@@ -13,7 +13,15 @@ from typing import Any
 
 import pandas as pd
 
-from planner.data_io.cells import NumberError, Problem, cell_text, header_key, parse_number
+from planner.data_io.cells import (
+    NumberError,
+    Problem,
+    cell_text,
+    header_key,
+    parse_number,
+    whole_if_whole,
+)
+from planner.number_kinds import COUNT, KINDS, MONEY, MONTHS, PLAIN, POINTS, SHARE
 
 HEADERLESS = re.compile(r"\(column [A-Z]+\)")
 MIDNIGHT = re.compile(r"\d{4}-\d{2}-\d{2}[ T]00:00(:00)?")
@@ -24,7 +32,9 @@ LIST_SEPARATOR = ", "
 class Column:
     header: str
     field: str
-    kind: str  # "key" (an id, spaces trimmed), "text", "number", "choice", "ids", "date", "whole"
+    # "key" (an id, spaces trimmed), "text", "choice", "ids", "date", or a kind of number
+    # (planner/number_kinds.py: money, points, share, count, months, plain)
+    kind: str
     help: str
 
 
@@ -36,6 +46,7 @@ class Grid:
     field: str
     ids_of: str  # the plan-document list whose ids head the columns
     help: str
+    kind: str  # of its numbers (planner/number_kinds.py)
     aliases: tuple[str, ...] = ()
 
 
@@ -58,50 +69,50 @@ TABLES = (
         _col("name", "text", "the stage as customers would say it; rows in journey order"))),
     Table("Periods", "periods", (
         _col("id", "key", 'short unique key of the period, such as "H1"'),
-        _col("budget", "number", "money available in this period; empty = no limit")),
+        _col("budget", MONEY, "money available in this period; empty = no limit")),
         money=("budget",)),
     Table("Resources", "resources", (
         _col("id", "key", "short unique key of the scarce resource"),
         _col("name", "text", "what the resource is"),
-        _col("capacity", "number", "how much of it there is, 0 or more"),
+        _col("capacity", MONTHS, "how much of it there is, 0 or more"),
         _col("unit", "text", 'what capacity is counted in, such as "FTE-months"'))),
     Table("Moments", "moments", (
         _col("id", "key", "short unique key; empty = made from the name"),
         _col("name", "text", "the moment of truth as the customer lives it (required)"),
         _col("stage", "key", "a stage id of the Stages sheet, or empty"),
         _col("side", "choice", "front (the customer sees it, default) or back"),
-        _col("weight", "number", "how much the moment matters, 0 or more (default 1)"),
-        _col("headroom", "number", "how far the moment can still improve, above 0, or empty"),
+        _col("weight", PLAIN, "how much the moment matters, 0 or more (default 1)"),
+        _col("headroom", POINTS, "how far the moment can still improve, above 0, or empty"),
         _col("category", "choice", "revenue, bond, rescue, retain, or empty"),
-        _col("score", "number", "today's measured score, shown only"),
+        _col("score", POINTS, "today's measured score, shown only"),
         _col("owner", "text", "the team or person accountable for the moment"))),
     Table("Influences", "influences", (
         _col("from", "key", MOMENT_TEXT + ": the step that feeds another"),
         _col("to", "key", MOMENT_TEXT + ": the moment it feeds"),
-        _col("factor", "number", "share of the improvement passed on, above 0 and at most 1"))),
+        _col("factor", SHARE, "share of the improvement passed on, above 0 and at most 1"))),
     Table("Initiatives", "initiatives", (
         _col("id", "key", "short unique key; empty = made from the name"),
         _col("name", "text", "what the initiative does (required)"),
         _col("team", "text", "the team that would do it"),
-        _col("cost", "number", "total cost, 0 or more (plans without periods)"),
-        Grid("cost", "cost", "periods", "cost in this period, 0 or more; empty = 0"),
+        _col("cost", MONEY, "total cost, 0 or more (plans without periods)"),
+        Grid("cost", "cost", "periods", "cost in this period, 0 or more; empty = 0", MONEY),
         Grid("uses", "uses", "resources", "how much of this resource it needs; empty = none",
-             aliases=("use",)),
+             MONTHS, aliases=("use",)),
         Grid("effect", "effects", "moments", "uplift of this moment, 0 or more; empty = none",
-             aliases=("effects",)),
-        _col("confidence", "number", "chance it delivers, above 0 and at most 1 (default 1)"),
+             POINTS, aliases=("effects",)),
+        _col("confidence", SHARE, "chance it delivers, above 0 and at most 1 (default 1)"),
         _col("decision", "choice", "auto (default), fund or reject"),
         _col("reason", "text", "why it is forced to fund or reject"),
         _col("requires", "ids", "ids of initiatives it needs, separated by commas"),
         _col("excludes", "ids", "ids of initiatives it cannot go with, separated by commas"),
-        _col("benefit", "number", "money it brings per year, for ROI reports"),
+        _col("benefit", MONEY, "money it brings per year, for ROI reports"),
         _col("note", "text", "free text")),
         money=("cost", "benefit")),
     Table("Measurements", "measurements", (
         _col("moment", "key", MOMENT_TEXT + ": the moment measured"),
         _col("date", "date", "the day it was measured, as 2026-03-31"),
-        _col("score", "number", "the score measured, on the moment's own scale"),
-        _col("n", "whole", "the sample size: a whole number, 1 or more, or empty"),
+        _col("score", POINTS, "the score measured, on the moment's own scale"),
+        _col("n", COUNT, "the sample size: a whole number, 1 or more, or empty"),
         _col("source", "text", 'where the score comes from, such as "exit survey"'))),
 )
 
@@ -126,13 +137,18 @@ class Row:
     number: int  # the spreadsheet's row number
     values: dict[str, Any]  # field -> value, None for an empty cell; grids -> {id: value}
     bad: set[str] = field(default_factory=set)  # fields with a cell that could not be read
+    # the number cells as typed, by field or (field, id): what the preview shows beside
+    # the number read
+    typed: dict[Any, tuple[str, str]] = field(default_factory=dict)  # -> (text, kind)
 
 
-def read_rows(sheet: str, frame: pd.DataFrame, table: Table,
-              known: dict[str, list[str]]) -> tuple[list[Row], Layout, list[Problem]]:
+def read_rows(sheet: str, frame: pd.DataFrame, table: Table, known: dict[str, list[str]],
+              *, style: str = "", currency: str | None = None
+              ) -> tuple[list[Row], Layout, list[Problem]]:
     """The rows of one sheet as fields; every cell and header problem found, by location.
 
-    `known` gives the ids that may head grid columns ({"moments": [...], ...}).
+    `known` gives the ids that may head grid columns ({"moments": [...], ...}); `style`
+    and `currency` are the plan's, for reading numbers (planner/amounts.py).
     """
     layout = Layout(sheet)
     problems: list[Problem] = []
@@ -161,12 +177,14 @@ def read_rows(sheet: str, frame: pd.DataFrame, table: Table,
         row = Row(number, {})
         for position, name, grid_id, kind in readers:
             try:
-                value = _value(cells[position], kind)
+                value = _value(cells[position], kind, style, currency)
             except NumberError as error:
                 problems.append(Problem(sheet, number, layout.headers[_target(name, grid_id)],
                                         str(error)))
                 row.bad.add(name)
                 continue
+            if kind in KINDS and value is not None:
+                row.typed[_target(name, grid_id)] = (cell_text(cells[position]).strip(), kind)
             if grid_id is None:
                 row.values[name] = value
             else:
@@ -181,7 +199,8 @@ def _target(name: str, grid_id: str | None) -> Any:
 
 def _kind(table: Table, target: Any) -> str:
     if isinstance(target, tuple):
-        return "number"
+        return next(c.kind for c in table.columns if isinstance(c, Grid) and
+                    c.field == target[0])
     return next(c.kind for c in table.columns if isinstance(c, Column) and c.field == target)
 
 
@@ -210,15 +229,14 @@ def _match(header: str, table: Table, known: dict[str, list[str]]) -> tuple[Any,
     return None, f"unknown column; the columns of this sheet are {', '.join(expected)}"
 
 
-def _value(cell: Any, kind: str) -> Any:
+def _value(cell: Any, kind: str, style: str, currency: str | None) -> Any:
     text = cell_text(cell)
     if text is None:
         return None
-    if kind == "number":
-        return parse_number(text)
-    if kind == "whole":  # a count; 2.5 is left for the plan's rules to name
-        number = parse_number(text)
-        return int(number) if number.is_integer() else number
+    if kind in KINDS:
+        number = parse_number(text, kind, style=style, currency=currency)
+        # a count; 2.5 is left for the plan's rules to name
+        return whole_if_whole(number) if kind == COUNT else number
     if kind == "key":
         return text.strip()
     if kind == "choice":

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner.amounts import shown_as
 from planner.data_io.cells import Problem
 from planner.data_io.columns import TABLE_BY_KEY, Row, entry_of, read_rows
 from planner.data_io.locate import Locator, in_sheet_order, validate
@@ -26,6 +27,7 @@ from planner.forms import slug
 
 # In order: effects and measurements name new moments
 IMPORTED = ("moments", "influences", "initiatives", "measurements")
+FIGURES_SHOWN = 200  # rows per list whose numbers the preview shows
 
 
 @dataclass
@@ -40,10 +42,16 @@ class Preview:
     problems: list[Problem] = field(default_factory=list)
     document: dict[str, Any] | None = None
     ignored: list[str] = field(default_factory=list)  # sheets that are not imported
+    # list -> rows added or changed, each {"row", "id", "cells": [[column, typed, read]]}:
+    # every number that changes the plan, as typed and as read, so that none is unseen
+    figures: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {k: [] for k in IMPORTED})
 
 
-def preview_import(current: dict[str, Any], tables: dict[str, pd.DataFrame]) -> Preview:
-    """The preview of importing these tables into the plan document `current`."""
+def preview_import(current: dict[str, Any], tables: dict[str, pd.DataFrame], *,
+                   style: str = "") -> Preview:
+    """The preview of importing these tables into the plan document `current`; `style` is
+    how the plan's people write numbers (planner/amounts.py; "": ambiguous ones refused)."""
     preview = Preview()
     document = copy.deepcopy(current)
     sheets = {key: find_sheet(tables, TABLE_BY_KEY[key].sheet) for key in IMPORTED}
@@ -64,7 +72,8 @@ def preview_import(current: dict[str, Any], tables: dict[str, pd.DataFrame]) -> 
         sheet, frame = sheets[key]
         ids = {name: [e.get("id") for e in document.get(name) or []]
                for name in ("periods", "resources", "moments")}
-        rows, layout, problems = read_rows(sheet, frame, TABLE_BY_KEY[key], ids)
+        rows, layout, problems = read_rows(sheet, frame, TABLE_BY_KEY[key], ids, style=style,
+                                           currency=current.get("currency"))
         locator.layouts[key] = layout
         preview.problems += problems
         _merge(preview, locator, document, key, sheet, rows)
@@ -105,6 +114,7 @@ def _merge(preview: Preview, locator: Locator, document: dict[str, Any], key: st
             entries[index], fields = _updated(entries[index], row.values, first_period)
             if fields:
                 preview.changed[key][_show(key, entry_key)] = fields
+                _figures(preview, key, locator, row, _show(key, entry_key), set(fields))
             else:
                 preview.unchanged[key] += 1
         else:
@@ -112,8 +122,27 @@ def _merge(preview: Preview, locator: Locator, document: dict[str, Any], key: st
             entries.append(entry_of({**row.values, **_key_fields(key, entry_key)}))
             locator.rows[key].append(None)
             preview.added[key].append(_show(key, entry_key))
+            _figures(preview, key, locator, row, _show(key, entry_key), None)
         locator.rows[key][index] = row.number
         locator.unread |= {(key, index, name) for name in row.bad}
+
+
+def _figures(preview: Preview, key: str, locator: Locator, row: Row, shown: str,
+             fields: set[str] | None) -> None:
+    """The row's number cells, as typed and as read, of the fields it changes (`fields`;
+    None: all, for a row added)."""
+    if len(preview.figures[key]) >= FIGURES_SHOWN:
+        return
+    layout = locator.layouts[key]
+    cells = []
+    for target, (typed, kind) in row.typed.items():
+        name, grid_id = target if isinstance(target, tuple) else (target, None)
+        if fields is not None and name not in fields:
+            continue
+        value = row.values[name] if grid_id is None else row.values[name][grid_id]
+        cells.append([layout.header(name, grid_id), typed, shown_as(value, kind)])
+    if cells:
+        preview.figures[key].append({"row": row.number, "id": shown, "cells": cells})
 
 
 # A measurement is the moment's score on a day from a source: a row with the same three

@@ -13,9 +13,11 @@ from optimizer.planfile import plan_from_json
 FORMATS = (".json", ".xlsx")
 
 
-def read_plan_bytes(filename: str, data: bytes) -> dict[str, Any]:
+def read_plan_bytes(filename: str, data: bytes, *, style: str = "") -> dict[str, Any]:
     """The plan document in a .json or .xlsx file's bytes, checked whole against the plan
-    rules; PlanError lists every problem (a workbook's by sheet, row and column)."""
+    rules; PlanError lists every problem (a workbook's by sheet, row and column). `style`:
+    how a workbook's typed numbers are written ("point", "comma", or "": a number that
+    could be read two ways is refused; planner/amounts.py)."""
     suffix = PurePath(filename).suffix.lower()
     if suffix not in FORMATS:
         raise PlanError([f"{PurePath(filename).name}: a plan file is .json or .xlsx"])
@@ -34,7 +36,7 @@ def read_plan_bytes(filename: str, data: bytes) -> dict[str, Any]:
         tables = read_tables(filename, data)
     except FileProblem as problem:
         raise PlanError([str(problem)]) from problem
-    document, problems = document_from_tables(tables)
+    document, problems = document_from_tables(tables, style=style)
     if problems:
         raise PlanError([str(problem) for problem in problems])
     return document

@@ -14,15 +14,16 @@ from planner.data_io.cells import NumberError, Problem, cell_text, header_key, p
 from planner.data_io.cells import whole_if_whole as whole
 from planner.data_io.columns import TABLES, Grid, entry_of, read_rows, row_numbers, table_frame
 from planner.data_io.locate import PLAN_SHEET, VALUE, Locator, in_sheet_order, validate
+from planner.number_kinds import COUNT, MONEY, SHARE, YEARS
 from planner.spreadsheets import Sheet
 
 SETTING = "Setting"
 README_SHEET = "Read me"
 REQUIRED_SHEETS = (PLAN_SHEET, "Moments", "Initiatives")
-# (setting, where it goes in the document, whether it is a number)
-SETTINGS = (("plan", (), False), ("currency", (), False), ("budget", (), True),
-            ("max_focus", (), True), ("horizon_years", ("finance",), True),
-            ("discount_rate", ("finance",), True))
+# (setting, where it goes in the document, the kind of number it is or None for text)
+SETTINGS = (("plan", (), None), ("currency", (), None), ("budget", (), MONEY),
+            ("max_focus", (), COUNT), ("horizon_years", ("finance",), YEARS),
+            ("discount_rate", ("finance",), SHARE))
 WHOLE_SETTINGS = {"max_focus", "horizon_years"}
 
 
@@ -76,7 +77,9 @@ def _read_me(document: dict[str, Any]) -> pd.DataFrame:
                 header = column.header
             rows.append((table.sheet, header, column.help))
     rows.append(("", "", "Headers may be written in any case, with spaces or underscores. "
-                 'Numbers use a point for decimals; "1,200" is read as 1200.'))
+                 "Numbers are read as the plan writes them (its settings, \"How numbers are "
+                 'written"); a number that could be read two ways, such as "180.000" (180 or '
+                 "180,000), is refused when the plan does not say, never guessed."))
     return pd.DataFrame(rows, columns=["Sheet", "Column", "What to enter"])
 
 
@@ -88,9 +91,11 @@ def find_sheet(tables: dict[str, pd.DataFrame], sheet: str) -> tuple[str, pd.Dat
     return None
 
 
-def document_from_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, Any], list[Problem]]:
+def document_from_tables(tables: dict[str, pd.DataFrame], *, style: str = ""
+                         ) -> tuple[dict[str, Any], list[Problem]]:
     """The plan document the tables hold, and every problem in them, each by sheet, row and
-    column (plan_from_dict's own checks included, placed back on the sheet)."""
+    column (plan_from_dict's own checks included, placed back on the sheet). `style`: how
+    the file's people write numbers ("point", "comma", or "": ambiguous ones refused)."""
     problems: list[Problem] = []
     known = {header_key(t.sheet) for t in TABLES} | {header_key(s)
                                                       for s in (PLAN_SHEET, README_SHEET)}
@@ -101,14 +106,16 @@ def document_from_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, Any
     missing = [s for s in REQUIRED_SHEETS if find_sheet(tables, s) is None]
     problems += [Problem(s, None, None, "this sheet is missing") for s in missing]
     locator = Locator()
-    document = _settings(tables, locator, problems)
+    document = _settings(tables, locator, problems, style)
+    currency = document.get("currency") if isinstance(document.get("currency"), str) else None
     ids: dict[str, list[str]] = {}
     for table in TABLES:
         found = find_sheet(tables, table.sheet)
         if found is None:
             continue
         name, frame = found
-        rows, layout, cell_problems = read_rows(name, frame, table, ids)
+        rows, layout, cell_problems = read_rows(name, frame, table, ids, style=style,
+                                                currency=currency)
         problems += cell_problems
         entries = []
         for row in rows:
@@ -127,7 +134,7 @@ def document_from_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, Any
 
 
 def _settings(tables: dict[str, pd.DataFrame], locator: Locator,
-              problems: list[Problem]) -> dict[str, Any]:
+              problems: list[Problem], style: str) -> dict[str, Any]:
     document: dict[str, Any] = {}
     found = find_sheet(tables, PLAN_SHEET)
     if found is None:
@@ -145,13 +152,13 @@ def _settings(tables: dict[str, pd.DataFrame], locator: Locator,
         if header_key(written) not in by_name:
             problems.append(Problem(sheet, number, SETTING, f'unknown setting "{written}"'))
             continue
-        name, within, is_number = by_name[header_key(written)]
+        name, within, kind = by_name[header_key(written)]
         locator.settings[name] = number
         if value is None:
             continue
-        if is_number:
+        if kind is not None:
             try:
-                value = parse_number(value)
+                value = parse_number(value, kind, style=style)
             except NumberError as error:
                 problems.append(Problem(sheet, number, VALUE, str(error)))
                 continue

@@ -27,7 +27,7 @@ from planner.data_io.plan_files import plan_file_bytes, read_plan_bytes
 from planner.data_io.plan_sheets import template_sheets
 from planner.data_io.read import FileProblem, read_tables
 from planner.database import get_session
-from planner.forms import ConfirmForm
+from planner.forms import ConfirmForm, browser_number_style, page_number_style
 from planner.jobs.queue import start
 from planner.jobs.views import answer
 from planner.spreadsheets import XLSX, workbook_bytes
@@ -52,7 +52,8 @@ def upload():
     except FileProblem as problem:
         form.file.errors = [str(problem)]
         return form_page("imports/upload.html", form, plan=plan, status=422)
-    preview = preview_import(current, tables)
+    # the plan's number style, else the browser's language: "180.000" never guessed
+    preview = preview_import(current, tables, style=page_number_style())
     summary = _summary(preview)
     if preview.problems or not _changes(summary):
         return _preview_page(plan, filename, summary, preview.problems), (
@@ -105,7 +106,8 @@ def new_plan():
         return form_page("imports/new_plan.html", form, plan=None, problems=[])
     filename = _filename(form.file.data)
     try:
-        document = read_plan_bytes(filename, form.file.data.read())
+        document = read_plan_bytes(filename, form.file.data.read(),
+                                   style=browser_number_style())
         plan = import_plan(session, document, name=(form.name.data or "").strip() or None)
     except PlanError as error:
         session.rollback()
@@ -156,7 +158,8 @@ def _preview_page(plan: Any, filename: str, summary: dict[str, Any], problems: l
 
 def _summary(preview: Preview) -> dict[str, Any]:
     return {"added": preview.added, "changed": preview.changed,
-            "unchanged": preview.unchanged, "ignored": preview.ignored}
+            "unchanged": preview.unchanged, "ignored": preview.ignored,
+            "figures": preview.figures}
 
 
 def _changes(summary: dict[str, Any]) -> int:

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired, NumberRange
 
 from planner.forms import AtLeast, Number, WholeNumber
+from planner.number_kinds import COUNT, MONEY
 
 # A page waits for its frontier: fewer points than the command line's 200 by default.
 MIN_POINTS, PAGE_POINTS, MAX_POINTS = 2, 50, 200
@@ -23,7 +24,7 @@ class FrontierForm(FlaskForm):
         "Most points", [InputRequired(f"Enter how many points to show at most, such as "
                                       f"{PAGE_POINTS}."),
                         NumberRange(MIN_POINTS, MAX_POINTS)],
-        default=PAGE_POINTS, render_kw={"min": MIN_POINTS, "max": MAX_POINTS},
+        kind=COUNT, default=PAGE_POINTS, render_kw={"min": MIN_POINTS, "max": MAX_POINTS},
         description=f"Every step of the frontier is shown when it has this many or fewer "
                     f"({MIN_POINTS} to {MAX_POINTS}); beyond that, exact points spread "
                     f"over the range. More points take longer.")
@@ -34,4 +35,4 @@ class PointForm(FlaskForm):
         csrf = False
 
     budget = Number("Budget", [InputRequired("Enter a budget, such as 250000."), AtLeast(0)],
-                    description="The portfolio is solved afresh at this budget.")
+                    kind=MONEY, description="The portfolio is solved afresh at this budget.")

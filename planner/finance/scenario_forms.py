@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional, ValidationEr
 
 from models import Initiative, Moment, Period, Plan, Resource, Scenario
 from optimizer.planfile.ranges import CAPACITY, MONEY, WEIGHT
+from planner import number_kinds as kinds
 from planner.forms import AtLeast, Form, Longest, Number, VersionField, WholeNumber
 
 IDS_SEPARATOR = re.compile(r"[\s,;]+")
@@ -88,9 +89,10 @@ class ScenarioForm(Form):
     name = StringField("Name", [DataRequired(), Longest(120)],
                        description='For example "Budget cut 20%" or "Focus on four".')
     note = TextAreaField("Note", [Longest(2000)], description="What this scenario asks.")
-    budget = Number("Total budget", [Optional(), AtLeast.of(MONEY)])
+    budget = Number("Total budget", [Optional(), AtLeast.of(MONEY)], kind=kinds.MONEY)
     no_budget = BooleanField("No total budget in this scenario")
-    max_focus = WholeNumber("Focus moments (at most)", [Optional(), NumberRange(1, 20)])
+    max_focus = WholeNumber("Focus moments (at most)", [Optional(), NumberRange(1, 20)],
+                            kind=kinds.COUNT)
     force_in = TextAreaField("Force in", description="Initiatives to fund whatever they move: "
                              "one per line, by name or ID.")
     force_out = TextAreaField("Force out", description="Initiatives to reject: one per line, "
@@ -222,14 +224,15 @@ def scenario_form(parts: ScenarioParts, session: Session, own_id: int | None = N
     class PlanScenarioForm(ScenarioForm):
         pass
 
-    for settings, kind in ((parts.periods, MONEY), (parts.capacities, CAPACITY)):
+    for settings, kind, typed in ((parts.periods, MONEY, kinds.MONEY),
+                                  (parts.capacities, CAPACITY, kinds.MONTHS)):
         for setting in settings:
             setattr(PlanScenarioForm, setting.field, Number(
-                setting.label, [Optional(), AtLeast.of(kind)],
+                setting.label, [Optional(), AtLeast.of(kind)], kind=typed,
                 description=f"Empty: the plan's ({_plan_value(setting.plan_value)})."))
     for setting in parts.weights:
         setattr(PlanScenarioForm, setting.field, Number(
-            f"{setting.label} ({setting.key})", [Optional(), AtLeast.of(WEIGHT)],
+            f"{setting.label} ({setting.key})", [Optional(), AtLeast.of(WEIGHT)], kind=kinds.PLAIN,
             description=f"Empty: the plan's ({_plan_value(setting.plan_value)})."))
     form = PlanScenarioForm(**kwargs)
     form.budget.description = f"Empty: the plan's ({_plan_value(plan.budget)})."

@@ -27,6 +27,7 @@ from models import (
 )
 from models.queries import team_ids, team_names
 from optimizer.planfile.ranges import BENEFIT, CAPACITY, MONEY, SHARE, UPLIFT
+from planner import number_kinds as kinds
 from planner.forms import (
     Above,
     AtLeast,
@@ -90,7 +91,7 @@ class InitiativeForm(Form):
                                    description="Initiatives it cannot go ahead without.")
     excludes = SelectMultipleField("Excludes", coerce=int, widget=ManyOptions(multiple=True),
                                    description="Initiatives it cannot run alongside.")
-    benefit = Number("Benefit per year", [Optional(), AtLeast.of(BENEFIT)],
+    benefit = Number("Benefit per year", [Optional(), AtLeast.of(BENEFIT)], kind=kinds.MONEY,
                      description="Money per year, for ROI reports; the optimiser ignores it.")
     note = TextAreaField("Note", [Longest(2000)])
     version = VersionField()
@@ -227,15 +228,19 @@ def initiative_form(session: Session, plan_id: int, own_id: int | None = None,
     parts = PlanParts.load(session, plan_id)
     fields: dict[str, Any] = {"parts": parts}
     for moment in parts.moments:
-        fields[f"effect_{moment.id}"] = Number(moment.name, [Optional(), AtLeast.of(UPLIFT)])
+        fields[f"effect_{moment.id}"] = Number(moment.name, [Optional(), AtLeast.of(UPLIFT)],
+                                                kind=kinds.POINTS)
     if parts.periods:
         for period in parts.periods:
             fields[f"cost_{period.id}"] = Number(f"Cost in {period.key}",
-                                                 [Optional(), AtLeast.of(MONEY)])
+                                                 [Optional(), AtLeast.of(MONEY)],
+                                                 kind=kinds.MONEY)
     else:
-        fields["cost"] = Number("Cost", [InputRequired(), AtLeast.of(MONEY)])
+        fields["cost"] = Number("Cost", [InputRequired(), AtLeast.of(MONEY)],
+                                kind=kinds.MONEY)
     for resource in parts.resources:
         fields[f"use_{resource.id}"] = Number(resource.name or resource.key,
-                                              [Optional(), AtLeast.of(CAPACITY)])
+                                              [Optional(), AtLeast.of(CAPACITY)],
+                                              kind=kinds.MONTHS, unit=resource.unit)
     form_class = type("PlanInitiativeForm", (InitiativeForm,), fields)
     return form_class(session=session, own_id=own_id, **kwargs)

@@ -31,6 +31,7 @@ from planner.forms import (
     key_field,
     key_from_name,
 )
+from planner.number_kinds import PLAIN, POINTS
 
 NO_STAGE = 0
 CATEGORY_HELP = {"revenue": "drives revenue", "bond": "forms a bond",
@@ -45,16 +46,17 @@ class MomentForm(Form):
     stage_id = SelectField("Stage", coerce=int)
     side = SelectField("Side", choices=choices([
         ("front", "front stage (the customer sees it)"), ("back", "back stage (hidden step)")]))
-    weight = Number("Weight", [InputRequired(), AtLeast.of(WEIGHT)], default=1,
+    weight = Number("Weight", [InputRequired(), AtLeast.of(WEIGHT)], default=1, kind=PLAIN,
                     description="How much the moment matters to loyalty, on one scale for "
                                 "all moments (for example 1 to 10: a 10 counts ten times a 1); "
                                 "0 for hidden steps, which count through what they feed.")
     headroom = Number("Headroom (points)", [Optional(), Above(0), AtLeast.of(HEADROOM)],
+                      kind=POINTS,
                       description="How many points its score can still rise, on the scale you "
                                   "measure it on (a score of 70 out of 100 has 30); empty: no "
                                   "cap.")
     category = SelectField("Category", choices=CATEGORY_CHOICES)
-    score = Number("Current score", [Optional(), AtLeast.of(SCORE)],
+    score = Number("Current score", [Optional(), AtLeast.of(SCORE)], kind=POINTS,
                    description="As measured today; display only.")
     owner = StringField("Owner", [Longest(120)],
                         description="The team or person accountable for this moment, across "
