@@ -66,7 +66,8 @@ def test_a_decided_initiative_is_read_with_its_decision_and_appeals(
     text = page_text(member.get(f"/plans/{demo_id}/initiatives/{own.id}"))
     assert "The plan's published decision, run #2" in text
     assert re.search(r"Run #2, published .*stands.* Run #1, published", text)
-    assert "Against run #1" in text and "“a cheaper quote”" in text
+    assert "Appeal by Ivy" in text and "(run #1): waiting for" in text
+    assert "a cheaper quote" in text
     assert "waiting for the CX lead's answer" in text
     other = db.exec(select(Initiative).where(Initiative.team_id != own.team_id)).first()
     assert member.get(f"/plans/{demo_id}/initiatives/{other.id}").status_code == 404
