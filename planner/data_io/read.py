@@ -206,7 +206,10 @@ def _cell(cell: Any, workbook: Any) -> tuple[str, str | None]:
 def _number_text(number: float) -> str:
     if number.is_integer() and abs(number) < 1e15:
         return str(int(number))  # 120000 reads as "120000", as the sheet shows it
-    return repr(number)  # the shortest text that reads back as the same number
+    text = repr(number)  # the shortest text that reads back as the same number
+    # A point and three digits ("1.125") is read by the plan's number style, which is
+    # about typed text; a number cell holds a number, so it is made plain ("1.1250").
+    return text + "0" if re.fullmatch(r"-?\d+\.\d{3}", text) else text
 
 
 @lru_cache(maxsize=16384)

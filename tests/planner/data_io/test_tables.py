@@ -208,22 +208,35 @@ def test_csv_export_reads_back():
 # --- cells -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "number"), [
-    ("1200", 1200), (" 1,200 ", 1200), ("1,200,000.50", 1_200_000.5), ("-3.5", -3.5),
-    ("1e3", 1000), (".5", 0.5), ("80%", 0.8), ("+7", 7),
+    ("1200", 1200), ("1,200,000.50", 1_200_000.5), ("-3.5", -3.5),
+    ("1e3", 1000), (".5", 0.5), ("+7", 7), ("1,5", 1.5), ("1.250.000", 1_250_000),
 ])
 def test_numbers_are_read(text, number):
     assert parse_number(text) == number
 
 
+@pytest.mark.parametrize(("text", "kind", "style", "number"), [
+    (" 1,200 ", "money", "point", 1200), (" 1,200 ", "money", "comma", 1.2),
+    ("180.000", "money", "comma", 180_000), ("180.000", "money", "point", 180),
+    ("1,200", "count", "", 1200), ("80%", "share", "", 0.8), ("EUR 50k", "money", "", 50_000),
+    ("30 pts", "points", "", 30), ("24 FTE-months", "months", "", 24),
+])
+def test_numbers_are_read_by_kind_and_style(text, kind, style, number):
+    assert parse_number(text, kind, style=style) == pytest.approx(number)
+
+
 @pytest.mark.parametrize(("text", "message"), [
-    ("abc", 'must be a number, not "abc"'),
-    ("1,5", 'must be a number with a point for decimals, not "1,5"'),
+    ("abc", 'must be a number, not "abc": write it such as 2.5 or 1,200'),
     ("nan", 'must be a finite number, not "nan"'),
     ("inf", 'must be a finite number, not "inf"'),
     ("-Infinity", 'must be a finite number, not "-Infinity"'),
-    ("1e309", 'must be a finite number, not "1e309" (too large)'),
-    ("1_000", 'must be a number, not "1_000"'),
-    ("12,34,5", 'must be a number, not "12,34,5"'),
+    ("1e309", 'must be a finite number, not "1e309"'),
+    ("1_000", 'must be a number, not "1_000": write it such as 2.5 or 1,200'),
+    ("12,34,5", 'must be a number, not "12,34,5": write it such as 2.5 or 1,200'),
+    ("1,200", '"1,200" could be 1.2 or 1,200: write 1.2 or 1200, or choose how numbers '
+              "are written in the plan's settings"),
+    ("80%", '"80%" is a percentage; this field is a plain number: enter it such as 2.5 or '
+            "1,200"),
 ])
 def test_bad_numbers_are_refused(text, message):
     with pytest.raises(NumberError) as raised:
@@ -239,7 +252,7 @@ def test_headers_match_in_any_case_and_spacing(header, example):
               "MOMENTS": pd.DataFrame({"id": ["m"], "Name": ["M"]}),
               "initiatives": pd.DataFrame({"id": ["a"], "name": ["A"], header: ["1,200"],
                                            "Effect M": ["2"]})}
-    document, problems = document_from_tables(tables)
+    document, problems = document_from_tables(tables, style="point")
     assert problems == []
     assert document["initiatives"] == [{"id": "a", "name": "A", "cost": {"H1": 1200},
                                         "effects": {"m": 2}}]
@@ -276,10 +289,11 @@ def test_every_cell_problem_is_found_at_its_row_and_column(example):
         'Sheet "Initiatives", row 1, column "colour": unknown column; the columns of this sheet '
         "are id, name, team, cost, cost <period id>, uses <resource id>, effect <moment id>, "
         "confidence, decision, reason, requires, excludes, benefit, note",
-        'Sheet "Initiatives", row 3, column "cost H1": must be a number, not "abc"',
+        'Sheet "Initiatives", row 3, column "cost H1": must be a number, not "abc": write it '
+        "such as 75,000 or 75000 or 50k",
         'Sheet "Initiatives", row 5, column "confidence": must be a finite number, not "nan"',
         'Sheet "Initiatives", row 6, column "effect queue": must be a finite number, '
-        'not "1e309" (too large)',
+        'not "1e309"',
         'Sheet "Initiatives", row 7, column "confidence": must be 1 or less, not 2',
         'Sheet "Initiatives", row 8, column "decision": must be one of auto, fund, reject, '
         'not "maybe"',

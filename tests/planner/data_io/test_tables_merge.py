@@ -56,11 +56,16 @@ def test_a_reimport_with_changed_rows_updates_them_and_names_the_fields(current)
     sheet.loc[4, "confidence"] = ""
     tables["Influences"].loc[2, "factor"] = "0.9"
     before = copy.deepcopy(current)
-    preview = preview_import(current, tables)
+    preview = preview_import(current, tables, style="point")
     assert preview.problems == []
     assert preview.changed["initiatives"] == {"rfid": ["name", "cost"],
                                               "autoreplen": ["effects"], "rota": ["confidence"]}
     assert preview.changed["influences"] == {"replenish -> instock": ["factor"]}
+    # the numbers that change the plan, as typed and as read, for the preview to show
+    rfid = next(line for line in preview.figures["initiatives"] if line["id"] == "rfid")
+    assert rfid["row"] == 2 and ["cost H2", "70,000", "70,000.00"] in rfid["cells"]
+    assert {"row": 2, "id": "replenish -> instock",
+            "cells": [["factor", "0.9", "90%"]]} in preview.figures["influences"]
     assert preview.unchanged["initiatives"] == 12
     merged = by_id(preview.document)
     assert merged["rfid"]["cost"] == {"H1": 120000, "H2": 70000}
