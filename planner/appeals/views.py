@@ -15,6 +15,7 @@ from planner.appeals.forms import appeal_form
 from planner.appeals.history import history_of, old_link
 from planner.database import get_session
 from planner.forms import Form, Longest
+from planner.runs.explanations import stored_explanations
 from planner.runs.say_no import rejection_or_404
 from planner.runs.views import solve_options
 from planner.views import commit, current_plan, form_page, plan_and_run, row_or_404
@@ -45,7 +46,9 @@ def new(run_id: int, key: str):
                                  note=form.note.data.strip(), effect=found))
         if commit(f"Appeal for {quoted(entry['name'])} sent to the CX lead."):
             return redirect(url_for("say_no.explanation", run_id=saved.id, key=key))
-    return form_page("appeals/new.html", form, plan=plan, run=saved, entry=entry)
+    explained = stored_explanations(session=get_session(), run_id=saved.id, keys=[key])
+    return form_page("appeals/new.html", form, plan=plan, run=saved, entry=entry,
+                     explanation=explained.get(key))
 
 
 @bp.get("/plans/<int:plan_id>/appeals")

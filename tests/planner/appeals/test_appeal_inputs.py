@@ -68,7 +68,9 @@ def test_an_appeal_on_uplift_capacity_and_period_cost_is_computed_and_applied(ap
     assert "rfid" in [r["id"] for r in run.result["rejected"]]
     moments, resources = _names(run)
     url = f"/plans/{demo_id}/runs/{run_id}/say-no/rfid/appeal"
+    team.get(f"/plans/{demo_id}/runs/{run_id}/say-no/rfid")  # explained, and kept
     form = page_text(team.get(url))
+    assert "In the way: the focus limit: 3 moments, none of which it moves." in form
     # the inputs the explanation names, each with its figure now
     for label in (f"New uplift on {moments['racks']}", f"New uplift on {moments['replenish']}",
                   "New use of IT delivery", "New cost in H1", "New cost in H2",
