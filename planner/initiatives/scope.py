@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from flask import request
 from sqlmodel import Session, select
 
-from models import Initiative
+from models import Initiative, Team
 from models.queries import deciding_run
 from planner.initiatives.forms import InitiativeForm
 
@@ -38,10 +38,12 @@ def visible_ids(session: Session, plan_id: int, team: str | None) -> set[int] | 
     the published decision funds; everyone else, all (None)."""
     if team is None:
         return None
-    rows = session.exec(select(Initiative).where(Initiative.plan_id == plan_id)).all()
+    rows = session.exec(select(Initiative.id, Initiative.key, Team.name)
+                        .join(Team, Initiative.team_id == Team.id, isouter=True)
+                        .where(Initiative.plan_id == plan_id)).all()
     run, published = deciding_run(session=session, plan_id=plan_id, team_member=True)
     funded = set(run.result.get("funded", [])) if run is not None and published else set()
-    return {i.id for i in rows if i.team == team or i.key in funded}
+    return {row_id for row_id, key, name in rows if name == team or key in funded}
 
 
 def narrow(form: InitiativeForm, session: Session, plan_id: int, team: str | None,
