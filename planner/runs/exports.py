@@ -7,8 +7,10 @@ explanations stored for it so far; nothing is solved or saved to export them.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -25,6 +27,7 @@ from planner.web import when
 CSV = "text/csv"  # Flask adds the charset
 DECISION_WORDS = {"auto": "chosen by the optimiser", "fund": "forced in"}
 SEPARATOR = "; "  # between names in one cell; names may hold commas
+CENT = Decimal("0.01")
 
 routes = Routes()
 
@@ -43,7 +46,7 @@ def run_workbook(run_id: int):
 def funded_csv(run_id: int):
     """The run's funded initiatives as a CSV file."""
     plan, saved = plan_and_run(run_id)
-    body = csv_bytes(funded_sheet(run_report(saved)).frame)
+    body = _csv(funded_sheet(run_report(saved)))
     return _download(body, CSV, plan, saved, "funded.csv")
 
 
@@ -51,7 +54,7 @@ def funded_csv(run_id: int):
 def not_funded_csv(run_id: int):
     """The run's say-no list, with reasons and any stored explanation, as a CSV file."""
     plan, saved = plan_and_run(run_id)
-    body = csv_bytes(not_funded_sheet(run_report(saved), explained_entries(saved)).frame)
+    body = _csv(not_funded_sheet(run_report(saved), explained_entries(saved)))
     return _download(body, CSV, plan, saved, "not-funded.csv")
 
 
@@ -119,6 +122,29 @@ def not_funded_sheet(report: RunReport, entries: list[SayNoEntry]) -> Sheet:
     return Sheet("Not funded", pd.DataFrame(rows, columns=columns), money=[total, break_even],
                  numbers=["Break-even uplift"],
                  impacts=["Impact lost", "Impact if funded", "Impact if counted"])
+
+
+def _csv(sheet: Sheet) -> bytes:
+    """The sheet as a CSV file, its columns kept: money with two decimals (30000.00, never
+    30000.0 or 0.30000000000000004), shares as the decimals they are (0.08)."""
+    frame = sheet.frame.copy()
+    for columns, written in ((sheet.money, _cents), (sheet.percent, _decimals)):
+        for column in columns:
+            if column in frame.columns:
+                frame[column] = frame[column].map(written).astype(object)
+    return csv_bytes(frame)
+
+
+def _cents(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, str) or not math.isfinite(float(value)):
+        return None
+    return Decimal(repr(float(value))).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _decimals(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, str) or not math.isfinite(float(value)):
+        return None
+    return Decimal(repr(round(float(value), 12)))
 
 
 def download_name(plan: Plan, run: Run, what: str) -> str:
