@@ -22,8 +22,10 @@ from optimizer import (
     with_overrides,
 )
 from optimizer.finance.frontier import DEFAULT_POINTS, MAX_POINTS, frontier
+from planner.amounts import NotANumberError, read_number
 from planner.cli import plans, serve, users
 from planner.cli.report import render_explanation, render_frontier, render_report
+from planner.number_kinds import MONEY
 
 EXIT_OK, EXIT_NO_PORTFOLIO, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -43,6 +45,19 @@ def _non_negative(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not math.isfinite(value) or value < 0:
         raise argparse.ArgumentTypeError(f"must be a finite number >= 0, not {text!r}")
+    return value
+
+
+def _budget(text: str) -> float:
+    """A budget as people type it (`250000`, `250k`, `EUR 250,000.00`), read as the forms
+    read money (planner/amounts.py); one that could be read two ways (`250.000`) is refused
+    with both readings."""
+    try:
+        value = read_number(text, MONEY)
+    except NotANumberError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text!r}")
     return value
 
 
@@ -110,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _solve_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("plan", help="the plan file (JSON, see docs/plan-format.md)")
-    command.add_argument("--budget", type=_non_negative, help="total budget to use instead")
+    command.add_argument("--budget", type=_budget, help="total budget to use instead, such "
+                         "as 250000 or 250k")
     command.add_argument("--max-focus", type=_positive_int, help="how many focus moments")
     command.add_argument("--solver", choices=SOLVERS, default=DEFAULT_SOLVER)
     command.add_argument("--time-limit", type=_time_limit, default=DEFAULT_TIME_LIMIT,

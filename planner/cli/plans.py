@@ -24,6 +24,10 @@ def add_commands(commands: Any) -> None:
     importer = commands.add_parser("import", help="add a plan file to the app's database")
     importer.add_argument("file", help="the plan file: .json (docs/plan-format.md) or .xlsx")
     importer.add_argument("--name", help="the new plan's name (default: the file's)")
+    importer.add_argument("--number-style", choices=("point", "comma"), default="",
+                          help="how a workbook's typed numbers are written: point (1,234.5) "
+                               "or comma (1.234,5); without it, a number that could be read "
+                               "two ways (180.000) is refused")
     importer.set_defaults(run=_import)
     exporter = commands.add_parser("export", help="write a plan of the app as a plan file")
     exporter.add_argument("plan", help="the plan's id or name")
@@ -35,7 +39,7 @@ def _import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
         with _step(f"reading and checking {path.name}"):
-            document = read_plan_file(path)
+            document = read_plan_file(path, style=args.number_style)
     except (OSError, PlanError) as error:
         return _refuse(f"cannot import {path}", error)
     from models.db import open_session
@@ -78,9 +82,10 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def read_plan_file(path: Path) -> dict[str, Any]:
-    """The plan document in a .json or .xlsx file; PlanError names what is wrong."""
-    return read_plan_bytes(path.name, path.read_bytes())
+def read_plan_file(path: Path, *, style: str = "") -> dict[str, Any]:
+    """The plan document in a .json or .xlsx file; PlanError names what is wrong. `style`:
+    how a workbook's typed numbers are written ("point", "comma", or "": not known)."""
+    return read_plan_bytes(path.name, path.read_bytes(), style=style)
 
 
 @contextmanager
