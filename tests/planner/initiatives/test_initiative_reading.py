@@ -166,3 +166,20 @@ def test_a_closed_plans_initiative_opens_read_only_for_the_lead(app, db, demo_id
     assert response.headers["Location"].endswith(f"/initiatives/{initiative.id}")
     assert lead.post(f"/plans/{demo_id}/initiatives/{initiative.id}/edit",
                      data={}).status_code == 403
+
+
+def test_a_team_members_edit_that_sends_the_leads_fields_is_refused(app, db, demo_id,
+                                                                    member):
+    mine = next(i for i in db.exec(select(Initiative)).all() if i.team == "IT")
+    before = (mine.name, "IT", "auto", mine.version)
+    form = _form(db, key=mine.key, name="Moved to Stores", team="Stores",
+                 decision="reject", reason="not ours")
+    form["version"] = str(mine.version)
+    response = member.post(f"/plans/{demo_id}/initiatives/{mine.id}/edit", data=form)
+    assert response.status_code == 422
+    text = page_text(response)
+    assert "Team: a team member proposes for its own team (IT) only" in text
+    assert "Decision: only the CX lead" in text and "Reason for the decision" in text
+    db.rollback()
+    kept = db.get(Initiative, mine.id)
+    assert (kept.name, kept.team, kept.decision, kept.version) == before
