@@ -11,7 +11,9 @@ and a team member finds no such row where a page names one its role does not ope
 
 The cycle's state narrows the table (models.plan): a team member proposes only while the
 plan is open for proposals and appeals only once it is decided; a closed plan takes no
-change at all but being reopened (or, by an admin, deleted).
+change at all but being reopened (or, by an admin, deleted). A form page the state closes
+may name a page that reads the same row (Rule.read_instead): its GET opens that instead,
+so a team member's own initiative stays readable once decided.
 """
 
 from __future__ import annotations
