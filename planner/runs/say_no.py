@@ -113,10 +113,22 @@ def explanation(run_id: int, key: str):
     stored = stored_explanations(session=get_session(), run_id=saved.id, keys=[key])
     found = stored.get(key) or _explain(saved, key)
     [entry] = [e for e in say_no_entries(saved, {key: found}) if e.key == key]
+    if own_team() is not None:
+        entry.brings = _of_own_team(saved, found.brings, own_team())
     return render_template("say_no/explanation.html", plan=plan, run=saved, entry=entry,
                            explanation=found, currency=_currency(saved),
                            appeal_history=history_of(get_session(), plan.id, key),
                            decision=decision)
+
+
+def _of_own_team(run: Run, ids: list[str], team: str) -> list[str]:
+    """The names of these initiatives (not funded by the run) that a team member may read:
+    its own team's; the others only counted, as other teams' proposals are not its to see."""
+    entries = {entry["id"]: entry for entry in run.inputs["initiatives"]}
+    own = [entries[i]["name"] for i in ids if entries.get(i, {}).get("team", "") == team]
+    others = len(ids) - len(own)
+    return own + ([f"{others} initiative{'s' if others != 1 else ''} of other teams"]
+                  if others else [])
 
 
 def rejection_or_404(plan_id: int, saved: Run, key: str, *,
