@@ -1,6 +1,7 @@
 // For keyboards, screen readers and phones, on every page (templates/base.html loads it).
 // Each step only adds to the page: without scripts every page works as before.
 //
+// - The skip link (templates/base.html) moves the focus to the content.
 // - A refused form: its error summary (templates/_form.html) takes the focus, so that the
 //   reader hears what is wrong and the keyboard starts from there; a link of the summary
 //   moves the focus to its field.
@@ -59,6 +60,18 @@
     const control = field.matches(FOCUSABLE) ? field : field.querySelector(FOCUSABLE);
     (control || field).focus();
     (field.closest(".field") || field).scrollIntoView({block: "center"});
+  }
+
+  // The skip link moves the focus to the content without putting #content in the address,
+  // which a form sent from there would carry, and whose jump would take the focus back from
+  // the error summary of the page it answers with.
+  function skipToContent(event) {
+    const link = event.target.closest("a.skip-link");
+    const main = document.getElementById("content");
+    if (!link || !main) return;
+    event.preventDefault();
+    main.focus();
+    main.scrollIntoView();
   }
 
   function labelTables() {
@@ -147,6 +160,7 @@
     markScrollBoxes();
     focusTheRefusal();
     document.addEventListener("click", followSummaryLinks);
+    document.addEventListener("click", skipToContent);
     window.addEventListener("resize", remeasure);
     window.addEventListener("load", remeasure);
   }
