@@ -8,6 +8,7 @@ from sqlmodel import select
 from wtforms import StringField
 
 from models import Appeal
+from optimizer import PlanError
 from optimizer.say_no import quoted
 from planner.appeals.accept import apply, declined
 from planner.appeals.effect import effect
@@ -39,7 +40,13 @@ def new(run_id: int, key: str):
     entry, _ = rejection_or_404(plan.id, saved, key, decision_only=True)
     form = appeal_form(saved.inputs, key)
     if form.validate_on_submit() and (figures := form.figures()) is not None:
-        found = effect(saved.inputs, saved.result["funded"], key, figures, solve_options())
+        try:
+            found = effect(saved.inputs, saved.result["funded"], key, figures, solve_options())
+        except PlanError as error:  # said on the form; nothing saved
+            form.cost.errors = ["With these figures the plan does not pass its checks: "
+                                + "; ".join(error.problems[:3])]
+            return form_page("appeals/new.html", form, status=422, plan=plan, run=saved,
+                             entry=entry, explanation=None)
         get_session().add(Appeal(plan_id=plan.id, run_id=saved.id, key=key,
                                  who=current_user.name, cost=figures.cost,
                                  confidence=figures.confidence, changes=figures.changes,
