@@ -15,7 +15,7 @@ from optimizer.finance.frontier import Point
 from planner.finance.compare import PLAN_AS_IT_IS, plan_as_it_is
 from planner.finance.frontier import step_words
 from planner.web import figure
-from tests.planner.runs.people import post_run, with_roles
+from tests.planner.runs.test_run_kinds import post_run, with_roles
 from tests.webapp import page_text
 
 NOTICE = "The plan has changed since this run"
