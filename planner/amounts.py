@@ -111,9 +111,10 @@ def read_number(text: str, kind: str = PLAIN, *, style: str = "",
         raise NotANumberError(_enter(typed, kind))
     if isinstance(readings, dict) and style in STYLES:
         readings = [readings[style]]
-    elif isinstance(readings, dict) and kind in WHOLE:  # "1,200" people: 1.2 is none
-        whole = {reading for reading in readings.values() if reading.is_integer()}
-        readings = [whole.pop()] if len(whole) == 1 else readings
+    elif isinstance(readings, dict) and kind in WHOLE:
+        # "1,200" people, "1.000" years: a whole number has no decimals to write, so the
+        # mark groups thousands (1,000 read as 1 would be written 1)
+        readings = [max(readings.values())]
     if isinstance(readings, dict):
         shown = [sign * r * factor / (100.0 if _percent(unit) else 1.0)
                  for r in readings.values()]

@@ -158,7 +158,8 @@ def _settings(tables: dict[str, pd.DataFrame], locator: Locator,
             continue
         if kind is not None:
             try:
-                value = parse_number(value, kind, style=style)
+                value = parse_number(value, kind, style=style,
+                                     currency=document.get("currency"))
             except NumberError as error:
                 problems.append(Problem(sheet, number, VALUE, str(error)))
                 continue

@@ -67,7 +67,8 @@ class PlanForm(Form):
         self.session, self.plan_id = session, plan_id
         if self.is_submitted():  # the style and currency of this form, not the plan's before
             style = self.number_style.data if self.number_style.data in STYLES else ""
-            currency = (self.currency.data or "").strip().upper()
+            currency = (self.currency.data or "").strip()
+            currency = currency if len(currency) == 3 and currency.isalpha() else None
             for field in (self.budget, self.max_focus, self.horizon_years, self.discount_rate):
                 field.reread(style or browser_number_style(), currency)
 
