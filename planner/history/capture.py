@@ -30,6 +30,7 @@ from models import (
     Scenario,
     Stage,
     Team,
+    User,
 )
 
 # The rows a plan owns that the record follows, and the word for each.
@@ -37,6 +38,10 @@ TRACKED = {Plan: "plan", Stage: "stage", Period: "period", Resource: "resource",
            Moment: "moment", Influence: "influence", Initiative: "initiative",
            Scenario: "scenario", Membership: "member"}
 UNRECORDED = {"id", "version", "created_at", "plan_id", "solved_at", "inputs", "result"}
+# A field that holds another row's id, recorded as that row's name under this field name.
+BY_NAME = {"team_id": (Team, "team"), "stage_id": (Stage, "stage"),
+           "user_id": (User, "person"), "source_id": (Moment, "from moment"),
+           "target_id": (Moment, "to moment")}
 
 
 def install() -> None:
@@ -89,20 +94,26 @@ def _record(session: Session, _context: Any, _instances: Any) -> None:
             lines += _changed(row)
     for row in list(session.deleted):
         if type(row) in TRACKED and (plan_id := _plan_of(row)) is not None:
-            lines.append(line(plan_id, "deleted", TRACKED[type(row)], _key(row)))
+            # its name goes with it: the page names what was deleted, not its ID alone
+            lines.append(line(plan_id, "deleted", TRACKED[type(row)], _key(session, row),
+                              "", _name(row), ""))
     session.add_all(lines)
 
 
 def _added(row: Any) -> list[RecordEntry]:
+    session = inspect(row).session
     if isinstance(row, Run):
         fingerprint = hashlib.sha256(json.dumps(row.inputs, sort_keys=True).encode()
                                      ).hexdigest()[:16]
         return [line(row.plan_id, "ran", "run", f"#{row.number}", "inputs", "",
                      f"{row.status}; impact {row.impact}; inputs {fingerprint}")]
-    if isinstance(row, Publication):
-        return [line(row.plan_id, "published", "run", str(row.run_id))]
+    if isinstance(row, Publication):  # the run as its "ran" line names it: #3
+        run = session.get(Run, row.run_id) if session is not None else None
+        number = f"#{run.number}" if run is not None else str(row.run_id)
+        return [line(row.plan_id, "published", "run", number)]
     if type(row) in TRACKED and (plan_id := _plan_of(row)) is not None:
-        return [line(plan_id, "added", TRACKED[type(row)], _key(row))]
+        return [line(plan_id, "added", TRACKED[type(row)], _key(session, row), "", "",
+                     _name(row))]
     return []
 
 
@@ -121,25 +132,41 @@ def _changed(row: Any) -> list[RecordEntry]:
         before = history.deleted[0] if history.deleted else None
         after = history.added[0] if history.added else None
         if before != after:
-            if name == "team_id":  # the team by its name, as people know it
-                name, before, after = "team", _team(state, before), _team(state, after)
-            lines.append(line(plan_id, "changed", TRACKED[type(row)], _key(row), name,
-                              before, after))
+            if name in BY_NAME:  # the row by its name, as people know it, not its id
+                model, name = BY_NAME[name]
+                before, after = (_named(state, model, before), _named(state, model, after))
+            lines.append(line(plan_id, "changed", TRACKED[type(row)],
+                              _key(state.session, row), name, before, after))
     return lines
 
 
-def _team(state: Any, team_id: int | None) -> str:
-    found = state.session.get(Team, team_id) if team_id is not None else None
-    return found.name if found is not None else ""
+def _named(state: Any, model: Any, row_id: int | None) -> str:
+    found = state.session.get(model, row_id) if row_id is not None else None
+    return (getattr(found, "name", "") or getattr(found, "key", "")) if found else ""
 
 
 def _plan_of(row: Any) -> int | None:
     return row.id if isinstance(row, Plan) else getattr(row, "plan_id", None)
 
 
-def _key(row: Any) -> str:
+def _key(session: Session | None, row: Any) -> str:
+    """What the line concerns: the row's ID in the plan (or its name); a member by the
+    person's name; an influence by its two moments' IDs ("greet > queue")."""
+    if session is not None and isinstance(row, Membership):
+        person = session.get(User, row.user_id)
+        if person is not None:
+            return person.name
+    if session is not None and isinstance(row, Influence):
+        source, target = session.get(Moment, row.source_id), session.get(Moment, row.target_id)
+        if source is not None and target is not None:
+            return f"{source.key} > {target.key}"
     found = getattr(row, "key", "") or getattr(row, "name", "") or getattr(row, "id", None)
     return "" if found is None else str(found)
+
+
+def _name(row: Any) -> str:
+    """The row's name, if it has one besides its ID."""
+    return str(getattr(row, "name", "") or "")
 
 
 def _text(value: Any) -> str:

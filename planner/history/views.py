@@ -1,5 +1,6 @@
 """The History page: a plan's decision record, newest first, a hundred lines at a time,
-filtered by what it concerns (an initiative, a moment, runs ...), and as a CSV file."""
+each said in words (planner/history/words.py), filtered by what it concerns (an
+initiative, a moment, runs ...), and as a CSV file."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from sqlmodel import select
 
 from models import RecordEntry
 from planner.database import get_session
+from planner.history.words import Names, heading, plural, sentence
 from planner.spreadsheets import csv_bytes
 from planner.views import attachment, current_plan, paged, query_text
 from planner.web import when
 
 bp = Blueprint("history", __name__)
 PER_PAGE = 100
-COLUMNS = ("When (UTC)", "Who", "What", "Concerns", "ID", "Field", "Before", "After")
+COLUMNS = ("When (UTC)", "Who", "What", "Concerns", "ID", "Field", "Before", "After",
+           "In words")
 
 
 def _filtered(plan_id: int):
@@ -44,8 +47,12 @@ def show():
     lines, page = paged(fetch, request.args.get("page"), PER_PAGE)
     kinds = session.exec(select(RecordEntry.entity).where(RecordEntry.plan_id == plan.id)
                          .distinct().order_by(RecordEntry.entity)).all()
-    return render_template("history/show.html", plan=plan, lines=lines, page=page,
-                           entity=entity, key=key, kinds=kinds)
+    names = Names.of(session, plan.id)
+    return render_template("history/show.html", plan=plan, page=page, entity=entity,
+                           key=key, heading=heading(entity, key, names),
+                           plural=plural(entity),
+                           lines=[(e, sentence(e, names)) for e in lines],
+                           kinds=[(kind, plural(kind)) for kind in kinds])
 
 
 @bp.get("/plans/<int:plan_id>/history.csv")
@@ -53,7 +60,9 @@ def download():
     """The record (as filtered on the page) as a CSV file, oldest first."""
     plan, session = current_plan(), get_session()
     statement, _, _ = _filtered(plan.id)
-    rows = [(when(e.at), e.who, e.action, e.entity, e.key, e.field, e.before, e.after)
+    names = Names.of(session, plan.id)
+    rows = [(when(e.at), e.who, e.action, e.entity, e.key, e.field, e.before, e.after,
+             f"{e.who} {sentence(e, names)}")
             for e in session.exec(statement.order_by(RecordEntry.id)).all()]
     body = csv_bytes(pd.DataFrame(rows, columns=list(COLUMNS)))
     return attachment(body, "text/csv", f"plan-{plan.id}-history.csv")
