@@ -45,9 +45,15 @@ class SignedIn(UserMixin):
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "basic"  # a new address marks it not fresh
-    # Read by Flask-Limiter's init_app: memory:// would count in each gunicorn worker apart.
+    # The store Flask-Limiter's init_app reads from the config (memory:// would count in
+    # each gunicorn worker apart), given for that call alone: the config keeps the
+    # setting as the installation made it (unset: chosen here).
+    made = app.config.get("RATELIMIT_STORAGE_URI")
     app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app.config)
-    limiter.init_app(app)
+    try:
+        limiter.init_app(app)
+    finally:
+        app.config["RATELIMIT_STORAGE_URI"] = made
     app.before_request(_require_sign_in)
     app.add_template_global(may, "may")
     app.add_template_global(STATE_WORDS, "cycle_words")

@@ -61,7 +61,13 @@ def _called(row: Any) -> str:
     """What a person calls the row: its name in quotes (once, though the name has quotes
     of its own), or its ID where it has no name."""
     name = getattr(row, "name", "") or ""
-    return quoted(name) if name.strip() else row.key
+    return in_quotes(name) if name.strip() else row.key
+
+
+def in_quotes(name: str) -> str:
+    """A name in double quotes, once: quotes of its own ("Express" typed with them) are
+    dropped first, so that no message reads ""Express""."""
+    return f'"{quoted(name)[1:-1]}"'  # quoted() strips them, and adds its own
 
 
 def _part(kind: str) -> Part:

@@ -10,12 +10,12 @@ from flask_login import current_user
 from models import Plan
 from models.planfile import plan_file_document
 from models.queries import plans_with_counts
-from optimizer.say_no import quoted
 from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.plans import members, parts
 from planner.plans.cycle import ASK_FIRST, MEANING, closing_consequences, move, moves
 from planner.plans.forms import PlanForm
+from planner.plans.parts import in_quotes
 from planner.views import attachment, claim_version, commit, conflict_page, current_plan, form_page
 
 bp = Blueprint("plans", __name__)
@@ -40,7 +40,7 @@ def create():
         plan = Plan(name="")
         form.save(plan)
         session.add(plan)
-        if commit(f"Plan {quoted(plan.name)} created. Add its stages and moments next."):
+        if commit(f"Plan {in_quotes(plan.name)} created. Add its stages and moments next."):
             return redirect(url_for("plans.show", plan_id=plan.id))
     return form_page("plans/form.html", form, plan=None)
 
@@ -72,7 +72,7 @@ def state():
         # this address is no page: the access table opens it to nobody).
         return render_template(
             "confirm.html", form=ConfirmForm(), plan=plan, action=possible[to],
-            title=ASK_FIRST[to].format(name=quoted(plan.name)),
+            title=ASK_FIRST[to].format(name=in_quotes(plan.name)),
             consequences=closing_consequences(session, plan), cancel=url_for("plans.show"),
             hidden={"from": seen, "to": to, "confirmed": "yes"})
     if move(session, plan.id, (plan.state,), to) and commit(
@@ -102,12 +102,12 @@ def delete():
     form = ConfirmForm()
     if form.validate_on_submit():
         get_session().delete(plan)
-        if commit(f"Plan {quoted(plan.name)} deleted."):
+        if commit(f"Plan {in_quotes(plan.name)} deleted."):
             return redirect(url_for("plans.index"))
     consequences = [f"{len(plan.moments)} moments, {len(plan.initiatives)} initiatives and "
                     f"{len(plan.runs)} saved runs are deleted with it."]
     return render_template("confirm.html", form=form, plan=plan,
-                           title=f"Delete plan {quoted(plan.name)}?", consequences=consequences,
+                           title=f"Delete plan {in_quotes(plan.name)}?", consequences=consequences,
                            cancel=url_for("plans.show"))
 
 

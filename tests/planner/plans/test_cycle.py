@@ -169,7 +169,7 @@ def test_closing_the_cycle_asks_first_and_says_what_it_stops(app, db, demo_id, p
     asked = lead.post(f"/plans/{demo_id}/state", data={"from": "decided", "to": "closed"})
     assert asked.status_code == 200 and _state(db, demo_id) == "decided"
     text = page_text(asked)
-    assert "Close the cycle of 'Retail stores FY2027'?" in text
+    assert 'Close the cycle of "Retail stores FY2027"?' in text
     assert "Nothing in the plan can change any more" in text
     html = asked.get_data(as_text=True)
     for name, value in (("from", "decided"), ("to", "closed"), ("confirmed", "yes")):

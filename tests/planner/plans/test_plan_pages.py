@@ -95,8 +95,8 @@ def test_a_name_in_quotes_of_its_own_is_quoted_once(client, db, demo_id, name):
                                                                "name": name})
     assert response.status_code == 302, page_text(response)
     text = page_text(client.get(response.location))
-    assert "Stage 'Express' added." in text
-    assert '""' not in text and "''" not in text
+    assert 'Stage "Express" added.' in text
+    assert not any(twice in text for twice in ('""', "''", '"“', "'\""))
     stage = db.exec(select(Stage).where(Stage.key == "express")).one()
     asked = page_text(client.get(f"/plans/{demo_id}/stages/{stage.id}/delete"))
-    assert "Delete stage 'Express'?" in asked
+    assert 'Delete stage "Express"?' in asked
