@@ -98,13 +98,10 @@
     });
   }
 
+  // The name of a box without a caption: its chart's title, its heading, or the nearest
+  // heading before it
   function nameOf(box) {
-    const caption = box.querySelector(":scope > figcaption, :scope > caption");
-    let name = words(caption);
-    if (!name) {
-      const title = box.querySelector("svg title, h2, h3");
-      name = words(title);
-    }
+    let name = words(box.querySelector("svg title, h2, h3"));
     if (!name) {
       for (let at = box; at && at !== document.body && !name; at = at.parentElement) {
         let before = at.previousElementSibling;
@@ -115,6 +112,7 @@
     return `${(name || "Wide content").slice(0, 100)} (scrolls sideways)`;
   }
 
+  let captions = 0;
   function markScrollBoxes() {
     for (const box of document.querySelectorAll("main *")) {
       if (box.matches("input, select, textarea, option")) continue;
@@ -132,7 +130,14 @@
           box.setAttribute("role", "region");
           adding.push("role");
         }
-        if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+        const caption = box.querySelector(":scope > figcaption, :scope > caption");
+        if (box.hasAttribute("aria-label") || box.hasAttribute("aria-labelledby")) {
+          // named already
+        } else if (words(caption)) {
+          if (!caption.id) caption.id = `scroll-box-caption-${(captions += 1)}`;
+          box.setAttribute("aria-labelledby", caption.id);
+          adding.push("aria-labelledby");
+        } else {
           box.setAttribute("aria-label", nameOf(box));
           adding.push("aria-label");
         }

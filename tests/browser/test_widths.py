@@ -2,9 +2,9 @@
 (400 px) and a laptop (1366 px): nothing wider than the window, no text under 11 px
 (charts included, as drawn), no figure cut by the window or by a box around it (a table's
 rows become cards on a phone; only a chart may still scroll sideways, in a box that the
-keyboard reaches and that has a name), and no violation of WCAG 2.1 A and AA that axe-core
+keyboard reaches and that is named), and no violation of WCAG 2.1 A and AA that axe-core
 finds. A kind of page is a route with a set of query arguments (an initiative's edit page,
-the frontier's portfolio at a budget); of the pages of one kind a role's crawl reaches, the
+the frontier's portfolio at a budget); of the pages of one kind a role may open, the
 longest is checked: the same template and style sheet, with the most of the demo's words
 and rows in it. Each page is loaded once; the checks run in it at both widths. A failing
 page leaves its screenshot in test-artifacts/browser/ for CI to keep, and the journey,
@@ -69,7 +69,8 @@ MEASURE = """(smallest) => {
 # Every figure a person reads (a table's cell, a term and its value, a number, a journey's
 # card) that is cut: reaching past the window's edge, or past the edge of a box around it
 # that clips or scrolls. A box that scrolls is allowed for a chart only, and only where the
-# keyboard reaches it and it has a name (role=region, tabindex=0, aria-label).
+# keyboard reaches it and it has a name (role=region, tabindex=0, aria-label or
+# aria-labelledby).
 CUT = """() => {
   const width = document.documentElement.clientWidth;
   const cut = [];
@@ -93,7 +94,8 @@ CUT = """() => {
         || at.scrollWidth > at.clientWidth + 1;
       if (!clips) continue;
       const chart = at.matches("figure.chart") && at.getAttribute("role") === "region"
-        && at.tabIndex === 0 && at.getAttribute("aria-label");
+        && at.tabIndex === 0 && (at.getAttribute("aria-label")
+          || document.getElementById(at.getAttribute("aria-labelledby")));
       if (!chart) {
         cut.push(`${name} inside ${at.tagName.toLowerCase()}.${at.className} ` +
                  `(${style.overflowX}, ${at.scrollWidth} px in ${at.clientWidth} px)`);
