@@ -16,6 +16,7 @@ from sqlmodel import select
 from models import Initiative, Measurement, Membership, Moment, PendingImport, Plan, User
 from models.planfile import plan_document
 from models.queries import team_ids
+from planner.amounts import shown_as
 from planner.data_io.plan_sheets import plan_sheets
 from planner.demo import demo_document
 from planner.spreadsheets import workbook_bytes
@@ -216,7 +217,8 @@ def test_a_typed_number_through_the_import(lead, db, demo_id, kind, typed, style
         return
     assert response.status_code == 302, page_text(response)[-600:]
     preview = lead.get(response.headers["Location"])
-    assert f"{typed} -> " in page_text(preview)  # the figure as typed, beside it as read
+    # the figure as typed, beside it as read
+    assert f"{typed} -> {shown_as(outcome, kind)}" in page_text(preview)
     confirmed = lead.post(response.headers["Location"])
     assert confirmed.status_code == 302
     db.rollback()
