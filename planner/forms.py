@@ -58,7 +58,7 @@ class Number(FloatField):
                                currency=self.currency if self.currency is not None
                                else page_currency())
         except NotANumberError as error:
-            typed = text.strip()[:40]
+            typed = " ".join(text.split())[:40]
             if str(error).startswith(f'"{typed}'):
                 raise ValueError(f"{error} Nothing was saved.") from error
             raise ValueError(f'{error} "{typed}" is not one, so nothing was saved.') from error
