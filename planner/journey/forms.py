@@ -56,8 +56,9 @@ class MomentForm(Form):
                                   "measure it on (a score of 70 out of 100 has 30); empty: no "
                                   "cap.")
     category = SelectField("Category", choices=CATEGORY_CHOICES)
-    score = Number("Current score", [Optional(), AtLeast.of(SCORE)], kind=POINTS,
-                   description="As measured today; display only.")
+    score = Number("Baseline score", [Optional(), AtLeast.of(SCORE)], kind=POINTS,
+                   description="The score the plan is made with; display only. Measured "
+                               "scores over time are on the moment's Measured scores page.")
     owner = StringField("Owner", [Longest(120)],
                         description="The team or person accountable for this moment, across "
                                     "departments; empty: nobody yet.",

@@ -17,6 +17,7 @@ from planner.accounts.access import own_team
 from planner.database import get_session
 from planner.forms import AtLeast, Form, Longest, Number, WholeNumber
 from planner.journey.trend import measurements_of, scores_of
+from planner.number_kinds import POINTS
 from planner.views import Routes, commit, current_plan, form_page, row_or_404
 from planner.web import number
 
@@ -26,7 +27,7 @@ routes = Routes()
 class MeasurementForm(Form):
     taken_on = StringField("Date", [DataRequired()], description="As 2026-03-31.",
                            render_kw={"placeholder": "2026-03-31", "autocomplete": "off"})
-    score = Number("Score", [InputRequired(), AtLeast.of(SCORE)],
+    score = Number("Score", [InputRequired(), AtLeast.of(SCORE)], kind=POINTS,
                    description="On the scale the moment is measured on.")
     n = WholeNumber("Sample size", [Optional(), NumberRange(min=1, message="At least 1.")],
                     description="How many answers the score comes from; empty: unknown.")

@@ -49,7 +49,7 @@ def test_a_score_is_added_by_form_as_people_type_it(client, db, demo_id):
     moment = _moment(db, demo_id, "greet")
     url = f"/plans/{demo_id}/moments/{moment.id}/measurements"
     before = len(db.exec(select(Measurement).where(Measurement.moment_id == moment.id)).all())
-    answer = client.post(url, data={"taken_on": " 2026-12-31 ", "score": "52.5",
+    answer = client.post(url, data={"taken_on": " 2026-12-31 ", "score": "52.5 pts",
                                     "n": "1,200", "source": " mystery shopper "})
     assert answer.status_code == 302
     db.rollback()
@@ -73,6 +73,8 @@ def test_bad_scores_are_named_at_their_field_and_nothing_is_saved(client, db, de
             ({"taken_on": "31/12/2026", "score": "50"}, "Enter a date as 2026-03-31."),
             ({"taken_on": "2026-02-30", "score": "50"}, "Enter a date as 2026-03-31."),
             ({"taken_on": "2026-12-31", "score": "lots"}, '"lots" is not one'),
+            # a score is points, never money
+            ({"taken_on": "2026-12-31", "score": "EUR 50"}, "this field is points"),
             ({"taken_on": "2026-12-31", "score": ""}, "Score"),
             ({"taken_on": "2026-12-31", "score": "50", "n": "0"}, "At least 1."),
             ({"taken_on": "2026-12-31", "score": "50", "n": "2.5"}, "Enter a whole number")):
