@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import select
 from wtforms import StringField
@@ -10,6 +10,7 @@ from wtforms import StringField
 from models import Appeal
 from optimizer import PlanError
 from optimizer.say_no import quoted
+from planner.accounts.access import own_team
 from planner.appeals.accept import apply, declined
 from planner.appeals.effect import effect
 from planner.appeals.forms import appeal_form
@@ -22,6 +23,26 @@ from planner.runs.views import solve_options
 from planner.views import commit, current_plan, form_page, plan_and_run, row_or_404
 
 bp = Blueprint("appeals", __name__)
+
+
+@bp.app_template_global("appeals_of")
+def appeals_of(plan_id: int, key: str) -> list:
+    """Every appeal on an initiative, for the rejection's explanation page (say_no), which
+    shows them without importing this feature: appeals build on runs, not the reverse."""
+    return history_of(get_session(), plan_id, key)
+
+
+@bp.before_app_request
+def lead_on_old_links():
+    """A team member's link to the explanation of a decision since replaced, where they
+    appealed, leads to the rejection now or to what became of the appeal (old_link), never
+    to a page that no longer says anything true. Runs after the access check (registered
+    by planner.accounts before any feature)."""
+    if request.endpoint != "say_no.explanation" or own_team() is None:
+        return None
+    args = request.view_args or {}
+    plan, saved = plan_and_run(args["run_id"])
+    return old_link(plan.id, saved, args["key"])
 
 
 class AnswerForm(Form):

@@ -29,7 +29,6 @@ from optimizer.explain import Explanation
 from optimizer.influence import landing
 from optimizer.plan import Influence
 from planner.accounts.access import own_team
-from planner.appeals.history import history_of, old_link
 from planner.database import engine, get_session
 from planner.forms import ConfirmForm
 from planner.jobs.queue import start
@@ -106,9 +105,9 @@ def explain_all(run_id: int):
 def explanation(run_id: int, key: str):
     """One rejection explained in words and figures (computed and stored the first time)."""
     plan, saved = plan_and_run(run_id)
-    moved = old_link(plan.id, saved, key) if own_team() is not None else None
-    if moved is not None:  # a team's link to an appeal on a decision since replaced
-        return moved
+    # A team's link to an appeal on a decision since replaced is led on by the appeals
+    # feature (planner/appeals/views.py, before this view), which also gives the page the
+    # initiative's appeals: the explanation knows nothing of appeals.
     _, decision = rejection_or_404(plan.id, saved, key)
     stored = stored_explanations(session=get_session(), run_id=saved.id, keys=[key])
     found = stored.get(key) or _explain(saved, key)
@@ -117,7 +116,6 @@ def explanation(run_id: int, key: str):
         entry.brings = _of_own_team(saved, found.brings, own_team())
     return render_template("say_no/explanation.html", plan=plan, run=saved, entry=entry,
                            explanation=found, currency=_currency(saved),
-                           appeal_history=history_of(get_session(), plan.id, key),
                            decision=decision)
 
 
