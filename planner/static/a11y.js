@@ -52,6 +52,7 @@
   }
 
   function followSummaryLinks(event) {
+    if (!(event.target instanceof Element)) return;
     const link = event.target.closest(".error-summary a[href^='#']");
     if (!link) return;
     const field = document.getElementById(decodeURIComponent(link.hash.slice(1)));
@@ -66,6 +67,7 @@
   // which a form sent from there would carry, and whose jump would take the focus back from
   // the error summary of the page it answers with.
   function skipToContent(event) {
+    if (!(event.target instanceof Element)) return;
     const link = event.target.closest("a.skip-link");
     const main = document.getElementById("content");
     if (!link || !main) return;
