@@ -3,7 +3,10 @@ first stop and leads past the header; a refused sign-in is announced (role=alert
 takes the focus; a refused plan form (an initiative with a cost that is not a number, a
 moment with a weight that is not one) puts the focus on its error summary, which links to
 each field in error, and each field in error names its error in aria-describedby and says
-aria-invalid. Each test leaves a screenshot of where it ended in test-artifacts/browser/."""
+aria-invalid. A team member's own forms, which the widths test cannot open (it publishes
+a decision first, which closes the cycle to proposals), are checked here as that test
+checks every page: axe-core and no figure cut, at both widths. Each test leaves a
+screenshot of where it ended in test-artifacts/browser/."""
 
 from __future__ import annotations
 
@@ -13,8 +16,10 @@ import pytest
 
 from planner.demo import DEMO_PASSWORD, demo_accounts
 from tests.browser.conftest import ARTIFACTS, sign_in
+from tests.browser.test_widths import AXE_RUN, AXE_SOURCE, CUT, SETTLED, WCAG_21_AA, WIDTHS
 
 LEAD = "lead@demo.example"
+TEAM = "it@demo.example"
 
 # What has the focus: its tag, id, role, text, and whether it is (inside) a live region
 FOCUSED = """() => {
@@ -131,3 +136,25 @@ def test_a_moment_with_a_bad_weight_puts_the_focus_on_the_summary(page, live_app
     page.goto(f"{live_app.url}/plans/{live_app.plan_id}/moments/new")
     focused = refused_by_keyboard(page, {"#name": "Parking", "#weight": "heavy"})
     check_the_refusal(page, focused, {"weight"})
+
+
+def test_a_team_members_forms_in_an_open_cycle_break_no_rule(page, live_app):
+    """Proposing, and editing its own team's initiative, as the IT team member."""
+    sign_in(page, live_app.url, TEAM, DEMO_PASSWORD)
+    base = f"{live_app.url}/plans/{live_app.plan_id}/initiatives"
+    page.goto(base)
+    edits = page.locator("main a[href$='/edit']")
+    assert edits.count() > 0  # its own team's initiatives
+    forms = [f"{base}/new", live_app.url + edits.first.get_attribute("href")]
+    problems = []
+    for url in forms:
+        assert page.goto(url).status == 200, url
+        page.evaluate(AXE_SOURCE)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.evaluate(SETTLED)
+            if cut := page.evaluate(CUT):
+                problems.append(f"{url} at {width} px: {cut}")
+            if violations := page.evaluate(AXE_RUN, WCAG_21_AA):
+                problems.append(f"{url} at {width} px: {violations}")
+    assert problems == [], "\n".join(problems)
