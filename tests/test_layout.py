@@ -91,9 +91,9 @@ def test_the_import_rule_sees_every_form_of_import(tmp_path: Path) -> None:
 
 def _cycles(package: str) -> list[list[str]]:
     names = {_module_name(path): path for path in _modules(package)}
-    graph = {name: sorted(other for other in names if other != name and other in
-                          {imported for imported in _imports(path)})
-             for name, path in names.items()}
+    imports = {name: _imports(path) for name, path in names.items()}  # each file read once
+    graph = {name: sorted(other for other in names if other != name and other in imports[name])
+             for name in names}
     cycles: list[list[str]] = []
     state: dict[str, str] = {}
 
