@@ -113,6 +113,7 @@ def test_each_person_reads_the_decision_through_a_whole_cycle(pages, live_app):
         assert f"The plan's published decision, run #{draft}" in own, own
         assert "not funded" in own.lower()
         team.get_by_role("link", name=re.compile("^Why not, in figures")).click()
+        assert f"Why not: {IDEA}" in team.content() and "Break-even cost" in team.content()
         team.get_by_role("link", name="Appeal, with new figures").click()
         team.get_by_label("New total cost").fill("EUR 10k")
         team.get_by_label("The new evidence").fill("The vendor quoted 10,000 in writing.")
