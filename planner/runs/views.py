@@ -25,7 +25,7 @@ from models.plan import DRAFT as PLAN_DRAFT
 from models.planfile import plan_document
 from models.queries import latest_draft, publications_of, published_run, runs_of
 from optimizer.finance.scenarios import apply_overrides
-from planner.accounts.access import FINANCE
+from planner.accounts.access import FINANCE, may
 from planner.database import get_session, reading
 from planner.forms import AtLeast, ConfirmForm, Number, WholeNumber
 from planner.jobs.queue import recent_jobs, start
@@ -163,6 +163,9 @@ def delete_run(run_id: int):
     if session.exec(select(Publication.id).where(Publication.run_id == saved.id)).first():
         abort(409, f"Run #{saved.number} was published as a decision: it stays in the record "
                    "and cannot be deleted.")
+    if saved.kind != WHAT_IF and not may("portfolio.publish", send=True):
+        abort(403, f"Run #{saved.number} is a draft of the decision: only a CX lead deletes "
+                   "it. What-ifs are theirs to delete who may run them.")
     if form.validate_on_submit():
         session.delete(saved)
         if commit(f"Run #{saved.number} deleted."):

@@ -205,3 +205,22 @@ def test_the_team_view_shows_the_decided_cost_and_never_run_it_again(app, db, de
             assert "Run it again for the plan as it is." in text
         else:
             assert "Run it again" not in text, role
+
+
+def test_finance_deletes_its_what_ifs_but_never_the_leads_drafts(app, db, demo_id):
+    people = with_roles(app, db, demo_id)
+    draft = post_run(people["lead"], demo_id)
+    what_if = post_run(people["finance"], demo_id, budget="300000")
+    finance = people["finance"]
+    page = page_text(finance.get(f"/plans/{demo_id}/runs/{draft.id}"))
+    assert "Delete this run" not in page  # not offered ...
+    refused = finance.post(f"/plans/{demo_id}/runs/{draft.id}/delete", data={})
+    assert refused.status_code == 403  # ... and refused if sent
+    assert "only a CX lead deletes it" in page_text(refused)
+    assert "Delete this run" in page_text(finance.get(f"/plans/{demo_id}/runs/{what_if.id}"))
+    assert finance.post(f"/plans/{demo_id}/runs/{what_if.id}/delete",
+                        data={}).status_code == 302
+    db.expire_all()
+    assert db.get(Run, draft.id) is not None and db.get(Run, what_if.id) is None
+    lead = people["lead"]
+    assert lead.post(f"/plans/{demo_id}/runs/{draft.id}/delete", data={}).status_code == 302
