@@ -163,8 +163,10 @@ def delete_run(run_id: int):
     if session.exec(select(Publication.id).where(Publication.run_id == saved.id)).first():
         abort(409, f"Run #{saved.number} was published as a decision: it stays in the record "
                    "and cannot be deleted.")
+    # Like a published run, a row the table's rule for the page cannot tell apart: finance
+    # may delete runs (its what-ifs), but a draft of the decision stays the CX lead's.
     if saved.kind != WHAT_IF and not may("portfolio.publish", send=True):
-        abort(403, f"Run #{saved.number} is a draft of the decision: only a CX lead deletes "
+        abort(409, f"Run #{saved.number} is a draft of the decision: only a CX lead deletes "
                    "it. What-ifs are theirs to delete who may run them.")
     if form.validate_on_submit():
         session.delete(saved)

@@ -215,7 +215,7 @@ def test_finance_deletes_its_what_ifs_but_never_the_leads_drafts(app, db, demo_i
     page = page_text(finance.get(f"/plans/{demo_id}/runs/{draft.id}"))
     assert "Delete this run" not in page  # not offered ...
     refused = finance.post(f"/plans/{demo_id}/runs/{draft.id}/delete", data={})
-    assert refused.status_code == 403  # ... and refused if sent
+    assert refused.status_code == 409  # ... and refused if sent, as a published run is
     assert "only a CX lead deletes it" in page_text(refused)
     assert "Delete this run" in page_text(finance.get(f"/plans/{demo_id}/runs/{what_if.id}"))
     assert finance.post(f"/plans/{demo_id}/runs/{what_if.id}/delete",
