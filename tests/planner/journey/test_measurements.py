@@ -148,3 +148,15 @@ def test_the_summary_goes_from_the_first_score_to_the_latest(client, db, demo_id
     journey = page_text(client.get(f"/plans/{demo_id}/journey"))
     assert (f"measured score: first {number(first.score)} on {first.taken_on.isoformat()}, "
             "latest 50 on 2027-03-31") in journey
+
+
+def test_a_moments_name_is_escaped_in_its_trend_and_its_card(client, db, demo_id):
+    """The trend chart (an <svg> put in the page as markup) and the card around it write a
+    moment's name as text, never as markup."""
+    moment = _moment(db, demo_id, "greet")
+    moment.name = '<script>alert(1)</script> & "greet"'
+    db.add(moment)
+    db.commit()
+    html = client.get(f"/plans/{demo_id}/journey").get_data(as_text=True)
+    assert "<script>alert(1)" not in html
+    assert 'Chart: measured score of &lt;script&gt;alert(1)&lt;/script&gt; &amp;' in html
