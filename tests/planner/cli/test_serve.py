@@ -16,6 +16,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -32,18 +34,34 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def test_serve_answers_and_its_worker_does_a_run(tmp_path):
+@contextmanager
+def _served(tmp_path, *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`planner serve --demo` with these options on a database of its own, on a free port:
+    its address and its process, stopped (SIGINT, then SIGKILL) on the way out; its log in
+    tmp_path/serve.log."""
     port = _free_port()
-    base = f"http://127.0.0.1:{port}"
     env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
     env.update(PLANNER_INSTANCE=str(tmp_path / "instance"), PYTHONPATH=str(ROOT),
                DATABASE_URL=f"sqlite:///{tmp_path / 'planner.sqlite'}",
                SECRET_KEY="the serve test's own key")
     log = (tmp_path / "serve.log").open("wb")
     server = subprocess.Popen([sys.executable, "-m", "planner.cli", "serve", "--demo",
-                               "--port", str(port), "--workers", "2"], cwd=ROOT, env=env,
+                               "--port", str(port), *options], cwd=ROOT, env=env,
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
+        yield f"http://127.0.0.1:{port}", server
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
+        log.close()
+
+
+def test_serve_answers_and_its_worker_does_a_run(tmp_path):
+    with _served(tmp_path, "--workers", "2") as (base, server):
         health = _wait_for(lambda: _json(urllib.request.urlopen(f"{base}/healthz")))
         assert health == {"status": "ok", "database": "ok", "queue": "SqliteHuey"}
         jar = http.cookiejar.CookieJar()
@@ -60,14 +78,6 @@ def test_serve_answers_and_its_worker_does_a_run(tmp_path):
         facts = _wait_for(lambda: _done(browser, urllib.parse.urljoin(base, job_url)))
         assert facts["status"] == "done" and facts["result_url"].startswith("/plans/1/runs/")
         assert "Run #1" in _text(browser.open(base + facts["result_url"]))
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
-        log.close()
     assert server.returncode == 0, (tmp_path / "serve.log").read_text()
     assert "GET /healthz 200" in (tmp_path / "serve.log").read_text()  # the request log
     assert "Using worker: gthread" in (tmp_path / "serve.log").read_text()
@@ -81,30 +91,11 @@ def test_every_worker_counts_the_same_failed_sign_ins(tmp_path):
     instance's config.py), this test failed in two runs of three: the six POSTs were
     spread over the workers, no worker saw five failures, all six were 401 and the right
     password then signed in (302)."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
-    env.update(PLANNER_INSTANCE=str(tmp_path / "instance"), PYTHONPATH=str(ROOT),
-               DATABASE_URL=f"sqlite:///{tmp_path / 'planner.sqlite'}",
-               SECRET_KEY="the serve test's own key")
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-m", "planner.cli", "serve", "--demo",
-                               "--port", str(port), "--workers", "3", "--no-worker"],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                              start_new_session=True)
-    try:
+    with _served(tmp_path, "--workers", "3", "--no-worker") as (base, _):
         _wait_for(lambda: _json(urllib.request.urlopen(f"{base}/healthz")))
         answers = [_sign_in(base, "lead@demo.example", f"wrong guess number {n}")
                    for n in range(1, 7)]
         right = _sign_in(base, "lead@demo.example", "moments of truth demo")
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
-        log.close()
     text = (tmp_path / "serve.log").read_text()
     assert text.count("Booting worker with pid") >= 3, text
     assert answers == [401] * 5 + [429], text
