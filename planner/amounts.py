@@ -51,7 +51,20 @@ UNUSUAL = 1000  # how far from the plan's median a cost is worth a second look
 
 
 class NotANumberError(ValueError):
-    """The text is not a number of the field's kind; the message says why, to the user."""
+    """The text is not a number of the field's kind; the message says why, to the user.
+    `examples`: where the text holds no number at all, how to write one of this kind (for
+    a way in that words its refusal otherwise, such as the import's cells)."""
+
+    def __init__(self, message: str, examples: str | None = None) -> None:
+        super().__init__(message)
+        self.examples = examples
+
+
+class NotFiniteError(NotANumberError):
+    """The text is nan, infinity, or a number too large to hold."""
+
+    def __init__(self) -> None:
+        super().__init__("Enter a finite number (not nan or infinity).")
 
 
 class AmbiguousNumberError(NotANumberError):
@@ -86,7 +99,7 @@ def read_number(text: str, kind: str = PLAIN, *, style: str = "",
         unit = unit or (MONEY, MULTIPLE_WORDS)
         value, code_after = _strip_currency(value)  # "EUR 50k" has it first, "50 EUR k" not
         if code_after is not None:
-            raise NotANumberError(_enter(typed, kind))
+            raise _no_number(kind)
     elif code is None:
         value, own = _strip_own(value, own_unit)
         if not own:
@@ -105,10 +118,10 @@ def read_number(text: str, kind: str = PLAIN, *, style: str = "",
     value = value[1:] if value[:1] in ("+", "-") else value
     digits = _SPACES.sub("", value)
     if digits in ("nan", "inf", "infinity"):
-        raise NotANumberError("Enter a finite number (not nan or infinity).")
+        raise NotFiniteError()
     readings = _plain(digits)
     if readings is None:
-        raise NotANumberError(_enter(typed, kind))
+        raise _no_number(kind)
     if isinstance(readings, dict) and style in STYLES:
         readings = [readings[style]]
     elif isinstance(readings, dict) and kind in WHOLE:
@@ -121,7 +134,7 @@ def read_number(text: str, kind: str = PLAIN, *, style: str = "",
         raise AmbiguousNumberError(_ambiguous(typed, shown))
     result = sign * readings[0] * factor / (100.0 if _percent(unit) else 1.0)
     if not math.isfinite(result):
-        raise NotANumberError("Enter a finite number (not nan or infinity).")
+        raise NotFiniteError()
     return result
 
 
@@ -142,11 +155,11 @@ def _percent(unit: tuple[str, str] | None) -> bool:
     return unit is not None and unit[0] == SHARE
 
 
-def _enter(typed: str, kind: str) -> str:
-    what, examples = kind_words(kind)
-    if kind == MONEY:
-        return f"Enter a number, such as {EXAMPLE}."
-    return f"Enter {'a whole number' if kind in WHOLE else 'a number'}, such as {examples}."
+def _no_number(kind: str) -> NotANumberError:
+    """The refusal of a text that holds no number, with how to write one of this kind."""
+    examples = EXAMPLE if kind == MONEY else kind_words(kind)[1]
+    number = "a whole number" if kind in WHOLE else "a number"
+    return NotANumberError(f"Enter {number}, such as {examples}.", examples)
 
 
 def _ambiguous(typed: str, readings: list[float]) -> str:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from planner.amounts import NotANumberError, read_number
+from planner.amounts import NotANumberError, NotFiniteError, read_number
 from planner.number_kinds import PLAIN
 from planner.spreadsheets import unescape_cell
 
@@ -62,19 +62,16 @@ def parse_number(text: str, kind: str = PLAIN, *, style: str = "",
     "180.000" is refused with both readings). NumberError says what is wrong, in words
     that follow the cell's place (Problem).
     """
+    typed = " ".join(text.split())[:40]
     try:
         return read_number(text, kind, style=style, currency=currency)
+    except NotFiniteError as error:
+        raise NumberError(f'must be a finite number, not "{typed}"') from error
     except NotANumberError as error:
-        words = str(error)
-        typed = " ".join(text.split())[:40]
-        if words.startswith(f'"{typed}'):
-            raise NumberError(words.rstrip(".")) from error
-        words = words.removeprefix("Enter a number, such as ").removeprefix(
-            "Enter a whole number, such as ").rstrip(".")
-        if words.startswith("Enter a finite number"):
-            raise NumberError(f'must be a finite number, not "{typed}"') from error
-        raise NumberError(f'must be a number, not "{typed}": write it such as {words}') \
-            from error
+        if error.examples:  # no number at all: how to write one, after the cell's place
+            raise NumberError(f'must be a number, not "{typed}": write it such as '
+                              f"{error.examples}") from error
+        raise NumberError(str(error).rstrip(".")) from error  # it names the text itself
 
 
 def whole_if_whole(number: float) -> int | float:
