@@ -12,12 +12,12 @@ from models.journey import Influence, Measurement, Moment
 from models.plan import Period, Plan, Resource, Stage
 from models.plan_import import PendingImport
 from models.record import RecordEntry
-from models.run import Appeal, Job, Publication, Run, RunExplanation
+from models.run import Appeal, Job, Publication, Run, RunExplanation, Uncertainty
 from models.scenario import Scenario
 
 __all__ = [
     "ROLES", "Appeal", "Influence", "Initiative", "InitiativeCost", "InitiativeEffect",
     "InitiativeLink", "InitiativeUse", "Job", "Measurement", "Membership", "Moment",
     "PendingImport", "Period", "Plan", "Publication", "RecordEntry", "Resource", "Run",
-    "RunExplanation", "Scenario", "Stage", "Team", "User",
+    "RunExplanation", "Scenario", "Stage", "Team", "Uncertainty", "User",
 ]

@@ -21,6 +21,10 @@ class InitiativeBase(SQLModel):
     confidence: float = 1.0
     benefit: float | None = None
     note: str = ""
+    # How far the total cost may turn out (docs/model.md, "Uncertainty"): both None when
+    # the initiative gives no range of its own, both set when it does.
+    cost_low: float | None = None
+    cost_high: float | None = None
 
 
 # How far a funded initiative's team has got with it (planner/delivery): set by the team
@@ -76,6 +80,9 @@ class InitiativeEffect(SQLModel, table=True):
     initiative_id: int = Field(foreign_key="initiative.id", ondelete="CASCADE", index=True)
     moment_id: int = Field(foreign_key="moment.id", ondelete="CASCADE", index=True)
     uplift: float
+    # The uplift's own range (low <= uplift <= high), both None for none.
+    low: float | None = None
+    high: float | None = None
 
 
 class InitiativeUse(SQLModel, table=True):

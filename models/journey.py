@@ -20,6 +20,9 @@ class MomentBase(SQLModel):
     category: str | None = None
     score: float | None = None
     owner: str = ""  # the team or person accountable for the moment (display only)
+    # The weight's own range (low <= weight <= high), both None for none.
+    weight_low: float | None = None
+    weight_high: float | None = None
 
 
 class Moment(MomentBase, table=True):

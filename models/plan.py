@@ -1,9 +1,9 @@
 """The planning cycle and its settings: plan, stages, periods, resources."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from models.base import CHILDREN, utcnow
@@ -26,6 +26,10 @@ class PlanBase(SQLModel):
     # ("180.000", "1,5"): "point" (1,234.5), "comma" (1.234,5), or "" (not chosen: the
     # browser's language decides; planner/amounts.py).
     number_style: str = Field(default="", max_length=16)
+    # Default ranges as shares of the likely value, as the plan file's `uncertainty`
+    # ({"cost": [0.9, 1.3], "effects": [0.5, 1.2], "weight": [1, 1]}, a kind left out is
+    # certain); None: every value without a range of its own is certain.
+    uncertainty: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
 
 # The cycle's states, in order: the CX lead sets up the journey (draft), the teams propose

@@ -32,6 +32,23 @@ class Run(SQLModel, table=True):
     result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
 
 
+class Uncertainty(SQLModel, table=True):
+    """How firm a run's choice is (docs/plan-format.md, "Uncertainty result"), or the other
+    good portfolios near it ("alternatives"), worked out once by a job and kept with it."""
+
+    __tablename__ = "run_uncertainty"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", index=True)
+    run_id: int = Field(foreign_key="run.id", ondelete="CASCADE", index=True)
+    kind: str = Field(default="robust", max_length=16)  # "robust" or "alternatives"
+    created_at: datetime = Field(default_factory=utcnow)
+    # What it was asked ({"samples": 1000, "seed": 0, "objective": "mean"} or
+    # {"within": 0.02, "count": 3}) and the result document it gave.
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
 class RunExplanation(SQLModel, table=True):
     """Why the run did not fund one initiative, with its counterfactuals (Explanation)."""
 

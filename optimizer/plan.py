@@ -42,6 +42,9 @@ class Moment:
     category: str | None = None
     score: float | None = None
     owner: str = ""  # the team or person accountable for it; display only
+    # How far the weight may turn out: (low, high) around `weight` (docs/model.md,
+    # "Uncertainty"); None: certain, unless the plan's `uncertainty` gives a default.
+    weight_range: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,11 @@ class Initiative:
     team: str = ""
     note: str = ""
     reason: str = ""
+    # How far the total cost may turn out: (low, high) around total_cost; None: certain,
+    # unless the plan's `uncertainty` gives a default (docs/model.md, "Uncertainty").
+    cost_range: tuple[float, float] | None = None
+    # (moment id, (low, high)) for uplifts of `effects` that carry their own range.
+    effects_range: tuple[tuple[str, tuple[float, float]], ...] = ()
 
     @property
     def total_cost(self) -> float:
@@ -94,6 +102,16 @@ class Finance:
 
 
 @dataclass(frozen=True)
+class Uncertainty:
+    """Default ranges as shares of the likely value, for values without a range of their
+    own: (low share <= 1 <= high share) per kind; None: that kind is certain."""
+
+    cost: tuple[float, float] | None = None
+    effects: tuple[float, float] | None = None
+    weight: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
 class Plan:
     name: str
     moments: tuple[Moment, ...]
@@ -107,6 +125,7 @@ class Plan:
     stages: tuple[Stage, ...] = ()
     influences: tuple[Influence, ...] = field(default=())
     measurements: tuple[Measurement, ...] = ()  # the optimiser ignores them
+    uncertainty: Uncertainty | None = None  # default ranges (docs/model.md, "Uncertainty")
 
     def moment(self, moment_id: str) -> Moment:
         return self._moments_by_id[moment_id]
