@@ -13,6 +13,8 @@ tolerances cannot break a rule; outside them a plan is refused with the field's 
 - Capacities and resource use up to 1e9: hours, FTE-months or story points of a year.
 - Factors and confidences in (0, 1]: shares, as docs/model.md defines them ("Inputs").
 - A measured score within +-1e9 (display only).
+- A default range's shares (`uncertainty`) up to 1000: a cost a thousand times its estimate
+  is no estimate, and a drawn value stays within a thousand times its kind's limit.
 """
 
 from __future__ import annotations
@@ -36,17 +38,20 @@ class Range:
 
 
 MONEY = Range("money", 0.0, 1e12,
-              "budget, periods[].budget, initiatives[].cost (each period's)")
+              "budget, periods[].budget, initiatives[].cost (each period's), "
+              "initiatives[].cost_range")
 BENEFIT = Range("benefit", -1e12, 1e12, "initiatives[].benefit (money per year, may be a loss)")
-UPLIFT = Range("uplift", 0.0, 1e6, "initiatives[].effects")
-WEIGHT = Range("weight", 0.0, 1e6, "moments[].weight")
+UPLIFT = Range("uplift", 0.0, 1e6, "initiatives[].effects, initiatives[].effects_range")
+WEIGHT = Range("weight", 0.0, 1e6, "moments[].weight, moments[].weight_range")
 HEADROOM = Range("headroom", 0.0, 1e6, "moments[].headroom", open_low=True)
 CAPACITY = Range("capacity", 0.0, 1e9, "resources[].capacity, initiatives[].uses")
 SHARE = Range("share", 0.0, 1.0, "influences[].factor, initiatives[].confidence",
               open_low=True)
 SCORE = Range("score", -1e9, 1e9, "moments[].score (display only)")
+RANGE_SHARE = Range("range share", 0.0, 1e3,
+                    "uncertainty.cost, .effects, .weight (shares of the likely value)")
 
-RANGES = (MONEY, BENEFIT, UPLIFT, WEIGHT, HEADROOM, CAPACITY, SHARE, SCORE)
+RANGES = (MONEY, BENEFIT, UPLIFT, WEIGHT, HEADROOM, CAPACITY, SHARE, SCORE, RANGE_SHARE)
 
 
 def number_text(number: float) -> str:

@@ -32,6 +32,7 @@ from optimizer.planfile.checker import (
     show,
     unique_ids,
 )
+from optimizer.planfile.estimates import read_effects_range, read_range, read_uncertainty
 from optimizer.planfile.ranges import (
     BENEFIT,
     CAPACITY,
@@ -47,18 +48,19 @@ from optimizer.planfile.ranges import (
 NO_PERIOD = ""
 
 TOP_KEYS = {"plan", "currency", "budget", "max_focus", "finance", "periods", "resources",
-            "stages", "moments", "influences", "initiatives", "measurements"}
+            "stages", "moments", "influences", "initiatives", "measurements", "uncertainty"}
 FINANCE_KEYS = {"horizon_years", "discount_rate"}
 PERIOD_KEYS = {"id", "budget"}
 RESOURCE_KEYS = {"id", "name", "capacity", "unit"}
 STAGE_KEYS = {"id", "name"}
 MOMENT_KEYS = {"id", "name", "stage", "side", "weight", "headroom", "category", "score",
-               "owner"}
+               "owner", "weight_range"}
 INFLUENCE_KEYS = {"from", "to", "factor"}
 MEASUREMENT_KEYS = {"moment", "date", "score", "n", "source"}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 INITIATIVE_KEYS = {"id", "name", "team", "cost", "uses", "effects", "confidence", "decision",
-                   "requires", "excludes", "benefit", "note", "reason"}
+                   "requires", "excludes", "benefit", "note", "reason", "cost_range",
+                   "effects_range"}
 
 
 def plan_from_dict(document: Any) -> Plan:
@@ -98,13 +100,15 @@ def plan_from_dict(document: Any) -> Plan:
                                     moments, periods, resources)
     measurements = _read_measurements(
         check, check.items("measurements", document.get("measurements")), moments)
+    uncertainty = read_uncertainty(check, document.get("uncertainty"))
 
     if check.problems:
         raise PlanError(check.problems)
     return mark_valid(Plan(name=name, currency=currency, budget=budget, max_focus=max_focus,
                 finance=finance, periods=tuple(periods), resources=tuple(resources),
                 stages=tuple(stages), moments=tuple(moments), influences=tuple(influences),
-                initiatives=tuple(initiatives), measurements=tuple(measurements)))
+                initiatives=tuple(initiatives), measurements=tuple(measurements),
+                uncertainty=uncertainty))
 
 
 def _entries(check: Checker, kind: str, entries: list[Any], allowed: set[str],
@@ -176,12 +180,17 @@ def _read_moments(check: Checker, entries: list[Any], stages: list[Stage]) -> li
         score = None
         if entry.get("score") is not None:
             score = check.number(f"{path}.score", entry["score"], within=SCORE)
+        weight_range = None
+        if entry.get("weight_range") is not None:
+            weight_range = read_range(check, f"{path}.weight_range", entry["weight_range"],
+                                      WEIGHT, weight, "weight")
         moments.append(Moment(id=str(entry.get("id")),
                               name=check.text(f"{path}.name", entry.get("name"), required=True),
                               stage=stage if isinstance(stage, str) else None,
                               side=side or "front", weight=1.0 if weight is None else weight,
                               headroom=headroom, category=category, score=score,
-                              owner=check.text(f"{path}.owner", entry.get("owner")).strip()))
+                              owner=check.text(f"{path}.owner", entry.get("owner")).strip(),
+                              weight_range=weight_range))
     return moments
 
 
@@ -268,7 +277,11 @@ def _read_initiatives(check: Checker, entries: list[Any], moments: list[Moment],
     required = ("id", "name", "cost", "effects")
     for path, entry in _entries(check, "initiatives", entries, INITIATIVE_KEYS, required):
         own_id = entry.get("id")
+        before = len(check.problems)
         cost = _read_cost(check, f"{path}.cost", entry.get("cost"), period_ids)
+        # A cost refused leaves only the range's own numbers to check.
+        total = (sum(amount for _, amount in cost)
+                 if entry.get("cost") is not None and len(check.problems) == before else None)
         effects = _read_amounts(check, f"{path}.effects", entry.get("effects"), moment_ids,
                                 "moment", UPLIFT)
         if isinstance(entry.get("effects"), dict) and not entry["effects"]:
@@ -284,6 +297,13 @@ def _read_initiatives(check: Checker, entries: list[Any], moments: list[Moment],
         benefit = None
         if entry.get("benefit") is not None:
             benefit = check.number(f"{path}.benefit", entry["benefit"], within=BENEFIT)
+        cost_range = None
+        if entry.get("cost_range") is not None:
+            cost_range = read_range(check, f"{path}.cost_range", entry["cost_range"], MONEY,
+                                    total, "cost")
+        effects_range = read_effects_range(check, f"{path}.effects_range",
+                                           entry.get("effects_range"), entry.get("effects"),
+                                           effects, moment_ids, UPLIFT)
         initiatives.append(Initiative(
             id=str(own_id), name=check.text(f"{path}.name", entry.get("name"), required=True),
             cost=cost, effects=effects, uses=uses,
@@ -291,7 +311,8 @@ def _read_initiatives(check: Checker, entries: list[Any], moments: list[Moment],
             decision=decision or "auto", requires=links["requires"], excludes=links["excludes"],
             benefit=benefit, team=check.text(f"{path}.team", entry.get("team")),
             note=check.text(f"{path}.note", entry.get("note"), lines=True),
-            reason=check.text(f"{path}.reason", entry.get("reason"), lines=True)))
+            reason=check.text(f"{path}.reason", entry.get("reason"), lines=True),
+            cost_range=cost_range, effects_range=effects_range))
     return initiatives
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from optimizer.plan import Initiative, Plan
+from optimizer.planfile.estimates import effects_range_dict, pair_list, uncertainty_dict
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -16,6 +17,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     if plan.finance is not None:
         document["finance"] = {"horizon_years": plan.finance.horizon_years,
                                "discount_rate": plan.finance.discount_rate}
+    if plan.uncertainty is not None:
+        document["uncertainty"] = uncertainty_dict(plan.uncertainty)
     if plan.periods:
         document["periods"] = [_drop_none({"id": p.id, "budget": p.budget}) for p in plan.periods]
     if plan.resources:
@@ -27,7 +30,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     document["moments"] = [_drop_none({
         "id": m.id, "name": m.name, "stage": m.stage, "side": m.side, "weight": m.weight,
         "headroom": m.headroom, "category": m.category, "score": m.score,
-        "owner": m.owner or None}) for m in plan.moments]
+        "owner": m.owner or None, "weight_range": pair_list(m.weight_range)})
+        for m in plan.moments]
     if plan.influences:
         document["influences"] = [{"from": f.source, "to": f.target, "factor": f.factor}
                                   for f in plan.influences]
@@ -49,6 +53,8 @@ def _initiative_to_dict(initiative: Initiative, has_periods: bool) -> dict[str, 
         "requires": list(initiative.requires) or None,
         "excludes": list(initiative.excludes) or None, "benefit": initiative.benefit,
         "note": initiative.note or None, "reason": initiative.reason or None,
+        "cost_range": pair_list(initiative.cost_range),
+        "effects_range": effects_range_dict(initiative.effects_range),
     }
     return _drop_none(entry)
 
