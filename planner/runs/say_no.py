@@ -40,6 +40,8 @@ from planner.runs.explanations import (
     rejected_keys,
     stored_explanations,
 )
+from planner.runs.firmness import firmness_of
+from planner.runs.firmness.words import template_globals
 from planner.runs.reports import (
     SayNoEntry,
     by_impact_lost,
@@ -51,6 +53,9 @@ from planner.runs.reports import (
 from planner.views import attachment, pager, plan_and_run
 
 bp = Blueprint("say_no", __name__)
+# how firm a run's choice is, for every page that shows a verdict (initiatives' too)
+for _name, _function in template_globals().items():
+    bp.add_app_template_global(_function, _name)
 
 SORTS = ("reason", "impact_lost")
 PER_PAGE = 100  # a plan of 20,000 initiatives says no to thousands
@@ -68,16 +73,20 @@ def show(run_id: int):
                else [entry for _, _, members in groups for entry in members])
     page = pager(request.args.get("page"), PER_PAGE).within(len(ordered))
     counts = {code: len(members) for code, _, members in groups}
+    firm = firmness_of(saved)
 
-    def listed() -> Markup:  # made from the entries alone: kept (kept.SAY_NO_PAGES)
+    def listed() -> Markup:  # made from the entries and firmness alone: kept
         shown = ordered[(page.number - 1) * PER_PAGE:page.number * PER_PAGE]
         return Markup(render_template(
-            "say_no/_list.html", plan=plan, run=saved, sort=sort, entries=shown,
+            "say_no/_list.html", plan=plan, run=saved, sort=sort, entries=shown, firm=firm,
             groups=group_by_reason(shown), counts=counts, currency=_currency(saved)))
 
+    # The order's part of the key names the firmness shown too (the newest robust result's
+    # id and time): a new result makes another key, so it shows at once.
+    order = (sort, firm.key if firm else None)
     return render_template("say_no/show.html", plan=plan, run=saved, sort=sort, page=page,
-                           listed=SAY_NO_PAGES.get((plan.id, *stored, sort, page.number),
-                                                   listed),
+                           listed=SAY_NO_PAGES.get((plan.id, *stored, order, page.number),
+                                                   listed), firm=firm,
                            explained=sum(entry.explanation is not None for entry in entries),
                            form=ConfirmForm())
 
