@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import math
 import re
-import statistics
-from collections.abc import Sequence
 
 from planner.number_kinds import (
     COUNT,
@@ -29,12 +27,17 @@ from planner.number_kinds import (
     MULTIPLE_WORDS,
     MULTIPLIERS,
     PLAIN,
+    RANGE_MARKS,
     SHARE,
     SIGNS,
     UNITS,
     YEARS,
+    grouped,
     kind_words,
+    unusual_amount,  # noqa: F401 (its callers import it here)
 )
+
+_show = grouped
 
 EXAMPLE = "75,000 or 75000 or 50k"
 STYLES = ("point", "comma")
@@ -47,7 +50,6 @@ _GROUPED = re.compile(r"\d{1,3}(?:[,.]\d{3})+")
 # One mark and three digits after a first group that could be a thousands group.
 _EITHER = re.compile(r"[1-9]\d{0,2}[,.]\d{3}")
 WHOLE = (COUNT, YEARS)  # kinds that only take whole numbers
-UNUSUAL = 1000  # how far from the plan's median a cost is worth a second look
 
 
 class NotANumberError(ValueError):
@@ -138,6 +140,67 @@ def read_number(text: str, kind: str = PLAIN, *, style: str = "",
     return result
 
 
+def read_range(text: str, kind: str = PLAIN, *, style: str = "", currency: str | None = None,
+               unit: str | None = None, likely: float | None = None
+               ) -> tuple[float, float] | None:
+    """(low, high) of a range typed in one box, each end read as read_number reads it:
+    `60-90k`, `60 – 90k`, `EUR 60,000 to 90,000`, `60.000-90.000 EUR`; a unit, multiple or
+    currency written on one end counts for both. None for one number (no range). Refused
+    when the low end is above the high end or `likely`, the estimate, lies outside."""
+    typed = " ".join(text.split())
+    for mark in RANGE_MARKS.finditer(typed):
+        left, right = typed[:mark.start()], typed[mark.end():]
+        if not (re.search(r"\d", left) and re.search(r"\d", right)):
+            continue
+        left, right, lent = _share_units(left, right)
+        try:
+            low, high = (read_number(end, kind, style=style, currency=currency, unit=unit)
+                         for end in (left, right))
+        except NotANumberError as error:
+            if error.examples is not None:  # no number on one side: a sign, not a range
+                continue
+            raise
+        break
+    else:
+        read_number(typed, kind, style=style, currency=currency, unit=unit)
+        return None
+    if low > high:
+        raise NotANumberError(f'"{typed[:40]}" runs from {_said(low, kind)} down to '
+                              f"{_said(high, kind)}: " + (
+                                  "write each end with its own unit, such as 800k - 1.2m."
+                                  if lent else f"write the low end first ({right} - {left})."))
+    if likely is not None and not low <= likely <= high:
+        raise NotANumberError(f"The range {_said(low, kind)} to {_said(high, kind)} leaves "
+                              f"out the estimate itself, {_said(likely, kind)}: the estimate "
+                              "lies inside its range.")
+    return low, high
+
+
+def _share_units(left: str, right: str) -> tuple[str, str, bool]:
+    """Both ends with what only one wrote ("60-90k": 60k, 90k; "EUR 60 to 90": EUR 90), and
+    whether a multiple was lent to the low end."""
+    front = re.match(r"[^\d+\-.,]*", left).group()
+    back = re.search(r"[^\d.,]*$", right).group()
+    lent = ""
+    if back.strip() and re.search(r"\d$", left):  # a currency in front is not doubled
+        lent = _strip_currency("1" + back.lower())[0][1:] if _strip_currency(
+            front.lower() + "1")[1] is not None else back
+        left += lent
+    if front.strip() and re.match(r"[\d.,]", right) and \
+            _strip_currency("1" + back.lower())[1] is None:
+        right = front + right
+    return left, right, bool(_SUFFIX.search("1" + lent.strip().lower()))
+
+
+def written_range(low: float, high: float, style: str) -> str:
+    """A range as a form shows it back, read again as the same two numbers."""
+    return f"{written_for(low, style)} - {written_for(high, style)}"
+
+
+def _said(number: float, kind: str) -> str:
+    return f"{_show(round(number * 100, 6))}%" if kind == SHARE else _show(number)
+
+
 def written_for(number: float, style: str) -> str:
     """A number as a form shows it back, so that it reads again as the same number by this
     style: the shortest text of the float, a decimal comma in the "comma" style, and a
@@ -179,13 +242,6 @@ def shown_as(number: float, kind: str) -> str:
     return _show(number)
 
 
-def _show(number: float) -> str:
-    """A number for a message, grouped: 180,000 or 1.25."""
-    if float(number).is_integer():
-        return f"{int(number):,}"
-    return f"{number:,.6f}".rstrip("0").rstrip(".")
-
-
 def _written(number: float) -> str:
     """A number as anyone reads it the same way: no separators but one decimal point."""
     if float(number).is_integer():
@@ -201,9 +257,7 @@ def _strip_currency(value: str) -> tuple[str, str | None]:
     if front:
         value, code = value[front.end():], front.group(1)
     back = re.search(r"(?:(?<=[\d%.])|(?<=\d[kmb])|\s)\s*(" + CURRENCY + r")$", value)
-    if back and re.search(r"\d", value[:back.start()]):
-        if code is not None:
-            return value.strip(), SIGNS.get(code, code.upper() if len(code) == 3 else "")
+    if back and code is None and re.search(r"\d", value[:back.start()]):
         value, code = value[:back.start()], back.group(1)
     if code is None:
         return value.strip(), None
@@ -256,24 +310,3 @@ def _plain(text: str) -> list[float] | dict[str, float] | None:
     if not re.fullmatch(r"\d*\.?\d*", text) or not re.search(r"\d", text):
         return None
     return [float(text)]
-
-
-def unusual_amount(value: float, others: Sequence[float], *, what: str,
-                   currency: str) -> str | None:
-    """Words asking to confirm an amount far outside the plan's own range (under a
-    thousandth, or over a thousand times, the median of the plan's other initiatives'),
-    or None. Zero is left alone: it is typed on purpose, never a slip of a separator."""
-    known = [float(other) for other in others
-             if other is not None and math.isfinite(other) and other > 0]
-    if not known or value is None or not math.isfinite(value) or value <= 0:
-        return None
-    median = statistics.median(known)
-    if value * UNUSUAL < median:
-        how = "less than a thousandth of"
-    elif value > median * UNUSUAL:
-        how = "more than a thousand times"
-    else:
-        return None
-    return (f"Check the {what}: {currency} {_show(round(value, 2))} is {how} the median "
-            f"{what} of the plan's other initiatives ({currency} {_show(round(median, 2))}). "
-            "It was saved as typed; correct it if it is not what you meant.")

@@ -4,13 +4,16 @@ which languages write a decimal comma: the tables behind planner/amounts.py.
 A field's kind decides what a unit word means: `%` is a share in a confidence and a
 mistake in a cost; `pts` is points in a moment's uplift and a mistake in a budget. The
 kinds and units are data, so that a form, an import and the CLI refuse the same text with
-the same words (docs/style.md, "Behaviour as tables of data").
+the same words (docs/style.md, "Behaviour as tables of data"). Also the words that ask
+to confirm a cost far from the plan's others (unusual_amount), which need no reader.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable
+import statistics
+from collections.abc import Iterable, Sequence
 
 MONEY, POINTS, SHARE, COUNT, YEARS, MONTHS, PLAIN = (
     "money", "points", "share", "count", "years", "months", "plain")
@@ -41,7 +44,13 @@ UNITS = (
     (re.compile(r"(?:years?|yrs?\.?)"), YEARS, "years"),
     (re.compile(r"(?:(?:fte|person)[- ]?)?months?|mos?\.?"), MONTHS, "months"),
 )
+UNUSUAL = 1000  # how far from the plan's median a cost is worth a second look
 MONEY_WORDS = "money"
+# What stands between the two ends of a range typed in one box: "60-90k", "60 – 90k",
+# "EUR 60,000 to 90,000", "60..90"; a hyphen also signs a number, so it is taken only
+# where both sides read as numbers (planner/amounts.py read_range).
+RANGE_MARKS = re.compile(r"\s*(?:\.\.|[-\u2013\u2014]|\s(?:to|bis|à)\s)\s*",
+                         re.IGNORECASE)
 MULTIPLE_WORDS = "an amount in thousands, millions or billions"
 
 # Languages whose people write 1.234,5 (CLDR's decimal symbol), and the regions of other
@@ -75,3 +84,31 @@ def language_style(languages: Iterable[str]) -> str:
 def kind_words(kind: str) -> tuple[str, str]:
     """What a field of this kind holds, and examples of what to type."""
     return KINDS.get(kind, KINDS[PLAIN])
+
+
+def grouped(number: float) -> str:
+    """A number for a message, grouped: 180,000 or 1.25."""
+    if float(number).is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.6f}".rstrip("0").rstrip(".")
+
+
+def unusual_amount(value: float, others: Sequence[float], *, what: str,
+                   currency: str) -> str | None:
+    """Words asking to confirm an amount far outside the plan's own range (under a
+    thousandth, or over a thousand times, the median of the plan's other initiatives'),
+    or None. Zero is left alone: it is typed on purpose, never a slip of a separator."""
+    known = [float(other) for other in others
+             if other is not None and math.isfinite(other) and other > 0]
+    if not known or value is None or not math.isfinite(value) or value <= 0:
+        return None
+    median = statistics.median(known)
+    if value * UNUSUAL < median:
+        how = "less than a thousandth of"
+    elif value > median * UNUSUAL:
+        how = "more than a thousand times"
+    else:
+        return None
+    return (f"Check the {what}: {currency} {grouped(round(value, 2))} is {how} the median "
+            f"{what} of the plan's other initiatives ({currency} {grouped(round(median, 2))}). "
+            "It was saved as typed; correct it if it is not what you meant.")
