@@ -33,6 +33,7 @@ from models.planfile import (
     initiative_values,
     insert_initiatives,
     plan_rows,
+    range_columns,
     with_team_ids,
 )
 
@@ -94,6 +95,7 @@ def plan_changes(rows: Any, document: Any) -> Changes:
         values = {"name": moment.name, "side": moment.side, "weight": moment.weight,
                   "headroom": moment.headroom, "category": moment.category,
                   "score": moment.score, "owner": moment.owner,
+                  **range_columns("weight_", moment.weight_range),
                   "stage_id": stages[moment.stage] if moment.stage else None}
         row = moments.get(moment.id)
         if row is None:

@@ -24,6 +24,7 @@ from models.initiative import (
 from models.journey import Influence, Measurement, Moment, measurement_values, with_measurements
 from models.plan import DRAFT, Period, Plan, Resource, Stage
 from models.queries import team_ids
+from optimizer.planfile.estimates import pair_list, uncertainty_dict
 
 NO_PERIOD = ""
 
@@ -55,7 +56,8 @@ def import_plan(session: Session, document: Any, *, name: str | None = None,
     row = Plan(name=plan_name, currency=plan.currency, budget=plan.budget,
                max_focus=plan.max_focus, state=state,
                horizon_years=finance.horizon_years if finance else None,
-               discount_rate=finance.discount_rate if finance else None)
+               discount_rate=finance.discount_rate if finance else None,
+               uncertainty=uncertainty_dict(plan.uncertainty))
     session.add(row)
     session.flush()
     stages = _add_all(session, {s.id: Stage(plan_id=row.id, position=n, key=s.id, name=s.name)
@@ -69,6 +71,7 @@ def import_plan(session: Session, document: Any, *, name: str | None = None,
     moments = _add_all(session, {m.id: Moment(
         plan_id=row.id, key=m.id, name=m.name, side=m.side, weight=m.weight,
         headroom=m.headroom, category=m.category, score=m.score, owner=m.owner,
+        **range_columns("weight_", m.weight_range),
         stage_id=stages[m.stage].id if m.stage else None) for m in plan.moments})
     session.add_all(Influence(plan_id=row.id, source_id=moments[f.source].id,
                               target_id=moments[f.target].id, factor=f.factor)
@@ -97,7 +100,14 @@ INITIATIVE_FIELDS = ("name", "team", "decision", "reason", "confidence", "benefi
 def initiative_values(initiative: optimizer.Initiative) -> dict[str, Any]:
     """The initiative row's own columns (not its costs, effects, uses and links)."""
     return {"key": initiative.id, **{name: getattr(initiative, name)
-                                     for name in INITIATIVE_FIELDS}}
+                                     for name in INITIATIVE_FIELDS},
+            **range_columns("cost_", initiative.cost_range)}
+
+
+def range_columns(prefix: str, pair: tuple[float, float] | None) -> dict[str, float | None]:
+    """A range as its two columns (`cost_low`, `cost_high` for "cost_"; None for none)."""
+    return {f"{prefix}low": None if pair is None else pair[0],
+            f"{prefix}high": None if pair is None else pair[1]}
 
 
 def insert_initiatives(session: Session, plan_id: int, values: list[dict[str, Any]]
@@ -138,11 +148,12 @@ def add_initiative_rows(session: Session, work: list[optimizer.Initiative],
     costs, effects, uses, links = [], [], [], []
     for initiative in work:
         own_id = initiatives[initiative.id]
+        ranges = dict(initiative.effects_range)
         costs += [{"initiative_id": own_id, "amount": amount,
                    "period_id": periods[key] if key != NO_PERIOD else None}
                   for key, amount in initiative.cost]
-        effects += [{"initiative_id": own_id, "moment_id": moments[key], "uplift": uplift}
-                    for key, uplift in initiative.effects]
+        effects += [{"initiative_id": own_id, "moment_id": moments[key], "uplift": uplift,
+                     **range_columns("", ranges.get(key))} for key, uplift in initiative.effects]
         uses += [{"initiative_id": own_id, "resource_id": resources[key], "amount": amount}
                  for key, amount in initiative.uses]
         links += [{"initiative_id": own_id, "other_id": initiatives[other], "kind": kind}
@@ -162,6 +173,8 @@ def export_plan(plan: Plan) -> dict[str, Any]:
     if plan.has_finance:
         document["finance"] = {"horizon_years": plan.horizon_years,
                                "discount_rate": plan.discount_rate}
+    if plan.uncertainty is not None:
+        document["uncertainty"] = {kind: list(pair) for kind, pair in plan.uncertainty.items()}
     if plan.periods:
         document["periods"] = [_some({"id": p.key, "budget": p.budget}) for p in plan.periods]
     if plan.resources:
@@ -175,7 +188,7 @@ def export_plan(plan: Plan) -> dict[str, Any]:
     document["moments"] = [_some({
         "id": m.key, "name": m.name, "stage": stage_keys.get(m.stage_id), "side": m.side,
         "weight": m.weight, "headroom": m.headroom, "category": m.category, "score": m.score,
-        "owner": m.owner or None})
+        "owner": m.owner or None, "weight_range": _pair(m.weight_low, m.weight_high)})
         for m in plan.moments]
     if plan.influences:
         document["influences"] = [{"from": moment_keys[f.source_id], "to": moment_keys[f.target_id],
@@ -217,7 +230,16 @@ def initiative_document(initiative: Initiative, keys: Keys) -> dict[str, Any]:
         "confidence": initiative.confidence, "decision": initiative.decision,
         "requires": links["requires"] or None, "excludes": links["excludes"] or None,
         "benefit": initiative.benefit, "note": initiative.note or None,
-        "reason": initiative.reason or None})
+        "reason": initiative.reason or None,
+        "cost_range": _pair(initiative.cost_low, initiative.cost_high),
+        "effects_range": {keys.moments[e.moment_id]: [e.low, e.high]
+                          for e in initiative.effects
+                          if e.low is not None and e.high is not None} or None})
+
+
+def _pair(low: float | None, high: float | None) -> list[float] | None:
+    """Two range columns as the plan document's [low, high]; None when the row has none."""
+    return pair_list(None if low is None or high is None else (low, high))
 
 
 def _some(entry: dict[str, Any]) -> dict[str, Any]:
@@ -261,7 +283,7 @@ def plan_rows(session: Session, plan_id: int) -> Any:
     connection = session.connection()
     teams = dict(session.exec(select(Team.id, Team.name).where(Team.plan_id == plan_id)).all())
     fields = ("id", "key", "name", "team_id", "decision", "reason", "confidence", "benefit",
-              "note")
+              "note", "cost_low", "cost_high")
     # by position: a row's mapping of names would be made afresh for each row, a cost that
     # shows on a large plan
     work = {row[0]: SimpleNamespace(**dict(zip(fields, row, strict=True)),
@@ -270,7 +292,7 @@ def plan_rows(session: Session, plan_id: int) -> Any:
             for row in rows(*_columns(Initiative, *fields), order=Initiative.id)}
     for name, model, fields in (
             ("costs", InitiativeCost, ("period_id", "amount")),
-            ("effects", InitiativeEffect, ("moment_id", "uplift")),
+            ("effects", InitiativeEffect, ("moment_id", "uplift", "low", "high")),
             ("uses", InitiativeUse, ("resource_id", "amount")),
             ("links", InitiativeLink, ("other_id", "kind"))):
         for row in rows(*_columns(model, "initiative_id", *fields), order=model.id,
@@ -280,13 +302,14 @@ def plan_rows(session: Session, plan_id: int) -> Any:
         id=plan.id, name=plan.name, currency=plan.currency, budget=plan.budget,
         max_focus=plan.max_focus,
         has_finance=plan.has_finance, horizon_years=plan.horizon_years,
-        discount_rate=plan.discount_rate,
+        discount_rate=plan.discount_rate, uncertainty=plan.uncertainty,
         stages=rows(*_columns(Stage, "id", "key", "name"), order=Stage.position),
         periods=rows(*_columns(Period, "id", "key", "budget"), order=Period.position),
         resources=rows(*_columns(Resource, "id", "key", "name", "capacity", "unit"),
                        order=Resource.position),
         moments=rows(*_columns(Moment, "id", "key", "name", "stage_id", "side", "weight",
-                               "headroom", "category", "score", "owner"), order=Moment.id),
+                               "headroom", "category", "score", "owner", "weight_low",
+                               "weight_high"), order=Moment.id),
         influences=rows(*_columns(Influence, "source_id", "target_id", "factor"),
                         order=Influence.id),
         initiatives=list(work.values()))
