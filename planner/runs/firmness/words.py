@@ -14,17 +14,18 @@ from planner.runs.firmness import (
     BORDERLINE,
     CORE,
     EXTERIOR,
-    CoreIf,
     Firmness,
     Share,
     firmness_of,
 )
 from planner.web import money, number
 
-CORE_SHARE = "at least 9 in 10 plausible cases"  # what "core" means (docs/model.md)
+CORE_SHARE = "at least 9 in 10"  # what "core" means: a share of 0.9 (docs/model.md)
 # The pages of the feature that works firmness out (planner/uncertainty), linked to by
-# endpoint, never imported: (endpoint, whether the reader must be one who may send it).
-PAGES = {"start": ("uncertainty.start", True), "show": ("uncertainty.show", False)}
+# endpoint, never imported: (the page, the form its reader must be one who may send, if
+# any). Its robust job is started from the form of its page of shares.
+PAGES = {"start": ("uncertainty.show", "uncertainty.start_robust"),
+         "show": ("uncertainty.show", None), "finance": ("uncertainty.finance", None)}
 
 
 def percent(share: float) -> str:
@@ -79,28 +80,24 @@ def cases(firm: Firmness) -> str:
 
 
 def core_if(share: Share, firm: Firmness) -> str:
-    """What would make the initiative core, in words; or that it is core already."""
+    """What would make the initiative core, in words (each figure of its own, the others as
+    drawn: how the robust job works them out); or that it is core already."""
     if share.kind == CORE:
         return (f"It is core: chosen in {percent(share.share)} of plausible cases, "
                 "whatever the estimates turn out to be within their ranges.")
     wanted = firm.core_if.get(share.key)
     if wanted is None:
         return ""
-    ways = []
-    if wanted.cost_at_most is not None:
-        ways.append(f"at a cost of {money(wanted.cost_at_most, firm.currency)} or less "
-                    f"(now {money(wanted.cost_now, firm.currency)})")
-    if wanted.uplifts:
-        ways.append("with uplifts of at least " + _uplifts(wanted))
+    ways = [f"its cost turns out at most {money(wanted.cost_at_most, firm.currency)} (now "
+            f"{money(wanted.cost_now, firm.currency)})"] if wanted.cost_at_most is not None \
+        else []
+    ways += [f"its uplift on {name} turns out at least {number(needed)} points (now "
+             f"{number(now)})" for name, needed, now in wanted.uplifts]
     if not ways:
-        return (f"Neither a lower cost nor larger uplifts alone would make it core (chosen "
-                f"in {CORE_SHARE}).")
-    return f"It would be core (chosen in {CORE_SHARE}) {' or '.join(ways)}."
-
-
-def _uplifts(wanted: CoreIf) -> str:
-    return ", ".join(f"{number(needed)} on {name} (now {number(now)})"
-                     for name, needed, now in wanted.uplifts)
+        return ("No figure of its own would make it core: whether it is chosen depends on "
+                "the other initiatives' figures as much as on its own.")
+    return (f"It would be core, chosen in {CORE_SHARE} of the plausible cases where "
+            f"{', or where '.join(ways)}.")
 
 
 def template_globals() -> dict[str, object]:
@@ -112,11 +109,12 @@ def template_globals() -> dict[str, object]:
 
 
 def link(which: str, plan_id: int, run_id: int) -> str | None:
-    """The address of the firmness feature's page ("start": to work it out; "show": the
-    whole result) for this run, where the reader may open it; None where not (or where
-    the app has no such page)."""
-    endpoint, send = PAGES[which]
-    if not may(endpoint, send=send):
+    """The address of the firmness feature's page for this run ("start": where it is
+    worked out; "show": every share; "finance": the cost band and the robust portfolio),
+    where the reader may open it (and, to start, send its form); None where not, or
+    where the app has no such page."""
+    endpoint, form = PAGES[which]
+    if not may(endpoint) or (form is not None and not may(form, send=True)):
         return None
     try:
         return url_for(endpoint, plan_id=plan_id, run_id=run_id)

@@ -105,13 +105,13 @@ def test_the_explanation_and_the_initiative_page_say_what_would_make_it_core(
         client, demo_id, run_id, kept_result):
     why = page_text(client.get(f"/plans/{demo_id}/runs/{run_id}/say-no/selfcheck"))
     assert "How firm this no is A close call: chosen in 46% of plausible cases" in why
-    words = ("It would be core (chosen in at least 9 in 10 plausible cases) at a cost of "
-             "EUR 120,000 or less (now EUR 170,000) or with uplifts of at least 30 on "
-             "Checkout queue under 3 minutes (now 22).")
+    words = ("It would be core, chosen in at least 9 in 10 of the plausible cases where its "
+             "cost turns out at most EUR 120,000 (now EUR 170,000), or where its uplift on "
+             "Checkout queue under 3 minutes turns out at least 30 points (now 22).")
     assert words in why
     firm_no = page_text(client.get(f"/plans/{demo_id}/runs/{run_id}/say-no/rfid"))
     assert "A firm no: rejected in 97% of plausible cases" in firm_no
-    assert "Neither a lower cost nor larger uplifts alone would make it core" in firm_no
+    assert "No figure of its own would make it core" in firm_no
 
 
 def test_a_team_member_reads_its_own_initiatives_share_once_published(
@@ -124,7 +124,7 @@ def test_a_team_member_reads_its_own_initiatives_share_once_published(
     client.post(f"/plans/{demo_id}/runs/{run_id}/publish")
     text = page_text(member.get(page))
     assert "How firm A close call: chosen in 46% of plausible cases" in text
-    assert "at a cost of EUR 120,000 or less (now EUR 170,000)" in text
+    assert "where its cost turns out at most EUR 120,000 (now EUR 170,000)" in text
     why = page_text(member.get(f"/plans/{demo_id}/runs/{run_id}/say-no/selfcheck"))
     assert "A close call: chosen in 46% of plausible cases" in why
     # another team's initiative, and its rejection, stay out of its reach
