@@ -79,18 +79,20 @@ CAPACITY_SHARE = 0.35  # of the total demand on each resource
 
 
 def generate_plan(initiatives: int, moments: int, seed: int = 1, *,
-                  budget_share: float = BUDGET_SHARE) -> Plan:
+                  budget_share: float = BUDGET_SHARE, ranges: bool = False) -> Plan:
     """A valid, realistic plan with this many initiatives and moments (docs/model.md).
 
     The budget is `budget_share` of the total cost of all initiatives, each period's budget
-    a little more than that share of the period's cost.
+    a little more than that share of the period's cost. With `ranges`, the same plan with
+    ranges around its estimates (add_ranges).
     """
     return plan_from_dict(generate_document(initiatives, moments, seed,
-                                            budget_share=budget_share))
+                                            budget_share=budget_share, ranges=ranges))
 
 
 def generate_document(initiatives: int, moments: int, seed: int = 1, *,
-                      budget_share: float = BUDGET_SHARE) -> dict[str, Any]:
+                      budget_share: float = BUDGET_SHARE, ranges: bool = False
+                      ) -> dict[str, Any]:
     """The plan file document (docs/plan-format.md) of generate_plan."""
     if initiatives < 1 or moments < 1:
         raise ValueError("a plan needs at least one initiative and one moment")
@@ -120,7 +122,7 @@ def generate_document(initiatives: int, moments: int, seed: int = 1, *,
                                   "capacity": capacity})
     _decisions(rng, work, budget, periods, resource_list)
     _links(rng, work)
-    return {
+    document = {
         "plan": f"Sample plan: {initiatives} initiatives, {moments} moments (seed {seed})",
         "currency": "EUR", "budget": budget, "max_focus": 3,
         "finance": {"horizon_years": 3, "discount_rate": 0.08},
@@ -128,6 +130,50 @@ def generate_document(initiatives: int, moments: int, seed: int = 1, *,
         "stages": [{"id": s[0], "name": s[1]} for s in stages],
         "moments": moment_list, "influences": influences, "initiatives": work,
     }
+    return add_ranges(document, seed) if ranges else document
+
+
+# How wrong estimates turn out, as shares of the likely value (docs/model.md, "Uncertainty"):
+# costs overrun more often and further than they undershoot; uplifts miss both ways.
+COST_SHARES = ((0.8, 1.0), (1.0, 1.5))  # (low share between, high share between)
+UPLIFT_SHARES = ((0.5, 0.9), (1.1, 1.5))
+OWN_COST_RANGE, OWN_EFFECTS_RANGE, OWN_WEIGHT_RANGE = 0.8, 0.7, 0.3  # shares that have one
+DEFAULT_SHARES = {"cost": [0.9, 1.3], "effects": [0.6, 1.3]}  # for the rest
+
+
+def add_ranges(document: dict[str, Any], seed: int = 1) -> dict[str, Any]:
+    """The plan document with ranges around its estimates, the same for a given seed: most
+    initiatives' costs (-20% to +50% at most) and uplifts (half to one and a half times),
+    some front moments' weights, and plan-wide default shares for the values left without
+    one. The likely values stay as they are, so the plan solves as it did."""
+    rng = random.Random(f"ranges {seed}")  # its own draws: the plan itself is unchanged
+    for initiative in document["initiatives"]:
+        if rng.random() < OWN_COST_RANGE:
+            total = sum(initiative["cost"].values())
+            initiative["cost_range"] = _around(rng, total, COST_SHARES, 1_000)
+        if rng.random() < OWN_EFFECTS_RANGE:
+            initiative["effects_range"] = {
+                moment: _around(rng, uplift, UPLIFT_SHARES, 0.5)
+                for moment, uplift in initiative["effects"].items()}
+    for moment in document["moments"]:
+        weight = moment.get("weight", 1)
+        if weight > 0 and moment.get("side") != "back" and rng.random() < OWN_WEIGHT_RANGE:
+            moment["weight_range"] = [max(0, weight - rng.randint(1, 2)),
+                                      weight + rng.randint(0, 2)]
+    document["uncertainty"] = {kind: list(shares) for kind, shares in DEFAULT_SHARES.items()}
+    return document
+
+
+def _around(rng: random.Random, likely: float, shares: tuple, step: float) -> list[float]:
+    """[low, high] around `likely`, each end a share drawn from `shares`, in whole steps
+    (low rounded down, high up, so that the likely value stays inside)."""
+    low = math.floor(likely * rng.uniform(*shares[0]) / step) * step
+    high = math.ceil(likely * rng.uniform(*shares[1]) / step) * step
+    return [_number(max(0, low)), _number(max(high, likely))]
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
 
 
 def _stages(rng: random.Random, moments: int) -> list[tuple]:
