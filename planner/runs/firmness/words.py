@@ -63,11 +63,10 @@ def verdict(share: Share) -> str:
     return words.format(chosen=percent(share.share), rejected=percent(1 - share.share))
 
 
-def interval(share: Share, firm: Firmness) -> str:
-    """The share's 95% interval, for the aside: "95% sure the share lies between 42% and
-    50% (Wilson interval over 1,000 cases)"."""
-    return (f"95% sure its share lies between {percent(share.low)} and {percent(share.high)} "
-            f"(Wilson interval over {cases(firm)})")
+def interval(share: Share) -> str:
+    """The share's 95% interval, for the aside: "95% sure its share lies between 42% and
+    50%" (a Wilson interval over the cases the page says)."""
+    return f"95% sure its share lies between {percent(share.low)} and {percent(share.high)}"
 
 
 def cases(firm: Firmness) -> str:
