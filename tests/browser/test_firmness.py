@@ -1,0 +1,95 @@
+"""How firm the decision is, read in a real browser: the IT team member reads on its
+rejected initiative's say-no page how often it is chosen across the plausible cases;
+finance works the firmness out, opens the cost band and saves the robust portfolio as a
+what-if, after which every page the team member reads is word for word as before."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from models.db import open_session
+from planner.demo import DEMO_PASSWORD, demo_accounts
+from tests.browser.conftest import ARTIFACTS, sign_in
+from tests.browser.test_cycle_by_role import publish_shown_run, run_from_portfolio, text_of
+from tests.planner.runs.firmness.helpers import keep_result, robust_result
+
+PEOPLE = {"lead": ("lead@demo.example", 1366, "en-GB"),
+          "finance": ("finance@demo.example", 1366, "en-GB"),
+          "team": ("it@demo.example", 400, "de-DE")}
+OWN_REJECTED, SHARE = "Self-checkout kiosks", 0.46  # IT's, not funded by the demo's optimum
+TEAM_PAGES = ("journey", "initiatives", "teams")
+
+
+@pytest.fixture
+def pages(browser, live_app):
+    demo_accounts(live_app.app, live_app.plan_id)
+    opened = {}
+    for who, (email, width, locale) in PEOPLE.items():
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
+        opened[who] = context.new_page()
+        sign_in(opened[who], live_app.url, email, DEMO_PASSWORD)
+    yield opened
+    for page in opened.values():
+        page.context.close()
+
+
+def _keep(live_app, run_id: int) -> None:
+    """A robust result kept for the run, as the job keeps it."""
+    from models import Run
+
+    with open_session(live_app.app.extensions["planner_engine"], write=True) as session:
+        run = session.get(Run, run_id)
+        keep_result(session, run, robust_result(run, {"selfcheck": SHARE, "rfid": 0.03}))
+
+
+def test_a_team_reads_its_share_and_finance_saves_the_robust_portfolio(pages, live_app):
+    plan = f"{live_app.url}/plans/{live_app.plan_id}"
+    lead, finance, team = pages["lead"], pages["finance"], pages["team"]
+    step = "publish"
+    try:
+        decision = run_from_portfolio(lead, plan)
+        run_id = int(lead.url.rsplit("/", 1)[1])
+        publish_shown_run(lead)
+
+        step = "team reads its share"
+        _keep(live_app, run_id)
+        team.goto(f"{plan}/initiatives")
+        team.get_by_role("link", name=OWN_REJECTED).click()
+        own = team.locator("main").inner_text()
+        assert "A close call: chosen in 46% of plausible cases" in own, own
+        team.get_by_role("link", name="Why not, in figures").first.click()
+        why = team.locator("main").inner_text()
+        assert f"Why not: {OWN_REJECTED}" in why
+        assert "How firm this no is" in why
+        assert "A close call: chosen in 46% of plausible cases" in why
+        assert "95% sure its share lies between 43% and 49%" in why
+
+        step = "finance works it out"
+        finance.goto(f"{plan}/runs/{run_id}")
+        finance.get_by_role("link", name="The cost band and the robust portfolio, to save "
+                                          "as a what-if").click()
+        finance.get_by_label("Cases").fill("40")
+        finance.get_by_role("button", name="Work it out again").click()
+        finance.goto(f"{plan}/runs/{run_id}/uncertainty/finance")
+        bands = finance.locator("main").inner_text()
+        assert "Cost of the decided portfolio" in bands and "Cases over budget" in bands
+        assert "The robust portfolio beside the decision" in bands
+        before = {name: text_of(team, f"{plan}/{name}") for name in TEAM_PAGES}
+        assert f"run #{decision}" in before["teams"]
+
+        step = "finance saves the robust portfolio"
+        finance.goto(f"{plan}/runs/{run_id}/uncertainty/finance")
+        finance.get_by_role("button", name="Save the robust portfolio as a what-if").click()
+        finance.wait_for_url("**/runs/*")
+        saved = finance.locator("main").inner_text()
+        assert "What-if: Robust portfolio of run #" in saved, saved[:400]
+        assert "A what-if" in saved
+        after = {name: text_of(team, f"{plan}/{name}") for name in TEAM_PAGES}
+        assert after == before  # a what-if changes nothing the teams read
+    except Exception:
+        for who, page in pages.items():
+            page.screenshot(path=str(Path(ARTIFACTS) / f"firmness-{step}-{who}.png"),
+                            full_page=True)
+        raise
