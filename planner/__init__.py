@@ -106,9 +106,10 @@ def _register_blueprints(app: Flask) -> None:
         plans,
         review,
         runs,
+        uncertainty,
     )
 
     for feature in (accounts, plans, journey, owners, delivery, review, initiatives, runs,
-                    finance, data_io, history, appeals, jobs):
+                    finance, uncertainty, data_io, history, appeals, jobs):
         for blueprint in feature.blueprints():
             app.register_blueprint(blueprint)

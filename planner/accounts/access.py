@@ -164,6 +164,14 @@ ACCESS: dict[str, Rule] = {
     "jobs.cancel_job": _plan(NOBODY, MONEY),
     "frontier.show": _plan(ALL_READERS),
     "frontier.portfolio": _plan(ALL_READERS),
+    # How sure a run's choice is: read by whoever reads the run; its money by finance and
+    # the CX lead, who start its jobs and save the robust portfolio as a what-if
+    "uncertainty.show": _plan(ALL_READERS),
+    "uncertainty.finance": _plan(MONEY),
+    "uncertainty.alternatives": _plan(ALL_READERS),
+    "uncertainty.start_robust": _plan(NOBODY, MONEY),
+    "uncertainty.start_alternatives": _plan(NOBODY, MONEY),
+    "uncertainty.save_robust": _plan(NOBODY, MONEY),
 }
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 STATE_WORDS = {"draft": "a draft", "open": "open for proposals", "decided": "decided",

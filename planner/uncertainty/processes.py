@@ -1,0 +1,45 @@
+"""A robust job's samples solved on this machine's cores, when the queue has no other
+machines' workers to share them with (planner/uncertainty/jobs.py): the engine's own
+split over processes (optimizer.uncertainty.solve_all), which `robust` uses too, so the
+outcomes are those `robust` sums up."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import optimizer
+from optimizer.uncertainty import solve_all
+
+PROCESSES = 2  # the cores one robust job solves its samples on
+ON_CORES_FROM = 200  # fewer samples are solved sooner than processes start
+
+
+def solve_on_cores(plan: optimizer.Plan, samples: list[dict[str, Any]],
+                   progress: Callable[[int, int], None] | None = None,
+                   processes: int = PROCESSES) -> list[dict[str, Any]]:
+    """Each sample's outcome, in order, solved by `processes` processes (or this one, for
+    few samples); `progress(done, total)` as parts are done."""
+    if len(samples) < ON_CORES_FROM:
+        processes = 1
+    with _may_start_processes():
+        return solve_all(plan, samples, processes, progress)
+
+
+@contextmanager
+def _may_start_processes() -> Iterator[None]:
+    """Let this process start the pool's: a queue worker's process is daemonic (Huey's),
+    and multiprocessing refuses a daemonic process children of its own. The pool's
+    processes are shut down before solve_all returns, so none outlives the job."""
+    config = multiprocessing.current_process()._config  # noqa: SLF001 (no public way)
+    daemon = config.get("daemon")
+    config["daemon"] = False
+    try:
+        yield
+    finally:
+        if daemon is None:
+            config.pop("daemon", None)
+        else:
+            config["daemon"] = daemon
