@@ -139,3 +139,18 @@ def test_a_funded_core_initiative_reads_as_a_firm_yes(client, db, demo_id, run_i
         f"/plans/{demo_id}/initiatives/{_initiative_id(db, demo_id, 'greeter')}"))
     assert "A firm yes: chosen in 95% of plausible cases" in text
     assert "It is core: chosen in 95% of plausible cases" in text
+
+
+@pytest.mark.parametrize(("role", "start"), [("lead", True), ("finance", True),
+                                             ("viewer", False)])
+def test_who_may_work_firmness_out_is_offered_it_on_the_run_page(app, db, demo_id, run_id,
+                                                                   role, start):
+    reader = _member(app, db, demo_id, role)
+    html = reader.get(f"/plans/{demo_id}/runs/{run_id}").get_data(as_text=True)
+    pages = f"/plans/{demo_id}/runs/{run_id}/uncertainty"
+    assert (f'href="{pages}">work out how firm it is</a>' in html) is start
+    keep_result(db, saved_run(db, run_id), robust_result(saved_run(db, run_id), SHARES))
+    html = reader.get(f"/plans/{demo_id}/runs/{run_id}").get_data(as_text=True)
+    assert "work out how firm it is" not in html
+    assert f'href="{pages}">Every initiative' in html  # every reader of the run
+    assert (f'href="{pages}/finance">The cost band' in html) is start  # money: lead, finance
