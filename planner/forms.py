@@ -18,7 +18,14 @@ from wtforms.widgets import Select, TextInput
 from models import Plan
 from optimizer.planfile.ranges import Range
 from optimizer.planfile.text import ID_RULE, id_problem, text_problem
-from planner.amounts import STYLES, NotANumberError, read_number, written_for
+from planner.amounts import (
+    STYLES,
+    NotANumberError,
+    read_number,
+    read_range,
+    written_for,
+    written_range,
+)
 from planner.database import get_session
 from planner.number_kinds import COUNT, MONEY, SHARE, language_style
 from planner.web import LARGEST_ID
@@ -35,9 +42,10 @@ class Number(FloatField):
     widget = TextInput()
 
     def __init__(self, *args: Any, kind: str = MONEY, percent: bool = False,
-                 unit: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **_text_box(kwargs, "decimal"))
+                 unit: str | None = None, ranged: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **_text_box(kwargs, "text" if ranged else "decimal"))
         self.kind, self.unit = (SHARE if percent else kind), unit
+        self.ranged = ranged  # a range typed in one box ("60-90k"): data (low, high) or None
         self.number_style: str | None = None  # None: the page's (page_number_style)
         self.currency: str | None = None  # None: the page plan's
 
@@ -46,6 +54,8 @@ class Number(FloatField):
             return str(self.raw_data[0])
         if self.data is None:
             return ""
+        if self.ranged:
+            return written_range(*self.data, self._style())
         return written_for(float(self.data), self._style())
 
     def _style(self) -> str:
@@ -54,9 +64,9 @@ class Number(FloatField):
     def read(self, text: str) -> float:
         """The number typed, or ValueError with the words to show."""
         try:
-            return read_number(text, self.kind, style=self._style(), unit=self.unit,
-                               currency=self.currency if self.currency is not None
-                               else page_currency())
+            return (read_range if self.ranged else read_number)(
+                text, self.kind, style=self._style(), unit=self.unit,
+                currency=self.currency if self.currency is not None else page_currency())
         except NotANumberError as error:
             typed = " ".join(text.split())[:40]
             if str(error).startswith(f'"{typed}'):
@@ -276,11 +286,10 @@ class AtLeast:
         return cls(kind.low, maximum=kind.high)
 
     def __call__(self, _form: Any, field: Any) -> None:
-        if field.data is None:
-            return
-        if field.data < self.minimum:
+        ends = field.data if isinstance(field.data, tuple) else (field.data,)  # a range's
+        if any(end is not None and end < self.minimum for end in ends):
             raise ValidationError(f"Must be at least {self.minimum:g}.")
-        if field.data > self.maximum:
+        if any(end is not None and end > self.maximum for end in ends):
             raise ValidationError(f"Must be at most {self.maximum:,.0f}.")
 
 

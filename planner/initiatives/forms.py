@@ -28,6 +28,7 @@ from models import (
 from models.queries import team_ids, team_names
 from optimizer.planfile.ranges import BENEFIT, CAPACITY, MONEY, SHARE, UPLIFT
 from planner import number_kinds as kinds
+from planner.amounts import outside
 from planner.forms import (
     Above,
     AtLeast,
@@ -94,6 +95,10 @@ class InitiativeForm(Form):
     benefit = Number("Benefit per year", [Optional(), AtLeast.of(BENEFIT)], kind=kinds.MONEY,
                      description="Money per year, for ROI reports; the optimiser ignores it.")
     note = TextAreaField("Note", [Longest(2000)])
+    cost_range = Number("Cost could be", [Optional(), AtLeast.of(MONEY)], kind=kinds.MONEY,
+                        ranged=True,
+                        description="How low and how high the whole cost may turn out, "
+                                    "such as 60-90k; empty: as the plan's default range says.")
     version = VersionField()
 
     parts: PlanParts
@@ -139,6 +144,10 @@ class InitiativeForm(Form):
         if both:
             raise ValidationError("An initiative cannot both require and exclude the same one.")
 
+    def range_of(self, moment: Moment) -> Any:
+        """The field of the range around the uplift on this moment."""
+        return self[f"range_{moment.id}"]
+
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         uplifts = [field.data for _, pairs in self.effect_groups() for _, field in pairs]
@@ -146,6 +155,19 @@ class InitiativeForm(Form):
             self.effect_errors.append("Give at least one moment an uplift above 0: "
                                       "work that moves no moment cannot be chosen.")
             valid = False
+        costs = [f.data for _, f in self.cost_fields()]
+        pairs = [(self.cost_range, None if None in costs and len(costs) == 1
+                  else sum(c or 0.0 for c in costs), "cost", kinds.MONEY)]
+        pairs += [(self.range_of(m), f.data or None, "uplift", kinds.POINTS)
+                  for _, moments in self.effect_groups() for m, f in moments]
+        for field, likely, what, kind in pairs:
+            if field.data is None or field.errors:
+                continue
+            words = (outside(field.data, likely, kind) if likely is not None else
+                     f"Give the {what} itself first: a range is around it.")
+            if words:
+                field.errors.append(f"{words} Nothing was saved.")
+                valid = False
         return valid
 
     def fill(self, initiative: Initiative) -> None:
@@ -158,6 +180,10 @@ class InitiativeForm(Form):
             field.data = (field.data or 0.0) + cost.amount
         for effect in initiative.effects:
             self[f"effect_{effect.moment_id}"].data = effect.uplift
+            if effect.low is not None and effect.high is not None:
+                self[f"range_{effect.moment_id}"].data = (effect.low, effect.high)
+        if initiative.cost_low is not None and initiative.cost_high is not None:
+            self.cost_range.data = (initiative.cost_low, initiative.cost_high)
         for use in initiative.uses:
             self[f"use_{use.resource_id}"].data = use.amount
         for kind in ("requires", "excludes"):
@@ -170,6 +196,7 @@ class InitiativeForm(Form):
         before = self._parts_in_words(initiative) if initiative.id is not None else None
         for name in ("name", "confidence", "decision", "benefit"):
             setattr(initiative, name, self[name].data)
+        initiative.cost_low, initiative.cost_high = self.cost_range.data or (None, None)
         initiative.name = initiative.name.strip()
         team = (self.team.data or "").strip()
         initiative.team_id = team_ids(self.session, self.parts.plan_id, [team])[team]
@@ -181,8 +208,10 @@ class InitiativeForm(Form):
         rows = {
             "costs": [InitiativeCost(period_id=p.id if p else None, amount=f.data)
                       for p, f in self.cost_fields() if f.data],
-            "effects": [InitiativeEffect(moment_id=m.id, uplift=f.data)
-                        for _, pairs in self.effect_groups() for m, f in pairs if f.data],
+            "effects": [InitiativeEffect(moment_id=m.id, uplift=f.data, low=ends[0],
+                                         high=ends[1])
+                        for _, pairs in self.effect_groups() for m, f in pairs if f.data
+                        for ends in [self.range_of(m).data or (None, None)]],
             "uses": [InitiativeUse(resource_id=r.id, amount=f.data)
                      for r, f in self.use_fields() if f.data],
             "links": [InitiativeLink(other_id=other, kind=kind)
@@ -217,7 +246,9 @@ class InitiativeForm(Form):
             "costs": listed((periods.get(c.period_id, "total"), c.amount)
                             for c in initiative.costs),
             "uses": listed((resources[u.resource_id], u.amount) for u in initiative.uses),
-            "effects": listed((moments[e.moment_id], e.uplift) for e in initiative.effects),
+            "effects": listed((moments[e.moment_id], e.uplift) for e in initiative.effects)
+            + "".join(f"; {moments[e.moment_id]} could be {number(e.low)}-{number(e.high)}"
+                      for e in initiative.effects if e.low is not None),
             **{kind: listed((others.get(link.other_id, str(link.other_id)), None)
                             for link in initiative.links if link.kind == kind)
                for kind in ("requires", "excludes")}}
@@ -230,6 +261,9 @@ def initiative_form(session: Session, plan_id: int, own_id: int | None = None,
     for moment in parts.moments:
         fields[f"effect_{moment.id}"] = Number(moment.name, [Optional(), AtLeast.of(UPLIFT)],
                                                 kind=kinds.POINTS)
+        fields[f"range_{moment.id}"] = Number(f"{moment.name}: could be", [
+            Optional(), AtLeast.of(UPLIFT)], kind=kinds.POINTS, ranged=True,
+            description="From the lowest to the highest uplift, such as 4-8.")
     if parts.periods:
         for period in parts.periods:
             fields[f"cost_{period.id}"] = Number(f"Cost in {period.key}",

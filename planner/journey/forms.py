@@ -18,6 +18,7 @@ from models.queries import owner_names
 from optimizer.influence import influence_cycle
 from optimizer.plan import CATEGORIES
 from optimizer.planfile.ranges import HEADROOM, SCORE, SHARE, WEIGHT
+from planner.amounts import outside
 from planner.forms import (
     Above,
     AtLeast,
@@ -50,6 +51,10 @@ class MomentForm(Form):
                     description="How much the moment matters to loyalty, on one scale for "
                                 "all moments (for example 1 to 10: a 10 counts ten times a 1); "
                                 "0 for hidden steps, which count through what they feed.")
+    weight_range = Number("Weight could be", [Optional(), AtLeast.of(WEIGHT)], kind=PLAIN,
+                          ranged=True,
+                          description="How low and how high the weight may really be, such "
+                                      "as 2-4; empty: as the plan's default range says.")
     headroom = Number("Headroom (points)", [Optional(), Above(0), AtLeast.of(HEADROOM)],
                       kind=POINTS,
                       description="How many points its score can still rise, on the scale you "
@@ -80,15 +85,24 @@ class MomentForm(Form):
         if field.data:
             check_unique_key(self.session, Moment, self.plan_id, field.data, self.own_id)
 
+    def validate_weight_range(self, field: Any) -> None:
+        if field.data is not None and not self.weight.errors:
+            words = outside(field.data, self.weight.data, PLAIN)
+            if words:
+                raise ValidationError(f"{words} Nothing was saved.")
+
     def fill(self, moment: Moment) -> None:
         for name in ("key", "name", "side", "weight", "headroom", "score", "owner", "version"):
             self[name].data = getattr(moment, name)
+        if moment.weight_low is not None and moment.weight_high is not None:
+            self.weight_range.data = (moment.weight_low, moment.weight_high)
         self.stage_id.data = moment.stage_id or NO_STAGE
         self.category.data = moment.category or ""
 
     def save(self, moment: Moment) -> None:
         for name in ("name", "side", "weight", "headroom", "score"):
             setattr(moment, name, self[name].data)
+        moment.weight_low, moment.weight_high = self.weight_range.data or (None, None)
         moment.name = moment.name.strip()
         moment.key = self.key.data or moment.key or key_from_name(
             self.session, Moment, self.plan_id, moment.name)

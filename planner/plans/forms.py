@@ -16,9 +16,10 @@ from wtforms.validators import (
 )
 
 from models import Period, Plan, Resource, Stage
-from optimizer.planfile.ranges import CAPACITY, MONEY
+from optimizer.planfile.estimates import UNCERTAINTY_KEYS
+from optimizer.planfile.ranges import CAPACITY, MONEY, RANGE_SHARE
 from planner import number_kinds as kinds
-from planner.amounts import STYLE_CHOICES, STYLES
+from planner.amounts import STYLE_CHOICES, STYLES, outside
 from planner.forms import (
     AtLeast,
     Below,
@@ -37,6 +38,13 @@ from planner.forms import (
 )
 
 DEFAULT_HORIZON, DEFAULT_RATE = 3, 0.08
+
+
+def _shares(label: str, example: str) -> Number:
+    """A default range as shares of each estimate without its own, typed in one box."""
+    return Number(label, [Optional(), AtLeast.of(RANGE_SHARE)], kind=kinds.SHARE, ranged=True,
+                  description=f"Low and high, as shares of the estimate, such as {example}; "
+                              "empty: certain.")
 
 
 class PlanForm(Form):
@@ -59,6 +67,10 @@ class PlanForm(Form):
     discount_rate = Number("Discount rate", [Optional(), AtLeast(0), Below(1)],
                            kind=kinds.SHARE,
                            description="A yearly rate, such as 8% (or 0.08).")
+    # The default ranges, as shares of each estimate (docs/model.md, "Uncertainty").
+    uncertainty_cost = _shares("Costs could be", "90-130%")
+    uncertainty_effects = _shares("Uplifts could be", "50-120%")
+    uncertainty_weight = _shares("Weights could be", "80-120%")
     version = VersionField()
 
     def __init__(self, *args: Any, session: Session, plan_id: int | None = None,
@@ -69,8 +81,25 @@ class PlanForm(Form):
             style = self.number_style.data if self.number_style.data in STYLES else ""
             currency = (self.currency.data or "").strip()
             currency = currency if len(currency) == 3 and currency.isalpha() else None
-            for field in (self.budget, self.max_focus, self.horizon_years, self.discount_rate):
+            for field in (self.budget, self.max_focus, self.horizon_years, self.discount_rate,
+                          *self.share_fields()):
                 field.reread(style or browser_number_style(), currency)
+        elif kwargs.get("obj") is not None:
+            for key, field in zip(UNCERTAINTY_KEYS, self.share_fields(), strict=True):
+                pair = (kwargs["obj"].uncertainty or {}).get(key)
+                field.data = tuple(pair) if pair else None
+
+    def share_fields(self) -> list[Any]:
+        return [self[f"uncertainty_{key}"] for key in UNCERTAINTY_KEYS]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self.share_fields():
+            words = None if field.data is None else outside(field.data, 1.0, kinds.SHARE)
+            if words and not field.errors:
+                field.errors.append(f"{words} Nothing was saved.")
+                valid = False
+        return valid
 
     def validate_name(self, field: Any) -> None:
         other = self.session.exec(select(Plan.id).where(Plan.name == field.data)).first()
@@ -81,6 +110,9 @@ class PlanForm(Form):
         plan.name, plan.currency = self.name.data.strip(), self.currency.data
         plan.budget, plan.max_focus = self.budget.data, self.max_focus.data
         plan.number_style = self.number_style.data if self.number_style.data in STYLES else ""
+        shares = {key: list(field.data) for key, field in zip(
+            UNCERTAINTY_KEYS, self.share_fields(), strict=True) if field.data is not None}
+        plan.uncertainty = shares or None
         if self.horizon_years.data is None and self.discount_rate.data is None:
             plan.horizon_years = plan.discount_rate = None
         else:
