@@ -37,6 +37,7 @@ from models import Job
 from models.base import as_utc, utcnow
 from models.db import open_session
 from planner.history.capture import acting_as
+from planner.jobs.processes import main_gone
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 ENDED = (DONE, FAILED, CANCELLED)
@@ -140,6 +141,11 @@ def run_job(app: Flask, job_id: int) -> None:
         app.logger.exception("job %s (%s) failed", job_id, job.kind)
         _end(engine, job_id, FAILED, f"It stopped with an error: {error}. Nothing of this "
                                      "step was saved.")
+    except KeyboardInterrupt:  # its worker is stopped now (its main process died)
+        with open_session(engine) as session:
+            words = stopped_words(session.get(Job, job_id))
+        _end(engine, job_id, FAILED, words)
+        raise
     finally:
         progress.stop()
 
@@ -192,10 +198,23 @@ class Progress:
 
     def _heartbeat(self) -> None:
         while not self._stopped.wait(HEARTBEAT_SECONDS):
+            if main_gone():  # the worker's main process died: end this one, see below
+                self._leave()
+                continue
             with open_session(self.engine, write=True) as session:
                 session.execute(update(Job).where(Job.id == self.job_id, Job.status == RUNNING)
                                 .values(heartbeat_at=utcnow()))
                 session.commit()
+
+
+    def _leave(self) -> None:
+        """End this process of a worker whose main process died, at once, the heartbeat
+        quiet: its job has had a heartbeat's time to stop on SIGTERM (processes.py), and
+        has not (the solver, in C, holds the thread that would). Ended without a word to
+        the database (the work's own transaction, open or not, is never half-written);
+        the job is failed by the reaper of a worker, or by its page."""
+        if not self._stopped.wait(HEARTBEAT_SECONDS):
+            os._exit(1)
 
 
 def every(seconds: float, report: Callable[[int, int], None]) -> Callable[[int, int], None]:

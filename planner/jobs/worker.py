@@ -1,14 +1,20 @@
 """`planner worker`: a Huey consumer of the app's queue (planner/jobs/queue.py), its
-processes leaving the cores to the pages first."""
+processes leaving the cores to the pages first, dying with it (planner/jobs/processes.py),
+its main process failing the jobs of workers that died (planner/jobs/reaper.py)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
+from huey import consumer as huey_consumer
+
+from planner.jobs.processes import Lineage
+from planner.jobs.reaper import Reaper
 
 
 def yield_cores(niceness: int) -> None:
@@ -33,7 +39,8 @@ def yield_cores(niceness: int) -> None:
 
 @dataclass(frozen=True)
 class Worker:
-    """`planner worker`: a Huey consumer of the app's queue."""
+    """`planner worker`: a Huey consumer of the app's queue, whose processes die with it
+    (processes.py), and whose main process fails the jobs of dead workers (reaper.py)."""
 
     app: Flask
     processes: int
@@ -42,10 +49,79 @@ class Worker:
         huey = self.app.extensions["planner_queue"]
         engine = self.app.extensions["planner_engine"]
         yield_cores(int(self.app.config["JOBS_NICENESS"]))
+        lineage = Lineage.of_this_process(Path(self.app.instance_path))
+        lineage.claim()
         # Each worker process is forked from this one: it opens connections of its own.
         os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
         # An idle worker looks for work at least every second (Redis hands it over at once)
-        consumer = huey.create_consumer(workers=self.processes, worker_type="process",
-                                        max_delay=1.0, check_worker_health=True,
-                                        health_check_interval=5)
-        consumer.run()
+        consumer = Consumer(huey, lineage=lineage,
+                            reaper=Reaper(engine, float(self.app.config["JOBS_STALE_SECONDS"])),
+                            workers=self.processes, worker_type="process", max_delay=1.0,
+                            check_worker_health=True, health_check_interval=5)
+        try:
+            consumer.run()
+        finally:
+            lineage.leave()
+
+
+class _Bound:
+    """What Huey's worker and scheduler processes do besides their own: die with the main
+    process, and take nothing once it is gone."""
+
+    lineage: Lineage
+
+    def initialize(self) -> None:
+        self.lineage.enter_child()
+        huey_stop = signal.getsignal(signal.SIGTERM)  # Huey's: stop a job under way
+
+        def stop(signum, frame) -> None:
+            if self.lineage.orphaned():  # the main process died: stop now, idle or not
+                raise KeyboardInterrupt
+            if callable(huey_stop):
+                huey_stop(signum, frame)
+
+        signal.signal(signal.SIGTERM, stop)
+        super().initialize()
+
+    def loop(self, now=None) -> None:
+        if self.lineage.orphaned():  # before taking a job: none is taken by an orphan
+            raise KeyboardInterrupt
+        super().loop(now)
+
+    def shutdown(self) -> None:
+        self.lineage.leave_child()
+        super().shutdown()
+
+
+class _Worker(_Bound, huey_consumer.Worker):
+    pass
+
+
+class _Scheduler(_Bound, huey_consumer.Scheduler):
+    pass
+
+
+class Consumer(huey_consumer.Consumer):
+    """Huey's consumer, its processes bound to it, and reaping in its main loop."""
+
+    worker_class = _Worker
+    scheduler_class = _Scheduler
+
+    def __init__(self, huey, *, lineage: Lineage, reaper: Reaper, **options) -> None:
+        self.lineage, self.reaper = lineage, reaper  # before Huey makes its processes
+        super().__init__(huey, **options)
+
+    def _create_worker(self):
+        worker = super()._create_worker()
+        worker.lineage = self.lineage
+        return worker
+
+    def _create_scheduler(self):
+        scheduler = super()._create_scheduler()
+        scheduler.lineage = self.lineage
+        return scheduler
+
+    def loop(self, health_check_ts=None):
+        health_check_ts = super().loop(health_check_ts)
+        self.reaper.due()
+        return health_check_ts
