@@ -8,8 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from optimizer import alternatives as alternatives_module
 from optimizer import plan_from_dict
-from optimizer.alternatives import EXHAUSTED, NoPortfolioError, alternatives
+from optimizer.alternatives import (
+    EXHAUSTED,
+    NUMERICAL,
+    TIME_LIMIT,
+    NoPortfolioError,
+    alternatives,
+)
 from optimizer.checks import violations
 from optimizer.model import index_plan
 from optimizer.samples import generate_plan
@@ -124,9 +131,7 @@ def _plan(initiatives, *, budget=None, capacity=None, headroom=None, max_focus=2
 def test_ties_in_distance_go_to_more_impact_then_less_cost():
     # One initiative at a time (the team does one); each alone differs from any other
     # by 2, so the order is by impact, then by cost.
-    work = {"a": (10, 10), "b": (9.9, 5), "c": (9.8, 4), "d": (9.9, 3)}
-    plan = plan_from_dict(_plan({k: {"effects": {"m": e}, "cost": c, "uses": {"team": 1}}
-                                 for k, (e, c) in work.items()}, capacity=1))
+    plan = _four_of_a_kind()
     document = alternatives(plan, within=0.05, count=4)
     assert document["funded"] == ["a"] and document["best"] == 10
     assert [(a["funded"], a["impact"], a["cost"], a["distance"])
@@ -179,3 +184,43 @@ def test_bad_options_are_refused(options):
     plan = plan_from_dict(_plan({"a": {"effects": {"m": 4}, "cost": 2}}))
     with pytest.raises(ValueError):
         alternatives(plan, **options)
+
+
+def _four_of_a_kind():
+    """Four alternatives to one another: one at a time, each alone differs by 2."""
+    work = {"a": (10, 10), "b": (9.9, 5), "c": (9.8, 4), "d": (9.9, 3)}
+    return plan_from_dict(_plan({k: {"effects": {"m": e}, "cost": c, "uses": {"team": 1}}
+                                 for k, (e, c) in work.items()}, capacity=1))
+
+
+def test_a_search_stopped_by_the_time_limit_keeps_what_it_found(monkeypatch):
+    solves = []
+    solve_once = alternatives_module._Search._solve
+
+    def three_solves(self, *args, **kwargs):  # the first alternative's three phases
+        solves.append(1)
+        return None if len(solves) > 3 else solve_once(self, *args, **kwargs)
+
+    monkeypatch.setattr(alternatives_module._Search, "_solve", three_solves)
+    document = alternatives(_four_of_a_kind(), within=0.05, count=3)
+    assert [a["funded"] for a in document["alternatives"]] == [["d"]]
+    assert document["complete"] is False and document["reason"] == TIME_LIMIT
+
+
+def test_a_portfolio_that_breaks_a_rule_is_solved_again_tighter(monkeypatch):
+    refused = []
+    check = alternatives_module.violations
+
+    def refuse_first(data, funded, focus):  # as if the solver's tolerance let one through
+        if not refused:
+            refused.append(set(funded))
+            return ["over a limit"]
+        return check(data, funded, focus)
+
+    monkeypatch.setattr(alternatives_module, "violations", refuse_first)
+    document = alternatives(_four_of_a_kind(), within=0.05, count=3)
+    assert refused == [{3}]  # d, the first alternative, refused once, then found again
+    assert [a["funded"] for a in document["alternatives"]] == [["d"], ["b"], ["c"]]
+    monkeypatch.setattr(alternatives_module, "violations", lambda *_: ["over a limit"])
+    document = alternatives(_four_of_a_kind(), within=0.05, count=3)
+    assert document["alternatives"] == [] and document["reason"] == NUMERICAL

@@ -8,7 +8,7 @@ import pytest
 
 from optimizer import load_plan
 from optimizer.alternatives import alternatives
-from planner.cli.alternatives import add_alternatives
+from planner.cli.alternatives import add_alternatives, render_alternatives
 from tests.conftest import EXAMPLE_PLAN
 
 
@@ -90,3 +90,15 @@ def test_bad_options_exit_2(capsys, args):
         main(["alternatives", str(EXAMPLE_PLAN), *args])
     assert caught.value.code == 2
     assert "error" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("reason,words", [
+    ("exhausted", "There is only 1 alternative: no other portfolio within 2% of the best"),
+    ("time_limit", "The time limit stopped the search: only 1 alternative found."),
+    ("numerical", "broke a rule of the plan to the precision the planner checks"),
+])
+def test_a_short_list_says_why(reason, words):
+    plan = load_plan(EXAMPLE_PLAN)
+    document = alternatives(plan, within=0.02, count=1)
+    document.update(complete=False, reason=reason)
+    assert words in render_alternatives(plan, document)
