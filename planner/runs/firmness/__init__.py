@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from models import Run, Uncertainty
 from planner.database import get_session
+from planner.kept import RUN, RUNS_SHOWN, Kept
 from planner.runs.firmness.chart import impact_band_svg
 
 ROBUST = "robust"  # Uncertainty.kind of a firmness result
@@ -75,8 +76,21 @@ class Firmness:
     cost: dict[str, float] = field(default_factory=dict)  # mean, p90 (and more, if given)
     over_budget_share: float | None = None
     regret: dict[str, float] = field(default_factory=dict)
-    core_if: dict[str, CoreIf] = field(default_factory=dict)
     planned_impact: float | None = None  # the run's impact with the estimates as given
+    # What would make each initiative core, as kept, read by wanted() with the run's names
+    # (of 20,000 initiatives, a page asks for one or none).
+    core_if: dict[str, Any] = field(default_factory=dict, repr=False)
+    inputs: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def wanted(self, key: str) -> CoreIf | None:
+        """What would make this initiative core, in the run's names; None if not kept."""
+        found = self.core_if.get(key)
+        initiative = next((i for i in self.inputs.get("initiatives", []) if i["id"] == key),
+                          None)
+        if not isinstance(found, dict) or initiative is None:
+            return None
+        moments = {m["id"]: m.get("name") or m["id"] for m in self.inputs.get("moments", [])}
+        return _core_if(initiative, found, moments)
 
     @property
     def key(self) -> tuple[int, datetime]:
@@ -103,18 +117,31 @@ class Firmness:
                       key=lambda s: (s.share, s.name.casefold()))
 
 
-def newest(session: Session, run_id: int, kind: str = ROBUST) -> Uncertainty | None:
-    """The run's newest kept result of this kind, or None."""
-    return session.exec(select(Uncertainty).where(
+# Kept by each process, as planner/kept.py keeps the run's other figures: a result of a
+# plan of 20,000 initiatives is megabytes of JSON, read and named in a good part of a
+# second, and never changes under its id and time (a new one is another row).
+SHAPED: Kept[Firmness | None] = Kept(
+    "a saved run's newest robust result, shaped for its pages (planner/runs/firmness)",
+    (*RUN, "result", "result's time"), most=RUNS_SHOWN)
+
+
+def newest(session: Session, run_id: int, kind: str = ROBUST) -> tuple[int, datetime] | None:
+    """The id and time of the run's newest kept result of this kind (what names it), or
+    None; a query of two columns, the result itself left unread."""
+    found = session.exec(select(Uncertainty.id, Uncertainty.created_at).where(
         Uncertainty.run_id == run_id, Uncertainty.kind == kind)
         .order_by(Uncertainty.id.desc()).limit(1)).first()
+    return (found[0], found[1]) if found is not None else None
 
 
 def firmness(session: Session, run: Run) -> Firmness | None:
     """How firm the run's choice is, from its newest robust result; None when none is kept
     (or it holds no initiative's share, as a result of no solved case)."""
-    row = newest(session, run.id)
-    return shaped(row, run) if row is not None else None
+    named = newest(session, run.id)
+    if named is None:
+        return None
+    return SHAPED.get((run.id, run.created_at, *named),
+                      lambda: shaped(session.get(Uncertainty, named[0]), run))
 
 
 def shaped(row: Uncertainty, run: Run) -> Firmness | None:
@@ -133,7 +160,8 @@ def shaped(row: Uncertainty, run: Run) -> Firmness | None:
         currency=inputs.get("currency", "EUR"),
         impact=_figures(decision.get("impact")), cost=_figures(decision.get("cost")),
         over_budget_share=_number(decision.get("over_budget_share")),
-        regret=_figures(decision.get("regret")), planned_impact=_number(run.impact))
+        regret=_figures(decision.get("regret")), planned_impact=_number(run.impact),
+        core_if=result.get("core_if") or {}, inputs=inputs)
     for entry in result.get("initiatives") or []:
         key = str(entry.get("id"))
         share = _number(entry.get("chosen_share"))
@@ -148,9 +176,6 @@ def shaped(row: Uncertainty, run: Run) -> Firmness | None:
         if share is not None:
             found.moments.append(MomentShare(key, moments.get(key, key), share, key in focus))
     found.moments.sort(key=lambda m: (not m.focus, -m.share, m.name.casefold()))
-    for key, wanted in (result.get("core_if") or {}).items():
-        if key in initiatives and isinstance(wanted, dict):
-            found.core_if[key] = _core_if(initiatives[key], wanted, moments)
     return found if found.shares else None
 
 

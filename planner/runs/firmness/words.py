@@ -84,7 +84,7 @@ def core_if(share: Share, firm: Firmness) -> str:
     if share.kind == CORE:
         return (f"It is core: chosen in {percent(share.share)} of plausible cases, "
                 "whatever the estimates turn out to be within their ranges.")
-    wanted = firm.core_if.get(share.key)
+    wanted = firm.wanted(share.key)
     if wanted is None:
         return ""
     ways = [f"its cost turns out at most {money(wanted.cost_at_most, firm.currency)} (now "

@@ -59,5 +59,6 @@ def test_a_result_is_read_with_the_runs_names_and_what_it_lacks_is_left_out():
     assert [(m.name, m.share, m.focus) for m in firm.moments] == [("Moment", 0.7, True)]
     assert not firm.band and str(firm.impact_chart) == ""  # no P90: no band drawn
     assert firm.over_budget_share == 0.0 and firm.key == (9, datetime(2027, 3, 1))
-    assert list(firm.core_if) == ["a"] and firm.core_if["a"].cost_now == 90
+    assert firm.wanted("a").cost_now == 90 and firm.wanted("a").cost_at_most == 60
+    assert firm.wanted("gone") is None and firm.wanted("b") is None
     assert shaped(_row({"solved": 0, "initiatives": []}), _run()) is None
