@@ -43,6 +43,8 @@ def add_commands(commands: Any) -> None:
                                                 "imports) as they come")
     worker.add_argument("--processes", type=int, default=os.cpu_count() or 1,
                         help="jobs done at once (default: one per core)")
+    # the pid of `planner serve`, when it starts the worker: the worker stops when it dies
+    worker.add_argument("--parent", type=int, default=None, help=argparse.SUPPRESS)
     worker.set_defaults(run=_worker)
 
 
@@ -86,11 +88,13 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 class JobWorker:
-    """`planner worker` beside the server, in a process group of its own, stopped with it."""
+    """`planner worker` beside the server, in a process group of its own, stopped with it,
+    and stopping by itself when the server dies (killed outright): a server started again
+    would start another, and the two would run twice the jobs at once that one should."""
 
     def __init__(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "planner.cli", "worker"],
-                                        start_new_session=True)
+        self.process = subprocess.Popen([sys.executable, "-m", "planner.cli", "worker",
+                                         "--parent", str(os.getpid())], start_new_session=True)
 
     def stop(self) -> None:
         if self.process.poll() is not None:
@@ -147,5 +151,5 @@ def _worker(args: argparse.Namespace) -> int:
         return 2
     where = app.config.get("REDIS_URL") or "the instance folder's jobs.sqlite"
     print(f"planner worker: {args.processes} at once, queue on {where}", file=sys.stderr)
-    Worker(app, max(1, args.processes)).run()
+    Worker(app, max(1, args.processes), parent=args.parent).run()
     return EXIT_OK

@@ -131,8 +131,18 @@ class Lineage:
             (self.records / str(os.getpid())).unlink()
 
     def leave(self) -> None:
-        """In the main process, as it ends: the records go with it."""
-        shutil.rmtree(self.records, ignore_errors=True)
+        """In the main process, as it ends: the records go with it, but for those of
+        children still alive (stopped without waiting for their job): the next worker to
+        start stops them, if they have not stopped by themselves."""
+        alive = False
+        for record in self.records.glob("[0-9]*"):
+            with contextlib.suppress(OSError):
+                if started(int(record.name)) == record.read_text():
+                    alive = True
+                else:
+                    record.unlink()
+        if not alive:
+            shutil.rmtree(self.records, ignore_errors=True)
 
 
 def stop_leftovers(folder: Path) -> list[int]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask
 from huey import consumer as huey_consumer
 
-from planner.jobs.processes import Lineage
+from planner.jobs.processes import Lineage, die_with_parent
 from planner.jobs.reaper import Reaper
 
 
@@ -44,8 +44,13 @@ class Worker:
 
     app: Flask
     processes: int
+    parent: int | None = None  # the server that started it, if one did: it dies with it
 
     def run(self) -> None:
+        if self.parent is not None:  # SIGTERM, to Huey's consumer: stop now
+            die_with_parent(signal.SIGTERM)
+            if os.getppid() != self.parent:
+                return
         huey = self.app.extensions["planner_queue"]
         engine = self.app.extensions["planner_engine"]
         yield_cores(int(self.app.config["JOBS_NICENESS"]))
@@ -56,6 +61,7 @@ class Worker:
         # An idle worker looks for work at least every second (Redis hands it over at once)
         consumer = Consumer(huey, lineage=lineage,
                             reaper=Reaper(engine, float(self.app.config["JOBS_STALE_SECONDS"])),
+                            parent=self.parent,
                             workers=self.processes, worker_type="process", max_delay=1.0,
                             check_worker_health=True, health_check_interval=5)
         try:
@@ -107,8 +113,10 @@ class Consumer(huey_consumer.Consumer):
     worker_class = _Worker
     scheduler_class = _Scheduler
 
-    def __init__(self, huey, *, lineage: Lineage, reaper: Reaper, **options) -> None:
+    def __init__(self, huey, *, lineage: Lineage, reaper: Reaper, parent: int | None,
+                 **options) -> None:
         self.lineage, self.reaper = lineage, reaper  # before Huey makes its processes
+        self.parent = parent
         super().__init__(huey, **options)
 
     def _create_worker(self):
@@ -122,6 +130,8 @@ class Consumer(huey_consumer.Consumer):
         return scheduler
 
     def loop(self, health_check_ts=None):
+        if self.parent is not None and os.getppid() != self.parent and self._signum is None:
+            self._handle_signal(signal.SIGTERM, None)  # where SIGTERM did not come at death
         health_check_ts = super().loop(health_check_ts)
         self.reaper.due()
         return health_check_ts

@@ -199,3 +199,35 @@ def test_a_killed_child_leaves_its_job_failed_by_the_reaper_unlooked(workers):
     assert done.status == "done", done.message
     assert started(main)
 
+
+
+def test_the_worker_that_serve_starts_stops_when_serve_is_killed(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    env.update(PLANNER_INSTANCE=str(tmp_path / "instance"), PYTHONPATH=str(ROOT),
+               DATABASE_URL=f"sqlite:///{tmp_path / 'planner.sqlite'}",
+               SECRET_KEY="the serve test's own key")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen([sys.executable, "-m", "planner.cli", "serve", "--workers", "1",
+                               "--port", str(port)], cwd=ROOT, env=env, stdout=log,
+                              stderr=subprocess.STDOUT, start_new_session=True)
+    worker = None
+    try:
+        worker = until(lambda: next((pid for pid in children(server.pid) if b"worker" in
+                                     Path(f"/proc/{pid}/cmdline").read_bytes()), None),
+                       60, "serve starts its worker")
+        forked = until(lambda: len(children(worker)) >= 2 and children(worker), 60,
+                       f"its worker's processes: {(tmp_path / 'serve.log').read_text()}")
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+        until(lambda: not any(started(pid) for pid in [worker, *forked]), 10,
+              "the worker and its processes stop with the server")
+    finally:
+        for group in (server.pid, worker):
+            if group is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(group, signal.SIGKILL)
+        server.wait(timeout=10)
+        log.close()
