@@ -19,7 +19,10 @@ bp = Blueprint("jobs", __name__)
 
 WHAT = {"run": "Running the optimiser", "explain": "Explaining every rejected initiative",
         "import": "Importing a spreadsheet", "scenarios": "Solving scenarios",
-        "frontier": "Tracing the efficient frontier"}
+        "frontier": "Tracing the efficient frontier",
+        "robust": "Working out how firm the choice is",
+        "robust-part": "Solving a share of the plausible cases",
+        "alternatives": "Finding other good portfolios"}
 WAITING = 15  # seconds a job may wait for a worker before the page says none has come
 
 
