@@ -9,7 +9,8 @@ from models import Run, Uncertainty
 
 
 def robust_result(run: Run, shares: dict[str, float], *, core_if: dict | None = None,
-                  focus_shares: dict[str, float] | None = None) -> dict[str, Any]:
+                  focus_shares: dict[str, float] | None = None,
+                  regret: dict[str, float] | None = None) -> dict[str, Any]:
     """The result document for this run: each listed initiative's chosen share (the rest
     0 or 1, as the run decided), classed by docs/model.md, with an interval around it."""
     funded = set(run.result["funded"])
@@ -28,7 +29,8 @@ def robust_result(run: Run, shares: dict[str, float], *, core_if: dict | None = 
             "decision": {"funded": sorted(funded), "focus": sorted(focus),
                          "impact": {"mean": 401.2, "p10": 350.1, "p50": 402.0, "p90": 447.3},
                          "cost": {"mean": 1190000, "p90": 1260000},
-                         "over_budget_share": 0.31, "regret": {"mean": 6.1, "p90": 14.0}},
+                         "over_budget_share": 0.31,
+                         "regret": regret or {"mean": 6.1, "p90": 14.0}},
             "core_if": core_if or {}, "cases": 996}
 
 

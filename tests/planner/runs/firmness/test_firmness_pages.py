@@ -87,6 +87,8 @@ def test_the_run_page_shows_the_band_the_focus_and_the_funded_shares(client, db,
     assert 'class="chart-svg chart-impact-band"' in response.get_data(as_text=True)
     assert ("Cost: EUR 1,190,000 on average, more than EUR 1,260,000 in 1 case in 10 (P90). "
             "It breaks the budget, or a period's, in 31% of the cases.") in text
+    assert ("Against the best portfolio within each case's budgets, it gives up 6.1 of impact "
+            "on average; it gives up 14.0 or more in 1 case in 10 (P90).") in text
     assert "FOCUS Refund or exchange without a fight 100% of cases" in text
     funded = text.split("Funded initiatives, least firm first", 1)[1]
     assert funded.index("Mobile point-of-sale for staff mobilepos 62% borderline 59% to 65%") \
@@ -154,3 +156,13 @@ def test_who_may_work_firmness_out_is_offered_it_on_the_run_page(app, db, demo_i
     assert "work out how firm it is" not in html
     assert f'href="{pages}">Every initiative' in html  # every reader of the run
     assert (f'href="{pages}/finance">The cost band' in html) is start  # money: lead, finance
+
+
+def test_a_decision_that_overruns_some_cases_budgets_is_said_to_deliver_more(client, db,
+                                                                            demo_id, run_id):
+    run = saved_run(db, run_id)
+    keep_result(db, run, robust_result(run, SHARES, regret={"mean": -3.5, "p90": 0.0}))
+    text = page_text(client.get(f"/plans/{demo_id}/runs/{run_id}"))
+    assert ("Against the best portfolio within each case's budgets, it delivers 3.5 more "
+            "impact on average, as it breaks the budget in some cases.") in text
+    assert "gives up" not in text
