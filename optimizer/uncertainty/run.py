@@ -12,8 +12,11 @@ from collections.abc import Callable
 from optimizer.plan import Plan
 from optimizer.uncertainty.sampler import check_samples, draw_samples
 from optimizer.uncertainty.scenario import robust_portfolio
-from optimizer.uncertainty.session import SampleSession, solve_samples
-from optimizer.uncertainty.summary import summarise
+from optimizer.uncertainty.session import SampleSession
+from optimizer.uncertainty.summary import fixed_figures, plan_decision, summarise
+
+Decision = tuple[list[str], list[str]]
+Figures = tuple[float, float, bool]
 
 CHUNKS_PER_WORKER = 8  # more chunks than processes: progress moves, and work evens out
 
@@ -25,9 +28,25 @@ def _start_worker(plan: Plan) -> None:
     _SESSION = SampleSession(plan)
 
 
-def _solve_chunk(samples: list[dict]) -> list[dict]:
+def _solve_chunk(samples: list[dict], decision: Decision | None
+                 ) -> tuple[list[dict], list[Figures]]:
     assert _SESSION is not None
-    return solve_samples(_SESSION.plan, samples, session=_SESSION)
+    return solve_chunk(_SESSION, samples, decision)
+
+
+def solve_chunk(session: SampleSession, samples: list[dict], decision: Decision | None,
+                progress: Callable[[int], None] | None = None
+                ) -> tuple[list[dict], list[Figures]]:
+    """Each sample's outcome, and the decision's figures in it (while its Data is at hand)."""
+    outcomes, figures = [], []
+    for sample in samples:
+        outcome, data = session.solve_data(sample)
+        outcomes.append(outcome)
+        if decision is not None:
+            figures.append(fixed_figures(data, decision))
+        if progress is not None:
+            progress(len(outcomes))
+    return outcomes, figures
 
 
 def chunks(count: int, parts: int) -> list[tuple[int, int]]:
@@ -43,29 +62,31 @@ def chunks(count: int, parts: int) -> list[tuple[int, int]]:
 
 
 def solve_all(plan: Plan, samples: list[dict], workers: int = 1,
-              progress: Callable[[int, int], None] | None = None) -> list[dict]:
-    """Every sample's outcome, in order, solved by `workers` processes."""
+              progress: Callable[[int, int], None] | None = None,
+              decision: Decision | None = None) -> tuple[list[dict], list[Figures]]:
+    """Every sample's outcome in order, and the decision's figures in each, solved by
+    `workers` processes."""
     total = len(samples)
     if workers <= 1 or total < 2:
-        return solve_samples(plan, samples, progress=progress)
-    from concurrent.futures import ProcessPoolExecutor
+        report = None if progress is None else (lambda done: progress(done, total))
+        return solve_chunk(SampleSession(plan), samples, decision, report)
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     parts = chunks(total, workers * CHUNKS_PER_WORKER)
-    outcomes: list[list[dict] | None] = [None] * len(parts)
+    solved: list[tuple[list[dict], list[Figures]]] = [([], [])] * len(parts)
     done = 0
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                              initargs=(plan,)) as pool:
-        futures = {pool.submit(_solve_chunk, samples[first:end]): k
+        futures = {pool.submit(_solve_chunk, samples[first:end], decision): k
                    for k, (first, end) in enumerate(parts)}
-        from concurrent.futures import as_completed
-
         for future in as_completed(futures):
             k = futures[future]
-            outcomes[k] = future.result()
+            solved[k] = future.result()
             done += parts[k][1] - parts[k][0]
             if progress is not None:
                 progress(done, total)
-    return [outcome for chunk in outcomes for outcome in chunk or []]
+    return ([o for outcomes, _ in solved for o in outcomes],
+            [f for _, figures in solved for f in figures])
 
 
 def robust(plan: Plan, *, samples: list[dict] | None = None, count: int = 1000,
@@ -80,8 +101,11 @@ def robust(plan: Plan, *, samples: list[dict] | None = None, count: int = 1000,
     else:
         samples = check_samples(plan, samples)
         used_seed = None
-    outcomes = solve_all(plan, samples, workers, progress)
-    document = summarise(plan, samples, outcomes, decision=decision, seed=used_seed)
+    if decision is None:
+        decision = plan_decision(plan)
+    outcomes, figures = solve_all(plan, samples, workers, progress, decision)
+    document = summarise(plan, samples, outcomes, decision=decision, seed=used_seed,
+                         figures=figures if decision is not None else None)
     if objective is not None:
         document["robust"] = robust_portfolio(plan, samples, objective)
     return document

@@ -69,9 +69,11 @@ def plan_decision(plan: Plan) -> tuple[list[str], list[str]] | None:
 
 def summarise(plan: Plan, samples: list[dict], outcomes: list[dict], *,
               decision: tuple[list[str], list[str]] | None = None,
-              seed: int | None = None) -> dict:
+              seed: int | None = None,
+              figures: list[tuple[float, float, bool]] | None = None) -> dict:
     """The Uncertainty result document (without "robust"). `decision`: (funded ids, focus
-    ids) held fixed; None: the plan's own optimum."""
+    ids) held fixed; None: the plan's own optimum. `figures`: the decision's fixed_figures
+    in each sample, when the processes that solved them computed them too."""
     if len(samples) != len(outcomes):
         raise ValueError("one outcome per sample")
     solved = [o for o in outcomes if o.get("impact") is not None]
@@ -99,28 +101,37 @@ def summarise(plan: Plan, samples: list[dict], outcomes: list[dict], *,
     return {"samples": len(samples), "seed": seed, "solved": count,
             "infeasible": sum(o["status"] == "infeasible" for o in outcomes),
             "initiatives": initiatives, "moments": moments,
-            "decision": held_fixed(plan, samples, outcomes, decision)}
+            "decision": held_fixed(plan, samples, outcomes, decision, figures)}
+
+
+def fixed_figures(data: Data, decision: tuple[list[str], list[str]]
+                  ) -> tuple[float, float, bool]:
+    """A decided portfolio and focus in one sample: its impact, its cost, and whether it
+    breaks the budget or a period's budget."""
+    funded = {data.initiative_index[i] for i in decision[0]}
+    focus = {data.moment_index[m] for m in decision[1]}
+    return (portfolio_impact(data, funded, focus), portfolio_cost(data, funded),
+            over_budget(data, funded))
 
 
 def held_fixed(plan: Plan, samples: list[dict], outcomes: list[dict],
-               decision: tuple[list[str], list[str]] | None) -> dict | None:
+               decision: tuple[list[str], list[str]] | None,
+               figures: list[tuple[float, float, bool]] | None = None) -> dict | None:
     """The decided portfolio and focus in every sample: impact and cost over all samples,
-    the share over budget, and the regret over the samples that have an optimum."""
+    the share over budget, and the regret over the samples that have an optimum.
+    `figures`: fixed_figures of each sample, if already computed where it was solved."""
     if decision is None:
         return None
     funded_ids, focus_ids = sorted(decision[0]), sorted(decision[1])
-    impacts, costs, regrets, over = [], [], [], 0
-    for sample, outcome in zip(samples, outcomes, strict=True):
-        data = index_plan(sample_plan(plan, sample))
-        funded = {data.initiative_index[i] for i in funded_ids}
-        focus = {data.moment_index[m] for m in focus_ids}
-        impact = portfolio_impact(data, funded, focus)
-        impacts.append(impact)
-        costs.append(portfolio_cost(data, funded))
-        over += over_budget(data, funded)
-        if outcome.get("impact") is not None:
-            regrets.append(outcome["impact"] - impact)
+    if figures is None:
+        figures = [fixed_figures(index_plan(sample_plan(plan, s)), (funded_ids, focus_ids))
+                   for s in samples]
+    impacts = [impact for impact, _, _ in figures]
+    regrets = [outcome["impact"] - impact
+               for outcome, (impact, _, _) in zip(outcomes, figures, strict=True)
+               if outcome.get("impact") is not None]
     return {"funded": funded_ids, "focus": focus_ids, "impact": spread(impacts),
-            "cost": spread(costs),
-            "over_budget_share": over / len(samples) if samples else None,
+            "cost": spread([cost for _, cost, _ in figures]),
+            "over_budget_share": (sum(over for _, _, over in figures) / len(samples)
+                                  if samples else None),
             "regret": spread(regrets, bands=False)}
