@@ -21,6 +21,7 @@ from planner.data_io.cells import (
     parse_number,
     whole_if_whole,
 )
+from planner.data_io.ranges import RANGE_ENDS, join_ends, ranged_columns, split_ends
 from planner.number_kinds import COUNT, KINDS, MONEY, MONTHS, PLAIN, POINTS, SHARE
 
 HEADERLESS = re.compile(r"\(column [A-Z]+\)")
@@ -82,6 +83,9 @@ TABLES = (
         _col("stage", "key", "a stage id of the Stages sheet, or empty"),
         _col("side", "choice", "front (the customer sees it, default) or back"),
         _col("weight", PLAIN, "how much the moment matters, 0 or more (default 1)"),
+        Column("weight low", "weight_low", PLAIN, "the lowest its weight could be, with "
+               '"weight high": a range around the weight; empty = the plan\'s default'),
+        Column("weight high", "weight_high", PLAIN, "the highest its weight could be"),
         _col("headroom", POINTS, "how far the moment can still improve, above 0, or empty"),
         _col("category", "choice", "revenue, bond, rescue, retain, or empty"),
         _col("score", POINTS, "today's measured score, shown only"),
@@ -98,8 +102,15 @@ TABLES = (
         Grid("cost", "cost", "periods", "cost in this period, 0 or more; empty = 0", MONEY),
         Grid("uses", "uses", "resources", "how much of this resource it needs; empty = none",
              MONTHS, aliases=("use",)),
+        Column("cost low", "cost_low", MONEY, 'the lowest its total cost could be, with "cost '
+               'high": a range around the cost; empty = the plan\'s default'),
+        Column("cost high", "cost_high", MONEY, "the highest its total cost could be"),
         Grid("effect", "effects", "moments", "uplift of this moment, 0 or more; empty = none",
              POINTS, aliases=("effects",)),
+        Grid("effect low", "effects_low", "moments", "the lowest the uplift of this moment "
+             "could be, with its effect high: a range around it", POINTS),
+        Grid("effect high", "effects_high", "moments", "the highest the uplift of this "
+             "moment could be", POINTS),
         _col("confidence", SHARE, "chance it delivers, above 0 and at most 1 (default 1)"),
         _col("decision", "choice", "auto (default), fund or reject"),
         _col("reason", "text", "why it is forced to fund or reject"),
@@ -189,6 +200,7 @@ def read_rows(sheet: str, frame: pd.DataFrame, table: Table, known: dict[str, li
                 row.values[name] = value
             else:
                 row.values.setdefault(name, {})[grid_id] = value
+        join_ends(sheet, row, layout, problems)
         rows.append(row)
     return rows, layout, problems
 
@@ -212,7 +224,9 @@ def _match(header: str, table: Table, known: dict[str, list[str]]) -> tuple[Any,
     for column in table.columns:
         if isinstance(column, Column) and key == header_key(column.header):
             return column.field, ""
-    for grid in (c for c in table.columns if isinstance(c, Grid)):
+    # the longer prefix first: "effect low fit" is not the moment "low fit"'s effect
+    for grid in sorted((c for c in table.columns if isinstance(c, Grid)),
+                       key=lambda g: -len(g.prefix)):
         prefix = next((p for p in (grid.prefix, *grid.aliases) if key.startswith(p + " ")), None)
         if prefix is None:
             continue
@@ -272,15 +286,21 @@ def entry_of(values: dict[str, Any]) -> dict[str, Any]:
 
 def table_frame(table: Table, entries: list[dict[str, Any]],
                 ids: dict[str, list[str]]) -> pd.DataFrame:
-    """The sheet of a plan-document list: one row per entry, one column per field or id."""
+    """The sheet of a plan-document list: one row per entry, one column per field or id;
+    a range's columns only where an entry gives that range (planner/data_io/ranges.py)."""
     headers: list[str] = []
     getters = []
+    entries = [split_ends(entry) for entry in entries]
+    ranged = ranged_columns(entries)
     for column in table.columns:
         if isinstance(column, Grid):
             for grid_id in ids.get(column.ids_of, []):
+                if column.field in RANGE_ENDS and (column.field, grid_id) not in ranged:
+                    continue
                 headers.append(f"{column.prefix} {grid_id}")
                 getters.append(_grid_getter(column.field, grid_id))
-        elif not (column.field == "cost" and ids.get("periods") and table.key == "initiatives"):
+        elif not (column.field == "cost" and ids.get("periods") and table.key == "initiatives"
+                  or column.field in RANGE_ENDS and column.field not in ranged):
             headers.append(column.header)
             getters.append(_field_getter(column))
     first_period = (ids.get("periods") or [None])[0]

@@ -16,7 +16,10 @@ VALUE = "Value"
 ENTRY = re.compile(r"([a-z]+)\[(\d+)\]")
 SETTING_PATHS = {"plan": "plan", "currency": "currency", "budget": "budget",
                  "max_focus": "max_focus", "finance.horizon_years": "horizon_years",
-                 "finance.discount_rate": "discount_rate", "finance": "horizon_years"}
+                 "finance.discount_rate": "discount_rate", "finance": "horizon_years",
+                 **{f"uncertainty.{kind}{at}": f"{kind} {end} share"
+                    for kind in ("cost", "effects", "weight")
+                    for at, end in (("", "low"), ("[0]", "low"), ("[1]", "high"))}}
 
 
 @dataclass

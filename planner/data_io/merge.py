@@ -136,11 +136,16 @@ def _figures(preview: Preview, key: str, locator: Locator, row: Row, shown: str,
     layout = locator.layouts[key]
     cells = []
     for target, (typed, kind) in row.typed.items():
-        name, grid_id = target if isinstance(target, tuple) else (target, None)
-        if fields is not None and name not in fields:
-            continue
+        # (field, grid id) or a range's (field, grid id or None, end): planner/data_io/ranges.py
+        name, grid_id, *end = target if isinstance(target, tuple) else (target, None)
+        if (fields is not None and name not in fields) or name not in row.values:
+            continue  # not changed, or a range refused
         value = row.values[name] if grid_id is None else row.values[name][grid_id]
-        cells.append([layout.header(name, grid_id), typed, shown_as(value, kind)])
+        if end and value is None:
+            continue  # half a range: refused, nothing to show
+        value = value[end[0]] if end else value
+        header = layout.headers[target] if end else layout.header(name, grid_id)
+        cells.append([header, typed, shown_as(value, kind)])
     if cells:
         preview.figures[key].append({"row": row.number, "id": shown, "cells": cells})
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer.planfile.estimates import UNCERTAINTY_KEYS
 from planner.data_io.cells import NumberError, Problem, cell_text, header_key, parse_number
 from planner.data_io.cells import whole_if_whole as whole
 from planner.data_io.columns import TABLES, Grid, entry_of, read_rows, row_numbers, table_frame
@@ -25,6 +26,10 @@ SETTINGS = (("plan", (), None), ("currency", (), None), ("budget", (), MONEY),
             ("max_focus", (), COUNT), ("horizon_years", ("finance",), YEARS),
             ("discount_rate", ("finance",), SHARE))
 WHOLE_SETTINGS = {"max_focus", "horizon_years"}
+# The plan's default ranges (`uncertainty`), each share in a row of its own:
+# (setting, kind of estimate, 0 for the low share or 1 for the high)
+SHARE_SETTINGS = tuple((f"{kind} {end} share", kind, index) for kind in UNCERTAINTY_KEYS
+                       for index, end in enumerate(("low", "high")))
 
 
 def plan_sheets(document: dict[str, Any]) -> list[Sheet]:
@@ -49,6 +54,8 @@ def _settings_sheet(document: dict[str, Any]) -> Sheet:
         source = document.get(within[0]) or {} if within else document
         if source.get(name) is not None:
             rows.append((name, source[name]))
+    shares = document.get("uncertainty") or {}
+    rows += [(name, shares[kind][end]) for name, kind, end in SHARE_SETTINGS if shares.get(kind)]
     return Sheet(PLAN_SHEET, pd.DataFrame(rows, columns=[SETTING, VALUE], dtype=object))
 
 
@@ -62,7 +69,9 @@ def _list_sheet(document: dict[str, Any], key: str) -> Sheet:
 
 def _read_me(document: dict[str, Any]) -> pd.DataFrame:
     rows = [(PLAN_SHEET, SETTING, "plan (its name), currency, budget, max_focus, "
-             "horizon_years, discount_rate"),
+             "horizon_years, discount_rate, and the default ranges as shares of each "
+             "estimate: cost low share, cost high share (such as 90% and 130%), effects "
+             "low share, effects high share, weight low share, weight high share"),
             (PLAN_SHEET, VALUE, "the setting's value; empty = the default")]
     has_periods = bool(document.get("periods"))
     for table in TABLES:
@@ -145,6 +154,8 @@ def _settings(tables: dict[str, pd.DataFrame], locator: Locator,
         problems.append(Problem(sheet, 1, None, f'needs the columns "{SETTING}" and "{VALUE}"'))
         return document
     by_name = {header_key(name): (name, within, number) for name, within, number in SETTINGS}
+    by_name |= {header_key(name): (name, ("uncertainty", kind, end), SHARE)
+                for name, kind, end in SHARE_SETTINGS}
     cells_by_row = frame.itertuples(index=False, name=None)
     for number, cells in zip(row_numbers(frame), cells_by_row, strict=True):
         written = cell_text(cells[columns[header_key(SETTING)]]) or ""
@@ -167,6 +178,19 @@ def _settings(tables: dict[str, pd.DataFrame], locator: Locator,
                 value = whole(value)
         elif name == "currency":
             value = value.strip()
+        if len(within) == 3:  # a default range's share: both ends put together below
+            document.setdefault("uncertainty", {}).setdefault(within[1], [None, None])[
+                within[2]] = value
+            continue
         target = document.setdefault(within[0], {}) if within else document
         target[name] = value
+    for kind, pair in (document.get("uncertainty") or {}).items():
+        if None in pair:
+            given, missing = (f"{kind} {end} share" for end in (
+                ("low", "high") if pair[1] is None else ("high", "low")))
+            problems.append(Problem(sheet, locator.settings[given], VALUE, f'"{given}" is '
+                                    f'given without "{missing}": give both shares, or neither'))
+    if document.get("uncertainty"):
+        document["uncertainty"] = {k: p for k, p in document["uncertainty"].items()
+                                   if None not in p}
     return document

@@ -1,5 +1,6 @@
 """Bringing data in and out of the app: spreadsheets into a plan (upload, preview, confirm),
-plan files as new plans, and a plan as a workbook or its template to fill in."""
+plan files as new plans, and a plan as a workbook or its template to fill in; the upload
+forms of both."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from flask import (
     render_template,
     url_for,
 )
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField, StringField
+from wtforms.validators import Optional
 
 from models import PendingImport
 from models.plan_import import forget_stale_imports, plan_fingerprint
@@ -21,19 +25,47 @@ from models.planfile import import_plan, plan_document, plan_file_document
 from optimizer import PlanError
 from planner.data_io.columns import TABLE_BY_KEY
 from planner.data_io.confirm import ImportRefused, pending_import
-from planner.data_io.forms import ImportForm, PlanFileForm
 from planner.data_io.merge import IMPORTED, Preview, preview_import
 from planner.data_io.plan_files import plan_file_bytes, read_plan_bytes
 from planner.data_io.plan_sheets import template_sheets
 from planner.data_io.read import FileProblem, read_tables
 from planner.database import get_session
-from planner.forms import ConfirmForm, browser_number_style, page_number_style
+from planner.forms import (
+    ConfirmForm,
+    Form,
+    Longest,
+    browser_number_style,
+    choices,
+    page_number_style,
+)
 from planner.jobs.queue import start
 from planner.jobs.views import answer
 from planner.spreadsheets import XLSX, workbook_bytes
 from planner.views import attachment, commit, current_plan, form_page
 
 bp = Blueprint("imports", __name__)
+
+# The extension is checked where the file is read, whose message names the file.
+CHOOSE_FILE = "Choose a file to upload."
+
+
+class ImportForm(Form):
+    file = FileField("Spreadsheet (.xlsx or .csv)", [FileRequired(CHOOSE_FILE)],
+                     description="An Excel workbook with sheets named Moments, Influences "
+                                 "or Initiatives (the template's), or a CSV file of one of "
+                                 "them.")
+    table = SelectField("A CSV file holds", choices=choices(
+        (key, TABLE_BY_KEY[key].sheet) for key in reversed(IMPORTED)), default="initiatives",
+        description="Only for a CSV file: which list its rows are.")
+
+
+class PlanFileForm(Form):
+    file = FileField("Plan file (.json or .xlsx)", [FileRequired(CHOOSE_FILE)],
+                     description="A plan file as the app and `planner export` write it: "
+                                 "JSON, or a workbook with a Plan sheet and one sheet per list.")
+    name = StringField("Name of the new plan", [Optional(), Longest(120)],
+                       description="Leave empty to use the name in the file.")
+
 
 @bp.route("/plans/<int:plan_id>/import", methods=["GET", "POST"])
 def upload():
