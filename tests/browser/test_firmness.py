@@ -72,6 +72,7 @@ def test_a_team_reads_its_share_and_finance_saves_the_robust_portfolio(pages, li
                                           "as a what-if").click()
         finance.get_by_label("Cases").fill("40")
         finance.get_by_role("button", name="Work it out again").click()
+        assert "Worked out and kept with the run." in finance.content()  # the job's end
         finance.goto(f"{plan}/runs/{run_id}/uncertainty/finance")
         bands = finance.locator("main").inner_text()
         assert "Cost of the decided portfolio" in bands and "Cases over budget" in bands
