@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import redis as redis_client
 from sqlmodel import select
 
 from models import Job, Run
@@ -30,6 +31,9 @@ from tests.planner.jobs.test_workers import REDIS_URL, _count, _redis_or_skip, _
 from tests.webapp import TEST_CONFIG, add_admin, signed_in_client
 
 ROOT = Path(__file__).resolve().parents[3]
+# A database of Redis of its own: workers of other tests running at once on the queue of
+# test_workers.py would take these jobs (and these workers theirs).
+OWN_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/11"
 STALE = 6.0  # seconds of a quiet heartbeat (beating every 2 s) that mean a dead worker
 
 
@@ -65,7 +69,7 @@ class Workers:
                     "SECRET_KEY": "the workers' test key", "PYTHONPATH": str(ROOT)}
         self.env.pop("REDIS_URL", None)
         if redis:
-            self.env["REDIS_URL"] = REDIS_URL
+            self.env["REDIS_URL"] = OWN_REDIS_URL
         self.instance, self.started, self.logs = instance, [], []
 
     def start(self, processes: int) -> tuple[int, list[int]]:
@@ -98,14 +102,15 @@ def workers(request, database_url, tmp_path) -> Iterator[tuple]:
     """The app on a queue (emptied), and the workers to start on it."""
     redis = request.param == "redis"
     if redis:
-        client = _redis_or_skip()
+        _redis_or_skip().close()
+        client = redis_client.Redis.from_url(OWN_REDIS_URL)
         client.flushdb()
         client.close()
     instance = tmp_path / "instance"
     instance.mkdir()
     (instance / "config.py").write_text(f"JOBS_STALE_SECONDS = {STALE}\n")
     app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, "JOBS_IMMEDIATE": False,
-                      "REDIS_URL": REDIS_URL if redis else None, "JOBS_STALE_SECONDS": STALE},
+                      "REDIS_URL": OWN_REDIS_URL if redis else None, "JOBS_STALE_SECONDS": STALE},
                      instance_path=str(instance))
     add_admin(app)
     running = Workers(database_url, instance, redis)
@@ -157,7 +162,7 @@ def test_a_killed_main_process_takes_its_children_with_it(workers):
     os.kill(held, signal.SIGSTOP)
     os.kill(main, signal.SIGKILL)
     others = [pid for pid in forked if pid != held]  # the one solving, and the idle one
-    until(lambda: not any(started(pid) for pid in others), 8,
+    until(lambda: not any(started(pid) for pid in others), 10,
           f"children still alive: {[pid for pid in others if started(pid)]}")
     assert started(held), "a stopped child acts on nothing"
 
