@@ -47,7 +47,7 @@ class Worker:
     parent: int | None = None  # the server that started it, if one did: it dies with it
 
     def run(self) -> None:
-        if self.parent is not None:  # SIGTERM, to Huey's consumer: stop now
+        if self.parent is not None:  # at its death, SIGTERM: Huey's consumer stops at once
             die_with_parent(signal.SIGTERM)
             if os.getppid() != self.parent:
                 return
