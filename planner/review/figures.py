@@ -90,18 +90,12 @@ def review(inputs: dict[str, Any], result: dict[str, Any], day: date,
     (oldest first)."""
     moments = {m["id"]: m for m in inputs["moments"]}
     work = {i["id"]: i for i in inputs["initiatives"]}
-    brought = arrivals(inputs, result["funded"])
-    reviewed, shares = [], {}
+    shares = expected_shares(inputs, result)
+    reviewed = []
     for figure in result.get("moments", []):
         if not figure.get("focus"):
             continue
         key, expected = figure["id"], figure["improvement"]
-        uplift = Counter[str]()
-        for arrival in brought.get(key, []):
-            uplift[arrival.key] += arrival.amount
-        total = math.fsum(uplift.values())
-        shares[key] = {i: amount * expected / total for i, amount in uplift.items()
-                       if total > 0}
         readings = measured.get(key, [])
         before = [r for r in readings if r.day <= day]
         after = [r for r in readings if r.day > day]
@@ -111,6 +105,24 @@ def review(inputs: dict[str, Any], result: dict[str, Any], day: date,
             math.fsum(s for i, s in shares[key].items() if delivery.get(i) == DELIVERED)))
     return reviewed, _teams(work, result["funded"], delivery, shares,
                             {m.key: m for m in reviewed})
+
+
+def expected_shares(inputs: dict[str, Any], result: dict[str, Any]
+                    ) -> dict[str, dict[str, float]]:
+    """{focus moment: {funded initiative: its share of the moment's expected improvement}}:
+    its uplift arriving there over all the funded work's, times the expected improvement."""
+    brought = arrivals(inputs, result["funded"])
+    shares = {}
+    for figure in result.get("moments", []):
+        if not figure.get("focus"):
+            continue
+        uplift = Counter[str]()
+        for arrival in brought.get(figure["id"], []):
+            uplift[arrival.key] += arrival.amount
+        total = math.fsum(uplift.values())
+        shares[figure["id"]] = {i: amount * figure["improvement"] / total
+                                for i, amount in uplift.items() if total > 0}
+    return shares
 
 
 def _teams(work: dict[str, dict[str, Any]], funded: list[str], delivery: dict[str, str],
