@@ -100,11 +100,11 @@ TABLES = (
         _col("team", "text", "the team that would do it"),
         _col("cost", MONEY, "total cost, 0 or more (plans without periods)"),
         Grid("cost", "cost", "periods", "cost in this period, 0 or more; empty = 0", MONEY),
-        Grid("uses", "uses", "resources", "how much of this resource it needs; empty = none",
-             MONTHS, aliases=("use",)),
         Column("cost low", "cost_low", MONEY, 'the lowest its total cost could be, with "cost '
                'high": a range around the cost; empty = the plan\'s default'),
         Column("cost high", "cost_high", MONEY, "the highest its total cost could be"),
+        Grid("uses", "uses", "resources", "how much of this resource it needs; empty = none",
+             MONTHS, aliases=("use",)),
         Grid("effect", "effects", "moments", "uplift of this moment, 0 or more; empty = none",
              POINTS, aliases=("effects",)),
         Grid("effect low", "effects_low", "moments", "the lowest the uplift of this moment "
