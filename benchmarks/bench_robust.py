@@ -5,7 +5,8 @@ process, changed in place, both phases (best impact, then the cheapest of it), a
 up. The baseline is what a modeller would write first: for each sample, the plan with the
 sample's values written as a PuLP model with `lpSum` (as benchmarks/plain_pulp_highs.py
 does) and solved by PuLP's HiGHS interface to a proven optimum, one phase only (no
-tie-break), in one process. The baseline is timed on the first `--baseline` samples and
+tie-break), in one process, with PuLP's HiGHS interface and with CBC (PuLP's default
+solver). Each baseline is timed on the first samples (`--baseline`, `--baseline-cbc`) and
 scaled to all of them; on those, its impact is checked equal to robust's. Prints a
 Markdown section; `--write-doc` puts it into docs/benchmarks.md. Not part of the test run.
 """
@@ -31,7 +32,16 @@ from optimizer.uncertainty import draw_samples, robust, sample_plan  # noqa: E40
 from optimizer.uncertainty.run import solve_all  # noqa: E402
 
 
-def plain_impact(plan: dict) -> float | None:
+def baseline_solver(name: str):
+    """PuLP's HiGHS interface, or CBC (PuLP's default solver, run as a program)."""
+    if name == "highs":
+        return pulp.HiGHS(msg=False, gapRel=0)
+    from optimizer import solvers
+
+    return pulp.COIN_CMD(path=solvers.CBC_PATH, msg=False, gapRel=0)
+
+
+def plain_impact(plan: dict, solver_name: str = "highs") -> float | None:
     """The best impact of a plan document, by a PuLP model built afresh (one phase)."""
     moments, initiatives = plan["moments"], plan["initiatives"]
     uplifts = effective_uplifts(plan)
@@ -77,7 +87,7 @@ def plain_impact(plan: dict) -> float | None:
     for resource in plan.get("resources", []):
         problem += pulp.lpSum(i.get("uses", {}).get(resource["id"], 0.0) * x[i["id"]]
                               for i in initiatives) <= resource["capacity"]
-    problem.solve(pulp.HiGHS(msg=False, gapRel=0))
+    problem.solve(baseline_solver(solver_name))
     if problem.sol_status != pulp.LpSolutionOptimal:
         return None
     return pulp.value(impact)
@@ -91,6 +101,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--baseline", type=int, default=100,
                         help="samples the baseline is timed on (scaled to all)")
+    parser.add_argument("--baseline-cbc", type=int, default=50,
+                        help="samples the CBC baseline is timed on (scaled to all)")
     parser.add_argument("--write-doc", action="store_true")
     args = parser.parse_args()
 
@@ -103,20 +115,23 @@ def main() -> None:
     print(f"robust, {args.workers} workers: {ours:.2f} s "
           f"({document['solved']} solved, {document['infeasible']} infeasible)", flush=True)
     began = time.perf_counter()
-    one = solve_all(plan, samples[:args.baseline], workers=1)
+    one, _ = solve_all(plan, samples[:args.baseline], workers=1)
     ours_one = (time.perf_counter() - began) * len(samples) / args.baseline
     print(f"solve_samples, 1 process, first {args.baseline}: scaled {ours_one:.2f} s",
           flush=True)
 
-    began = time.perf_counter()
-    base = [plain_impact(plan_to_dict(sample_plan(plan, s))) for s in samples[:args.baseline]]
-    baseline = (time.perf_counter() - began) * len(samples) / args.baseline
-    for k, (impact, outcome) in enumerate(zip(base, one, strict=True)):
-        assert (impact is None) == (outcome["impact"] is None), k
-        assert impact is None or abs(impact - outcome["impact"]) <= 1e-6 * max(1, impact), k
-    ratio = ours / baseline
-    print(f"plain PuLP loop, first {args.baseline} samples scaled to {len(samples)}: "
-          f"{baseline:.2f} s; ratio {ratio:.3f}", flush=True)
+    baselines = {}
+    for name, count in (("highs", args.baseline), ("cbc", args.baseline_cbc)):
+        began = time.perf_counter()
+        base = [plain_impact(plan_to_dict(sample_plan(plan, s)), name)
+                for s in samples[:count]]
+        baselines[name] = (time.perf_counter() - began) * len(samples) / count
+        for k, (impact, outcome) in enumerate(zip(base, one, strict=False)):
+            assert (impact is None) == (outcome["impact"] is None), k
+            assert impact is None or abs(impact - outcome["impact"]) <= 1e-6 * max(
+                1, impact), k
+        print(f"plain PuLP loop on {name}, first {count} samples scaled to {len(samples)}: "
+              f"{baselines[name]:.2f} s; ratio {ours / baselines[name]:.3f}", flush=True)
 
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
     section = "\n".join([
@@ -127,16 +142,19 @@ def main() -> None:
         f"{len(samples):,} samples (`draw_samples(plan, {len(samples)}, seed=0)`): both "
         "phases per sample on one HiGHS model per process changed in place, the summary "
         "and the plan's own optimum included. The baseline builds one PuLP model per "
-        "sample with `lpSum` and solves it with PuLP's HiGHS (one phase, no tie-break), "
-        f"in one process, timed on the first {args.baseline} samples and scaled; its "
-        f"impacts equal robust's on those. Machine: {machine}. Rerun: "
+        "sample with `lpSum` and solves it to a proven optimum (one phase, no tie-break) "
+        "in one process, with PuLP's HiGHS interface (timed on the first "
+        f"{args.baseline} samples) or with CBC, PuLP's default (first "
+        f"{args.baseline_cbc}), each scaled to all samples; its impacts equal robust's on "
+        f"those. Machine: {machine}. Rerun: "
         "`.venv/bin/python benchmarks/bench_robust.py`.",
         "",
-        "| samples | robust, workers | s | robust, 1 process (scaled) s | PuLP loop "
-        "(scaled) s | ratio |",
-        "|---|---|---|---|---|---|",
+        "| samples | workers | robust s | robust, 1 process (scaled) s | PuLP + HiGHS "
+        "loop (scaled) s | ratio | PuLP + CBC loop (scaled) s | ratio |",
+        "|---|---|---|---|---|---|---|---|",
         f"| {len(samples):,} | {args.workers} | {ours:.1f} | {ours_one:.1f} | "
-        f"{baseline:.1f} | {ratio:.3f} |"])
+        f"{baselines['highs']:.1f} | {ours / baselines['highs']:.3f} | "
+        f"{baselines['cbc']:.1f} | {ours / baselines['cbc']:.3f} |"])
     print(section)
     if args.write_doc:
         write_section("robust", section)
