@@ -106,6 +106,55 @@ def read_uncertainty(check: Checker, value: Any) -> Uncertainty | None:
     return Uncertainty(**shares)
 
 
+def follow_ranges(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """An initiative's or a moment's entry whose likely values changed (an appeal's new
+    quote, an edit in a form or a spreadsheet), with its own ranges moved along: each range
+    scaled by the new value over the old, so that it keeps its shares of the likely value
+    and holds the new one. A range around an old value of 0 has no shares to keep: it is
+    dropped when the value moves off 0 (the plan's default shares then apply). Ranges the
+    change did not give anew are the ones moved; `before` and `after` are left as they are.
+    """
+    moved = dict(after)
+    if "cost_range" in after and after.get("cost_range") == before.get("cost_range"):
+        _move(moved, "cost_range", _total(before.get("cost")), _total(after.get("cost")))
+    ranges = after.get("effects_range")
+    if isinstance(ranges, dict) and ranges == before.get("effects_range"):
+        old, new = before.get("effects") or {}, after.get("effects") or {}
+        holder = dict(ranges)
+        for key in ranges:
+            _move(holder, key, old.get(key), new.get(key))
+        moved["effects_range"] = holder
+        if not holder:
+            del moved["effects_range"]
+    if "weight_range" in after and after.get("weight_range") == before.get("weight_range"):
+        _move(moved, "weight_range", before.get("weight", 1), after.get("weight", 1))
+    return moved
+
+
+def _move(holder: dict[str, Any], key: str, old: Any, new: Any) -> None:
+    pair = holder.get(key)
+    if not _is_number(old) or not _is_number(new) or old == new or not (
+            isinstance(pair, (list, tuple)) and len(pair) == 2
+            and all(_is_number(end) for end in pair)):
+        return  # unchanged, or not numbers: the reader says what is wrong
+    if old == 0:
+        del holder[key]
+        return
+    share = new / old
+    holder[key] = [min(pair[0] * share, new), max(pair[1] * share, new)]
+
+
+def _total(cost: Any) -> float | None:
+    if isinstance(cost, dict):
+        return sum(cost.values()) if all(_is_number(v) for v in cost.values()) else None
+    return cost if _is_number(cost) else None
+
+
+def _is_number(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
 def pair_list(pair: Pair | None) -> list[float] | None:
     """A range as the plan document writes it."""
     return None if pair is None else [pair[0], pair[1]]

@@ -9,7 +9,7 @@ import pytest
 
 from optimizer import PlanError, plan_from_dict, plan_to_dict, solve
 from optimizer.plan import Uncertainty
-from optimizer.planfile import plan_from_json
+from optimizer.planfile import follow_ranges, plan_from_json
 from tests.optimizer.planfile.test_planfile import BASE
 
 A = 'initiatives[0] (id "a")'
@@ -229,3 +229,60 @@ def test_ranges_leave_the_solve_unchanged():
     first, second = solve(with_ranges), solve(without)
     assert (first.funded, first.focus, first.impact) == (second.funded, second.focus,
                                                          second.impact)
+
+
+# (name, entry before, entry after the change, the entry follow_ranges gives)
+FOLLOWED = [
+    ("a cheaper quote scales the cost range",
+     {"cost": {"H1": 100, "H2": 100}, "cost_range": [150, 300]},
+     {"cost": {"H1": 50, "H2": 50}, "cost_range": [150, 300]},
+     {"cost": {"H1": 50, "H2": 50}, "cost_range": [75, 150]}),
+    ("a single cost too", {"cost": 80, "cost_range": [80, 120]},
+     {"cost": 160, "cost_range": [80, 120]}, {"cost": 160, "cost_range": [160, 240]}),
+    ("an uplift moves its own range only",
+     {"effects": {"fit": 4, "pay": 2}, "effects_range": {"fit": [2, 6], "pay": [1, 3]}},
+     {"effects": {"fit": 8, "pay": 2}, "effects_range": {"fit": [2, 6], "pay": [1, 3]}},
+     {"effects": {"fit": 8, "pay": 2}, "effects_range": {"fit": [4, 12], "pay": [1, 3]}}),
+    ("a weight", {"weight": 5, "weight_range": [4, 6]}, {"weight": 10, "weight_range": [4, 6]},
+     {"weight": 10, "weight_range": [8, 12]}),
+    ("the default weight", {"weight_range": [0.5, 2]}, {"weight": 2, "weight_range": [0.5, 2]},
+     {"weight": 2, "weight_range": [1, 4]}),
+    ("a value off 0 drops its range", {"cost": 0, "cost_range": [0, 50]},
+     {"cost": 30, "cost_range": [0, 50]}, {"cost": 30}),
+    ("the last uplift range dropped", {"effects": {"fit": 0}, "effects_range": {"fit": [0, 2]}},
+     {"effects": {"fit": 1}, "effects_range": {"fit": [0, 2]}}, {"effects": {"fit": 1}}),
+    ("a value to 0 makes it certain", {"cost": 40, "cost_range": [30, 60]},
+     {"cost": 0, "cost_range": [30, 60]}, {"cost": 0, "cost_range": [0, 0]}),
+    ("a range given anew is kept as given", {"cost": 100, "cost_range": [90, 150]},
+     {"cost": 200, "cost_range": [180, 400]}, {"cost": 200, "cost_range": [180, 400]}),
+    ("nothing changed", {"cost": 100, "cost_range": [90, 150]},
+     {"cost": 100, "cost_range": [90, 150], "name": "New name"},
+     {"cost": 100, "cost_range": [90, 150], "name": "New name"}),
+    ("no ranges", {"cost": 100, "effects": {"fit": 1}}, {"cost": 50, "effects": {"fit": 2}},
+     {"cost": 50, "effects": {"fit": 2}}),
+]
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [c[1:] for c in FOLLOWED],
+                         ids=[c[0] for c in FOLLOWED])
+def test_follow_ranges_moves_a_range_with_its_value(before, after, expected):
+    kept = copy.deepcopy((before, after))
+    assert follow_ranges(before, after) == expected
+    assert (before, after) == kept
+
+
+def test_a_plan_with_its_values_changed_and_followed_reads_again():
+    document = copy.deepcopy(FULL)
+    before = copy.deepcopy(document["initiatives"][0])
+    document["initiatives"][0].update(cost={"H1": 1, "H2": 2}, effects={"fit": 30, "stock": 0})
+    with pytest.raises(PlanError):
+        plan_from_dict(document)
+    document["initiatives"][0] = follow_ranges(before, document["initiatives"][0])
+    moment = document["moments"][0]
+    moment_before = copy.deepcopy(moment)
+    moment["weight"] = 0.1
+    document["moments"][0] = follow_ranges(moment_before, moment)
+    plan = plan_from_dict(document)
+    assert plan.initiative("a").cost_range[0] <= 3 <= plan.initiative("a").cost_range[1]
+    assert dict(plan.initiative("a").effects_range) == {"fit": (15.0, 45.0),
+                                                        "stock": (0.0, 0.0)}
