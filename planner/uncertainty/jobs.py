@@ -60,21 +60,24 @@ def robust_job(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
     samples = draw_samples(plan, count=int(params["samples"]), seed=int(params["seed"]))
     told = every(REPORT_EVERY, lambda done, total: progress.report(
         f"Solving the samples: {done:,} of {total:,}", 2 + 90 * done / max(total, 1)))
+    figures = None  # the decision's in each sample: worked out by summarise, if not here
     if app.config.get("REDIS_URL"):
         outcomes = solve_on_queue(app, job, samples, progress, told)
     else:
-        outcomes = solve_on_cores(plan, samples, told)
+        outcomes, figures = solve_on_cores(plan, samples, decision, told)
     progress.report("Summing up the samples and solving the robust portfolio", 93)
-    result = robust_document(plan, samples, outcomes, decision, params)
+    result = robust_document(plan, samples, outcomes, decision, params, figures)
     return _keep(engine, job, progress, run_id, ROBUST, result)
 
 
 def robust_document(plan: optimizer.Plan, samples: list[dict[str, Any]],
                     outcomes: list[dict[str, Any]], decision: tuple[list[str], list[str]],
-                    params: dict[str, Any]) -> dict[str, Any]:
+                    params: dict[str, Any], figures: list[Any] | None = None
+                    ) -> dict[str, Any]:
     """The Uncertainty result document (docs/plan-format.md) of these samples and their
     outcomes, with the robust portfolio, "core_if" and "cases" (how many samples)."""
-    summary = summarise(plan, samples, outcomes, decision=decision, seed=int(params["seed"]))
+    summary = summarise(plan, samples, outcomes, decision=decision, seed=int(params["seed"]),
+                        figures=figures)
     summary["robust"] = robust_portfolio(plan, samples, objective=params["objective"])
     summary["core_if"] = core_if(plan, samples, outcomes, summary["initiatives"])
     summary["cases"] = len(samples)

@@ -1,7 +1,7 @@
 """A robust job's samples solved on this machine's cores, when the queue has no other
 machines' workers to share them with (planner/uncertainty/jobs.py): the engine's own
 split over processes (optimizer.uncertainty.solve_all), which `robust` uses too, so the
-outcomes are those `robust` sums up."""
+outcomes, and the decision's figures in each sample, are those `robust` sums up."""
 
 from __future__ import annotations
 
@@ -18,14 +18,16 @@ ON_CORES_FROM = 200  # fewer samples are solved sooner than processes start
 
 
 def solve_on_cores(plan: optimizer.Plan, samples: list[dict[str, Any]],
+                   decision: tuple[list[str], list[str]],
                    progress: Callable[[int, int], None] | None = None,
-                   processes: int = PROCESSES) -> list[dict[str, Any]]:
-    """Each sample's outcome, in order, solved by `processes` processes (or this one, for
-    few samples); `progress(done, total)` as parts are done."""
+                   processes: int = PROCESSES) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Each sample's outcome, in order, and the decision's figures in each, solved by
+    `processes` processes (or this one, for few samples); `progress(done, total)` as parts
+    are done."""
     if len(samples) < ON_CORES_FROM:
         processes = 1
     with _may_start_processes():
-        return solve_all(plan, samples, processes, progress)
+        return solve_all(plan, samples, processes, progress, decision)
 
 
 @contextmanager

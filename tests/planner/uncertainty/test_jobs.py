@@ -37,9 +37,10 @@ def _engine_document(db, run_id: int, objective: str = "mean") -> dict:
                   decision=(run.result["funded"], run.result["focus"]))
 
 
+@pytest.mark.parametrize("objective", ["mean", "cvar"])
 def test_the_job_keeps_the_engines_document_with_the_run(app, db, demo_id, ranged_run,
-                                                        people):
-    response = _start(people["finance"], demo_id, ranged_run)
+                                                        people, objective):
+    response = _start(people["finance"], demo_id, ranged_run, objective=objective)
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/runs/{ranged_run}/uncertainty")
     [row] = _kept(db, ranged_run)
@@ -47,8 +48,8 @@ def test_the_job_keeps_the_engines_document_with_the_run(app, db, demo_id, range
     assert kept.pop("cases") == CASES
     assert set(kept.pop("core_if")) == {entry["id"] for entry in kept["initiatives"]
                                         if entry["class"] != "core"}
-    assert kept == _engine_document(db, ranged_run)
-    assert row.params == {"samples": CASES, "seed": SEED, "objective": "mean"}
+    assert kept == _engine_document(db, ranged_run, objective)
+    assert row.params == {"samples": CASES, "seed": SEED, "objective": objective}
     job = db.exec(select(Job).where(Job.kind == "robust")).one()
     assert (job.status, job.result["uncertainty_id"]) == ("done", row.id)
 
