@@ -169,11 +169,18 @@ def read_range(text: str, kind: str = PLAIN, *, style: str = "", currency: str |
                               f"{_said(high, kind)}: " + (
                                   "write each end with its own unit, such as 800k - 1.2m."
                                   if lent else f"write the low end first ({right} - {left})."))
-    if likely is not None and not low <= likely <= high:
-        raise NotANumberError(f"The range {_said(low, kind)} to {_said(high, kind)} leaves "
-                              f"out the estimate itself, {_said(likely, kind)}: the estimate "
-                              "lies inside its range.")
+    words = outside((low, high), likely, kind)
+    if words:
+        raise NotANumberError(words)
     return low, high
+
+
+def outside(ends: tuple[float, float], likely: float | None, kind: str = PLAIN) -> str | None:
+    """The refusal of a range that leaves out its estimate (`likely`), or None."""
+    if likely is None or ends[0] <= likely <= ends[1]:
+        return None
+    return (f"The range {_said(ends[0], kind)} to {_said(ends[1], kind)} leaves out the "
+            f"estimate itself, {_said(likely, kind)}: the estimate lies inside its range.")
 
 
 def _share_units(left: str, right: str) -> tuple[str, str, bool]:
