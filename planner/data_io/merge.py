@@ -18,11 +18,13 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer.planfile import follow_ranges
 from planner.amounts import shown_as
 from planner.data_io.cells import Problem
 from planner.data_io.columns import TABLE_BY_KEY, Row, entry_of, read_rows
 from planner.data_io.locate import Locator, in_sheet_order, validate
 from planner.data_io.plan_sheets import find_sheet
+from planner.data_io.ranges import PAIRS as RANGE_FIELDS
 from planner.forms import slug
 
 # In order: effects and measurements name new moments
@@ -219,7 +221,8 @@ def _updated(entry: dict[str, Any], values: dict[str, Any],
     """The entry with the row's fields applied, and the names of the fields that change.
 
     An empty cell clears its field; a grid column ("effect fit") sets or clears one id of
-    the field and leaves the ids without a column as they were.
+    the field and leaves the ids without a column as they were; a range without columns
+    moves along with its likely value (optimizer.planfile.follow_ranges).
     """
     updated = dict(entry)
     for name, value in values.items():
@@ -238,6 +241,11 @@ def _updated(entry: dict[str, Any], values: dict[str, Any],
             updated.pop(name, None)
         else:
             updated[name] = value
+    # A range the row does not give keeps its shares of a likely value the row changes
+    # (follow_ranges); one it gives stands as typed, for the plan's rules to check.
+    moved = follow_ranges(entry, updated)
+    updated = {**moved, **{name: updated[name] for name in RANGE_FIELDS
+                           if name in values and name in updated}}
     fields = [name for name in dict.fromkeys([*entry, *updated])
               if entry.get(name) != updated.get(name)]
     return updated, fields

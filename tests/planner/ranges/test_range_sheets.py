@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+import pytest
 from sqlmodel import select
 
 from models import Initiative, InitiativeEffect, Moment, PendingImport
@@ -132,3 +133,22 @@ def test_an_import_without_range_columns_leaves_ranges_as_they_are():
     assert cleared.problems == [] and "cost_range" not in next(
         i for i in cleared.document["initiatives"] if i["id"] == "a")
     assert cleared.changed["initiatives"] == {"a": ["cost_range"]}
+
+
+def test_a_range_without_columns_moves_along_with_its_changed_estimate():
+    current = plan_to_dict(plan_from_dict(DOCUMENT))
+    # a's cost 40,000 -> 70,000: its range keeps its shares (x 1.75); its uplift on fit 6 -> 3
+    # halves the range around it
+    preview = preview_import(current, _sheet([{"id": "a", "cost H1": "60000",
+                                               "effect fit": "3"}]), style="point")
+    assert preview.problems == []
+    a = next(i for i in preview.document["initiatives"] if i["id"] == "a")
+    assert a["cost_range"] == pytest.approx([35_000 * 1.75, 52_500.5 * 1.75])
+    assert a["effects_range"] == {"fit": pytest.approx([2, 4.5])}
+    assert set(preview.changed["initiatives"]["a"]) == {"cost", "effects", "cost_range",
+                                                        "effects_range"}
+    # given in its columns, a range stands as typed, and the plan's rules check it
+    typed = preview_import(current, _sheet([{"id": "a", "cost H1": "60000", "cost low": "35000",
+                                             "cost high": "52500"}]), style="point")
+    assert [str(p) for p in typed.problems] == [
+        'Sheet "Initiatives", row 2, column "cost low": high 52500 is below the cost 70000']
