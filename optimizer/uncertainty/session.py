@@ -30,6 +30,9 @@ from optimizer.result import INFEASIBLE, OPTIMAL
 from optimizer.uncertainty.sampler import ranged_values, sample_plan
 
 INF = math.inf
+# A portfolio within this (relative) of the bound on impact attains it: far inside the tie
+# tolerance (1e-9), far above rounding in sums of a few hundred numbers (1e-16 each).
+BOUND_SLACK = 1e-12
 TIME_LIMIT = 60.0  # seconds per solve, as the engine's default
 
 
@@ -155,6 +158,7 @@ class SampleSession:
         y0, v0, n_i, n_m = self.y0, self.v0, self.n_i, self.n_m
         blocked = never_funded(data)
         caps = fundable_caps(data, blocked)
+        self.caps = caps
         wanted: dict[tuple[int, int], float] = {}
         for m in range(n_m):
             unit, cap = self.v_unit[m], caps[m]
@@ -258,17 +262,29 @@ class SampleSession:
 
         objective, cost = self.load(data)
         self.highs.changeRowBounds(self.tie_row, -INF, INF)
-        proven, values = self._run(objective, maximize=True, start=self._start(data))
-        if not proven or values is None:
-            return None
-        funded, focus = self._choice(values)
+        start = self._start(data)
+        # No portfolio beats its max_focus best moments, each filled to its cap: where the
+        # start does that, it is the best, proven without a solve.
+        value = [m.weight * cap for m, cap in zip(data.moments, self.caps, strict=True)]
+        bound = math.fsum(sorted(value, reverse=True)[:data.max_focus])
+        funded, focus = self._choice(start)
         impact = portfolio_impact(data, funded, focus)
-        if violations(data, funded, focus) or 0 < impact < self.impact_scale:
-            return None  # a tolerance let a rule break, or the scale is far off: the engine
+        values: list[float] | None = start
+        if violations(data, funded, focus) or impact < bound * (1 - BOUND_SLACK):
+            proven, values = self._run(objective, maximize=True, start=start)
+            if not proven or values is None:
+                return None
+            funded, focus = self._choice(values)
+            impact = portfolio_impact(data, funded, focus)
+            if violations(data, funded, focus):
+                return None  # a tolerance let a rule break: the engine decides
+        if 0 < impact < self.impact_scale:
+            return None  # far below what the model is scaled for: the engine rescales
         if any(data.cost):
             tolerance = TIE_TOLERANCE * abs(impact)
             least = (impact - tolerance) / self.impact_scale
             self.highs.changeRowBounds(self.tie_row, least, INF)
+            self._fix_focus(value, data.max_focus, bound, impact, tolerance)
             proven, cheaper = self._run(cost, maximize=False, start=np.asarray(values))
             if not proven or cheaper is None:
                 return None
@@ -278,6 +294,25 @@ class SampleSession:
                     and portfolio_cost(data, other) < portfolio_cost(data, funded)):
                 funded, focus = other, other_focus
         return outcome_of(OPTIMAL, data, funded, say_no.trim_focus(data, funded, focus))
+
+    def _fix_focus(self, value: list[float], max_focus: int, bound: float, impact: float,
+                   tolerance: float) -> None:
+        """For the second phase, where the best impact fills the max_focus best moments to
+        their caps: any other set of focus moments gives at most the bound less (k-th best
+        value - the next), so where that exceeds the tie tolerance every tied portfolio
+        focuses on exactly those moments. Fixing them leaves the solver less to search."""
+        import numpy as np
+
+        if max_focus >= self.n_m or impact < bound * (1 - BOUND_SLACK):
+            return
+        order = sorted(range(self.n_m), key=lambda m: (-value[m], m))
+        last, following = value[order[max_focus - 1]], value[order[max_focus]]
+        if last <= 0 or last - following <= tolerance + bound * BOUND_SLACK:
+            return
+        level = np.zeros(self.n_m)
+        level[order[:max_focus]] = 1.0
+        columns = np.arange(self.y0, self.y0 + self.n_m, dtype=np.int32)
+        self.highs.changeColsBounds(self.n_m, columns, level, level)
 
 
 def solve_samples(plan: Plan, samples: list[dict], start: int = 0,

@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from optimizer import plan_from_dict, solve
-from optimizer.uncertainty import draw_samples, robust, robust_portfolio, solve_samples, summarise
+from optimizer.uncertainty import (
+    SampleSession,
+    draw_samples,
+    robust,
+    robust_portfolio,
+    solve_samples,
+    summarise,
+)
 from tests.optimizer.uncertainty import reference
 
 COUNT = 40
@@ -60,6 +67,15 @@ def _infeasible_sometimes() -> dict:
     return doc
 
 
+def _capped() -> dict:
+    """Small headrooms: the best portfolios fill their focus moments to the cap, and many
+    portfolios tie on impact (the cheapest of them must be found)."""
+    doc = _document()
+    for moment, headroom in zip(doc["moments"], (3, 2, 2, 5), strict=True):
+        moment["headroom"] = headroom
+    return doc
+
+
 def _certain() -> dict:
     doc = _document()
     doc.pop("uncertainty")
@@ -76,7 +92,7 @@ def _canonical(funded) -> set:
     return {("t*" if i in TIED else i) for i in funded}
 
 
-@pytest.fixture(scope="module", params=[_document, _infeasible_sometimes])
+@pytest.fixture(scope="module", params=[_document, _infeasible_sometimes, _capped])
 def case(request):
     document = request.param()
     plan = plan_from_dict(copy.deepcopy(document))
@@ -155,6 +171,16 @@ def test_the_summary_equals_the_independent_reading(case):
     assert decision["regret"]["mean"] == pytest.approx(np.mean(regrets), rel=1e-9, abs=1e-9)
     assert decision["regret"]["p90"] == pytest.approx(np.percentile(regrets, 90), rel=1e-9,
                                                       abs=1e-9)
+
+
+@pytest.mark.parametrize("make", [_document, _capped])
+def test_the_shared_model_decides_every_feasible_sample(make):
+    """The engine is the fallback, not the path: on these plans every sample is decided
+    on the shared model (a wrong shortcut there would hand samples to the engine)."""
+    plan = plan_from_dict(make())
+    session = SampleSession(plan)
+    outcomes = [session.solve(sample) for sample in draw_samples(plan, COUNT, seed=3)]
+    assert session.fallbacks == 0 and all(o["status"] == "optimal" for o in outcomes)
 
 
 def test_some_samples_are_infeasible_and_counted_apart():
