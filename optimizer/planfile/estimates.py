@@ -133,15 +133,26 @@ def follow_ranges(before: dict[str, Any], after: dict[str, Any]) -> dict[str, An
 
 def _move(holder: dict[str, Any], key: str, old: Any, new: Any) -> None:
     pair = holder.get(key)
-    if not _is_number(old) or not _is_number(new) or old == new or not (
-            isinstance(pair, (list, tuple)) and len(pair) == 2
+    if not (isinstance(pair, (list, tuple)) and len(pair) == 2
             and all(_is_number(end) for end in pair)):
-        return  # unchanged, or not numbers: the reader says what is wrong
-    if old == 0:
+        return  # not a range: the reader says what is wrong
+    moved = moved_pair((pair[0], pair[1]), old, new)
+    if moved is None:
         del holder[key]
-        return
+    elif moved != (pair[0], pair[1]):
+        holder[key] = list(moved)
+
+
+def moved_pair(pair: Pair | None, old: Any, new: Any) -> Pair | None:
+    """A range around `old` moved to be around `new` (follow_ranges): scaled by new over
+    old; None when there was none, or when `old` was 0 and `new` is not; as it was when the
+    value did not change (or either is no number)."""
+    if pair is None or not _is_number(old) or not _is_number(new) or old == new:
+        return pair
+    if old == 0:
+        return None
     share = new / old
-    holder[key] = [min(pair[0] * share, new), max(pair[1] * share, new)]
+    return (min(pair[0] * share, new), max(pair[1] * share, new))
 
 
 def _total(cost: Any) -> float | None:

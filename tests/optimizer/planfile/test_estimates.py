@@ -10,6 +10,7 @@ import pytest
 from optimizer import PlanError, plan_from_dict, plan_to_dict, solve
 from optimizer.plan import Uncertainty
 from optimizer.planfile import follow_ranges, plan_from_json
+from optimizer.planfile.estimates import moved_pair
 from tests.optimizer.planfile.test_planfile import BASE
 
 A = 'initiatives[0] (id "a")'
@@ -286,3 +287,15 @@ def test_a_plan_with_its_values_changed_and_followed_reads_again():
     assert plan.initiative("a").cost_range[0] <= 3 <= plan.initiative("a").cost_range[1]
     assert dict(plan.initiative("a").effects_range) == {"fit": (15.0, 45.0),
                                                         "stock": (0.0, 0.0)}
+
+
+@pytest.mark.parametrize(("pair", "old", "new", "expected"), [
+    ((90.0, 150.0), 100, 50, (45.0, 75.0)),
+    ((90.0, 150.0), 100, 100, (90.0, 150.0)),
+    ((0.0, 20.0), 0, 10, None),
+    ((0.0, 0.0), 0, 0, (0.0, 0.0)),
+    (None, 100, 50, None),
+    ((1.0, 3.0), 2, None, (1.0, 3.0)),
+])
+def test_moved_pair_for_rows_that_hold_a_range_in_columns(pair, old, new, expected):
+    assert moved_pair(pair, old, new) == expected
