@@ -8,14 +8,16 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import select
 
 import optimizer
 from models import Job, Run, Uncertainty
 from models.db import open_session
+from models.planfile import plan_document
+from models.queries import add_run
 from optimizer.uncertainty import robust
 from planner.demo import load_demo
+from planner.runs.views import new_run
 from planner.uncertainty.jobs import PART_SIZE
 from tests.planner.jobs import test_workers
 from tests.planner.jobs.test_workers import _last_job, _queue, _wait
@@ -24,8 +26,8 @@ from tests.webapp import signed_in_client
 
 CASES, SEED = 2 * PART_SIZE + 30, 11  # three parts
 # A Redis database of its own: workers of another test's queue would take these jobs,
-# and find no such job in their database
-REDIS_URL = os.environ.get("TEST_ROBUST_REDIS_URL", "redis://127.0.0.1:6379/11")
+# and find no such job in their database (9 and 11 are the other worker tests')
+REDIS_URL = os.environ.get("TEST_ROBUST_REDIS_URL", "redis://127.0.0.1:6379/12")
 
 
 @pytest.fixture
@@ -39,14 +41,13 @@ def test_two_workers_share_the_parts_and_keep_the_engines_document(queue):
     app, _workers = queue
     plan_id = load_demo(app)
     client = signed_in_client(app)
-    client.post(f"/plans/{plan_id}/runs", data={})
-    run_id = _wait(app, _last_job(app).id, lambda job: job.status == "done").result["run_id"]
     engine = app.extensions["planner_engine"]
-    with open_session(engine, write=True) as session:
-        run = session.get(Run, run_id)
-        run.inputs = {**run.inputs, "uncertainty": SHARES}
-        flag_modified(run, "inputs")
+    with open_session(engine, write=True) as session:  # a run saved as its job saves one
+        document = {**plan_document(session, plan_id), "uncertainty": SHARES}
+        solved = optimizer.solve(optimizer.plan_from_dict(document))
+        saved = add_run(session=session, run=new_run(plan_id, document, solved))
         session.commit()
+        run_id = saved.id
     response = client.post(f"/plans/{plan_id}/runs/{run_id}/uncertainty/start",
                            data={"samples": str(CASES), "seed": str(SEED),
                                  "objective": "mean"})
