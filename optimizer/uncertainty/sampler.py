@@ -188,6 +188,16 @@ def scaled_cost(initiative: Initiative, total: float, plan: Plan) -> tuple:
     return tuple((period, total / len(periods)) for period in periods)
 
 
+def _changed(value: Any, changes: dict[str, Any]) -> Any:
+    """A copy of a frozen Initiative or Moment with some fields changed: what
+    dataclasses.replace gives, without its field-by-field __init__ (a sample makes a few
+    hundred; the values are the plan's own, already checked)."""
+    new = object.__new__(type(value))
+    new.__dict__.update(value.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
 def sample_plan(plan: Plan, sample: dict) -> Plan:
     """The plan with the sample's values: a plan of its own, with no ranges left. What the
     sample does not change is the plan's own object (a sample is solved in milliseconds,
@@ -205,9 +215,9 @@ def sample_plan(plan: Plan, sample: dict) -> Plan:
         if drawn:
             changes["effects"] = tuple((m, float(drawn.get(m, uplift)))
                                        for m, uplift in initiative.effects)
-        initiatives.append(replace(initiative, **changes) if changes else initiative)
+        initiatives.append(_changed(initiative, changes) if changes else initiative)
     moments: list[Moment] = [
-        replace(m, weight=float(weights.get(m.id, m.weight)), weight_range=None)
+        _changed(m, {"weight": float(weights.get(m.id, m.weight)), "weight_range": None})
         if m.id in weights or m.weight_range is not None else m for m in plan.moments]
     return replace(plan, initiatives=tuple(initiatives), moments=tuple(moments),
                    uncertainty=None)

@@ -143,7 +143,7 @@ class SampleSession:
         """Make the coefficients a sample sets those of `wanted` (changing what differs)."""
         change = self.highs.changeCoeff
         current = self.coefficients
-        for key in [key for key in current if key not in wanted]:
+        for key in current.keys() - wanted.keys():
             change(key[0], key[1], 0.0)
             del current[key]
         for key, value in wanted.items():
