@@ -60,13 +60,15 @@ def band_svg(bands: Sequence[tuple[str, float, float, float, float]], axis: str,
     axes.set_xlim(min(lows) - 0.15 * spread, max(highs) + 0.15 * spread)
     axes.set_ylim(len(bands) - 0.4, -0.9)
     axes.set_xlabel(axis)
+    if money_text:
+        axes.xaxis.set_major_formatter(compact)
     tidy(axes, grid="x")
     axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, frameon=False,
                 fontsize=SMALLEST_TEXT, markerscale=0.6)
     listing = "; ".join(f"{label}: bad case (P10) {text(low)}, likely (P50) {text(mid)}, "
                         f"good case (P90) {text(high)}, mean {text(mean)}"
                         for label, low, mid, high, mean in bands)
-    return inline(figure, name, f"Chart: {axis.lower()} across the cases: {listing}.")
+    return inline(figure, name, f"Chart: {axis} across the cases: {listing}.")
 
 
 @drawn_once

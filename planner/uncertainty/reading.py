@@ -96,9 +96,10 @@ def money_figures(result: dict[str, Any], run: Run, names: Names) -> dict[str, A
     return {"decision": decision, "robust": robust,
             "cost_chart": band_svg([band], f"Cost ({names.currency})", "cost-band", True)
             if band else "",
-            "decision_funded": listed(names.of_initiatives(chosen[0])) or "nothing",
-            "robust_funded": listed(names.of_initiatives(other[0])) or "nothing",
-            "robust_focus": listed(names.of_moments(other[1])) or "none",
+            "decision_funded": listed(names.of_initiatives(chosen[0]), None) or "nothing",
+            "decision_focus": listed(names.of_moments(chosen[1]), None) or "none",
+            "robust_funded": listed(names.of_initiatives(other[0]), None) or "nothing",
+            "robust_focus": listed(names.of_moments(other[1]), None) or "none",
             "differences": differences(chosen, other, run.inputs)
             if robust.get("funded") is not None else ""}
 
@@ -108,8 +109,8 @@ def other_portfolios(result: dict[str, Any], run: Run, names: Names) -> list[dic
     portfolio in words."""
     chosen = (run.result.get("funded", []), run.result.get("focus", []))
     return [{**alternative, "number": number,
-             "funded_names": listed(names.of_initiatives(alternative.get("funded", []))),
-             "focus_names": listed(names.of_moments(alternative.get("focus", []))),
+             "funded_names": listed(names.of_initiatives(alternative.get("funded", [])), None),
+             "focus_names": listed(names.of_moments(alternative.get("focus", [])), None),
              "words": differences(chosen, (alternative.get("funded", []),
                                            alternative.get("focus", [])), run.inputs)}
             for number, alternative in enumerate(result.get("alternatives", []), start=1)]

@@ -10,11 +10,12 @@ from typing import Any
 MOST_NAMED = 5  # names listed before "and 4 more"
 
 
-def listed(names: Sequence[str]) -> str:
-    """'A', 'A and B', 'A, B and C'; past MOST_NAMED, 'A, B, C, D, E and 4 more'."""
+def listed(names: Sequence[str], most: int | None = MOST_NAMED) -> str:
+    """'A', 'A and B', 'A, B and C'; past `most` (None: never), 'A, B, C, D, E and 4
+    more'."""
     names = list(names)
-    if len(names) > MOST_NAMED:
-        names = [*names[:MOST_NAMED], f"{len(names) - MOST_NAMED} more"]
+    if most is not None and len(names) > most:
+        names = [*names[:most], f"{len(names) - most} more"]
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]

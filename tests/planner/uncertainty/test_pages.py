@@ -9,6 +9,7 @@ from sqlmodel import func, select
 
 from models import Publication, Run, Uncertainty
 from models.queries import deciding_run, latest_draft
+from planner.uncertainty.reading import Names, core_if_words
 from planner.uncertainty.words import differences, listed
 from tests.webapp import page_text
 
@@ -77,6 +78,12 @@ def test_the_pages_show_the_kept_figures_with_names(app, db, demo_id, ranged_run
     borderline = [entry for entry in row.result["initiatives"]
                   if entry["class"] == "borderline"]
     assert borderline and "Borderline: a close call" in text
+    names_of = Names.of(run)
+    for key, wanted in row.result["core_if"].items():  # what would make it core, in words
+        assert core_if_words(wanted, names_of, key) in text
+    said = [core_if_words(row.result["core_if"][entry["id"]], names_of, entry["id"])
+            for entry in borderline]
+    assert any("turns out at" in words for words in said), said
     money = page_text(people["finance"].get(_url(demo_id, ranged_run, "uncertainty/finance")))
     share = row.result["decision"]["over_budget_share"]
     assert f"Cases over budget (the total or a period's) {share * 100:.0f}%" in money
