@@ -18,14 +18,7 @@ from wtforms.widgets import Select, TextInput
 from models import Plan
 from optimizer.planfile.ranges import Range
 from optimizer.planfile.text import ID_RULE, id_problem, text_problem
-from planner.amounts import (
-    STYLES,
-    NotANumberError,
-    read_number,
-    read_range,
-    written_for,
-    written_range,
-)
+from planner.amounts import STYLES, NotANumberError, read_number, read_range, written_for
 from planner.database import get_session
 from planner.number_kinds import COUNT, MONEY, SHARE, language_style
 from planner.web import LARGEST_ID
@@ -54,8 +47,8 @@ class Number(FloatField):
             return str(self.raw_data[0])
         if self.data is None:
             return ""
-        if self.ranged:
-            return written_range(*self.data, self._style())
+        if self.ranged:  # as planner.amounts.written_range shows it
+            return " - ".join(written_for(end, self._style()) for end in self.data)
         return written_for(float(self.data), self._style())
 
     def _style(self) -> str:
