@@ -21,6 +21,7 @@ from optimizer.planfile.ranges import (
     CAPACITY,
     HEADROOM,
     MONEY,
+    RANGE_SHARE,
     RANGES,
     SCORE,
     SHARE,
@@ -80,6 +81,27 @@ def _single_cost(document, value):
 
 
 FIELDS.append(("single cost", _single_cost, MONEY, 'initiatives[0] (id "a").cost'))
+
+
+def _high_end(path, low):
+    """Set the high end of a range (the range [low, value]) at this path."""
+    def change(document, value):
+        target = document
+        for key in path[:-1]:
+            target = target[key] if isinstance(target, list) else target.setdefault(key, {})
+        target[path[-1]] = [low, value]
+    return change
+
+
+FIELDS += [
+    ("cost range", _high_end(["initiatives", 0, "cost_range"], 100), MONEY,
+     'initiatives[0] (id "a").cost_range[1]'),
+    ("effect range", _high_end(["initiatives", 0, "effects_range", "fit"], 3), UPLIFT,
+     'initiatives[0] (id "a").effects_range.fit[1]'),
+    ("weight range", _high_end(["moments", 0, "weight_range"], 5), WEIGHT,
+     'moments[0] (id "fit").weight_range[1]'),
+    ("range share", _high_end(["uncertainty", "cost"], 1), RANGE_SHARE, "uncertainty.cost[1]"),
+]
 IDS = [name for name, *_ in FIELDS]
 
 
