@@ -98,7 +98,8 @@ def test_sheets_are_named_and_money_flagged(example):
     assert list(initiatives.frame.columns[:5]) == ["id", "name", "team", "cost H1", "cost H2"]
     assert "uses it" in initiatives.frame.columns and "effect fitting" in initiatives.frame.columns
     assert initiatives.frame.loc[1, "requires"] == "rfid"
-    assert set(initiatives.money) == {"cost H1", "cost H2", "benefit"}
+    # money, and the cost's range (the demo plan gives some)
+    assert set(initiatives.money) == {"cost H1", "cost H2", "cost low", "cost high", "benefit"}
 
 
 def test_template_has_the_plan_columns_no_initiatives_and_a_read_me(example):
@@ -287,8 +288,9 @@ def test_every_cell_problem_is_found_at_its_row_and_column(example):
         'Sheet "Plan", row 4, column "Value": must be 0 or more, not -5',
         'Sheet "Moments", row 4, column "stage": unknown stage "checkout"',
         'Sheet "Initiatives", row 1, column "colour": unknown column; the columns of this sheet '
-        "are id, name, team, cost, cost <period id>, uses <resource id>, effect <moment id>, "
-        "confidence, decision, reason, requires, excludes, benefit, note",
+        "are id, name, team, cost, cost <period id>, cost low, cost high, uses <resource id>, "
+        "effect <moment id>, effect low <moment id>, effect high <moment id>, confidence, "
+        "decision, reason, requires, excludes, benefit, note",
         'Sheet "Initiatives", row 3, column "cost H1": must be a number, not "abc": write it '
         "such as 75,000 or 75000 or 50k",
         'Sheet "Initiatives", row 5, column "confidence": must be a finite number, not "nan"',

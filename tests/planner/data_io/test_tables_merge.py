@@ -150,7 +150,8 @@ def test_na_none_and_null_stay_text(current):
       'Sheet "Influences", row 3, column "to": unknown moment "ghost"']),
     ({"Moments": pd.DataFrame([{"id": "greet", "side": "sideways", "colour": "red"}])},
      ['Sheet "Moments", row 1, column "colour": unknown column; the columns of this sheet are '
-      "id, name, stage, side, weight, headroom, category, score, owner",
+      "id, name, stage, side, weight, weight low, weight high, headroom, category, score, "
+      "owner",
       'Sheet "Moments", row 2, column "side": must be one of front, back, not "sideways"']),
     ({"Budget": pd.DataFrame([{"id": "x"}])},
      ['nothing to import: no sheet named Moments, Influences, Initiatives or Measurements '
