@@ -237,6 +237,18 @@ def test_the_robust_portfolio_equals_a_plain_scenario_model(objective):
     assert "f" in found["funded"] and "g" not in found["funded"]
 
 
+@pytest.mark.parametrize("make", [_infeasible_sometimes, _capped])
+def test_an_outcome_does_not_depend_on_the_samples_before_it(make):
+    """Changed in place, the shared model must forget the sample before: solved in turn,
+    backwards, or each on a model of its own, every sample gives the same outcome."""
+    plan = plan_from_dict(make())
+    samples = draw_samples(plan, 12, seed=6)
+    in_turn = solve_samples(plan, samples)
+    backwards = solve_samples(plan, samples[::-1])[::-1]
+    alone = [SampleSession(plan).solve(sample) for sample in samples]
+    assert in_turn == backwards == alone
+
+
 def test_one_process_or_two_give_the_same_answer():
     plan = plan_from_dict(_document())
     samples = draw_samples(plan, 18, seed=9)
