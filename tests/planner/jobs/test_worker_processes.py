@@ -4,7 +4,7 @@ seconds, none takes a job afterwards (one that could not end is stopped by the n
 to start), and the jobs after a restart run on exactly the processes asked for; the child
 running a job, and the job is failed by its worker's reaper, no page opened, nothing of it
 saved. The worker runs with JOBS_STALE_SECONDS at 6 (its reaper every 2 s) from its
-instance folder's config.py."""
+instance folder's config.py. And the worker `planner serve` starts, when serve is killed."""
 
 from __future__ import annotations
 
@@ -64,18 +64,18 @@ class Workers:
     """`planner worker` processes started on one instance folder, each in a session of its
     own (so that its group holds its children, even once they are orphans)."""
 
-    def __init__(self, database_url: str, instance: Path, redis: bool) -> None:
+    def __init__(self, database_url: str, instance: Path, redis: bool, name: str) -> None:
         self.env = {**os.environ, "DATABASE_URL": database_url, "PLANNER_INSTANCE": str(instance),
                     "SECRET_KEY": "the workers' test key", "PYTHONPATH": str(ROOT)}
         self.env.pop("REDIS_URL", None)
         if redis:
             self.env["REDIS_URL"] = OWN_REDIS_URL
-        self.instance, self.started, self.logs = instance, [], []
+        self.instance, self.name, self.started, self.logs = instance, name, [], []
 
     def start(self, processes: int) -> tuple[int, list[int]]:
         """A worker of `processes` processes, once they run: its main pid and its children
         (its processes and Huey's scheduler)."""
-        log = (self.instance / f"worker-{len(self.started)}.log").open("wb")
+        log = (self.instance / f"{self.name}-{len(self.started)}.log").open("wb")
         process = subprocess.Popen(
             [sys.executable, "-m", "planner.cli", "worker", "--processes", str(processes)],
             cwd=ROOT, env=self.env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
@@ -86,7 +86,7 @@ class Workers:
         return process.pid, forked
 
     def log(self) -> str:
-        return "\n".join(path.read_text()[-3000:] for path in self.instance.glob("worker-*.log"))
+        return "\n".join(path.read_text()[-3000:] for path in self.instance.glob("*.log"))
 
     def stop(self) -> None:
         for process in self.started:
@@ -99,25 +99,28 @@ class Workers:
 
 @pytest.fixture(params=["default queue", "redis"])
 def workers(request, database_url, tmp_path) -> Iterator[tuple]:
-    """The app on a queue (emptied), and the workers to start on it."""
+    """The app on a queue (emptied), the workers to start on it, and those to start on the
+    other queue (on the same instance folder, taking none of these jobs)."""
     redis = request.param == "redis"
-    if redis:
-        _redis_or_skip().close()
-        client = redis_client.Redis.from_url(OWN_REDIS_URL)
-        client.flushdb()
-        client.close()
+    _redis_or_skip().close()
+    client = redis_client.Redis.from_url(OWN_REDIS_URL)
+    client.flushdb()
+    client.close()
     instance = tmp_path / "instance"
     instance.mkdir()
-    (instance / "config.py").write_text(f"JOBS_STALE_SECONDS = {STALE}\n")
+    # as nice as the tests: a worker left a tenth of a busy machine's cores beats late
+    (instance / "config.py").write_text(f"JOBS_STALE_SECONDS = {STALE}\nJOBS_NICENESS = 0\n")
     app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, "JOBS_IMMEDIATE": False,
                       "REDIS_URL": OWN_REDIS_URL if redis else None, "JOBS_STALE_SECONDS": STALE},
                      instance_path=str(instance))
     add_admin(app)
-    running = Workers(database_url, instance, redis)
+    running = Workers(database_url, instance, redis, "worker")
+    elsewhere = Workers(database_url, instance, not redis, "bystander")
     try:
-        yield app, running
+        yield app, running, elsewhere
     finally:
         running.stop()
+        elsewhere.stop()
         app.extensions["planner_engine"].dispose()
 
 
@@ -152,8 +155,9 @@ def _ended(app, job_id: int, seconds: float) -> Job:
 
 
 def test_a_killed_main_process_takes_its_children_with_it(workers):
-    app, started_workers = workers
+    app, started_workers, elsewhere = workers
     plan_id = _tight_plan(app, 2000)  # a solve of seconds: killed well before its end
+    _, bystanders = elsewhere.start(1)  # a living worker: the next to start leaves it be
     main, forked = started_workers.start(2)
     job = _solving(app, plan_id)
     assert _pid(job) in forked
@@ -183,10 +187,11 @@ def test_a_killed_main_process_takes_its_children_with_it(workers):
     assert max(sum(start <= moment < end for start, end in spans)
                for moment, _ in spans) <= 2
     assert children(again) and not set(forked) & set(children(again))
+    assert all(started(pid) for pid in bystanders)
 
 
 def test_a_killed_child_leaves_its_job_failed_by_the_reaper_unlooked(workers):
-    app, started_workers = workers
+    app, started_workers, _ = workers
     plan_id = _tight_plan(app, 2000)
     main, forked = started_workers.start(2)
     job = _solving(app, plan_id)
