@@ -156,7 +156,7 @@ def _ended(app, job_id: int, seconds: float) -> Job:
 
 def test_a_killed_main_process_takes_its_children_with_it(workers):
     app, started_workers, elsewhere = workers
-    plan_id = _tight_plan(app, 2000)  # a solve of seconds: killed well before its end
+    plan_id = _tight_plan(app, 1000)  # a solve of seconds: killed well before its end
     _, bystanders = elsewhere.start(1)  # a living worker: the next to start leaves it be
     main, forked = started_workers.start(2)
     job = _solving(app, plan_id)
@@ -192,7 +192,7 @@ def test_a_killed_main_process_takes_its_children_with_it(workers):
 
 def test_a_killed_child_leaves_its_job_failed_by_the_reaper_unlooked(workers):
     app, started_workers, _ = workers
-    plan_id = _tight_plan(app, 2000)
+    plan_id = _tight_plan(app, 1000)
     main, forked = started_workers.start(2)
     job = _solving(app, plan_id)
     killed_at = time.monotonic()
