@@ -28,7 +28,8 @@ from models import Job, Run, Uncertainty
 from models.base import utcnow
 from models.db import open_session
 from optimizer.alternatives import alternatives
-from optimizer.uncertainty import draw_samples, robust_portfolio, solve_samples, summarise
+from optimizer.uncertainty import SampleSession, draw_samples, robust_portfolio, summarise
+from optimizer.uncertainty.run import solve_chunk
 from planner.jobs.queue import (
     CANCELLED,
     DONE,
@@ -60,9 +61,8 @@ def robust_job(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
     samples = draw_samples(plan, count=int(params["samples"]), seed=int(params["seed"]))
     told = every(REPORT_EVERY, lambda done, total: progress.report(
         f"Solving the samples: {done:,} of {total:,}", 2 + 90 * done / max(total, 1)))
-    figures = None  # the decision's in each sample: worked out by summarise, if not here
     if app.config.get("REDIS_URL"):
-        outcomes = solve_on_queue(app, job, samples, progress, told)
+        outcomes, figures = solve_on_queue(app, job, samples, progress, told)
     else:
         outcomes, figures = solve_on_cores(plan, samples, decision, told)
     progress.report("Summing up the samples and solving the robust portfolio", 93)
@@ -72,8 +72,7 @@ def robust_job(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
 
 def robust_document(plan: optimizer.Plan, samples: list[dict[str, Any]],
                     outcomes: list[dict[str, Any]], decision: tuple[list[str], list[str]],
-                    params: dict[str, Any], figures: list[Any] | None = None
-                    ) -> dict[str, Any]:
+                    params: dict[str, Any], figures: list[Any]) -> dict[str, Any]:
     """The Uncertainty result document (docs/plan-format.md) of these samples and their
     outcomes, with the robust portfolio, "core_if" and "cases" (how many samples)."""
     summary = summarise(plan, samples, outcomes, decision=decision, seed=int(params["seed"]),
@@ -98,17 +97,25 @@ def alternatives_job(app: Flask, job: Job, progress: Progress) -> dict[str, Any]
 
 @job_kind(PART)
 def robust_part(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
-    """Solve one part of a robust job's samples; its outcomes are kept in this job's row
-    for the job that split them."""
-    _run_id, plan, _decision = _run_plan(app.extensions["planner_engine"], job)
+    """Solve one part of a robust job's samples; its outcomes, and the decision's figures
+    in each sample, are kept in this job's row for the job that split them."""
     progress.report("Solving a part of the samples", 1)
-    return {"outcomes": solve_samples(plan, job.params["samples"], start=job.params["first"])}
+    return _solve_part(app.extensions["planner_engine"], job)
+
+
+def _solve_part(engine: Any, part: Job) -> dict[str, Any]:
+    """A part's outcomes and the decision's figures in each of its samples (a list each,
+    as JSON keeps them: optimizer.uncertainty.summarise reads them alike)."""
+    _run_id, plan, decision = _run_plan(engine, part)
+    outcomes, figures = solve_chunk(SampleSession(plan), part.params["samples"], decision)
+    return {"outcomes": outcomes, "figures": [list(figure) for figure in figures]}
 
 
 def solve_on_queue(app: Flask, job: Job, samples: list[dict[str, Any]], progress: Progress,
-                   told: Any) -> list[dict[str, Any]]:
-    """Each sample's outcome, in order, its parts solved by whichever worker takes them:
-    the queue's, or this one where none has taken a part yet (or one failed)."""
+                   told: Any) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Each sample's outcome, in order, and the decision's figures in each, its parts
+    solved by whichever worker takes them: the queue's, or this one where none has taken
+    a part yet (or one failed)."""
     engine = app.extensions["planner_engine"]
     firsts = list(range(0, len(samples), PART_SIZE))
     with open_session(engine, write=True) as session:
@@ -121,7 +128,7 @@ def solve_on_queue(app: Flask, job: Job, samples: list[dict[str, Any]], progress
         ids = [part.id for part in parts]
     for part_id in ids:
         app.extensions["planner_job_task"](part_id)
-    solved: dict[int, list[dict[str, Any]]] = {}
+    solved: dict[int, dict[str, Any]] = {}
     try:
         while len(solved) < len(ids):
             progress.check()
@@ -131,10 +138,11 @@ def solve_on_queue(app: Flask, job: Job, samples: list[dict[str, Any]], progress
             else:
                 solved.update(_finished(app, engine, ids, solved))
                 time.sleep(WAIT)
-            told(sum(len(outcomes) for outcomes in solved.values()), len(samples))
+            told(sum(len(part["outcomes"]) for part in solved.values()), len(samples))
     finally:
         _cancel_left(engine, [part_id for part_id in ids if part_id not in solved])
-    return [outcome for part_id in ids for outcome in solved[part_id]]
+    return ([outcome for part_id in ids for outcome in solved[part_id]["outcomes"]],
+            [figure for part_id in ids for figure in solved[part_id]["figures"]])
 
 
 def _claim(engine: Any, waiting: list[int]) -> int | None:
@@ -151,38 +159,34 @@ def _claim(engine: Any, waiting: list[int]) -> int | None:
     return None
 
 
-def _solve_here(app: Flask, engine: Any, part_id: int) -> list[dict[str, Any]]:
-    """Solve a part in this job (claimed, or failed elsewhere), and mark it done."""
+def _solve_here(app: Flask, engine: Any, part_id: int) -> dict[str, Any]:
+    """Solve a part claimed by this job, and mark it done."""
     with open_session(engine) as session:
         part = session.get(Job, part_id)
-    _run_id, plan, _decision = _run_plan(engine, part)
-    outcomes = solve_samples(plan, part.params["samples"], start=part.params["first"])
+    solved = _solve_part(engine, part)
     with open_session(engine, write=True) as session:
         session.execute(update(Job).where(Job.id == part_id, Job.status == RUNNING).values(
-            status=DONE, percent=100.0, step="Done", finished_at=utcnow(),
-            result={"outcomes": outcomes}))
+            status=DONE, percent=100.0, step="Done", finished_at=utcnow(), result=solved))
         session.commit()
-    return outcomes
+    return solved
 
 
 def _finished(app: Flask, engine: Any, ids: list[int],
-              solved: dict[int, list[dict[str, Any]]]) -> dict[int, list[dict[str, Any]]]:
+              solved: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
     """The parts other workers have finished since the last look; a part whose worker
     failed or stopped is solved here instead."""
-    found: dict[int, list[dict[str, Any]]] = {}
+    found: dict[int, dict[str, Any]] = {}
     with open_session(engine, write=True) as session:
         parts = session.exec(select(Job).where(Job.id.in_(
             [part_id for part_id in ids if part_id not in solved]))).all()
         stale = float(app.config["JOBS_STALE_SECONDS"])
         parts = [settle(session, part, stale) for part in parts]
         for part in parts:
-            if part.status == DONE and "outcomes" in part.result:
-                found[part.id] = part.result["outcomes"]
+            if part.status == DONE and "figures" in part.result:
+                found[part.id] = part.result
     for part in parts:
         if part.status in ENDED and part.id not in found:
-            _run_id, plan, _decision = _run_plan(engine, part)
-            found[part.id] = solve_samples(plan, part.params["samples"],
-                                           start=part.params["first"])
+            found[part.id] = _solve_part(engine, part)
     return found
 
 

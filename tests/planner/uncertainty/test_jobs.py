@@ -83,16 +83,16 @@ def test_a_part_whose_worker_failed_is_solved_by_the_job(app, db, demo_id, range
     _start(people["lead"], demo_id, ranged_run)
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/10")
     monkeypatch.setattr(jobs, "PART_SIZE", 15)
-    solve = jobs.solve_samples
+    solve = jobs.solve_chunk
     failing = {"left": 1}
 
-    def fails_once(plan, samples, start=0, **kwargs):
+    def fails_once(*args, **kwargs):
         if failing["left"]:
             failing["left"] -= 1
             raise RuntimeError("the worker's machine went away")
-        return solve(plan, samples, start=start, **kwargs)
+        return solve(*args, **kwargs)
 
-    monkeypatch.setattr(jobs, "solve_samples", fails_once)
+    monkeypatch.setattr(jobs, "solve_chunk", fails_once)
     _start(people["lead"], demo_id, ranged_run)
     first, second = (row.result for row in _kept(db, ranged_run))
     assert first == second
