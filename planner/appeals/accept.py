@@ -6,6 +6,7 @@ figure."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask import abort
@@ -21,6 +22,7 @@ from models import (
     Period,
     Resource,
 )
+from optimizer.planfile.estimates import moved_pair
 from planner.appeals.effect import WORDS, figures_of, in_words, shares_of
 from planner.history.capture import line as record_line
 from planner.web import number
@@ -71,7 +73,12 @@ def apply(session: Session, plan_id: int, appeal: Appeal) -> None:
                 session.add(child(initiative_id=initiative.id, **{column: row.id, value: amount}))
             else:
                 setattr(existing, value, amount)
+                if kind == "effects" and existing.low is not None and existing.high is not None:
+                    # its range keeps its shares of the new uplift (_move_cost_range)
+                    moved = moved_pair((existing.low, existing.high), before[kind][key], amount)
+                    existing.low, existing.high = moved if moved else (None, None)
             lines.append((f"{WORDS[kind]} {key}", number(before[kind][key]), number(amount)))
+    _move_cost_range(session, initiative, before["cost"])
     if figures.confidence is not None:
         initiative.confidence = figures.confidence  # the record's hook writes its line
     initiative.version += 1
@@ -82,6 +89,18 @@ def apply(session: Session, plan_id: int, appeal: Appeal) -> None:
     said = ", ".join(in_words(figures, before, labels, number))
     session.add(record_line(plan_id, "accepted", "appeal", initiative.key,
                             f"appeal by {appeal.who}", "", said))
+
+
+def _move_cost_range(session: Session, initiative: Initiative, cost_before: float) -> None:
+    """The initiative's cost range moved along with the cost the appeal changed, keeping
+    its shares of the likely value (optimizer.planfile.follow_ranges, as a plan file's
+    update does): a range that no longer holds its value would make the plan unreadable."""
+    session.flush()
+    cost_after = math.fsum(c.amount for c in session.exec(select(InitiativeCost).where(
+        InitiativeCost.initiative_id == initiative.id)).all())
+    if initiative.cost_low is not None and initiative.cost_high is not None:
+        moved = moved_pair((initiative.cost_low, initiative.cost_high), cost_before, cost_after)
+        initiative.cost_low, initiative.cost_high = moved if moved else (None, None)
 
 
 def declined(plan_id: int, appeal: Appeal, reason: str) -> Any:

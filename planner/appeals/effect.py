@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import optimizer
+from optimizer.planfile import follow_ranges
 
 # The inputs an appeal changes besides its cost and confidence (Appeal.changes), each a
 # {key in the plan: new amount}, and how each reads: "cost in H1", "uplift on Checkout".
@@ -42,9 +43,10 @@ def shares_of(amounts: list[float], total: float) -> list[float]:
 def with_figures(document: dict[str, Any], key: str, figures: Figures) -> dict[str, Any]:
     """The plan document with the initiative's inputs changed as the appeal says."""
     changed = copy.deepcopy(document)
-    for entry in changed["initiatives"]:
+    for position, entry in enumerate(changed["initiatives"]):
         if entry["id"] != key:
             continue
+        before = copy.deepcopy(entry)
         if figures.confidence is not None:
             entry["confidence"] = figures.confidence
         old = entry.get("cost", 0)
@@ -59,6 +61,8 @@ def with_figures(document: dict[str, Any], key: str, figures: Figures) -> dict[s
         for kind in ("effects", "uses"):
             if figures.changes.get(kind):
                 entry[kind] = {**entry.get(kind, {}), **figures.changes[kind]}
+        # The initiative's own ranges keep their shares of the new figures.
+        changed["initiatives"][position] = follow_ranges(before, entry)
     return changed
 
 
