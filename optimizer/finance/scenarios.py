@@ -15,7 +15,7 @@ from typing import Any
 
 from optimizer.finance.returns import PortfolioReturns, portfolio_returns
 from optimizer.plan import DECISIONS, Plan
-from optimizer.planfile import PlanError, plan_from_dict
+from optimizer.planfile import PlanError, follow_ranges, plan_from_dict
 from optimizer.result import Result
 
 OVERRIDE_KEYS = ("budget", "period_budgets", "max_focus", "weights", "capacities",
@@ -78,12 +78,15 @@ def apply_overrides(document: dict[str, Any], overrides: dict[str, Any]) -> dict
                                   ("weights", "moments", "weight"),
                                   ("capacities", "resources", "capacity")):
         changes = overrides.get(key, {})
-        for entry in changed.get(table, []):
+        for position, entry in enumerate(changed.get(table, [])):
             if entry["id"] in changes:
+                before = dict(entry)
                 if changes[entry["id"]] is None:
                     entry.pop(attribute, None)
                 else:
                     entry[attribute] = changes[entry["id"]]
+                # a weight's range moves with it (docs/plan-format.md)
+                changed[table][position] = follow_ranges(before, entry)
     decisions = overrides.get("decisions", {})
     for entry in changed.get("initiatives", []):
         if entry["id"] in decisions:
