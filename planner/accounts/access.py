@@ -157,6 +157,8 @@ ACCESS: dict[str, Rule] = {
     # The cycle review, and the next cycle started from a decided one
     "review.show": _plan(EVERY_ROLE),
     "review.next_cycle": _plan(PLANNING, PLANNING, when_closed=True),
+    # the default ranges the review proposes, accepted into a plan the lead leads
+    "review.accept_shares": _plan(NOBODY, PLANNING, when_closed=True),
     "history.show": _plan(ALL_READERS),
     "history.download": _plan(ALL_READERS),
     "jobs.show": _plan(ALL_READERS),
