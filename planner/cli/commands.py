@@ -24,7 +24,9 @@ from optimizer import (
 from optimizer.finance.frontier import DEFAULT_POINTS, MAX_POINTS, frontier
 from planner.amounts import NotANumberError, read_number
 from planner.cli import plans, serve, users
+from planner.cli.alternatives import add_alternatives
 from planner.cli.report import render_explanation, render_frontier, render_report
+from planner.cli.robust import add_robust
 from planner.number_kinds import MONEY
 
 EXIT_OK, EXIT_NO_PORTFOLIO, EXIT_BAD_INPUT = 0, 1, 2
@@ -117,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     frontier_cmd.add_argument("--json", action="store_true", help="print the points as JSON")
     frontier_cmd.set_defaults(run=_frontier, budget=None)
 
+    add_robust(commands)
+    add_alternatives(commands)
     plans.add_commands(commands)
     users.add_commands(commands)
     serve.add_commands(commands)

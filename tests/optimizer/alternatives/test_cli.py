@@ -1,23 +1,15 @@
 """`planner alternatives`: the document as JSON, the text, and the exit codes (0 with
 alternatives, 1 when the plan has no portfolio, 2 for a bad plan or option)."""
 
-import argparse
 import json
 
 import pytest
 
 from optimizer import load_plan
 from optimizer.alternatives import alternatives
-from planner.cli.alternatives import add_alternatives, render_alternatives
+from planner.cli.alternatives import render_alternatives
+from planner.cli.commands import main
 from tests.conftest import EXAMPLE_PLAN
-
-
-def main(argv: list[str]) -> int:
-    """The command line as `planner` reads it: a subcommand added to its subparsers."""
-    parser = argparse.ArgumentParser(prog="planner")
-    add_alternatives(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.run(args)
 
 
 def _run(capsys, *args):

@@ -1,6 +1,5 @@
 """`planner robust`: the JSON document, the text, and exit codes as `planner solve` has them."""
 
-import argparse
 import copy
 import json
 
@@ -8,15 +7,13 @@ import pytest
 
 from optimizer import plan_from_dict
 from optimizer.uncertainty import draw_samples, robust
-from planner.cli.robust import add_robust
+from planner.cli.commands import main
 from tests.optimizer.uncertainty.test_exact import _document, _infeasible_sometimes
 
 
 def _main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="planner")
-    add_robust(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.run(args)
+    """The `planner` command line itself (planner/cli/commands.py)."""
+    return main(argv)
 
 
 @pytest.fixture
