@@ -129,6 +129,9 @@ def test_a_team_member_reads_its_own_initiatives_share_once_published(
     assert "where its cost turns out at most EUR 120,000 (now EUR 170,000)" in text
     why = page_text(member.get(f"/plans/{demo_id}/runs/{run_id}/say-no/selfcheck"))
     assert "A close call: chosen in 46% of plausible cases" in why
+    # and on its team's page, beside the verdict
+    team = page_text(member.get(f"/plans/{demo_id}/teams"))
+    assert "Why not:" in team and "A close call: chosen in 46% of plausible cases" in team
     # another team's initiative, and its rejection, stay out of its reach
     assert member.get(f"/plans/{demo_id}/initiatives/{other}").status_code == 404
     assert member.get(f"/plans/{demo_id}/runs/{run_id}/say-no/loyaltyapp").status_code == 404
