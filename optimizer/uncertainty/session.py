@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 
 from optimizer import say_no
 from optimizer.checks import portfolio_cost, portfolio_impact, violations
@@ -92,6 +93,9 @@ class SampleSession:
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         self.coefficients: dict[tuple[int, int], float] = {}  # those a sample sets
         self.likely: set[int] | None = None  # the plan's own optimum, once solved
+        self._fixed_blocks: set[int] | None = None  # blocked whatever the sample
+        self._requirers: list[tuple[int, list[int]]] = []
+        self._forced = {i for i, w in enumerate(top.initiatives) if w.decision == "fund"}
         self._rows(top)
 
     def _add_row(self, upper: float, terms: list[tuple[int, float]],
@@ -139,6 +143,32 @@ class SampleSession:
         row_unit = unit * decade(bound / unit) if bound > 0 else 1.0
         self.limits.append((self._add_row(bound / row_unit, []), bound, row_unit, amounts))
 
+    def _blocked(self, data: Data) -> set[int]:
+        """never_funded(data) (optimizer/model/matrix.py), with what no sample changes
+        (decisions, resource use) read once: work no portfolio of the sample can hold."""
+        if self._fixed_blocks is None:
+            self._fixed_blocks = never_funded(replace(data, budget=None, plan=replace(
+                data.plan, budget=None, periods=())))
+            self._requirers = [(i, [data.initiative_index[j] for j in w.requires])
+                               for i, w in enumerate(data.initiatives)
+                               if w.decision != "fund" and w.requires]
+        plan, forced = data.plan, self._forced
+        blocked = set(self._fixed_blocks)
+        if plan.budget is not None:
+            blocked.update(i for i, c in enumerate(data.cost) if c > plan.budget)
+        for period in plan.periods:
+            if period.budget is not None:
+                blocked.update(i for i, c in enumerate(data.period_cost)
+                               if c.get(period.id, 0.0) > period.budget)
+        blocked -= forced
+        grown = True
+        while grown:
+            before = len(blocked)
+            blocked.update(i for i, needs in self._requirers
+                           if any(j in blocked for j in needs))
+            grown = len(blocked) > before
+        return blocked
+
     def _set(self, wanted: dict[tuple[int, int], float]) -> None:
         """Make the coefficients a sample sets those of `wanted` (changing what differs)."""
         change = self.highs.changeCoeff
@@ -156,7 +186,7 @@ class SampleSession:
         import numpy as np
 
         y0, v0, n_i, n_m = self.y0, self.v0, self.n_i, self.n_m
-        blocked = never_funded(data)
+        blocked = self._blocked(data)
         caps = fundable_caps(data, blocked)
         self.caps = caps
         wanted: dict[tuple[int, int], float] = {}
