@@ -23,9 +23,9 @@ CHUNKS_PER_WORKER = 8  # more chunks than processes: progress moves, and work ev
 _SESSION: SampleSession | None = None  # the model of this worker process
 
 
-def _start_worker(plan: Plan) -> None:
+def _start_worker(plan: Plan, optimum: list[str] | None) -> None:
     global _SESSION
-    _SESSION = SampleSession(plan)
+    _SESSION = SampleSession(plan, optimum=optimum)
 
 
 def _solve_chunk(samples: list[dict], decision: Decision | None
@@ -63,20 +63,22 @@ def chunks(count: int, parts: int) -> list[tuple[int, int]]:
 
 def solve_all(plan: Plan, samples: list[dict], workers: int = 1,
               progress: Callable[[int, int], None] | None = None,
-              decision: Decision | None = None) -> tuple[list[dict], list[Figures]]:
+              decision: Decision | None = None, optimum: list[str] | None = None
+              ) -> tuple[list[dict], list[Figures]]:
     """Every sample's outcome in order, and the decision's figures in each, solved by
-    `workers` processes."""
+    `workers` processes. `optimum`: the funded ids of the plan's own optimum, if known
+    (each process would solve it otherwise)."""
     total = len(samples)
     if workers <= 1 or total < 2:
         report = None if progress is None else (lambda done: progress(done, total))
-        return solve_chunk(SampleSession(plan), samples, decision, report)
+        return solve_chunk(SampleSession(plan, optimum=optimum), samples, decision, report)
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     parts = chunks(total, workers * CHUNKS_PER_WORKER)
     solved: list[tuple[list[dict], list[Figures]]] = [([], [])] * len(parts)
     done = 0
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                             initargs=(plan,)) as pool:
+                             initargs=(plan, optimum)) as pool:
         futures = {pool.submit(_solve_chunk, samples[first:end], decision): k
                    for k, (first, end) in enumerate(parts)}
         for future in as_completed(futures):
@@ -101,9 +103,11 @@ def robust(plan: Plan, *, samples: list[dict] | None = None, count: int = 1000,
     else:
         samples = check_samples(plan, samples)
         used_seed = None
+    own = plan_decision(plan)
     if decision is None:
-        decision = plan_decision(plan)
-    outcomes, figures = solve_all(plan, samples, workers, progress, decision)
+        decision = own
+    outcomes, figures = solve_all(plan, samples, workers, progress, decision,
+                                  own[0] if own is not None else [])
     document = summarise(plan, samples, outcomes, decision=decision, seed=used_seed,
                          figures=figures if decision is not None else None)
     if objective is not None:

@@ -63,7 +63,10 @@ def upper_plan(plan: Plan) -> Plan:
 class SampleSession:
     """One HiGHS model for all samples of a plan; `solve(sample)` gives its outcome."""
 
-    def __init__(self, plan: Plan, time_limit: float = TIME_LIMIT):
+    def __init__(self, plan: Plan, time_limit: float = TIME_LIMIT,
+                 optimum: list[str] | None = None):
+        """`optimum`: the funded ids of the plan's own optimum, if already solved (the
+        start of every sample's first phase; solved here otherwise)."""
         import highspy
         import numpy as np
 
@@ -93,6 +96,8 @@ class SampleSession:
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         self.coefficients: dict[tuple[int, int], float] = {}  # those a sample sets
         self.likely: set[int] | None = None  # the plan's own optimum, once solved
+        if optimum is not None:
+            self.likely = {self.base.initiative_index[i] for i in optimum}
         self._fixed_blocks: set[int] | None = None  # blocked whatever the sample
         self._requirers: list[tuple[int, list[int]]] = []
         self._forced = {i for i, w in enumerate(top.initiatives) if w.decision == "fund"}
