@@ -8,9 +8,10 @@ the same code. RQ and Celery need a broker even on one machine.
 
 Huey does not know what became of a task whose worker died; the Job row does: a running
 job's worker touches its heartbeat every few seconds, and a job whose heartbeat has been
-quiet for JOBS_STALE_SECONDS is failed (`settle`), never left running. Each kind of work
-writes its result in one transaction at its end, so a worker stopped mid-way leaves
-nothing half-saved.
+quiet for JOBS_STALE_SECONDS is failed (`settle`: by its page, and within seconds by the
+reaper of every worker, reaper.py), never left running. Each kind of work writes its
+result in one transaction at its end, so a worker stopped mid-way leaves nothing
+half-saved; a worker's processes die with it (processes.py).
 
 The queue knows no feature: each declares the kinds of work its jobs do (`job_kind`) in its
 own jobs.py, which the app imports with the feature when it is made, so a worker, which makes
@@ -187,7 +188,12 @@ class Progress:
                                 finished_at=utcnow(), result=dict(self.result)))
 
     def check(self) -> None:
-        """Cancelled when its person has asked the job to stop."""
+        """Cancelled when its person has asked the job to stop; KeyboardInterrupt when
+        the worker's main process has died (its SIGTERM, raised in a garbage collector's
+        callback, may have been swallowed there: Python ignores exceptions raised in
+        them)."""
+        if main_gone():
+            raise KeyboardInterrupt
         with open_session(self.engine) as session:
             if session.exec(select(Job.cancel_asked).where(Job.id == self.job_id)).one():
                 raise Cancelled()
