@@ -139,9 +139,13 @@ class SampleSession:
             if period.budget is not None:
                 self._limit(period.budget, self.money,
                             lambda data, p=period.id: [c.get(p, 0.0) for c in data.period_cost])
-        for resource in plan.resources:
-            self._limit(resource.capacity, 1.0,
-                        lambda data, r=resource.id: [u.get(r, 0.0) for u in data.uses])
+        for resource in plan.resources:  # use does not change between samples
+            bound = resource.capacity
+            unit = decade(bound) if bound > 0 else 1.0
+            terms = [(i, 1.0 if bound == 0 else min(u[resource.id], CUT * bound) / unit)
+                     for i, u in enumerate(top.uses) if u.get(resource.id, 0.0) > 0]
+            if terms:
+                self._add_row(bound / unit, terms)
         self.tie_row = self._add_row(INF, [])
 
     def _limit(self, bound: float, unit: float, amounts: Callable[[Data], list[float]]) -> None:
