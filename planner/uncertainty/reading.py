@@ -47,6 +47,14 @@ class Names:
         return [self.moments.get(key, key) for key in ids]
 
 
+def has_ranges(inputs: dict[str, Any]) -> bool:
+    """Whether a plan document gives any estimate a range, its own or by default shares."""
+    return bool(inputs.get("uncertainty")) or any(
+        entry.get("cost_range") or entry.get("effects_range")
+        for entry in inputs.get("initiatives", [])) or any(
+        entry.get("weight_range") for entry in inputs.get("moments", []))
+
+
 def core_if_words(wanted: dict[str, Any] | None, names: Names, key: str) -> str:
     """What would make an initiative core, in words; honest when no figure of its own
     would."""

@@ -24,6 +24,7 @@ from planner.uncertainty.reading import (
     ROBUST,
     Names,
     firmness,
+    has_ranges,
     kept,
     money_figures,
     other_portfolios,
@@ -153,4 +154,4 @@ def _page(template: str, plan: Plan, run: Run, status: int = 200, **values: Any)
     values.setdefault("robust_form", RobustForm())
     values.setdefault("alternatives_form", AlternativesForm())
     return render_template(template, plan=plan, run=run, has_portfolio=run.status in
-                           HAS_PORTFOLIO, **values), status
+                           HAS_PORTFOLIO, ranged=has_ranges(run.inputs or {}), **values), status

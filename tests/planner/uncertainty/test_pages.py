@@ -61,6 +61,25 @@ def test_a_run_without_results_says_so_and_offers_the_job(app, demo_id, ranged_r
     assert "Work out how firm it is" in page_text(people["lead"].get(_url(demo_id, ranged_run)))
 
 
+def test_a_plan_without_ranges_is_said_to_give_every_case_alike(app, db, demo_id,
+                                                               ranged_run, people):
+    said = "gives no estimate a range"
+    assert said not in page_text(people["lead"].get(_url(demo_id, ranged_run)))
+    other = people["lead"].post(f"/plans/{demo_id}/runs", data={})
+    plain = int(other.headers["Location"].rsplit("/", 1)[1])
+    db.rollback()
+    run = db.get(Run, plain)  # its plan document without any range
+    run.inputs = {**{key: value for key, value in run.inputs.items() if key != "uncertainty"},
+                  "initiatives": [{key: value for key, value in entry.items()
+                                   if key not in ("cost_range", "effects_range")}
+                                  for entry in run.inputs["initiatives"]],
+                  "moments": [{key: value for key, value in entry.items()
+                               if key != "weight_range"} for entry in run.inputs["moments"]]}
+    db.commit()
+    assert said in page_text(people["viewer"].get(_url(demo_id, plain)))
+    assert said in page_text(people["finance"].get(_url(demo_id, plain, "uncertainty/finance")))
+
+
 def test_the_pages_show_the_kept_figures_with_names(app, db, demo_id, ranged_run, people):
     people["finance"].post(_url(demo_id, ranged_run, "uncertainty/start"), data=START)
     db.rollback()
