@@ -6,7 +6,8 @@ improvement v_sm of each moment, up to its cap and to what the funded work gives
 that sample. The objective is the mean over the samples of their impact, or (`cvar`) the
 mean of the worst k = ceil(0.1 |S|): t - (1/k) sum_s z_s with z_s >= t - impact_s, z_s >= 0.
 Costs enter the budget rows at their mean over the samples. The answer's `value` is that
-objective recomputed from the portfolio on each sample's own Data.
+objective recomputed from the portfolio on each sample's own Data. Ties (within 1e-9,
+relative) go to the least mean cost, as the model's own tie rule has it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 import math
 
 from optimizer import say_no
-from optimizer.checks import portfolio_impact, violations
+from optimizer.checks import portfolio_cost, portfolio_impact, violations
+from optimizer.engine import TIE_TOLERANCE
 from optimizer.model import Data, decade, index_plan, money_scale
 from optimizer.plan import Plan
 from optimizer.uncertainty.sampler import sample_plan
@@ -100,14 +102,52 @@ def robust_portfolio(plan: Plan, samples: list[dict], objective: str = "mean",
     focus = {m for m in range(len(mean.moments)) if values[n_i + m] > 0.5}
     if violations(mean, funded, focus):
         return {**answer, "status": "no_solution"}
+    best = value_of([portfolio_impact(data, funded, focus) for data in datas], objective)
+    proven = status == highspy.HighsModelStatus.kOptimal
+    if proven and any(mean.cost):
+        funded, focus = _cheapest_tie(h, mean, datas, objective, cost, values, best,
+                                      (funded, focus))
     focus = say_no.trim_focus(mean, funded, focus)
     impacts = [portfolio_impact(data, funded, focus) for data in datas]
-    proven = status == highspy.HighsModelStatus.kOptimal
     return {"objective": objective,
             "funded": sorted(mean.initiatives[i].id for i in funded),
             "focus": sorted(mean.moments[m].id for m in focus),
             "value": value_of(impacts, objective),
             "status": "optimal" if proven else "feasible"}
+
+
+def _cheapest_tie(h, mean: Data, datas: list[Data], objective: str, weights: list[float],
+                  values: list[float], best: float, chosen: tuple[set[int], set[int]]
+                  ) -> tuple[set[int], set[int]]:
+    """The tie rule of docs/model.md for the robust portfolio: among portfolios whose
+    objective is within 1e-9 (relative) of the best, the one of least mean cost."""
+    import highspy
+    import numpy as np
+
+    n, n_i = len(weights), len(mean.initiatives)
+    least = best - TIE_TOLERANCE * abs(best)
+    terms = [(k, w) for k, w in enumerate(weights) if w]
+    h.addRow(least, INF, len(terms), np.array([k for k, _ in terms], np.int32),
+             np.array([w for _, w in terms], np.float64))
+    scale = money_scale(mean.plan)
+    costs = np.zeros(n)
+    costs[:n_i] = [c / scale for c in mean.cost]
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
+    h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+    h.setSolution(n, np.arange(n, dtype=np.int32), np.asarray(values, np.float64))
+    h.run()
+    if (h.getModelStatus() != highspy.HighsModelStatus.kOptimal
+            or h.getInfo().primal_solution_status != 2):
+        return chosen
+    found = list(h.getSolution().col_value)
+    funded = {i for i in range(n_i) if found[i] > 0.5}
+    focus = {m for m in range(len(mean.moments)) if found[n_i + m] > 0.5}
+    if (not violations(mean, funded, focus)
+            and value_of([portfolio_impact(d, funded, focus) for d in datas], objective)
+            >= least
+            and portfolio_cost(mean, funded) < portfolio_cost(mean, chosen[0])):
+        return funded, focus
+    return chosen
 
 
 def _scenario_model(mean: Data, datas: list[Data], objective: str) -> tuple[tuple, tuple]:

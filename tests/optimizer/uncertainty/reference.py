@@ -149,7 +149,19 @@ def scenario(document: dict, samples: list[dict], objective: str) -> tuple[set, 
         problem += t - pulp.lpSum(z) * (1.0 / k)
     problem.solve(pulp.HiGHS(msg=False, gapRel=0))
     assert problem.sol_status == pulp.LpSolutionOptimal
+    # The tie rule: the least mean cost among portfolios of (nearly) the best objective.
+    best = pulp.value(problem.objective)
+    goal = problem.objective
+    problem += goal >= best - 1e-9 * abs(best)
+    problem.sense = pulp.LpMinimize
+    problem.setObjective(pulp.lpSum(sum(mean[i].values()) * x[i] for i in ids))
+    problem.solve(pulp.HiGHS(msg=False, gapRel=0))
+    assert problem.sol_status == pulp.LpSolutionOptimal
     return ({i for i in ids if x[i].varValue > 0.5}, {m for m in moments if y[m].varValue > 0.5})
+
+
+def mean_cost(document: dict, samples: list[dict], funded: set) -> float:
+    return math.fsum(cost(apply(document, s), funded) for s in samples) / len(samples)
 
 
 def objective_value(document: dict, samples: list[dict], funded: set, focus: set,
