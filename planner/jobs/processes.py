@@ -10,6 +10,10 @@ Three locks on that door, each enough where it works:
   kept), an idle wait for the next job ends.
 - In every turn of its loop, before it takes a job, a child compares its parent's pid with
   its main process's: once they differ the main process is gone, and it takes no more.
+  A job under way looks too (queue.py's Progress): at its next step, and from its
+  heartbeat's thread, which ends the process when the solver, in C, holds the thread that
+  would stop (a signal waits for Python) or when Python swallowed the interrupt (raised
+  inside a garbage collector's callback, it is ignored).
 - Each process of a worker is recorded in the instance folder (`workers/<main pid>/`, each
   with its start time, so that a pid used again by another program is never mistaken for
   it); a worker that starts stops the processes of a recorded main process that has died
