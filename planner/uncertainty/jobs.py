@@ -134,7 +134,7 @@ def solve_on_queue(app: Flask, job: Job, samples: list[dict[str, Any]], progress
             progress.check()
             mine = _claim(engine, [part_id for part_id in ids if part_id not in solved])
             if mine is not None:
-                solved[mine] = _solve_here(app, engine, mine)
+                solved[mine] = _solve_here(engine, mine)
             else:
                 solved.update(_finished(app, engine, ids, solved))
                 time.sleep(WAIT)
@@ -159,7 +159,7 @@ def _claim(engine: Any, waiting: list[int]) -> int | None:
     return None
 
 
-def _solve_here(app: Flask, engine: Any, part_id: int) -> dict[str, Any]:
+def _solve_here(engine: Any, part_id: int) -> dict[str, Any]:
     """Solve a part claimed by this job, and mark it done."""
     with open_session(engine) as session:
         part = session.get(Job, part_id)
