@@ -73,6 +73,8 @@ SETTINGS = (
             "by a worker."),
     Setting("JOBS_STALE_SECONDS", 30.0, "A running job whose heartbeat is quiet this long "
             "has failed; every worker's reaper looks every third of it (0.5 to 15 s)."),
+    Setting("ROBUST_PROCESSES", 2, "How many processes one robust job solves its samples on "
+            "when no Redis queue shares them among workers."),
     Setting("JOBS_NICENESS", 10, "How much nicer a job worker's processes run than the "
             "pages (0: as the pages)."),
     Setting("RATELIMIT_STORAGE_URI", None, "Where failed sign-ins are counted, seen by "

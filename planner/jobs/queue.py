@@ -275,8 +275,10 @@ def stopped_words(job: Job) -> str:
 
 
 def recent_jobs(session: Session, plan_id: int, limit: int = 5) -> list[Job]:
-    """The plan's latest jobs, newest first."""
-    return list(session.exec(select(Job).where(Job.plan_id == plan_id)
+    """The plan's latest jobs, newest first; the parts a robust job splits its samples
+    into are its own business, not the plan's (planner/uncertainty/jobs.py)."""
+    return list(session.exec(select(Job).where(Job.plan_id == plan_id,
+                                               Job.kind != "robust-part")
                              .order_by(Job.id.desc()).limit(limit)).all())
 
 

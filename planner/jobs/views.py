@@ -98,6 +98,13 @@ def done_words(job: Job) -> str:
         return f"Explained {count:,} rejected initiative{'s' if count != 1 else ''}."
     if job.kind == "frontier":
         return "Frontier traced."
+    if job.kind == "robust":
+        return (f"Worked out from {int(job.params.get('samples', 0)):,} plausible cases and "
+                "kept with the run.")
+    if job.kind == "alternatives":
+        return "Other good portfolios found and kept with the run."
+    if job.kind == "robust-part":
+        return "This share of the cases is solved; the job that asked for it sums them up."
     if job.kind == "scenarios":
         count, failed = job.result.get("solved", 0), job.result.get("failed", [])
         return (f"{count:,} scenario{'s' if count != 1 else ''} solved."
@@ -114,6 +121,11 @@ def result_url(job: Job) -> str:
                 else url_for("portfolio.show", plan_id=job.plan_id))
     if job.kind == "frontier":
         return url_for("frontier.show", plan_id=job.plan_id, points=job.params["points"])
+    if job.kind in ("robust", "robust-part"):
+        return url_for("uncertainty.show", plan_id=job.plan_id, run_id=job.params["run_id"])
+    if job.kind == "alternatives":
+        return url_for("uncertainty.alternatives", plan_id=job.plan_id,
+                       run_id=job.params["run_id"])
     if job.kind == "scenarios":
         ids = job.params.get("ids", [])
         return (url_for("scenarios.show", plan_id=job.plan_id, scenario_id=ids[0])

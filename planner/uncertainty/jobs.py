@@ -64,7 +64,8 @@ def robust_job(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
     if app.config.get("REDIS_URL"):
         outcomes, figures = solve_on_queue(app, job, samples, progress, told)
     else:
-        outcomes, figures = solve_on_cores(plan, samples, decision, told)
+        outcomes, figures = solve_on_cores(plan, samples, decision, told,
+                                           int(app.config["ROBUST_PROCESSES"]))
     progress.report("Summing up the samples and solving the robust portfolio", 93)
     result = robust_document(plan, samples, outcomes, decision, params, figures)
     return _keep(engine, job, progress, run_id, ROBUST, result)
