@@ -21,6 +21,7 @@ from optimizer.alternatives import (
     alternatives,
 )
 from optimizer.say_no import money
+from planner.cli.arguments import seconds, whole
 
 EXIT_OK, EXIT_NO_PORTFOLIO, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -34,10 +35,10 @@ def add_alternatives(commands: Any) -> None:
     command.add_argument("--within", type=_share, default=DEFAULT_WITHIN, metavar="G",
                          help="how far below the best impact an alternative may be: a share "
                               f"such as 0.02 or 2%% (default {DEFAULT_WITHIN:g})")
-    command.add_argument("--count", type=_count, default=DEFAULT_COUNT, metavar="K",
+    command.add_argument("--count", type=whole(1, MAX_COUNT), default=DEFAULT_COUNT, metavar="K",
                          help=f"how many alternatives, 1 to {MAX_COUNT} "
                               f"(default {DEFAULT_COUNT})")
-    command.add_argument("--time-limit", type=_seconds, default=DEFAULT_TIME_LIMIT,
+    command.add_argument("--time-limit", type=seconds, default=DEFAULT_TIME_LIMIT,
                          metavar="S", help="seconds for the whole search")
     command.add_argument("--json", action="store_true", help="print the document as JSON")
     command.set_defaults(run=_run)
@@ -58,24 +59,6 @@ def _share(text: str) -> float:
     return value
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= MAX_COUNT:
-        raise argparse.ArgumentTypeError(f"1 to {MAX_COUNT}, not {text!r}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text!r}")
-    return value
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ from optimizer.finance.frontier import DEFAULT_POINTS, MAX_POINTS, frontier
 from planner.amounts import NotANumberError, read_number
 from planner.cli import plans, serve, users
 from planner.cli.alternatives import add_alternatives
+from planner.cli.arguments import seconds, whole
 from planner.cli.report import render_explanation, render_frontier, render_report
 from planner.cli.robust import add_robust
 from planner.number_kinds import MONEY
@@ -63,14 +64,7 @@ def _budget(text: str) -> float:
     return value
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {text!r}")
-    return value
+_positive_int = whole(1)
 
 
 def _frontier_points(text: str) -> int:
@@ -78,13 +72,6 @@ def _frontier_points(text: str) -> int:
     if not 2 <= value <= MAX_POINTS:
         raise argparse.ArgumentTypeError(
             f"a frontier shows 2 to {MAX_POINTS:,} points, not {text!r}")
-    return value
-
-
-def _time_limit(text: str) -> float:
-    value = _non_negative(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be more than 0 seconds")
     return value
 
 
@@ -114,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "points spread over the range")
     frontier_cmd.add_argument("--max-focus", type=_positive_int,
                               help="how many focus moments")
-    frontier_cmd.add_argument("--time-limit", type=_time_limit, default=DEFAULT_TIME_LIMIT,
+    frontier_cmd.add_argument("--time-limit", type=seconds, default=DEFAULT_TIME_LIMIT,
                               metavar="S", help="seconds per solve")
     frontier_cmd.add_argument("--json", action="store_true", help="print the points as JSON")
     frontier_cmd.set_defaults(run=_frontier, budget=None)
@@ -133,7 +120,7 @@ def _solve_arguments(command: argparse.ArgumentParser) -> None:
                          "as 250000 or 250k")
     command.add_argument("--max-focus", type=_positive_int, help="how many focus moments")
     command.add_argument("--solver", choices=SOLVERS, default=DEFAULT_SOLVER)
-    command.add_argument("--time-limit", type=_time_limit, default=DEFAULT_TIME_LIMIT,
+    command.add_argument("--time-limit", type=seconds, default=DEFAULT_TIME_LIMIT,
                          metavar="S", help="seconds before the best answer so far is given")
     command.add_argument("--json", action="store_true", help="print the result document")
 

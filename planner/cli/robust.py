@@ -16,6 +16,7 @@ from optimizer import Plan, PlanError, load_plan
 from optimizer.say_no import money
 from optimizer.uncertainty import OBJECTIVES, SampleError, draw_samples, read_samples, robust
 from optimizer.uncertainty import write_samples as save_samples
+from planner.cli.arguments import whole
 
 EXIT_OK, EXIT_NO_PORTFOLIO, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_SAMPLES, DEFAULT_SEED = 1000, 0
@@ -28,9 +29,10 @@ def add_robust(commands: Any) -> None:
         "robust", help="how sure the choice is: every sample of the ranged estimates "
                        "solved exactly")
     command.add_argument("plan", help="the plan file (JSON, see docs/plan-format.md)")
-    command.add_argument("--samples", type=_count, default=DEFAULT_SAMPLES, metavar="N",
+    count = whole(1, MAX_SAMPLES)
+    command.add_argument("--samples", type=count, default=DEFAULT_SAMPLES, metavar="N",
                          help=f"how many samples to draw (default {DEFAULT_SAMPLES})")
-    command.add_argument("--seed", type=_seed, default=DEFAULT_SEED, metavar="S",
+    command.add_argument("--seed", type=whole(0), default=DEFAULT_SEED, metavar="S",
                          help=f"the seed of the draw (default {DEFAULT_SEED}): the same "
                               "seed gives the same samples")
     command.add_argument("--samples-in", metavar="F",
@@ -40,32 +42,11 @@ def add_robust(commands: Any) -> None:
     command.add_argument("--objective", choices=OBJECTIVES,
                          help="also find the robust portfolio: the best mean impact over "
                               "the samples, or (cvar) the best mean of the worst 10%%")
-    command.add_argument("--workers", type=_count, default=os.cpu_count() or 1, metavar="N",
+    command.add_argument("--workers", type=count, default=os.cpu_count() or 1, metavar="N",
                          help="processes to solve on (default: every core); the answer "
                               "is the same on any number")
     command.add_argument("--json", action="store_true", help="print the document as JSON")
     command.set_defaults(run=_run)
-
-
-def _whole(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-
-
-def _count(text: str) -> int:
-    value = _whole(text)
-    if not 1 <= value <= MAX_SAMPLES:
-        raise argparse.ArgumentTypeError(f"1 to {MAX_SAMPLES:,}, not {text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    value = _whole(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text!r}")
-    return value
 
 
 def _refuse(what: str, problems: list[str]) -> int:
