@@ -71,7 +71,7 @@ def test_each_person_reads_the_decision_through_a_whole_cycle(pages, live_app):
         assert team.get_by_label("Decision").count() == 0  # not theirs to set: not offered
         team.get_by_label("Name", exact=True).fill(IDEA)
         team.get_by_label("Cost in H1").fill("40.000 EUR")
-        team.get_by_label("Greeted within 30 seconds").fill("2")
+        team.get_by_label("Greeted within 30 seconds", exact=True).fill("2")
         team.get_by_role("button", name="Save").click()
         assert f'Initiative "{IDEA}" added.' in team.content()
         assert "40,000" in text_of(team, f"{plan}/initiatives")  # read as forty thousand

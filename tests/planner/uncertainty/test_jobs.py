@@ -27,7 +27,8 @@ def _start(client, plan_id: int, run_id: int, **data):
 def _kept(db, run_id: int, kind: str = "robust") -> list[Uncertainty]:
     db.rollback()
     return list(db.exec(select(Uncertainty).where(Uncertainty.run_id == run_id,
-                                                  Uncertainty.kind == kind)).all())
+                                                  Uncertainty.kind == kind)
+                       .order_by(Uncertainty.id)).all())
 
 
 def _engine_document(db, run_id: int, objective: str = "mean") -> dict:
@@ -72,7 +73,7 @@ def test_samples_split_over_the_queue_give_the_same_document(app, db, demo_id, r
     assert len(asked) == 1 + -(-CASES // 7)
     in_process, by_workers, by_itself = (row.result for row in _kept(db, ranged_run))
     assert in_process == by_workers == by_itself
-    parts = db.exec(select(Job).where(Job.kind == "robust-part")).all()
+    parts = db.exec(select(Job).where(Job.kind == "robust-part").order_by(Job.id)).all()
     assert len(parts) == 2 * -(-CASES // 7)
     assert {part.status for part in parts} == {"done"}
     assert [len(part.result["outcomes"]) for part in parts[:6]] == [7, 7, 7, 7, 7, 5]
@@ -96,7 +97,8 @@ def test_a_part_whose_worker_failed_is_solved_by_the_job(app, db, demo_id, range
     _start(people["lead"], demo_id, ranged_run)
     first, second = (row.result for row in _kept(db, ranged_run))
     assert first == second
-    statuses = [part.status for part in db.exec(select(Job).where(Job.kind == "robust-part"))]
+    statuses = [part.status for part in db.exec(select(Job).where(Job.kind == "robust-part")
+                                                .order_by(Job.id))]
     assert statuses == ["failed", "done", "done"]
 
 
