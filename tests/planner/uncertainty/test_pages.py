@@ -183,3 +183,25 @@ def test_differences_in_words(decision, other, words):
 def test_long_lists_are_cut_short():
     assert listed([]) == "" and listed(["A"]) == "A" and listed(["A", "B"]) == "A and B"
     assert listed([str(k) for k in range(8)]) == "0, 1, 2, 3, 4 and 3 more"
+
+
+@pytest.mark.parametrize(("over", "said"), [(True, True), (False, False)])
+def test_a_robust_portfolio_below_the_runs_mean_is_said_to_keep_the_budget(
+        app, db, demo_id, ranged_run, people, over, said):
+    people["finance"].post(_url(demo_id, ranged_run, "uncertainty/start"), data=START)
+    db.rollback()
+    budget = db.get(Run, ranged_run).inputs["budget"]
+    row = db.exec(select(Uncertainty)).one()
+    result = dict(row.result)
+    decision = dict(result["decision"])
+    decision["cost"] = {**decision["cost"], "mean": budget + 5000 if over else budget - 5000}
+    result["decision"] = decision
+    result["robust"] = {**result["robust"], "objective": "mean",
+                        "value": decision["impact"]["mean"] - 1.0}
+    row.result = result
+    db.commit()
+    text = page_text(people["finance"].get(_url(demo_id, ranged_run, "uncertainty/finance")))
+    warning = "The run's portfolio does more on average only by breaking the budget"
+    assert (warning in text) is said
+    if said:
+        assert "The robust portfolio keeps to the budget at those mean costs." in text
