@@ -26,7 +26,11 @@ def wilson(chosen: int, count: int, z: float = Z) -> tuple[float, float]:
     spread = z * z / count
     centre = (share + spread / 2) / (1 + spread)
     half = z * math.sqrt(share * (1 - share) / count + spread / (4 * count)) / (1 + spread)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # At a share of 0 (or 1) the bound is 0 (or 1) exactly; the subtraction leaves dust
+    # (2e-19 at 0 of 1,000), which a page would read as "under 1%".
+    low = 0.0 if chosen == 0 else max(0.0, centre - half)
+    high = 1.0 if chosen == count else min(1.0, centre + half)
+    return low, high
 
 
 def share_class(share: float) -> str:

@@ -3,6 +3,7 @@ each sample solved afresh, the decision's figures in plain Python, the robust po
 as a plain scenario model; with ties, infeasible samples and plans without ranges."""
 
 import copy
+import math
 
 import numpy as np
 import pytest
@@ -264,3 +265,18 @@ def test_one_process_or_two_give_the_same_answer():
     assert one == two
     assert seen[-1] == (18, 18) and all(total == 18 for _, total in seen)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+@pytest.mark.parametrize(("chosen", "count"), [(0, 1000), (1000, 1000), (460, 1000), (3, 7),
+                                               (0, 1), (1, 1)])
+def test_the_interval_is_wilsons_with_its_ends_exact(chosen, count):
+    from optimizer.uncertainty.summary import wilson
+
+    z, p = 1.959964, chosen / count
+    centre = (p + z * z / (2 * count)) / (1 + z * z / count)
+    half = z / (1 + z * z / count) * math.sqrt(p * (1 - p) / count + z * z / (4 * count ** 2))
+    low, high = wilson(chosen, count)
+    assert low == pytest.approx(max(0.0, centre - half), abs=1e-12)
+    assert high == pytest.approx(min(1.0, centre + half), abs=1e-12)
+    # a share of none (or every case) has its end at 0 (or 1) exactly, as a page says it
+    assert (low == 0.0) is (chosen == 0) and (high == 1.0) is (chosen == count)
