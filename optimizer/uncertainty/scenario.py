@@ -104,16 +104,22 @@ def robust_portfolio(plan: Plan, samples: list[dict], objective: str = "mean",
         return {**answer, "status": "no_solution"}
     best = value_of([portfolio_impact(data, funded, focus) for data in datas], objective)
     proven = status == highspy.HighsModelStatus.kOptimal
+    # The objective is the mean (or the tail's mean) impact in the plan's own units, so the
+    # solver's bound on it says how much better a portfolio could be, when not proven.
+    bound = None if proven else max(best, float(h.getInfo().mip_dual_bound))
     if proven and any(mean.cost):
         funded, focus = _cheapest_tie(h, mean, datas, objective, cost, values, best,
                                       (funded, focus))
     focus = say_no.trim_focus(mean, funded, focus)
     impacts = [portfolio_impact(data, funded, focus) for data in datas]
-    return {"objective": objective,
-            "funded": sorted(mean.initiatives[i].id for i in funded),
-            "focus": sorted(mean.moments[m].id for m in focus),
-            "value": value_of(impacts, objective),
-            "status": "optimal" if proven else "feasible"}
+    answer = {"objective": objective,
+              "funded": sorted(mean.initiatives[i].id for i in funded),
+              "focus": sorted(mean.moments[m].id for m in focus),
+              "value": value_of(impacts, objective),
+              "status": "optimal" if proven else "feasible"}
+    if bound is not None:  # stopped by its time limit: how far it may be from the best
+        answer["bound"] = bound
+    return answer
 
 
 def _cheapest_tie(h, mean: Data, datas: list[Data], objective: str, weights: list[float],

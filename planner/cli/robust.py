@@ -156,4 +156,7 @@ def render_robust(plan: Plan, document: dict[str, Any]) -> str:
             lines += [f"  {what}: {found['value']:,.2f}",
                       f"  funds: {', '.join(found['funded']) or 'nothing'}",
                       f"  focus: {', '.join(found['focus']) or 'none'}"]
+        if found.get("bound") is not None:
+            lines += [f"  not proven the best: the time limit stopped the search; no "
+                      f"portfolio does better than {found['bound']:,.2f}"]
     return "\n".join(lines)

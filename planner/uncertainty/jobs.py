@@ -67,18 +67,24 @@ def robust_job(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
         outcomes, figures = solve_on_cores(plan, samples, decision, told,
                                            int(app.config["ROBUST_PROCESSES"]))
     progress.report("Summing up the samples and solving the robust portfolio", 93)
-    result = robust_document(plan, samples, outcomes, decision, params, figures)
+    result = robust_document(plan, samples, outcomes, decision, params, figures,
+                             float(app.config["SOLVE_TIME_LIMIT"]))
     return _keep(engine, job, progress, run_id, ROBUST, result)
 
 
 def robust_document(plan: optimizer.Plan, samples: list[dict[str, Any]],
                     outcomes: list[dict[str, Any]], decision: tuple[list[str], list[str]],
-                    params: dict[str, Any], figures: list[Any]) -> dict[str, Any]:
+                    params: dict[str, Any], figures: list[Any],
+                    time_limit: float) -> dict[str, Any]:
     """The Uncertainty result document (docs/plan-format.md) of these samples and their
-    outcomes, with the robust portfolio, "core_if" and "cases" (how many samples)."""
+    outcomes, with the robust portfolio, "core_if" and "cases" (how many samples). The
+    robust portfolio is one model over every sample, which on a large plan may take far
+    longer than the samples themselves (docs/benchmarks.md): it has one solve's time limit
+    (SOLVE_TIME_LIMIT), and past it is kept as the best found, with its bound."""
     summary = summarise(plan, samples, outcomes, decision=decision, seed=int(params["seed"]),
                         figures=figures)
-    summary["robust"] = robust_portfolio(plan, samples, objective=params["objective"])
+    summary["robust"] = robust_portfolio(plan, samples, objective=params["objective"],
+                                         time_limit=time_limit)
     summary["core_if"] = core_if(plan, samples, outcomes, summary["initiatives"])
     summary["cases"] = len(samples)
     return summary

@@ -205,3 +205,18 @@ def test_a_robust_portfolio_below_the_runs_mean_is_said_to_keep_the_budget(
     assert (warning in text) is said
     if said:
         assert "The robust portfolio keeps to the budget at those mean costs." in text
+
+
+def test_a_robust_portfolio_stopped_by_its_time_limit_says_so(app, db, demo_id, ranged_run,
+                                                             people):
+    people["finance"].post(_url(demo_id, ranged_run, "uncertainty/start"), data=START)
+    db.rollback()
+    row = db.exec(select(Uncertainty)).one()
+    assert row.result["robust"]["status"] == "optimal" and "bound" not in row.result["robust"]
+    row.result = {**row.result, "robust": {**row.result["robust"], "status": "feasible",
+                                           "value": 500.0, "bound": 612.25}}
+    db.commit()
+    text = page_text(people["finance"].get(_url(demo_id, ranged_run, "uncertainty/finance")))
+    assert ("Not proven the best: the search over every case at once stopped at its time "
+            "limit with this portfolio; no portfolio does better than 612.3 (this one: "
+            "500.0)") in text
