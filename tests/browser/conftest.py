@@ -52,6 +52,22 @@ def sign_in(page, base_url: str, email: str = ADMIN_EMAIL,
     page.wait_for_url(lambda url: "/sign-in" not in url)
 
 
+def demo_people(browser, live_app, people: dict[str, tuple[str, int, str]]) -> Iterator[dict]:
+    """A page per person of the demo, each signed in, in a browser context of its own:
+    `people` maps who to (email, width in px, browser language). Closed when done."""
+    from planner.demo import DEMO_PASSWORD, demo_accounts
+
+    demo_accounts(live_app.app, live_app.plan_id)
+    opened = {}
+    for who, (email, width, locale) in people.items():
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
+        opened[who] = context.new_page()
+        sign_in(opened[who], live_app.url, email, DEMO_PASSWORD)
+    yield opened
+    for page in opened.values():
+        page.context.close()
+
+
 class QuietHandler(WSGIRequestHandler):
     def log_request(self, *args: object, **kwargs: object) -> None:
         """No line per request: a crawl makes hundreds."""

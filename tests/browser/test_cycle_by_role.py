@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.demo import DEMO_PASSWORD, demo_accounts
-from tests.browser.conftest import ARTIFACTS, sign_in
+from tests.browser.conftest import ARTIFACTS, demo_people
 
 IDEA = "Price checker tablets on every shelf"
 PEOPLE = {"lead": ("lead@demo.example", 1366, "en-GB"),
@@ -27,15 +26,7 @@ PEOPLE = {"lead": ("lead@demo.example", 1366, "en-GB"),
 @pytest.fixture
 def pages(browser, live_app):
     """A signed-in page per person, each in a browser context of its own."""
-    demo_accounts(live_app.app, live_app.plan_id)
-    opened = {}
-    for who, (email, width, locale) in PEOPLE.items():
-        context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
-        opened[who] = context.new_page()
-        sign_in(opened[who], live_app.url, email, DEMO_PASSWORD)
-    yield opened
-    for page in opened.values():
-        page.context.close()
+    yield from demo_people(browser, live_app, PEOPLE)
 
 
 def text_of(page, path: str) -> str:

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from models.db import open_session
-from planner.demo import DEMO_PASSWORD, demo_accounts
-from tests.browser.conftest import ARTIFACTS, sign_in
+from tests.browser.conftest import ARTIFACTS, demo_people
 from tests.browser.test_cycle_by_role import publish_shown_run, run_from_portfolio, text_of
 from tests.browser.test_widths import (
     AXE_RUN,
@@ -35,15 +34,8 @@ TEAM_PAGES = ("journey", "initiatives", "teams")
 
 @pytest.fixture
 def pages(browser, live_app):
-    demo_accounts(live_app.app, live_app.plan_id)
-    opened = {}
-    for who, (email, width, locale) in PEOPLE.items():
-        context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
-        opened[who] = context.new_page()
-        sign_in(opened[who], live_app.url, email, DEMO_PASSWORD)
-    yield opened
-    for page in opened.values():
-        page.context.close()
+    """A signed-in page per person, each in a browser context of its own."""
+    yield from demo_people(browser, live_app, PEOPLE)
 
 
 def _keep(live_app, run_id: int) -> None:
