@@ -41,6 +41,9 @@ class Initiative(InitiativeBase, table=True):
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     delivery: str = PLANNED  # one of DELIVERY
+    # What the delivered work actually cost, as its team records it with its delivery: the
+    # cycle review weighs it against the planned cost to propose default ranges.
+    actual_cost: float | None = None
     costs: list["InitiativeCost"] = Relationship(
         **CHILDREN, sa_relationship_kwargs={"order_by": "InitiativeCost.id"})
     effects: list["InitiativeEffect"] = Relationship(

@@ -9,14 +9,18 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, redirect, render_template, url_for
 from sqlmodel import Session, select
 from wtforms import HiddenField, SelectField
+from wtforms.validators import Optional
 
 from models import Initiative
 from models.initiative import DELIVERY
 from models.queries import published_run
+from optimizer.planfile.ranges import MONEY
+from planner import number_kinds as kinds
 from planner.accounts.access import own_team
 from planner.database import get_session
-from planner.forms import Form, choices
+from planner.forms import AtLeast, Form, Number, choices
 from planner.views import commit, current_plan, row_or_404
+from planner.web import number
 
 bp = Blueprint("delivery", __name__)
 
@@ -27,6 +31,9 @@ BACK = {"delivery": "delivery.show", "teams": "teams.show"}  # where the form re
 
 class DeliveryForm(Form):
     status = SelectField("Delivery status", choices=choices(STATUS_WORDS.items()))
+    # What it actually cost (optional; empty leaves it as recorded): the cycle review weighs
+    # it against the planned cost (planner/review/shares.py).
+    actual_cost = Number("Actual cost", [Optional(), AtLeast.of(MONEY)], kind=kinds.MONEY)
     back = HiddenField()
 
 
@@ -75,16 +82,23 @@ def update(initiative_id: int):
     initiative = row_or_404(Initiative, plan.id, initiative_id)
     form = DeliveryForm()
     if not form.validate_on_submit():
+        if form.actual_cost.errors:
+            abort(422, f"Actual cost: {form.actual_cost.errors[0]} Nothing was changed.")
         abort(422, "Delivery status: choose planned, in progress, delivered or dropped; "
                    "nothing was changed.")
     decided = published_run(session=session, plan_id=plan.id)
     if decided is None or initiative.key not in decided[0].result["funded"]:
         abort(409, f'"{initiative.name}" is not funded by the published decision: only '
                    "funded work has a delivery status; nothing was changed.")
-    if initiative.delivery != form.status.data:
+    cost = form.actual_cost.data
+    if initiative.delivery != form.status.data or (
+            cost is not None and cost != initiative.actual_cost):
         initiative.delivery = form.status.data
+        if cost is not None:
+            initiative.actual_cost = cost
         session.add(initiative)
-        commit(f'"{initiative.name}": {STATUS_WORDS[form.status.data].lower()}.')
+        said = f", actual cost {number(cost)}" if cost is not None else ""
+        commit(f'"{initiative.name}": {STATUS_WORDS[form.status.data].lower()}{said}.')
     back = BACK.get(form.back.data or "", "delivery.show")
     extra = {"team": initiative.team} if back == "teams.show" else {}
     return redirect(url_for(back, **extra), 303)

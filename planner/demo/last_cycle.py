@@ -54,6 +54,10 @@ CHAIN = {"from": "approvals", "to": "rota", "factor": 0.4}
 # How far each team got with the work the decision funded
 DELIVERY = {"backroom": "delivered", "expresslane": "delivered", "queuebuster": "delivered",
             "refundauth": "delivered", "receiptless": "in progress", "returnstalk": "dropped"}
+# What the delivered work actually cost, as a share of its planned cost (recorded with its
+# delivery; the review weighs it): the back room and the refund rules ran over, as such work
+# does.
+ACTUAL = {"backroom": 1.25, "expresslane": 0.95, "queuebuster": 1.1, "refundauth": 1.4}
 # Points each of its focus moments climbed over 2026 as the work landed (the survey's drift
 # and noise come on top): the in-stock and queue work did most of what was expected, the
 # returns work, half dropped and half late, much less.
@@ -93,10 +97,14 @@ def load_last_cycle(app: Flask, document: dict[str, Any]) -> int:
         session.flush()
         session.add(Publication(plan_id=plan.id, run_id=run.id, published_by=DECIDED_BY,
                                 created_at=DECIDED_AT))
+        planned = {entry["id"]: entry["cost"] for entry in solved.get("initiatives", [])}
         for key, status in DELIVERY.items():
+            cost = planned.get(key, 0)
+            total = sum(cost.values()) if isinstance(cost, dict) else cost
+            actual = round(total * ACTUAL[key], 2) if key in ACTUAL else None
             session.execute(update(Initiative).where(Initiative.plan_id == plan.id,
                                                      Initiative.key == key)
-                            .values(delivery=status))
+                            .values(delivery=status, actual_cost=actual))
         session.commit()
         explain_run(session=session, run=run)
         return plan.id

@@ -6,9 +6,8 @@ to accept as the next plan's default shares (Plan.uncertainty).
   measured since the decision (planner/review/figures.py): the measured change credited to
   it over its share of the expected improvement at confidence 1 (confidence is a chance of
   delivery, kept apart from a range; the work was delivered).
-- Costs: actual over planned cost of the delivered work, where the delivery records hold
-  an actual cost. They hold a status only, so no cost share is proposed, and the words say
-  why.
+- Costs: actual over planned cost of the delivered work whose team recorded its actual
+  cost with its delivery (planner/delivery), the planned cost being the one decided.
 - The low share is the 10th percentile of these ratios (at most 1), the high share the 90th
   (at least 1), percentiles by linear interpolation between order statistics (numpy's
   default); nothing is proposed from fewer than MIN_BASIS initiatives.
@@ -57,29 +56,44 @@ def uplift_ratios(inputs: dict[str, Any], result: dict[str, Any],
     return {key: credited[key] / planned[key] for key in sorted(planned)}
 
 
+def cost_ratios(inputs: dict[str, Any], delivery: dict[str, str],
+                actual: dict[str, float | None]) -> dict[str, float]:
+    """{delivered initiative: actual over planned cost}, for the delivered work with an
+    actual cost recorded and a planned cost above 0 (`inputs`: the decision's plan)."""
+    planned = {}
+    for entry in inputs["initiatives"]:
+        cost = entry.get("cost", 0)
+        planned[entry["id"]] = float(sum(cost.values()) if isinstance(cost, dict) else cost)
+    return {key: actual[key] / planned[key] for key in sorted(actual)
+            if delivery.get(key) == DELIVERED and actual[key] is not None
+            and planned.get(key, 0) > 0}
+
+
 def propose(kind: str, ratios: dict[str, float]) -> Proposal:
     """The default shares these ratios of actual over planned suggest, or None with why."""
-    what = {"cost": "cost", "effects": "uplift"}[kind]
+    having, ratio = {"cost": ("an actual cost recorded", "actual over planned cost"),
+                     "effects": ("a measured uplift", "measured over planned uplift")}[kind]
     basis = len(ratios)
     if basis < MIN_BASIS:
         return Proposal(kind, basis, None, (
             f"Too little to go on: {_count(basis)} delivered "
-            f"{'initiative' if basis == 1 else 'initiatives'} with a measured {what}, and a "
+            f"{'initiative' if basis == 1 else 'initiatives'} with {having}, and a "
             f"default range rests on at least {MIN_BASIS}; none is proposed."))
     values = np.array(list(ratios.values()), dtype=float)
     low = min(1.0, float(np.percentile(values, LOW)))
     high = max(1.0, float(np.percentile(values, HIGH)))
     return Proposal(kind, basis, (low, high), (
-        f"From {basis} delivered initiatives: measured over planned {what} was "
+        f"From {basis} delivered initiatives: {ratio} was "
         f"{_share(float(values.min()))} at the least and {_share(float(values.max()))} at "
         f"the most; the {LOW}th and {HIGH}th percentiles give {_share(low)} to "
         f"{_share(high)} of the estimate."))
 
 
 def no_actual_cost() -> Proposal:
-    """The cost proposal of a plan whose delivery records hold no actual cost."""
-    return Proposal("cost", 0, None, "No cost range is proposed: the delivery records hold "
-                                     "each initiative's status, not what it actually cost.")
+    """The cost proposal of a plan whose delivered work has no actual cost recorded."""
+    return Proposal("cost", 0, None, "No cost range is proposed: no delivered work has its "
+                                     "actual cost recorded yet (the Delivery page takes it "
+                                     "with each status).")
 
 
 def _share(value: float) -> str:

@@ -24,7 +24,7 @@ from planner.plans.cycle import published
 from planner.plans.parts import in_quotes
 from planner.review.figures import MOST_DOUBT, Reading, review
 from planner.review.next_cycle import start_next_cycle
-from planner.review.shares import no_actual_cost, propose, uplift_ratios
+from planner.review.shares import cost_ratios, no_actual_cost, propose, uplift_ratios
 from planner.views import claim_version, commit, current_plan, form_page
 
 bp = Blueprint("review", __name__)
@@ -44,12 +44,15 @@ def _figures(plan_id: int):
     keys = {moment.id: moment.key for moment in moments_of(session=session, plan_id=plan_id)}
     measured = {keys[moment_id]: [Reading(m.taken_on, m.score) for m in found]
                 for moment_id, found in measurements_of(session, plan_id=plan_id).items()}
-    delivery = dict(session.exec(select(Initiative.key, Initiative.delivery).where(
-        Initiative.plan_id == plan_id, Initiative.key.in_(run.result["funded"]))).all())
+    rows = session.exec(select(Initiative.key, Initiative.delivery, Initiative.actual_cost)
+                        .where(Initiative.plan_id == plan_id,
+                               Initiative.key.in_(run.result["funded"]))).all()
+    delivery = {key: status for key, status, _cost in rows}
+    costs = cost_ratios(run.inputs, delivery, {key: cost for key, _status, cost in rows})
     day = publication.created_at.date()
     moments, teams = review(run.inputs, run.result, day, delivery, measured)
-    proposals = [no_actual_cost(), propose("effects", uplift_ratios(
-        run.inputs, run.result, moments, delivery))]
+    proposals = [propose("cost", costs) if costs else no_actual_cost(),
+                 propose("effects", uplift_ratios(run.inputs, run.result, moments, delivery))]
     return run, publication, moments, teams, proposals
 
 

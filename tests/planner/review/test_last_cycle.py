@@ -45,6 +45,9 @@ def test_its_review_shows_every_focus_moment_measured_and_every_team(app, client
     assert "not measured since" not in text and "no score at the decision" not in text
     assert "HR 1 dropped 0 – – –" in text  # nothing delivered, nothing to weigh
     assert "IT 1 delivered, 1 in progress" in text
+    # what its delivered work actually cost is recorded, too little yet for a cost range
+    assert ("Too little to go on: only 4 delivered initiatives with an actual cost recorded, "
+            "and a default range rests on at least 5; none is proposed.") in text
 
 
 def test_the_demo_people_have_their_roles_in_both_cycles(app, db):

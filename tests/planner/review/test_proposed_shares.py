@@ -14,7 +14,7 @@ from sqlmodel import select
 from models import Initiative, Measurement, Moment, Plan, Publication
 from optimizer import plan_from_dict, solve
 from planner.review.figures import Reading, review
-from planner.review.shares import MIN_BASIS, propose, uplift_ratios
+from planner.review.shares import MIN_BASIS, cost_ratios, propose, uplift_ratios
 from tests.planner.accounts.test_access import PEOPLE
 from tests.planner.review.test_figures import DAY, MEASURED, PLAN
 from tests.planner.review.test_review_pages import decided  # noqa: F401 (a fixture)
@@ -89,7 +89,7 @@ def test_the_lead_accepts_the_proposed_shares_into_the_plans_default_ranges(
     assert "Too little to go on: none delivered" in page_text(client.get(url))
     _delivered_and_measured(db, demo_id, decided)
     text = page_text(client.get(url))
-    assert "No cost range is proposed: the delivery records hold each initiative's status" \
+    assert "No cost range is proposed: no delivered work has its actual cost recorded yet" \
         in text
     assert "Accept these default ranges" in text
     db.rollback()
@@ -121,3 +121,51 @@ def test_the_lead_accepts_the_proposed_shares_into_the_plans_default_ranges(
     assert lead.post(f"{url}/shares", data={"target": str(other_id)}).status_code == 400
     db.rollback()
     assert db.get(Plan, other_id).uncertainty is None
+
+
+def test_actual_over_planned_cost_of_the_delivered_work_with_one_recorded():
+    inputs = {"initiatives": [{"id": "a", "cost": 100.0},
+                              {"id": "b", "cost": {"H1": 50, "H2": 150}},
+                              {"id": "c", "cost": 80.0}, {"id": "d", "cost": 0.0},
+                              {"id": "e", "cost": 40.0}]}
+    delivery = {"a": "delivered", "b": "delivered", "c": "dropped", "d": "delivered",
+                "e": "delivered"}
+    actual = {"a": 130.0, "b": 180.0, "c": 90.0, "d": 10.0, "e": None}
+    # c was dropped, d had no planned cost to weigh against, e has none recorded
+    assert cost_ratios(inputs, delivery, actual) == {"a": 1.3, "b": 0.9}
+
+
+FACTORS = (0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.5)
+
+
+def test_actual_costs_set_with_the_delivery_propose_the_cost_range(
+        client, app, db, demo_id, decided, people):  # noqa: F811
+    _delivered_and_measured(db, demo_id, decided)
+    planned = {entry["id"]: entry["cost"] for entry in decided.inputs["initiatives"]}
+    funded = sorted(decided.result["funded"])
+    assert len(funded) >= MIN_BASIS
+    lead = signed_in_client(app, PEOPLE["lead"])
+    for key, factor in zip(funded, FACTORS, strict=False):
+        initiative = db.exec(select(Initiative).where(Initiative.plan_id == demo_id,
+                                                      Initiative.key == key)).one()
+        total = planned[key] if not isinstance(planned[key], dict) else sum(
+            planned[key].values())
+        answer = lead.post(f"/plans/{demo_id}/initiatives/{initiative.id}/delivery",
+                           data={"status": "delivered", "back": "delivery",
+                                 "actual_cost": f"EUR {total * factor:,.2f}"})
+        assert answer.status_code == 303, key
+    refused = lead.post(f"/plans/{demo_id}/initiatives/{initiative.id}/delivery",
+                        data={"status": "delivered", "actual_cost": "-5"})
+    assert refused.status_code == 422 and "Actual cost" in refused.get_data(as_text=True)
+    db.rollback()
+    ratios = sorted(initiative.actual_cost / (planned[initiative.key] if not isinstance(
+        planned[initiative.key], dict) else sum(planned[initiative.key].values()))
+        for initiative in db.exec(select(Initiative).where(
+            Initiative.plan_id == demo_id, Initiative.key.in_(funded))).all())
+    shares = propose("cost", dict(enumerate(ratios))).shares
+    text = page_text(client.get(f"/plans/{demo_id}/review"))
+    assert f"Costs {shares[0] * 100:.0f}% to {shares[1] * 100:.0f}% of the estimate" in text
+    assert lead.post(f"/plans/{demo_id}/review/shares",
+                     data={"target": str(demo_id)}).status_code == 303
+    db.rollback()
+    assert db.get(Plan, demo_id).uncertainty["cost"] == pytest.approx(list(shares))
