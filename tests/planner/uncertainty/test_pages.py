@@ -220,3 +220,28 @@ def test_a_robust_portfolio_stopped_by_its_time_limit_says_so(app, db, demo_id, 
     assert ("Not proven the best: the search over every case at once stopped at its time "
             "limit with this portfolio; no portfolio does better than 612.3 (this one: "
             "500.0)") in text
+
+
+def test_names_are_text_in_the_charts_and_tables_never_markup(app, db, demo_id, ranged_run,
+                                                              people):
+    """The charts are <svg> put in the pages as markup: an initiative's or a moment's name in
+    them, as in the tables beside them, is written as text."""
+    from sqlalchemy.orm.attributes import flag_modified
+
+    hostile = '<script>alert(1)</script> & "x"'
+    db.rollback()
+    run = db.get(Run, ranged_run)
+    inputs = dict(run.inputs)
+    inputs["initiatives"] = [{**entry, "name": f"{hostile} {entry['id']}"}
+                             for entry in inputs["initiatives"]]
+    inputs["moments"] = [{**entry, "name": f"{hostile} {entry['id']}"}
+                         for entry in inputs["moments"]]
+    run.inputs = inputs
+    flag_modified(run, "inputs")
+    db.commit()
+    people["finance"].post(_url(demo_id, ranged_run, "uncertainty/start"), data=START)
+    for page in ("uncertainty", "uncertainty/finance", "alternatives"):
+        html = people["finance"].get(_url(demo_id, ranged_run, page)).get_data(as_text=True)
+        assert "<script>alert(1)" not in html, page
+    html = people["finance"].get(_url(demo_id, ranged_run)).get_data(as_text=True)
+    assert "Chart: share of cases choosing each initiative: &lt;script&gt;alert(1)" in html
