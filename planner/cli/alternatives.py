@@ -10,7 +10,7 @@ import math
 import sys
 from typing import Any
 
-from optimizer import DEFAULT_TIME_LIMIT, Plan, PlanError, load_plan
+from optimizer import DEFAULT_TIME_LIMIT, Plan
 from optimizer.alternatives import (
     DEFAULT_COUNT,
     DEFAULT_WITHIN,
@@ -21,9 +21,9 @@ from optimizer.alternatives import (
     alternatives,
 )
 from optimizer.say_no import money
-from planner.cli.arguments import seconds, whole
+from planner.cli.arguments import EXIT_BAD_INPUT, plan_or_refused, seconds, whole
 
-EXIT_OK, EXIT_NO_PORTFOLIO, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_NO_PORTFOLIO = 0, 1
 
 
 def add_alternatives(commands: Any) -> None:
@@ -62,12 +62,8 @@ def _share(text: str) -> float:
 
 
 def _run(args: argparse.Namespace) -> int:
-    try:
-        plan = load_plan(args.plan)
-    except PlanError as error:
-        print(f"planner: cannot use the plan {args.plan}:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  - {problem}", file=sys.stderr)
+    plan = plan_or_refused(args.plan)
+    if plan is None:
         return EXIT_BAD_INPUT
     try:
         document = alternatives(plan, within=args.within, count=args.count,

@@ -16,8 +16,6 @@ from optimizer import (
     DEFAULT_TIME_LIMIT,
     SOLVERS,
     Options,
-    PlanError,
-    load_plan,
     solve,
     with_overrides,
 )
@@ -25,7 +23,7 @@ from optimizer.finance.frontier import DEFAULT_POINTS, MAX_POINTS, frontier
 from planner.amounts import NotANumberError, read_number
 from planner.cli import plans, serve, users
 from planner.cli.alternatives import add_alternatives
-from planner.cli.arguments import seconds, whole
+from planner.cli.arguments import plan_or_refused, seconds, whole
 from planner.cli.report import render_explanation, render_frontier, render_report
 from planner.cli.robust import add_robust
 from planner.number_kinds import MONEY
@@ -127,12 +125,8 @@ def _solve_arguments(command: argparse.ArgumentParser) -> None:
 
 def _load(args: argparse.Namespace):
     """The plan with the command's overrides, or None after saying what is wrong."""
-    try:
-        plan = load_plan(args.plan)
-    except PlanError as error:
-        print(f"planner: cannot use the plan {args.plan}:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  - {problem}", file=sys.stderr)
+    plan = plan_or_refused(args.plan)
+    if plan is None:
         return None
     return with_overrides(plan, budget=args.budget, max_focus=args.max_focus)
 

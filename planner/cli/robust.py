@@ -12,13 +12,13 @@ import os
 import sys
 from typing import Any
 
-from optimizer import Plan, PlanError, load_plan
+from optimizer import Plan
 from optimizer.say_no import money
 from optimizer.uncertainty import OBJECTIVES, SampleError, draw_samples, read_samples, robust
 from optimizer.uncertainty import write_samples as save_samples
-from planner.cli.arguments import whole
+from planner.cli.arguments import EXIT_BAD_INPUT, plan_or_refused, refuse, whole
 
-EXIT_OK, EXIT_NO_PORTFOLIO, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_NO_PORTFOLIO = 0, 1
 DEFAULT_SAMPLES, DEFAULT_SEED = 1000, 0
 MAX_SAMPLES = 1_000_000
 
@@ -49,13 +49,6 @@ def add_robust(commands: Any) -> None:
     command.set_defaults(run=_run)
 
 
-def _refuse(what: str, problems: list[str]) -> int:
-    print(f"planner: cannot use {what}:", file=sys.stderr)
-    for problem in problems:
-        print(f"  - {problem}", file=sys.stderr)
-    return EXIT_BAD_INPUT
-
-
 def _progress(done: int, total: int, width: int = 30) -> None:
     """A progress bar on stderr, redrawn in place (only on a terminal)."""
     if not sys.stderr.isatty():
@@ -69,16 +62,15 @@ def _progress(done: int, total: int, width: int = 30) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    try:
-        plan = load_plan(args.plan)
-    except PlanError as error:
-        return _refuse(f"the plan {args.plan}", error.problems)
+    plan = plan_or_refused(args.plan)
+    if plan is None:
+        return EXIT_BAD_INPUT
     seed: int | None = args.seed
     if args.samples_in:
         try:
             samples = read_samples(plan, args.samples_in)
         except SampleError as error:
-            return _refuse(f"the samples file {args.samples_in}", error.problems)
+            return refuse(f"the samples file {args.samples_in}", error.problems)
         seed = None
     else:
         samples = draw_samples(plan, args.samples, args.seed)
@@ -86,7 +78,7 @@ def _run(args: argparse.Namespace) -> int:
         try:
             save_samples(samples, args.samples_out)
         except OSError as error:
-            return _refuse(f"the samples file {args.samples_out}",
+            return refuse(f"the samples file {args.samples_out}",
                            [f"cannot write it: {error.strerror or error}"])
     document = robust(plan, samples=samples, objective=args.objective,
                       workers=args.workers, progress=_progress)
