@@ -62,7 +62,8 @@ def robust_job(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
     told = every(REPORT_EVERY, lambda done, total: progress.report(
         f"Solving the samples: {done:,} of {total:,}", 2 + 90 * done / max(total, 1)))
     if app.config.get("REDIS_URL"):
-        outcomes, figures = solve_on_queue(app, job, samples, progress, told)
+        outcomes, figures = solve_on_queue(app, job, samples, progress, told,
+                                           _Here(plan, decision))
     else:
         outcomes, figures = solve_on_cores(plan, samples, decision, told,
                                            int(app.config["ROBUST_PROCESSES"]))
@@ -111,15 +112,30 @@ def robust_part(app: Flask, job: Job, progress: Progress) -> dict[str, Any]:
 
 
 def _solve_part(engine: Any, part: Job) -> dict[str, Any]:
-    """A part's outcomes and the decision's figures in each of its samples (a list each,
-    as JSON keeps them: optimizer.uncertainty.summarise reads them alike)."""
+    """A part taken by a worker: its run's plan read, then solved (_Here.solve)."""
     _run_id, plan, decision = _run_plan(engine, part)
-    outcomes, figures = solve_chunk(SampleSession(plan), part.params["samples"], decision)
-    return {"outcomes": outcomes, "figures": [list(figure) for figure in figures]}
+    return _Here(plan, decision).solve(part.params["samples"])
+
+
+class _Here:
+    """The parts a robust job solves in its own process, all on one model of the run's plan
+    (made at the first): an outcome depends on its sample alone, not on the model's past."""
+
+    def __init__(self, plan: optimizer.Plan, decision: tuple[list[str], list[str]]) -> None:
+        self.plan, self.decision = plan, decision
+        self.session: SampleSession | None = None
+
+    def solve(self, samples: list[dict[str, Any]]) -> dict[str, Any]:
+        """The part's outcomes and the decision's figures in each of its samples (a list
+        each, as JSON keeps them: optimizer.uncertainty.summarise reads them alike)."""
+        if self.session is None:
+            self.session = SampleSession(self.plan)
+        outcomes, figures = solve_chunk(self.session, samples, self.decision)
+        return {"outcomes": outcomes, "figures": [list(figure) for figure in figures]}
 
 
 def solve_on_queue(app: Flask, job: Job, samples: list[dict[str, Any]], progress: Progress,
-                   told: Any) -> tuple[list[dict[str, Any]], list[Any]]:
+                   told: Any, here: _Here) -> tuple[list[dict[str, Any]], list[Any]]:
     """Each sample's outcome, in order, and the decision's figures in each, its parts
     solved by whichever worker takes them: the queue's, or this one where none has taken
     a part yet (or one failed)."""
@@ -141,9 +157,9 @@ def solve_on_queue(app: Flask, job: Job, samples: list[dict[str, Any]], progress
             progress.check()
             mine = _claim(engine, [part_id for part_id in ids if part_id not in solved])
             if mine is not None:
-                solved[mine] = _solve_here(engine, mine)
+                solved[mine] = _solve_here(engine, mine, here)
             else:
-                solved.update(_finished(app, engine, ids, solved))
+                solved.update(_finished(app, engine, ids, solved, here))
                 time.sleep(WAIT)
             told(sum(len(part["outcomes"]) for part in solved.values()), len(samples))
     finally:
@@ -166,11 +182,11 @@ def _claim(engine: Any, waiting: list[int]) -> int | None:
     return None
 
 
-def _solve_here(engine: Any, part_id: int) -> dict[str, Any]:
+def _solve_here(engine: Any, part_id: int, here: _Here) -> dict[str, Any]:
     """Solve a part claimed by this job, and mark it done."""
     with open_session(engine) as session:
         part = session.get(Job, part_id)
-    solved = _solve_part(engine, part)
+    solved = here.solve(part.params["samples"])
     with open_session(engine, write=True) as session:
         session.execute(update(Job).where(Job.id == part_id, Job.status == RUNNING).values(
             status=DONE, percent=100.0, step="Done", finished_at=utcnow(), result=solved))
@@ -178,8 +194,8 @@ def _solve_here(engine: Any, part_id: int) -> dict[str, Any]:
     return solved
 
 
-def _finished(app: Flask, engine: Any, ids: list[int],
-              solved: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+def _finished(app: Flask, engine: Any, ids: list[int], solved: dict[int, dict[str, Any]],
+              here: _Here) -> dict[int, dict[str, Any]]:
     """The parts other workers have finished since the last look; a part whose worker
     failed or stopped is solved here instead."""
     found: dict[int, dict[str, Any]] = {}
@@ -193,7 +209,7 @@ def _finished(app: Flask, engine: Any, ids: list[int],
                 found[part.id] = part.result
     for part in parts:
         if part.status in ENDED and part.id not in found:
-            found[part.id] = _solve_part(engine, part)
+            found[part.id] = here.solve(part.params["samples"])
     return found
 
 
