@@ -107,7 +107,12 @@ SAY_NO_ENTRIES: Kept[list[Any]] = Kept(
     (*RUN, "explanations stored", "newest explanation"), most=RUNS_SHOWN)
 SAY_NO_PAGES: Kept[Markup] = Kept(
     "a page of a saved run's say-no list (say_no/_list.html, rendered)",
-    ("plan", *SAY_NO_ENTRIES.key, "order", "page"), most=4 * RUNS_SHOWN)
+    ("plan", *SAY_NO_ENTRIES.key, "order", "robust result", "page"), most=4 * RUNS_SHOWN)
+# A result of a plan of 20,000 initiatives is megabytes of JSON, read and named in a good
+# part of a second, and never changes under its id and time (a new one is another row).
+FIRMNESS: Kept[Any] = Kept(
+    "a saved run's newest robust result, shaped for its pages (planner/runs/firmness)",
+    (*RUN, "result", "result's time"), most=RUNS_SHOWN)
 RETURNS: Kept[Any] = Kept(
     "a saved run's return figures", (*RUN, "code"), most=RUNS_SHOWN)
 CHARTS: Kept[Markup] = Kept(

@@ -81,12 +81,12 @@ def show(run_id: int):
             "say_no/_list.html", plan=plan, run=saved, sort=sort, entries=shown, firm=firm,
             groups=group_by_reason(shown), counts=counts, currency=_currency(saved)))
 
-    # The order's part of the key names the firmness shown too (the newest robust result's
-    # id and time): a new result makes another key, so it shows at once.
-    order = (sort, firm.key if firm else None)
+    # The key names the firmness shown (the newest robust result's id and time): a new
+    # result makes another key, so it shows at once.
+    robust = firm.key if firm else None
     return render_template("say_no/show.html", plan=plan, run=saved, sort=sort, page=page,
-                           listed=SAY_NO_PAGES.get((plan.id, *stored, order, page.number),
-                                                   listed), firm=firm,
+                           listed=SAY_NO_PAGES.get((plan.id, *stored, sort, robust,
+                                                    page.number), listed), firm=firm,
                            explained=sum(entry.explanation is not None for entry in entries),
                            form=ConfirmForm())
 

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from models import Run, Uncertainty
 from planner.database import get_session
-from planner.kept import RUN, RUNS_SHOWN, Kept
+from planner.kept import FIRMNESS
 from planner.runs.firmness.chart import impact_band_svg
 
 ROBUST = "robust"  # Uncertainty.kind of a firmness result
@@ -117,14 +117,6 @@ class Firmness:
                       key=lambda s: (s.share, s.name.casefold()))
 
 
-# Kept by each process, as planner/kept.py keeps the run's other figures: a result of a
-# plan of 20,000 initiatives is megabytes of JSON, read and named in a good part of a
-# second, and never changes under its id and time (a new one is another row).
-SHAPED: Kept[Firmness | None] = Kept(
-    "a saved run's newest robust result, shaped for its pages (planner/runs/firmness)",
-    (*RUN, "result", "result's time"), most=RUNS_SHOWN)
-
-
 def newest(session: Session, run_id: int, kind: str = ROBUST) -> tuple[int, datetime] | None:
     """The id and time of the run's newest kept result of this kind (what names it), or
     None; a query of two columns, the result itself left unread."""
@@ -140,8 +132,8 @@ def firmness(session: Session, run: Run) -> Firmness | None:
     named = newest(session, run.id)
     if named is None:
         return None
-    return SHAPED.get((run.id, run.created_at, *named),
-                      lambda: shaped(session.get(Uncertainty, named[0]), run))
+    return FIRMNESS.get((run.id, run.created_at, *named),
+                        lambda: shaped(session.get(Uncertainty, named[0]), run))
 
 
 def shaped(row: Uncertainty, run: Run) -> Firmness | None:
