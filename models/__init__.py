@@ -1,6 +1,14 @@
 """SQLModel tables of the planner and the queries that belong to them."""
 
-from models.accounts import ROLES, Membership, Team, User
+from models.accounts import (
+    GRANTS,
+    ROLES,
+    GroupMapping,
+    InstallationSetting,
+    Membership,
+    Team,
+    User,
+)
 from models.initiative import (
     Initiative,
     InitiativeCost,
@@ -9,6 +17,7 @@ from models.initiative import (
     InitiativeUse,
 )
 from models.journey import Influence, Measurement, Moment
+from models.mail import MailMessage
 from models.plan import Period, Plan, Resource, Stage
 from models.plan_import import PendingImport
 from models.record import RecordEntry
@@ -16,8 +25,9 @@ from models.run import Appeal, Job, Publication, Run, RunExplanation, Uncertaint
 from models.scenario import Scenario
 
 __all__ = [
-    "ROLES", "Appeal", "Influence", "Initiative", "InitiativeCost", "InitiativeEffect",
-    "InitiativeLink", "InitiativeUse", "Job", "Measurement", "Membership", "Moment",
+    "GRANTS", "ROLES", "Appeal", "GroupMapping", "Influence", "Initiative", "InitiativeCost",
+    "InitiativeEffect", "InitiativeLink", "InitiativeUse", "InstallationSetting", "Job",
+    "MailMessage", "Measurement", "Membership", "Moment",
     "PendingImport", "Period", "Plan", "Publication", "RecordEntry", "Resource", "Run",
     "RunExplanation", "Scenario", "Stage", "Team", "Uncertainty", "User",
 ]

@@ -1,6 +1,6 @@
 """The planning cycle and its settings: plan, stages, periods, resources."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Optional
 
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -43,6 +43,9 @@ class Plan(PlanBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     version: int = 1  # of the settings: a save from a stale form is refused
     state: str = DRAFT  # one of STATES (planner/plans/cycle.py moves it on)
+    # The last day teams may propose, as the CX lead gives it on opening proposals: the
+    # plan's people are reminded by mail two days before. None: no closing day is set.
+    proposals_close: date | None = None
 
     stages: list["Stage"] = Relationship(
         back_populates="plan", **CHILDREN,

@@ -85,6 +85,9 @@ class Appeal(SQLModel, table=True):
     run_id: int = Field(foreign_key="run.id", ondelete="CASCADE")
     key: str  # the initiative's id in the plan
     who: str = ""
+    # The account that appealed (told by mail when it is answered); None: made before
+    # accounts were kept on appeals, or the account is gone.
+    user_id: int | None = Field(default=None, foreign_key="account.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
     cost: float | None = None  # the new total cost; None: unchanged
     confidence: float | None = None  # None: unchanged
