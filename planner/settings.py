@@ -81,6 +81,47 @@ SETTINGS = (
             "every process (Flask-Limiter's storage URI); None: the Redis of REDIS_URL if "
             "set, else the database's rate_count table (planner/accounts/throttle.py). "
             "memory:// counts in each process apart: for one process only."),
+    Setting("PUBLIC_URL", None, "The address people reach the planner at (https://planner."
+            "example.com): the identity provider's redirect address and every link in a "
+            "mail are made from it; unset: from the request's own host (a mail sent with no "
+            "request behind it then uses the host its event was made on).", environment=True),
+    Setting("OIDC_ISSUER", None, "The identity provider's issuer (OpenID Connect), whose "
+            "/.well-known/openid-configuration is read; unset: no single sign-on. http:// "
+            "only on a loopback address or with AUTHLIB_INSECURE_TRANSPORT=1.",
+            environment=True),
+    Setting("OIDC_CLIENT_ID", None, "The planner's client id at the identity provider.",
+            environment=True),
+    Setting("OIDC_CLIENT_SECRET", None, "The planner's client secret at the identity "
+            "provider (sent by HTTP Basic, or in the form where the provider asks).",
+            environment=True),
+    Setting("OIDC_SCOPES", "openid email profile", "The scopes asked for, separated by "
+            "spaces (add the provider's groups scope where it has one).", environment=True),
+    Setting("OIDC_GROUPS_CLAIM", "groups", "The claim, in the ID token or from userinfo, "
+            "that lists a person's groups as strings.", environment=True),
+    Setting("OIDC_NAME", "your company account", "What the sign-in page's button names: "
+            "\"Sign in with ...\".", environment=True),
+    Setting("SMTP_HOST", None, "The SMTP server mails go out through; unset: no mail is "
+            "written or sent.", environment=True),
+    Setting("SMTP_PORT", 587, "The SMTP server's port.", environment=True, read=int),
+    Setting("SMTP_USERNAME", None, "The login at the SMTP server; unset: no login.",
+            environment=True),
+    Setting("SMTP_PASSWORD", None, "The password of SMTP_USERNAME.", environment=True),
+    Setting("SMTP_STARTTLS", True, "STARTTLS before anything else is said (false: none, "
+            "for a server on the same machine or network).", environment=True, read=_yes),
+    Setting("SMTP_TIMEOUT", 30.0, "Seconds to wait for the SMTP server at each step.",
+            environment=True, read=float),
+    Setting("MAIL_FROM", "planner@localhost", "The sender of every mail.",
+            environment=True),
+    Setting("MAIL_RETRY_SECONDS", 30.0, "The wait before a mail's second attempt after "
+            "the SMTP server was away or said to wait; it doubles with each attempt, up to "
+            "an hour.", environment=True, read=float),
+    Setting("MAIL_ATTEMPTS", 10, "Attempts at a mail before it is failed (an admin may "
+            "send it again from the outbox).", environment=True, read=int),
+    Setting("MAIL_LEASE_SECONDS", 300.0, "How long a worker holds a mail it is sending: a "
+            "worker that died mid-send leaves it to another after this.", environment=True,
+            read=float),
+    Setting("MAIL_SWEEP_SECONDS", 10.0, "How often every worker looks for mail due (a "
+            "retry, a reminder, one whose worker died).", environment=True, read=float),
     Setting("RATELIMIT_HEADERS_ENABLED", True, "The sign-in's answers carry the rate "
             "limit's headers (Retry-After once throttled)."),
 )
