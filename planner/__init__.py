@@ -46,13 +46,15 @@ def create_app(test_config: dict[str, Any] | None = None, *,
                                     instance_secret_key(Path(app.instance_path)))
     _check_secret_key(app)
 
-    from planner import accounts, database, demo, jobs, service, web
+    from planner import accounts, database, demo, jobs, mail, service, sso, web
 
     database.init_app(app)
     jobs.init_app(app)
+    mail.init_app(app)
     web.init_app(app)
     service.init_app(app)
     accounts.init_app(app)
+    sso.init_app(app)
     demo.init_app(app)
     _register_blueprints(app)
     return app
@@ -98,18 +100,23 @@ def _register_blueprints(app: Flask) -> None:
         data_io,
         delivery,
         finance,
+        groups,
         history,
         initiatives,
         jobs,
         journey,
+        mail,
+        notices,
         owners,
         plans,
         review,
         runs,
+        sso,
         uncertainty,
     )
 
-    for feature in (accounts, plans, journey, owners, delivery, review, initiatives, runs,
-                    finance, uncertainty, data_io, history, appeals, jobs):
+    for feature in (accounts, sso, groups, mail, notices, plans, journey, owners, delivery,
+                    review, initiatives, runs, finance, uncertainty, data_io, history,
+                    appeals, jobs):
         for blueprint in feature.blueprints():
             app.register_blueprint(blueprint)

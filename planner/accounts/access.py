@@ -77,6 +77,12 @@ ACCESS: dict[str, Rule] = {
     "accounts.sign_out": SIGNED_IN, "accounts.password": SIGNED_IN, "plans.index": SIGNED_IN,
     "plans.create": ADMIN, "imports.new_plan": ADMIN, "accounts.people": ADMIN,
     "accounts.person_active": ADMIN, "accounts.person_admin": ADMIN,
+    # Single sign-on (planner/sso): the flow starts and ends before anyone is signed in
+    "sso.login": PUBLIC, "sso.callback": PUBLIC,
+    # Group mappings and local passwords, on the People page (planner/groups)
+    "groups.map": ADMIN, "groups.unmap": ADMIN, "groups.passwords": ADMIN,
+    # One's own account (the mails one gets) and the installation's outbox (planner/mail)
+    "mail.account": SIGNED_IN, "mail.outbox": ADMIN, "mail.resend": ADMIN,
     "plans.delete": Rule("admin", when_closed=True),
     # The plan, its settings and its lists
     "plans.show": _plan(ALL_READERS),
