@@ -47,6 +47,15 @@ def reading() -> Iterator[Session]:
         session.close()
 
 
+def holds_the_write_lock() -> bool:
+    """This request's own session has begun a write on SQLite, so it holds the whole
+    database's write lock until it ends: a write on another connection of this request
+    would wait for it until the busy timeout, for nothing."""
+    session = g.get("db_session") if has_request_context() else None
+    return (session is not None and _is_write() and session.in_transaction()
+            and engine().dialect.name == "sqlite")
+
+
 def close_session(_error: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:

@@ -39,6 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from models import Run
 from models.db import keep_text, kept_text
+from planner.database import holds_the_write_lock
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +167,8 @@ def shared_text(of: str, work_out: Callable[[], str]) -> str:
     if found is not None:
         return found
     text = work_out()
+    if holds_the_write_lock():  # a form shown again with its errors: kept by a later page
+        return text
     try:
         keep_text(engine, key, text)
     except SQLAlchemyError as error:

@@ -49,6 +49,25 @@ def test_a_text_the_database_will_not_take_is_still_given(app, monkeypatch):
     assert worked == [1, 1]  # not kept: the next one works it out again
 
 
+def test_a_form_shown_again_does_not_wait_on_its_own_write_lock(app, monkeypatch):
+    """A POST's session holds SQLite's write lock from its first statement: keeping a
+    chart from another connection would wait for it until the busy timeout (10 s for a
+    refused measurement), so such a text is given and kept by a later page instead."""
+    from sqlalchemy import text
+
+    from planner.database import get_session
+
+    tried = []
+    monkeypatch.setattr(kept, "keep_text", lambda *args: tried.append(args))
+    for method, kept_by_it in (("POST", app.config["DATABASE_URL"].startswith("sqlite")),
+                               ("GET", False)):
+        tried.clear()
+        with app.test_request_context("/", method=method):
+            get_session().exec(text("SELECT 1"))  # the request's transaction has begun
+            assert kept.shared_text(f"chart {method}", lambda: "drawn") == "drawn"
+            assert bool(tried) is not kept_by_it
+
+
 def test_only_the_newest_texts_are_kept(app, db, monkeypatch):
     monkeypatch.setattr("models.db.KEPT_TEXTS", 3)
     with app.app_context():
