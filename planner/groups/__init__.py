@@ -1,4 +1,6 @@
-"""Group mappings: the identity provider's groups and the roles their members get here."""
+"""Group mappings: the identity provider's groups and the roles their members get here,
+applied at each sign-in through the provider (mapping.py), kept by admins on the People
+page (views.py) or with `planner groups` (planner/cli/groups.py)."""
 
 from __future__ import annotations
 
@@ -9,4 +11,7 @@ if TYPE_CHECKING:
 
 
 def blueprints() -> tuple[Blueprint, ...]:
-    return ()
+    """The feature's pages; imported only when an app is made."""
+    from planner.groups import views
+
+    return (views.bp,)
