@@ -1,6 +1,8 @@
 """`planner worker`: a Huey consumer of the app's queue (planner/jobs/queue.py), its
 processes leaving the cores to the pages first, dying with it (planner/jobs/processes.py),
-its main process failing the jobs of workers that died (planner/jobs/reaper.py)."""
+its main process failing the jobs of workers that died (planner/jobs/reaper.py) and running
+the sweeps the features ask for (app.extensions["planner_sweeps"]: the mail's, that queues
+what is due to be sent)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,20 @@ import os
 import signal
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from flask import Flask
 from huey import consumer as huey_consumer
 
 from planner.jobs.processes import Lineage, die_with_parent
 from planner.jobs.reaper import Reaper
+
+
+class Sweep(Protocol):
+    """A feature's round in a worker's main loop (planner/mail/sweep.py's): `due()` does
+    one when it is time, and keeps its own failures to itself."""
+
+    def due(self) -> object: ...
 
 
 def yield_cores(niceness: int) -> None:
@@ -40,7 +50,8 @@ def yield_cores(niceness: int) -> None:
 @dataclass(frozen=True)
 class Worker:
     """`planner worker`: a Huey consumer of the app's queue, whose processes die with it
-    (processes.py), and whose main process fails the jobs of dead workers (reaper.py)."""
+    (processes.py), and whose main process fails the jobs of dead workers (reaper.py) and
+    runs the features' sweeps."""
 
     app: Flask
     processes: int
@@ -61,6 +72,7 @@ class Worker:
         # An idle worker looks for work at least every second (Redis hands it over at once)
         consumer = Consumer(huey, lineage=lineage,
                             reaper=Reaper(engine, float(self.app.config["JOBS_STALE_SECONDS"])),
+                            sweeps=tuple(self.app.extensions.get("planner_sweeps", ())),
                             parent=self.parent,
                             workers=self.processes, worker_type="process", max_delay=1.0,
                             check_worker_health=True, health_check_interval=5)
@@ -108,14 +120,17 @@ class _Scheduler(_Bound, huey_consumer.Scheduler):
 
 
 class Consumer(huey_consumer.Consumer):
-    """Huey's consumer, its processes bound to it, and reaping in its main loop."""
+    """Huey's consumer, its processes bound to it, and reaping and the features' sweeps in
+    its main loop (each an object whose `due()` does a round when it is time for one:
+    never a thread of its own, see reaper.py)."""
 
     worker_class = _Worker
     scheduler_class = _Scheduler
 
     def __init__(self, huey, *, lineage: Lineage, reaper: Reaper, parent: int | None,
-                 **options) -> None:
+                 sweeps: tuple[Sweep, ...] = (), **options) -> None:
         self.lineage, self.reaper = lineage, reaper  # before Huey makes its processes
+        self.sweeps = sweeps
         self.parent = parent
         super().__init__(huey, **options)
 
@@ -134,4 +149,6 @@ class Consumer(huey_consumer.Consumer):
             self._handle_signal(signal.SIGTERM, None)  # where SIGTERM did not come at death
         health_check_ts = super().loop(health_check_ts)
         self.reaper.due()
+        for sweep in self.sweeps:
+            sweep.due()
         return health_check_ts
