@@ -50,6 +50,7 @@ def members():
                 Membership.user_id == user.id, Membership.plan_id == plan.id)).first()
             found = found or Membership(user_id=user.id, plan_id=plan.id, role="viewer")
             found.role = form.role.data
+            found.by_groups = False  # set by hand: no group mapping changes it from now on
             team = (form.team.data or "").strip() if form.role.data == "team" else ""
             found.team_id = team_ids(session, plan.id, [team])[team]
             session.add(found)
