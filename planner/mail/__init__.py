@@ -30,4 +30,6 @@ def init_app(app: Flask) -> None:
 
 
 def blueprints() -> tuple[Blueprint, ...]:
-    return ()
+    from planner.mail import views
+
+    return (views.bp,)

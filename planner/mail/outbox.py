@@ -64,8 +64,7 @@ def write(session: Session, *, kind: str, event: str, user: User, subject: str, 
     """
     if kind not in KINDS:
         raise ValueError(f"No kind of mail is named {kind!r}: add it to planner/mail/kinds.py")
-    app = current_app._get_current_object()
-    if not mail_on(app) or not wants(user, kind):
+    if not mail_on(current_app) or not wants(user, kind):
         return None
     taken = session.exec(select(MailMessage.id).where(MailMessage.event == event,
                                                       MailMessage.user_id == user.id)).first()
@@ -75,10 +74,15 @@ def write(session: Session, *, kind: str, event: str, user: User, subject: str, 
                           to_address=user.email, subject=subject, text=text, html=html,
                           link=link)
     session.add(message)
-    session.info[QUEUE_AFTER_COMMIT] = app
+    queue_after_commit(session)
     if has_request_context():
         session.info[SEEN_AT] = request.url_root
     return message
+
+
+def queue_after_commit(session: Session) -> None:
+    """Put the mail task on the queue once the session commits (not with JOBS_IMMEDIATE)."""
+    session.info[QUEUE_AFTER_COMMIT] = current_app._get_current_object()
 
 
 def absolute(endpoint: str, **values: Any) -> str:
