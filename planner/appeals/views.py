@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from blinker import Signal
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import select
 from wtforms import StringField
@@ -23,6 +24,11 @@ from planner.runs.views import solve_options
 from planner.views import commit, current_plan, form_page, plan_and_run, row_or_404
 
 bp = Blueprint("appeals", __name__)
+# Sent in the change's transaction, before its commit, with the session and the Appeal:
+# what builds on appeals adds its rows to the change (planner/notices: the mail to the
+# plan's CX leads, and to the person who appealed once it is answered).
+appealed = Signal("an appeal is made")
+answered = Signal("an appeal is accepted or declined")
 
 
 @bp.app_template_global("appeals_of")
@@ -68,10 +74,12 @@ def new(run_id: int, key: str):
                                 + "; ".join(error.problems[:3])]
             return form_page("appeals/new.html", form, status=422, plan=plan, run=saved,
                              entry=entry, explanation=None)
-        get_session().add(Appeal(plan_id=plan.id, run_id=saved.id, key=key,
-                                 who=current_user.name, cost=figures.cost,
-                                 confidence=figures.confidence, changes=figures.changes,
-                                 note=form.note.data.strip(), effect=found))
+        appeal = Appeal(plan_id=plan.id, run_id=saved.id, key=key, who=current_user.name,
+                        user_id=current_user.user.id, cost=figures.cost,
+                        confidence=figures.confidence, changes=figures.changes,
+                        note=form.note.data.strip(), effect=found)
+        get_session().add(appeal)
+        appealed.send(current_app._get_current_object(), session=get_session(), appeal=appeal)
         if commit(f"Appeal for {quoted(entry['name'])} sent to the CX lead."):
             return redirect(url_for("say_no.explanation", run_id=saved.id, key=key))
     explained = stored_explanations(session=get_session(), run_id=saved.id, keys=[key])
@@ -110,6 +118,7 @@ def answer(appeal_id: int, answer: str):
         session.add(declined(plan.id, appeal, reason))
     appeal.status = "accepted" if answer == "accept" else "declined"
     appeal.answer, appeal.answered_by = reason, current_user.name
+    answered.send(current_app._get_current_object(), session=session, appeal=appeal)
     commit("Appeal accepted: its figures are the initiative's now; run the plan again and "
            "publish to decide." if answer == "accept" else "Appeal declined.")
     return redirect(url_for("appeals.queue"))

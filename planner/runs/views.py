@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from blinker import Signal
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -41,6 +42,10 @@ DRAFT = "draft"  # Run.kind of the CX lead's runs; WHAT_IF of every other
 FROM_FRONTIER, FROM_SCENARIO = "frontier", "scenario-"  # RunForm.what_if: where it came from
 
 bp = Blueprint("portfolio", __name__)
+# Sent in the publication's transaction, before its commit, with the session and the new
+# Publication: what builds on runs adds its rows to the change (planner/notices: the mail
+# to the teams whose initiatives it changes).
+published = Signal("a run is published as the plan's decision")
 # every page that shows a run says when the plan changed since it was made
 bp.add_app_template_global(notice, "run_changed_notice")
 exports.routes.add_to(bp)  # the run's downloads
@@ -207,9 +212,12 @@ def publish(run_id: int):
         abort(409, "A run with no portfolio cannot be the decision.")
     session, form = get_session(), ConfirmForm()
     if form.validate_on_submit():
-        session.add(Publication(plan_id=plan.id, run_id=saved.id, user_id=current_user.user.id,
-                                published_by=current_user.name))
+        publication = Publication(plan_id=plan.id, run_id=saved.id,
+                                  user_id=current_user.user.id, published_by=current_user.name)
+        session.add(publication)
         move(session, plan.id, (PLAN_DRAFT, OPEN), DECIDED)  # proposals close with the decision
+        published.send(current_app._get_current_object(), session=session,
+                       publication=publication)
         if commit(f"Run #{saved.number} published as the plan's decision: the teams now "
                   "read it."):
             return redirect(url_for("portfolio.run_page", run_id=saved.id))
