@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import date
+from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from blinker import Signal
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms import DateField
+from wtforms.validators import Optional, ValidationError
 
 from models import Plan
+from models.plan import OPEN
 from models.planfile import plan_file_document
 from models.queries import plans_with_counts
 from planner.database import get_session
@@ -21,6 +27,35 @@ from planner.views import attachment, claim_version, commit, conflict_page, curr
 bp = Blueprint("plans", __name__)
 parts.routes.add_to(bp)  # the stage, period and resource pages
 members.routes.add_to(bp)  # who works on the plan, in which role
+# Sent in the move's transaction, before its commit, with the session and the plan: what
+# builds on plans adds its rows to the change (planner/notices: the mail to the plan's
+# people that proposals are open, with their closing day).
+opened = Signal("a plan is opened for proposals")
+
+
+class Day(DateField):
+    """A day typed or picked; what is not one is refused in words that say what to do."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"{self.label.text}: give a day as YYYY-MM-DD, or leave it "
+                             "empty.") from None
+
+
+class OpenForm(ConfirmForm):
+    """The move that opens a plan for proposals, with the last day teams may propose."""
+
+    proposals_close = Day(
+        "Proposals close", [Optional()],
+        description="Optional: the last day teams may propose; everyone in the plan is "
+                    "reminded two days before.")
+
+    def validate_proposals_close(self, field: Any) -> None:
+        if field.data is not None and field.data < date.today():
+            raise ValidationError(f"{field.label.text}: {field.data:%Y-%m-%d} is in the past; "
+                                  "choose today or a later day, or leave it empty.")
 
 
 @bp.get("/")
@@ -48,11 +83,14 @@ def create():
 @bp.get("/plans/<int:plan_id>")
 def show():
     """The plan's settings and the lists it owns."""
-    plan = current_plan()
+    return _settings_page(current_plan(), OpenForm())
+
+
+def _settings_page(plan: Plan, open_form: OpenForm, status: int = 200):
     return render_template("plans/show.html", plan=plan, stages=plan.stages,
                            periods=plan.periods, resources=plan.resources,
-                           confirm_form=ConfirmForm(), meaning=MEANING,
-                           moves=moves(get_session(), plan))
+                           confirm_form=ConfirmForm(), open_form=open_form, meaning=MEANING,
+                           moves=moves(get_session(), plan)), status
 
 
 @bp.post("/plans/<int:plan_id>/state")
@@ -75,9 +113,15 @@ def state():
             title=ASK_FIRST[to].format(name=in_quotes(plan.name)),
             consequences=closing_consequences(session, plan), cancel=url_for("plans.show"),
             hidden={"from": seen, "to": to, "confirmed": "yes"})
-    if move(session, plan.id, (plan.state,), to) and commit(
-            f"The plan is now {MEANING[to].split(':')[0].lower()}."):
-        return redirect(url_for("plans.show"))
+    open_form = OpenForm()
+    if to == OPEN and not open_form.validate():
+        return _settings_page(plan, open_form, 422)  # the date named, nothing moved
+    if move(session, plan.id, (plan.state,), to):
+        if to == OPEN:
+            plan.proposals_close = open_form.proposals_close.data
+            opened.send(current_app._get_current_object(), session=session, plan=plan)
+        if commit(f"The plan is now {MEANING[to].split(':')[0].lower()}."):
+            return redirect(url_for("plans.show"))
     abort(409, "Someone moved the plan's cycle at the same moment; reload the page.")
 
 
