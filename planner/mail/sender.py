@@ -116,7 +116,12 @@ def deliver(app: Flask, connection: Connection, message: MailMessage) -> int:
     """Send one claimed mail and record how it went: 1 when sent."""
     config = app.config
     try:
-        answer = connection.send(compose(message, config))
+        mail = compose(message, config)
+    except ValueError as error:  # a header it cannot carry: no attempt would do better
+        _record(app, message, status=FAILED, answer=f"The mail could not be made: {error}")
+        return 0
+    try:
+        answer = connection.send(mail)
     except Refused as refused:
         _record(app, message, status=FAILED, answer=str(refused))
         return 0

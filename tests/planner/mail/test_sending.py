@@ -12,7 +12,9 @@ from datetime import timedelta
 
 import pytest
 
+from models import MailMessage
 from models.base import as_utc
+from models.db import open_session
 from planner.mail.sender import message_id, send_due
 from tests.planner.mail.outboxes import messages, person, write_mail
 from tests.planner.mail.smtp import SMTPServer
@@ -138,6 +140,17 @@ def test_the_mail_as_it_goes_out(mail_app, team, mailbox):
     assert mail["Message-ID"].endswith("@planner.example>") and str(row.id) in mail["Message-ID"]
     assert mail["Date"].datetime == as_utc(row.created_at).replace(microsecond=0)
     assert row.link == "http://localhost/"
+
+
+def test_a_mail_that_cannot_be_made_fails_and_the_others_go(mail_app, team, mailbox):
+    write_mail(mail_app, team[:2], "publication:4")
+    with open_session(mail_app.extensions["planner_engine"], write=True) as session:
+        session.get(MailMessage, messages(mail_app)[0].id).subject = "Two\nlines"
+        session.commit()
+    assert send_due(mail_app) == 1
+    broken, fine = messages(mail_app)
+    assert broken.status == "failed" and "could not be made" in broken.answer
+    assert "linefeed" in broken.answer and fine.status == "sent"
 
 
 def test_no_starttls_and_no_login_unless_asked(mail_app, team, mailbox):
