@@ -17,7 +17,7 @@ from models.initiative import (
     InitiativeUse,
 )
 from models.journey import Influence, Measurement, Moment
-from models.mail import MailMessage
+from models.accounts.mail import MailMessage
 from models.plan import Period, Plan, Resource, Stage
 from models.plan_import import PendingImport
 from models.record import RecordEntry

@@ -34,7 +34,7 @@ from sqlmodel import select
 from models import MailMessage
 from models.base import as_utc, utcnow
 from models.db import open_session
-from models.mail import FAILED, QUEUED, SENDING, SENT
+from models.accounts.mail import FAILED, QUEUED, SENDING, SENT
 from planner.mail.outbox import PRODUCERS, QUEUE_AFTER_COMMIT, mail_on
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from wtforms import BooleanField
 
 from models import MailMessage, User
 from models.base import utcnow
-from models.mail import FAILED, QUEUED, SENDING, SENT
+from models.accounts.mail import FAILED, QUEUED, SENDING, SENT
 from planner.accounts.installation import passwords_on
 from planner.database import get_session
 from planner.forms import ConfirmForm

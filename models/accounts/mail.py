@@ -1,5 +1,6 @@
 """The outbox: every mail the planner sends is first a row here, written in the same
-transaction as the change it tells of, then sent by a worker (planner/mail)."""
+transaction as the change it tells of, then sent by a worker (planner/mail). Kept beside
+the accounts: each message is to one of them."""
 
 from datetime import datetime
 
