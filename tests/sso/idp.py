@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ CLIENT_ID, CLIENT_SECRET = "planner", "the planner's secret at the test provider
 PUBLIC_URL = "https://planner.example.com"
 # The app's addresses the provider knows: the test client's host, and PUBLIC_URL's.
 HOSTS = ("http://localhost", PUBLIC_URL)
+START_SECONDS = 20  # the longest the provider may take to listen
 
 
 class Provider:
@@ -76,8 +78,10 @@ def running_provider(groups_claim: str = "groups") -> Iterator[Provider]:
         process = subprocess.Popen(["node", str(FOLDER / "provider.mjs")], stdout=subprocess.PIPE,
                                    stderr=errors, env=environment, text=True)
         try:
-            line = process.stdout.readline()  # its port, once it listens
+            ready, _, _ = select.select([process.stdout], [], [], START_SECONDS)
+            line = process.stdout.readline() if ready else ""  # its port, once it listens
             if not line.strip().isdigit():
+                process.kill()
                 process.wait(5)
                 errors.seek(0)
                 raise RuntimeError(f"The test provider did not start: {errors.read()}")
