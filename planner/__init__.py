@@ -6,7 +6,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.settings import UNSET, defaults, environment_value, from_environment
+from planner.settings import (  # noqa: F401 (ConfigError: planner's, for its callers)
+    UNSET,
+    ConfigError,
+    defaults,
+    environment_value,
+    from_environment,
+)
 
 if TYPE_CHECKING:  # the `planner` command imports this package; only the app needs Flask
     from flask import Flask
@@ -14,10 +20,6 @@ if TYPE_CHECKING:  # the `planner` command imports this package; only the app ne
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "dev"
 SECRET_KEY_FILE = "secret_key"
-
-
-class ConfigError(RuntimeError):
-    """The app is configured in a way that is unsafe or unusable."""
 
 
 def create_app(test_config: dict[str, Any] | None = None, *,

@@ -18,6 +18,10 @@ from typing import Any
 UNSET = "unset: the instance folder's key"  # no configuration named a SECRET_KEY
 
 
+class ConfigError(RuntimeError):
+    """The app is configured in a way that is unsafe or unusable."""
+
+
 def _yes(text: str) -> bool:
     return text.strip().lower() in ("1", "true", "yes")
 

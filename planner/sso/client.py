@@ -14,7 +14,7 @@ from authlib.common.security import is_secure_transport
 from authlib.integrations.flask_client import OAuth, OAuthError
 from flask import Flask, abort, current_app, url_for
 
-from planner import ConfigError
+from planner.settings import ConfigError
 
 NAME = "oidc"  # the client's name in Authlib's registry
 EXTENSION = "planner_sso"  # app.extensions' key of the registered client
