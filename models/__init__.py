@@ -9,6 +9,7 @@ from models.accounts import (
     Team,
     User,
 )
+from models.accounts.mail import MailMessage
 from models.initiative import (
     Initiative,
     InitiativeCost,
@@ -17,7 +18,6 @@ from models.initiative import (
     InitiativeUse,
 )
 from models.journey import Influence, Measurement, Moment
-from models.accounts.mail import MailMessage
 from models.plan import Period, Plan, Resource, Stage
 from models.plan_import import PendingImport
 from models.record import RecordEntry

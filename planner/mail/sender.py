@@ -32,9 +32,9 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import select
 
 from models import MailMessage
+from models.accounts.mail import FAILED, QUEUED, SENDING, SENT
 from models.base import as_utc, utcnow
 from models.db import open_session
-from models.accounts.mail import FAILED, QUEUED, SENDING, SENT
 from planner.mail.outbox import PRODUCERS, QUEUE_AFTER_COMMIT, mail_on
 
 logger = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from sqlmodel import select
 from wtforms import BooleanField
 
 from models import MailMessage, User
-from models.base import utcnow
 from models.accounts.mail import FAILED, QUEUED, SENDING, SENT
+from models.base import utcnow
 from planner.accounts.installation import passwords_on
 from planner.database import get_session
 from planner.forms import ConfirmForm
