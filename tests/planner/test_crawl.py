@@ -12,8 +12,9 @@ from tests.webapp import page_text
 # installation's set-up), which a signed-in crawl never needs (tests/planner/accounts/);
 # a job's progress, which its page's script asks for, and the health check, for monitors
 # (tests/planner/jobs/).
+# sso.*: linked from the sign-in page only when an identity provider is set (tests/sso)
 NOT_LINKED = {"static", "accounts.sign_in", "accounts.setup", "jobs.progress",
-              "service.healthz"}
+              "service.healthz", "sso.login", "sso.callback"}
 
 
 def _scenario(client, plan_id: int, name: str, budget: str) -> str:
