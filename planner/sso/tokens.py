@@ -134,7 +134,9 @@ def _person(claims: dict[str, Any], id_token: str) -> Person:
     if not isinstance(email, str) or "@" not in email:
         raise SignInError("The identity provider gave no email address: ask its admin to "
                           "release the email claim to the planner.", 403)
-    if claims.get("email_verified") is not True:
+    # Microsoft Entra ID sends no email_verified; its optional claim xms_edov says that
+    # the tenant (the one OIDC_ISSUER names) verified the email's domain.
+    if claims.get("email_verified", claims.get("xms_edov")) is not True:
         raise SignInError(f"The identity provider has not verified the email address {email}: "
                           "verify it there, then sign in again.", 403)
     claim = config["OIDC_GROUPS_CLAIM"]

@@ -42,12 +42,14 @@ class Provider:
                 "OIDC_SCOPES": "openid email profile groups",
                 "OIDC_GROUPS_CLAIM": self.groups_claim}
 
-    def person(self, sub: str, email: str, *, name: str = "", verified: bool = True,
-               groups: list[str] | None = None) -> None:
+    def person(self, sub: str, email: str, *, name: str = "", verified: bool | None = True,
+               edov: bool | None = None, groups: list[str] | None = None) -> None:
         """Define a person of the provider, or change their claims (their next sign-in
-        gives the new ones)."""
+        gives the new ones). `verified` None leaves email_verified out, and `edov` gives
+        Entra ID's xms_edov (the tenant verified the email's domain)."""
         self._admin("PUT", f"accounts/{sub}", {"email": email, "email_verified": verified,
-                                               "name": name, "groups": groups or []})
+                                               "xms_edov": edov, "name": name,
+                                               "groups": groups or []})
 
     def tamper(self, mode: str) -> None:
         """Spoil the next ID token the provider issues in this way (provider.mjs MODES)."""

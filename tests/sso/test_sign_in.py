@@ -78,6 +78,19 @@ def test_an_email_the_provider_has_not_verified_is_refused(app, db, provider, br
     assert accounts(db) == before and signed_out(client)
 
 
+def test_entra_ids_verified_domain_stands_for_a_verified_email(app, db, provider, browser):
+    """Entra ID sends no email_verified; its xms_edov (the tenant verified the email's
+    domain) is read in its place, and refuses as it does when false."""
+    provider.person("ent-1", "ent@example.com", name="Ent", verified=None, edov=False)
+    before, client = accounts(db), app.test_client()
+    response = browser.sign_in(client, "ent-1")
+    assert response.status_code == 403 and "has not verified" in page_text(response)
+    assert accounts(db) == before and signed_out(client)
+    provider.person("ent-1", "ent@example.com", name="Ent", verified=None, edov=True)
+    assert browser.sign_in(client, "ent-1").status_code == 302
+    assert account(db, "ent@example.com").oidc_subject == f"{provider.issuer} ent-1"
+
+
 def test_an_account_linked_to_another_person_of_the_provider_is_refused(
         app, db, provider, browser):
     """Someone whose verified email is an account that signs in as another person of the

@@ -4,7 +4,8 @@
 //
 // It listens on a free port of 127.0.0.1 and prints that port as its first line. What the
 // tests need beyond a provider is under /test-admin/ (JSON over HTTP, for the tests only):
-//   PUT  /test-admin/accounts/<sub>  {email, email_verified, name, groups}: a person, or
+//   PUT  /test-admin/accounts/<sub>  {email, email_verified, xms_edov, name, groups}: a
+//        person (a claim given as null is left out, as Entra ID leaves email_verified), or
 //        their new claims (the next sign-in gives them)
 //   POST /test-admin/tamper  {mode}: the next ID token is spoilt in this way (MODES), or
 //        left out of the token response (mode "without-id-token")
@@ -98,7 +99,7 @@ server.listen(0, '127.0.0.1', () => {
     cookies: { keys: ['a key for the tests only'] },
     claims: {
       openid: ['sub'],
-      email: ['email', 'email_verified'],
+      email: ['email', 'email_verified', 'xms_edov'],
       profile: ['name'],
       groups: [GROUPS_CLAIM],
     },
@@ -111,8 +112,11 @@ server.listen(0, '127.0.0.1', () => {
       return {
         accountId: sub,
         async claims() {
-          const { email, email_verified: verified, name, groups } = accounts.get(sub);
-          return { sub, email, email_verified: verified, name, [GROUPS_CLAIM]: groups };
+          const { email, email_verified: verified, xms_edov: edov, name, groups } =
+            accounts.get(sub);
+          const given = { sub, email, email_verified: verified, xms_edov: edov, name,
+                          [GROUPS_CLAIM]: groups };
+          return Object.fromEntries(Object.entries(given).filter(([, v]) => v != null));
         },
       };
     },
