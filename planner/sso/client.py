@@ -15,6 +15,7 @@ from authlib.integrations.flask_client import OAuth, OAuthError
 from flask import Flask, abort, current_app, url_for
 
 from planner.settings import ConfigError
+from planner.sso.headers import allow_signing_out_there
 
 NAME = "oidc"  # the client's name in Authlib's registry
 EXTENSION = "planner_sso"  # app.extensions' key of the registered client
@@ -26,6 +27,7 @@ def register(app: Flask) -> None:
     """Check the settings and register the provider's client (no request to it yet)."""
     config = app.config
     check_settings(config)
+    app.after_request(allow_signing_out_there)  # runs before planner/web.py's headers
     oauth = OAuth()
     oauth.init_app(app)
     issuer = config["OIDC_ISSUER"]

@@ -67,15 +67,17 @@ class Provider:
 
 
 @contextmanager
-def running_provider(groups_claim: str = "groups") -> Iterator[Provider]:
-    """The provider in a process of its own on a free port of 127.0.0.1, stopped after."""
+def running_provider(groups_claim: str = "groups",
+                     hosts: tuple[str, ...] = HOSTS) -> Iterator[Provider]:
+    """The provider in a process of its own on a free port of 127.0.0.1, stopped after;
+    it sends browsers back to the app at `hosts`."""
     if not (FOLDER / "node_modules" / "oidc-provider").is_dir():
         raise RuntimeError("The test provider's packages are missing: run `scripts/setup "
                            "test` (npm ci in tests/sso/provider).")
     environment = {**os.environ, "CLIENT_ID": CLIENT_ID, "CLIENT_SECRET": CLIENT_SECRET,
                    "GROUPS_CLAIM": groups_claim,
-                   "REDIRECT_URIS": " ".join(f"{host}/auth/oidc/callback" for host in HOSTS),
-                   "POST_LOGOUT_REDIRECT_URIS": " ".join(f"{host}/sign-in" for host in HOSTS)}
+                   "REDIRECT_URIS": " ".join(f"{host}/auth/oidc/callback" for host in hosts),
+                   "POST_LOGOUT_REDIRECT_URIS": " ".join(f"{host}/sign-in" for host in hosts)}
     with tempfile.TemporaryFile("w+") as errors:
         process = subprocess.Popen(["node", str(FOLDER / "provider.mjs")], stdout=subprocess.PIPE,
                                    stderr=errors, env=environment, text=True)
