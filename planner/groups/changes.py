@@ -23,6 +23,13 @@ class MappingError(ValueError):
         self.field = field
 
 
+def _at_most(field: str, text: str, most: int) -> None:
+    """MappingError naming `field` when `text` is longer than its column holds."""
+    if len(text) > most:
+        raise MappingError(field, f"At most {most} characters; this has {len(text)}. "
+                                  "Shorten it: nothing was cut.")
+
+
 def add_mapping(session: Session, *, group: str, grants: str, role: str | None = None,
                 plan_id: int | None = None, team: str | None = None) -> GroupMapping:
     """A new mapping: the members of `group` get the admin right, a role (in one plan, or
@@ -34,9 +41,7 @@ def add_mapping(session: Session, *, group: str, grants: str, role: str | None =
     if not group:
         raise MappingError("group", "Name the group, as the identity provider sends it "
                                     "(such as cx-leads).")
-    if len(group) > LONGEST_GROUP:
-        raise MappingError("group", f"At most {LONGEST_GROUP} characters; this has "
-                                    f"{len(group)}. Shorten it: nothing was cut.")
+    _at_most("group", group, LONGEST_GROUP)
     if grants not in GRANTS:
         raise MappingError("grants", "Choose what the group gives: the admin right, a role "
                                      "or a team.")
@@ -55,9 +60,7 @@ def add_mapping(session: Session, *, group: str, grants: str, role: str | None =
         if not team:
             raise MappingError("team", "A team member belongs to a team: name it, as the "
                                        "plan shows it (such as IT).")
-        if len(team) > LONGEST_TEAM:
-            raise MappingError("team", f"At most {LONGEST_TEAM} characters; this has "
-                                       f"{len(team)}. Shorten it: nothing was cut.")
+        _at_most("team", team, LONGEST_TEAM)
         mapping.team = team
     if same_mappings(session, mapping):
         raise MappingError("group", f"The group {group} already gives "
