@@ -10,6 +10,7 @@ from models.accounts import (
     User,
 )
 from models.accounts.mail import MailMessage
+from models.accounts.tokens import ApiToken, IdempotentRequest
 from models.initiative import (
     Initiative,
     InitiativeCost,
@@ -25,9 +26,9 @@ from models.run import Appeal, Job, Publication, Run, RunExplanation, Uncertaint
 from models.scenario import Scenario
 
 __all__ = [
-    "GRANTS", "ROLES", "Appeal", "GroupMapping", "Influence", "Initiative", "InitiativeCost",
-    "InitiativeEffect", "InitiativeLink", "InitiativeUse", "InstallationSetting", "Job",
-    "MailMessage", "Measurement", "Membership", "Moment",
-    "PendingImport", "Period", "Plan", "Publication", "RecordEntry", "Resource", "Run",
-    "RunExplanation", "Scenario", "Stage", "Team", "Uncertainty", "User",
+    "GRANTS", "ROLES", "ApiToken", "Appeal", "GroupMapping", "IdempotentRequest",
+    "Influence", "Initiative", "InitiativeCost", "InitiativeEffect", "InitiativeLink",
+    "InitiativeUse", "InstallationSetting", "Job", "MailMessage", "Measurement",
+    "Membership", "Moment", "PendingImport", "Period", "Plan", "Publication", "RecordEntry",
+    "Resource", "Run", "RunExplanation", "Scenario", "Stage", "Team", "Uncertainty", "User",
 ]

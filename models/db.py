@@ -102,6 +102,7 @@ def migration_config(connection: Any = None) -> Any:
 # Newest first: each migration, and the table (or the table and column) that only a
 # database at it or later has.
 REVISION_MARKS = (
+    ("0022_api", "api_token", None),
     ("0021_rollout", "mail_message", None),
     ("0020_actual_cost", "initiative", "actual_cost"),
     ("0019_uncertainty", "run_uncertainty", None),
