@@ -59,6 +59,9 @@ def create_app(test_config: dict[str, Any] | None = None, *,
     sso.init_app(app)
     demo.init_app(app)
     _register_blueprints(app)
+    from planner import api
+
+    api.init_app(app)  # after the pages: each operation takes its page's rule
     return app
 
 
@@ -98,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     # One package per feature (the README's layout table), each listing its blueprints.
     from planner import (
         accounts,
+        api,
         appeals,
         data_io,
         delivery,
@@ -117,7 +121,7 @@ def _register_blueprints(app: Flask) -> None:
         uncertainty,
     )
 
-    for feature in (accounts, sso, groups, mail, notices, plans, journey, owners, delivery,
+    for feature in (accounts, api, sso, groups, mail, notices, plans, journey, owners, delivery,
                     review, initiatives, runs, finance, uncertainty, data_io, history,
                     appeals, jobs):
         for blueprint in feature.blueprints():

@@ -47,6 +47,17 @@ def reading() -> Iterator[Session]:
         session.close()
 
 
+@contextmanager
+def writing_apart() -> Iterator[Session]:
+    """A write session of its own, committed by the caller: for a small write that is not
+    the request's change (a token's last use), before the request's session begins."""
+    session = open_session(engine(), write=True)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
 def holds_the_write_lock() -> bool:
     """This request's own session has begun a write on SQLite, so it holds the whole
     database's write lock until it ends: a write on another connection of this request

@@ -126,6 +126,9 @@ SETTINGS = (
             read=float),
     Setting("MAIL_SWEEP_SECONDS", 10.0, "How often every worker looks for mail due (a "
             "retry, a reminder, one whose worker died).", environment=True, read=float),
+    Setting("API_RATE_LIMIT", "600 per minute", "How many API requests one token may make "
+            "(Flask-Limiter's words: \"600 per minute\", \"20 per second\"); past it, 429 "
+            "with Retry-After.", environment=True),
     Setting("RATELIMIT_HEADERS_ENABLED", True, "The sign-in's answers carry the rate "
             "limit's headers (Retry-After once throttled)."),
 )

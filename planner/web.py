@@ -94,6 +94,14 @@ def _error_page(code: int, message: str, title: str = "", resend: list | None = 
                            message=message, resend=resend, guide=guide)
 
 
+def _answered_elsewhere(code: int, message: str, error: Exception | None = None,
+                        headers: dict[str, str] | None = None) -> Response | None:
+    """The answer of a part of the app that words its own errors (the JSON API, in
+    problem documents: planner/api/problems.py) to this request, or None: an error page."""
+    answer = current_app.extensions.get("planner_error_answer")
+    return answer(code, message, error, headers or {}) if answer is not None else None
+
+
 def _csrf_error(error: CSRFError):
     message = ("The form had expired or was not sent by this site, so nothing was saved. "
                "Go back, reload the page and make your change again.")
@@ -102,6 +110,8 @@ def _csrf_error(error: CSRFError):
 
 def _http_error(error: HTTPException):
     code = error.code or 500
+    if (answered := _answered_elsewhere(code, error.description or "", error)) is not None:
+        return answered
     message = error.description or ""
     if code == 429:
         message = ("Too many sign-ins that failed, from here or for this account: wait a "
@@ -144,6 +154,11 @@ def _database_busy(error: OperationalError):
     orig = error.orig
     if not ("database is locked" in str(orig) or getattr(orig, "sqlstate", None) in BUSY_STATES):
         raise error
+    answered = _answered_elsewhere(503, "The database was busy saving another change, so "
+                                        "nothing was saved: send it again in a moment.",
+                                   headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    if answered is not None:
+        return answered
     resend = request.method == "POST" and not request.files
     message = ("The database was busy saving another change, so nothing was saved. "
                + ("Send the same input again in a moment." if resend else
@@ -164,6 +179,11 @@ def _size(size: int) -> str:
 
 def _server_error(_error: Exception):
     # Flask has logged the traceback; the page shows none of it.
+    answered = _answered_elsewhere(500, "The error has been logged; nothing was saved that "
+                                        "the answer does not show. Try again, and if it "
+                                        "happens again, tell your installation's admin.")
+    if answered is not None:
+        return answered
     return _error_page(500, "The error has been logged. Open the page again to see whether "
                             "your change was saved, and if not, make it again; if this "
                             "happens again, tell your installation's admin what you did."), 500

@@ -84,6 +84,8 @@ def _require_sign_in() -> Any:
     if current_user.is_authenticated:
         check_access()
         return None
+    if request.path.startswith("/api/v1/") or request.path == "/api/v1":  # planner/api
+        abort(401, "Send a personal access token: Authorization: Bearer <token>.")
     if not anyone(get_session()):
         return redirect(url_for("accounts.setup"))
     if request.method in ("GET", "HEAD"):

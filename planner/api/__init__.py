@@ -1,0 +1,55 @@
+"""The JSON API (/api/v1): what the pages do, for other programs, with personal access
+tokens; its OpenAPI 3.1 description at /api/openapi.json and its reference page at /api
+(planner/api/core.py says why flask-smorest). Each resource's operations are a module of
+this package; each operation follows the access table's rule of the page that does the
+same, so nothing is possible through the API that a page refuses."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Blueprint, Flask, Response
+
+
+def init_app(app: Flask) -> None:
+    """The API's operations, their description, tokens, rate limits and problem
+    documents (after the pages' blueprints: each operation takes its page's rule)."""
+    from planner.accounts.signin import limiter
+    from planner.api import plans
+    from planner.api.core import Api, register, spec_settings
+    from planner.api.tokens import authenticate, token_key
+    from planner.web import csrf
+
+    for name, value in spec_settings().items():
+        app.config.setdefault(name, value)
+    api = Api(app)
+    app.extensions["planner_api"] = api
+    blueprints = [plans.blp]
+    for blp in blueprints:
+        csrf.exempt(blp)  # tokens, never cookies: nothing for another site to forge
+        limiter.limit(lambda: app.config["API_RATE_LIMIT"], key_func=token_key)(blp)
+    register(api, app, blueprints)
+    # before the sign-in check (planner/accounts/signin.py): the token, not the session
+    app.before_request_funcs.setdefault(None, []).insert(0, authenticate)
+    app.extensions["planner_error_answer"] = _answer
+
+
+def blueprints() -> tuple[Blueprint, ...]:
+    """The reference page (the operations' blueprints are registered by init_app)."""
+    from planner.api import reference
+
+    return (reference.bp,)
+
+
+def _answer(code: int, message: str, error: Any, headers: dict[str, str]) -> Response | None:
+    """An error of an API request as a problem document; None for the pages'."""
+    from werkzeug.exceptions import HTTPException
+
+    from planner.api.problems import from_http_error, is_api, problem
+
+    if not is_api():
+        return None
+    if isinstance(error, HTTPException):
+        return from_http_error(error)
+    return problem(code, message, headers=headers)
