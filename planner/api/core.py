@@ -12,26 +12,137 @@ Pydantic beside SQLModel's own.
 
 from __future__ import annotations
 
+import http
 from collections.abc import Callable
+from copy import deepcopy
 from typing import Any
 
 from flask import Flask
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint
+from marshmallow import INCLUDE, Schema, fields
 
 PREFIX = "/api/v1"
 VERSION = "1.0.0"
 # The web page each operation follows in the access table, by the operation's endpoint
 # ("api_plans.plan" -> "plans.show"); filled as the operations are declared.
 FOLLOWS: dict[str, str] = {}
+PROBLEM = "application/problem+json"
+# The problems every operation can answer, declared for each one when it is registered:
+# no token or a bad one, a role (or a read token) that may not, a plan or row that is not
+# there (or not the team member's), a refused field, too many requests. A write can also
+# find the database busy. An operation declares its own others with `problems(...)`.
+EVERY_OPERATION = (401, 403, 404, 422, 429)
+EVERY_WRITE = (503,)
+MEANINGS = {
+    401: "No token, or one that is unknown, revoked or expired.",
+    403: "The token's person may not do this here (the access table), or the token only "
+         "reads.",
+    404: "No such plan or row that the token's person may open.",
+    409: "The request conflicts with the row's state now.",
+    412: "The row was changed since the version sent as If-Match; current_version says "
+         "which it is at now. Nothing was changed.",
+    415: "The body is not of a type this operation reads.",
+    422: "A field was refused: errors names each, with what to do. Nothing was changed.",
+    428: "A change must name the version it changes as If-Match; current_version says "
+         "which it is at now. Nothing was changed.",
+    429: "Too many requests with this token: wait for Retry-After seconds.",
+    503: "The database was busy with another change: nothing was saved; send it again "
+         "after Retry-After seconds.",
+}
+SECONDS = {"schema": {"type": "string"}, "description": "Seconds to wait before trying again."}
+HEADERS = {
+    401: {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True,
+                               "description": "The scheme to use: Bearer."}},
+    429: {"Retry-After": SECONDS},
+    503: {"Retry-After": {**SECONDS, "required": True}},
+}
+
+
+class FieldErrorSchema(Schema):
+    field = fields.String(required=True, metadata={
+        "description": "The refused field (its name in the body or the query, a header's "
+                       "name, or (body) for the whole)."})
+    detail = fields.String(required=True, metadata={"description": "Why, and what to do."})
+
+
+class ProblemSchema(Schema):
+    """An error, as application/problem+json (RFC 9457); other members may follow."""
+
+    class Meta:
+        unknown = INCLUDE  # a problem may carry members of its own (RFC 9457, 3.2)
+
+    type = fields.String(required=True, metadata={"description": "about:blank"})
+    title = fields.String(required=True, metadata={"description": "The status in words."})
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True, metadata={
+        "description": "What happened and what to do, in words."})
+    instance = fields.String(required=True, metadata={"description": "The request's path."})
+    errors = fields.List(fields.Nested(FieldErrorSchema), metadata={
+        "description": "Each refused field with its own words (422)."})
+    current_version = fields.Integer(metadata={
+        "description": "The row's version now (412, 428): read it again, then send that."})
+
+
+def _problem_name(code: int) -> str:
+    return http.HTTPStatus(code).name
 
 
 class Api(SmorestApi):
     """flask-smorest's Api without its own error handler: the app's (planner/api/
-    problems.py for /api/, the pages' otherwise) answers every error."""
+    problems.py for /api/, the pages' otherwise) answers every error; and with each
+    error's description a problem document (so is the 422 flask-smorest declares for an
+    operation's arguments)."""
+
+    ERROR_SCHEMA = ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None  # each operation names the problems it can answer
 
     def _register_error_handlers(self) -> None:
         """None here: problems.py's handler answers the API's errors."""
+
+    def _register_responses(self) -> None:
+        """A problem response for each error status, declared once (components/responses,
+        by the status's name: NOT_FOUND), listed in the description when used."""
+        for status in http.HTTPStatus:
+            if status < 400:
+                continue
+            response = {"description": MEANINGS.get(status, status.phrase),
+                        "content": {PROBLEM: {"schema": ProblemSchema}}}
+            if status in HEADERS:
+                response["headers"] = HEADERS[status]
+            self.spec.components.response(status.name, response, lazy=True)
+
+
+def problems(*codes: int) -> Callable[[Callable], Callable]:
+    """Declare the problems this operation answers beyond those every operation does
+    (EVERY_OPERATION): problems(409, 412, 428). Anywhere among the schemas' decorators."""
+    def mark(view: Callable) -> Callable:
+        doc = deepcopy(getattr(view, "_apidoc", {}))
+        responses = doc.setdefault("response", {}).setdefault("responses", {})
+        for code in codes:
+            responses.setdefault(code, []).append(_problem_name(code))
+        view._apidoc = doc
+        return view
+    return mark
+
+
+class ApiBlueprint(Blueprint):
+    """A blueprint whose every operation declares the problems every operation can
+    answer (EVERY_OPERATION, and EVERY_WRITE for a change)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._prepare_problems_doc)
+
+    @staticmethod
+    def _prepare_problems_doc(doc: dict[str, Any], _info: dict[str, Any], *, method: str,
+                              **_kwargs: Any) -> dict[str, Any]:
+        responses = doc.setdefault("responses", {})
+        declared = {str(code) for code in responses}
+        for code in (*EVERY_OPERATION, *(EVERY_WRITE if method != "get" else ())):
+            if str(code) not in declared:
+                responses[code] = _problem_name(code)
+        return doc
 
 
 def spec_settings() -> dict[str, Any]:
@@ -61,7 +172,7 @@ def spec_settings() -> dict[str, Any]:
 
 def blueprint(name: str, description: str) -> Blueprint:
     """The blueprint of one resource's operations, under /api/v1."""
-    return Blueprint(f"api_{name}", __name__, url_prefix=PREFIX, description=description)
+    return ApiBlueprint(f"api_{name}", __name__, url_prefix=PREFIX, description=description)
 
 
 def follows(web_endpoint: str) -> Callable[[Callable], Callable]:

@@ -10,9 +10,8 @@ from typing import Any
 from flask import Response, json, request
 from werkzeug.exceptions import HTTPException
 
-from planner.api.core import PREFIX
+from planner.api.core import PREFIX, PROBLEM
 
-PROBLEM = "application/problem+json"
 TITLES = {400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found",
           405: "Method not allowed", 409: "Conflict", 412: "Version changed",
           413: "Too large", 415: "Unsupported media type", 422: "Invalid input",
@@ -69,6 +68,9 @@ def from_http_error(error: HTTPException) -> Response:
         "Some of what was sent was refused: each field's words are in errors; nothing "
         "was changed." if errors else error.description or TITLES.get(error.code or 500, ""))
     headers = dict(data.get("headers") or {})
+    if error.code == 429:  # Flask-Limiter's description is the limit alone ("600 per 1 minute")
+        detail = (f"Too many requests with this token (at most {error.description}): wait "
+                  "for Retry-After seconds, then send it again; nothing was changed.")
     if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
     extra = {k: v for k, v in data.items() if k not in ("errors", "messages", "message",
