@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from optimizer.planfile.ranges import CAPACITY, MONEY, SHARE, UPLIFT
@@ -52,6 +52,12 @@ class AppealForm(Form):
                  "uses": "Resources it uses"}
         return [(heads[kind], [self[name] for k, _, name in self.inputs if k == kind])
                 for kind in KINDS if any(k == kind for k, _, _ in self.inputs)]
+
+
+class AnswerForm(Form):
+    """The CX lead's answer to an appeal: its reason, which the team reads."""
+
+    answer = StringField("Reason", [Longest(1000)])
 
 
 def appeal_form(inputs: dict[str, Any], key: str, **kwargs: Any) -> AppealForm:

@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-from blinker import Signal
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import select
-from wtforms import StringField
 
 from models import Appeal
 from optimizer import PlanError
 from optimizer.say_no import quoted
 from planner.accounts.access import own_team
-from planner.appeals.accept import apply, declined
-from planner.appeals.effect import effect
-from planner.appeals.forms import appeal_form
+from planner.appeals.forms import AnswerForm, appeal_form
 from planner.appeals.history import history_of, old_link
+from planner.appeals.making import ANSWERS, DECLINE_WHY, answer_appeal, make_appeal, unchecked
+from planner.appeals.making import answered as answered  # the notices listen to these here
+from planner.appeals.making import appealed as appealed
 from planner.database import get_session
-from planner.forms import Form, Longest
 from planner.runs.explanations import stored_explanations
 from planner.runs.say_no import rejection_or_404
-from planner.runs.views import solve_options
 from planner.views import commit, current_plan, form_page, plan_and_run, row_or_404
 
 bp = Blueprint("appeals", __name__)
-# Sent in the change's transaction, before its commit, with the session and the Appeal:
-# what builds on appeals adds its rows to the change (planner/notices: the mail to the
-# plan's CX leads, and to the person who appealed once it is answered).
-appealed = Signal("an appeal is made")
-answered = Signal("an appeal is accepted or declined")
 
 
 @bp.app_template_global("appeals_of")
@@ -51,10 +43,6 @@ def lead_on_old_links():
     return old_link(plan.id, saved, args["key"])
 
 
-class AnswerForm(Form):
-    answer = StringField("Reason", [Longest(1000)])
-
-
 @bp.route("/plans/<int:plan_id>/runs/<int:run_id>/say-no/<key>/appeal",
           methods=["GET", "POST"])
 def new(run_id: int, key: str):
@@ -68,18 +56,12 @@ def new(run_id: int, key: str):
     form = appeal_form(saved.inputs, key)
     if form.validate_on_submit() and (figures := form.figures()) is not None:
         try:
-            found = effect(saved.inputs, saved.result["funded"], key, figures, solve_options())
+            make_appeal(get_session(), saved, key, figures, form.note.data,
+                        current_user.user)
         except PlanError as error:  # said on the form; nothing saved
-            form.cost.errors = ["With these figures the plan does not pass its checks: "
-                                + "; ".join(error.problems[:3])]
+            form.cost.errors = [unchecked(error)]
             return form_page("appeals/new.html", form, status=422, plan=plan, run=saved,
                              entry=entry, explanation=None)
-        appeal = Appeal(plan_id=plan.id, run_id=saved.id, key=key, who=current_user.name,
-                        user_id=current_user.user.id, cost=figures.cost,
-                        confidence=figures.confidence, changes=figures.changes,
-                        note=form.note.data.strip(), effect=found)
-        get_session().add(appeal)
-        appealed.send(current_app._get_current_object(), session=get_session(), appeal=appeal)
         if commit(f"Appeal for {quoted(entry['name'])} sent to the CX lead."):
             return redirect(url_for("say_no.explanation", run_id=saved.id, key=key))
     explained = stored_explanations(session=get_session(), run_id=saved.id, keys=[key])
@@ -106,19 +88,13 @@ def answer(appeal_id: int, answer: str):
     plan, session = current_plan(), get_session()
     appeal = row_or_404(Appeal, plan.id, appeal_id)
     form = AnswerForm()
-    if answer not in ("accept", "decline") or appeal.status != "open" or not (
+    if answer not in ANSWERS or appeal.status != "open" or not (
             form.validate_on_submit()):
         abort(400, "That answer could not be read, or the appeal was already answered.")
     reason = (form.answer.data or "").strip()
     if answer == "decline" and not reason:
-        abort(400, "Say why it is declined: the team reads it.")
-    if answer == "accept":
-        apply(session, plan.id, appeal)
-    else:
-        session.add(declined(plan.id, appeal, reason))
-    appeal.status = "accepted" if answer == "accept" else "declined"
-    appeal.answer, appeal.answered_by = reason, current_user.name
-    answered.send(current_app._get_current_object(), session=session, appeal=appeal)
+        abort(400, DECLINE_WHY)
+    answer_appeal(session, appeal, answer, reason, current_user.name)
     commit("Appeal accepted: its figures are the initiative's now; run the plan again and "
            "publish to decide." if answer == "accept" else "Appeal declined.")
     return redirect(url_for("appeals.queue"))

@@ -253,9 +253,11 @@ class InitiativeForm(Form):
                             for link in initiative.links if link.kind == kind)
                for kind in ("requires", "excludes")}}
 
-def initiative_form(session: Session, plan_id: int, own_id: int | None = None,
+def initiative_form(session: Session, plan_id: int, own_id: int | None = None, *,
+                    form_type: type[InitiativeForm] = InitiativeForm,
                     **kwargs: Any) -> InitiativeForm:
-    """An InitiativeForm with one field per moment, period and resource of the plan."""
+    """An InitiativeForm (or `form_type`, one of its kind) with one field per moment, period
+    and resource of the plan."""
     parts = PlanParts.load(session, plan_id)
     fields: dict[str, Any] = {"parts": parts}
     for moment in parts.moments:
@@ -276,5 +278,5 @@ def initiative_form(session: Session, plan_id: int, own_id: int | None = None,
         fields[f"use_{resource.id}"] = Number(resource.name or resource.key,
                                               [Optional(), AtLeast.of(CAPACITY)],
                                               kind=kinds.MONTHS, unit=resource.unit)
-    form_class = type("PlanInitiativeForm", (InitiativeForm,), fields)
+    form_class = type("PlanInitiativeForm", (form_type,), fields)
     return form_class(session=session, own_id=own_id, **kwargs)

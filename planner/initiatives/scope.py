@@ -5,7 +5,9 @@ a request that sends it anyway is refused with the field named, never dropped.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import request
 from sqlmodel import Session, select
@@ -64,23 +66,29 @@ def narrow(form: InitiativeForm, session: Session, plan_id: int, team: str | Non
     return scope
 
 
-def refusals(scope: Scope, initiative: Initiative | None) -> list[str]:
-    """What the request sent that its reader may not set, each naming the field: another
-    team, or a decision or reason other than the initiative's own."""
+def refused_fields(scope: Scope, initiative: Initiative | None,
+                   sent: Mapping[str, Any]) -> dict[str, str]:
+    """What a request sent (`sent`: its fields as typed) that its reader may not set, by
+    field, each in words naming it: another team, or a decision or reason other than the
+    initiative's own."""
     if scope.team is None:
-        return []
-    sent = request.form
-    found = []
+        return {}
+    found = {}
     team = " ".join((sent.get("team") or "").split())
     if "team" in sent and team not in ("", scope.team):
-        found.append(f"Team: a team member proposes for its own team ({scope.team}) only, "
-                     f"not for \u201c{team}\u201d.")
+        found["team"] = (f"Team: a team member proposes for its own team ({scope.team}) "
+                         f"only, not for \u201c{team}\u201d.")
     current = {"decision": initiative.decision if initiative else "auto",
                "reason": initiative.reason if initiative else ""}
     for name, words in LEAD_ONLY.items():
         if name in sent and (sent.get(name) or "").strip() != current[name]:
-            found.append(words)
+            found[name] = words
     return found
+
+
+def refusals(scope: Scope, initiative: Initiative | None) -> list[str]:
+    """What the page's request sent that its reader may not set, each naming the field."""
+    return list(refused_fields(scope, initiative, request.form).values())
 
 
 def settle(form: InitiativeForm, scope: Scope, initiative: Initiative | None) -> None:

@@ -15,7 +15,8 @@ from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.initiatives.forms import InitiativeForm, initiative_form
 from planner.initiatives.reading import standing
-from planner.initiatives.scope import narrow, refusals, settle, visible_ids
+from planner.initiatives.saving import add_initiative, change_initiative
+from planner.initiatives.scope import narrow, refusals, visible_ids
 from planner.runs.reports import Verdicts
 from planner.views import (
     claim_version,
@@ -88,10 +89,7 @@ def create():
     form = initiative_form(session, plan.id)
     scope = narrow(form, session, plan.id, own_team())
     if form.validate_on_submit() and not _refused(form, scope, None):
-        initiative = Initiative(plan_id=plan.id, key="", name="")
-        settle(form, scope, None)
-        form.save(initiative)
-        session.add(initiative)
+        initiative = add_initiative(session, plan.id, form, scope)
         if commit(f'Initiative "{initiative.name}" added.'):
             _warn_if_unusual(initiative, plan)
             return redirect(url_for("initiatives.index"))
@@ -111,8 +109,7 @@ def edit(initiative_id: int):
         if not claim_version(session, initiative, form.version.data):
             return conflict_page("initiatives/form.html", form, plan=plan,
                                  initiative=initiative, scope=scope)
-        settle(form, scope, initiative)
-        form.save(initiative)
+        change_initiative(form, scope, initiative)
         if commit(f'Initiative "{initiative.name}" saved.'):
             _warn_if_unusual(initiative, plan)
             return redirect(url_for("initiatives.index"))
