@@ -31,10 +31,12 @@ PROBLEM = "application/problem+json"
 # The problems every operation can answer, declared for each one when it is registered:
 # no token or a bad one, a role (or a read token) that may not, a plan or row that is not
 # there (or not the team member's), a refused field, too many requests. A write can also
-# find the database busy. An operation declares its own others with `problems(...)`.
+# send a body that is not JSON, or find the database busy. An operation declares its own
+# others with `problems(...)`.
 EVERY_OPERATION = (401, 403, 404, 422, 429)
-EVERY_WRITE = (503,)
+EVERY_WRITE = (400, 503)
 MEANINGS = {
+    400: "The body is not JSON. Nothing was changed.",
     401: "No token, or one that is unknown, revoked or expired.",
     403: "The token's person may not do this here (the access table), or the token only "
          "reads.",
@@ -202,3 +204,47 @@ def register(api: Api, app: Flask, blueprints: list[Blueprint]) -> None:
                                f"table to follow (follows(...)): {web!r}")
         FOLLOWS[endpoint] = web
         ACCESS[endpoint] = ACCESS[web]
+    link_operations(api.spec)
+
+
+def link_operations(spec: Any) -> None:
+    """OpenAPI links from each made row to what can be done with it: a POST whose answer
+    has an `id` links to the operations of the path one `{..._id}` below its own (POST
+    /plans/{plan_id}/initiatives -> GET, PATCH, DELETE
+    /plans/{plan_id}/initiatives/{initiative_id}), the new id from the answer's body and
+    the path's other ids from the request's. A client (and Schemathesis' stateful tests)
+    follow them; an operation may declare links of its own (@blp.doc)."""
+    paths = spec.to_dict().get("paths", {})
+    schemas = spec.to_dict().get("components", {}).get("schemas", {})
+    for path, operations in paths.items():
+        made = operations.get("post", {}).get("responses", {})
+        for code, answer in made.items():
+            schema = next(iter(answer.get("content", {}).values()), {}).get("schema", {})
+            name = schema.get("$ref", "").rsplit("/", 1)[-1]
+            if not str(code).startswith("2") or "id" not in schemas.get(name, schema).get(
+                    "properties", {}):
+                continue
+            links = _links_below(paths, path)
+            if links:
+                kept = spec._paths[path]["post"]["responses"]  # apispec's own, as declared
+                key = next(key for key in kept if str(key) == str(code))
+                kept[key].setdefault("links", {}).update(links)
+
+
+def _links_below(paths: dict[str, Any], path: str) -> dict[str, Any]:
+    """The links to the operations on `path/{..._id}`, by the id of a made row."""
+    found = {}
+    for below, operations in paths.items():
+        head, _, last = below.rpartition("/")
+        if head != path or not (last.startswith("{") and last.endswith("_id}")):
+            continue
+        given = {name.strip("{}"): f"$request.path.{name.strip('{}')}"
+                 for name in path.split("/") if name.startswith("{")}
+        thing = path.rsplit("/", 1)[-1]
+        for method in operations:
+            if method in ("get", "put", "patch", "delete"):
+                found[f"{method}_{thing}"] = {
+                    "operationRef": "#/paths/" + below.replace("~", "~0").replace("/", "~1")
+                                    + f"/{method}",
+                    "parameters": {**given, last.strip("{}"): "$response.body#/id"}}
+    return found

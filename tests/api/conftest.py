@@ -19,7 +19,23 @@ import pytest
 from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
-from models import Membership, Run, User
+from models import (
+    ApiToken,
+    Appeal,
+    Influence,
+    Initiative,
+    Job,
+    Measurement,
+    Membership,
+    Moment,
+    Period,
+    Resource,
+    Run,
+    Scenario,
+    Stage,
+    Team,
+    User,
+)
 from models.db import open_session
 from models.queries import team_ids
 from planner import create_app
@@ -73,6 +89,28 @@ def add_tokens(session: Session, people: dict[str, int]) -> dict[str, dict[str, 
             for role, user_id in people.items()}
     session.commit()
     return made
+
+
+def demo_ids(session: Session, plan_id: int, run_id: int | None) -> dict[str, int]:
+    """An id of each kind of row of the demo plan, by the name of the path's parameter
+    (initiative_id: the first of team IT's, which the team member may open too); 1 for
+    a kind the demo has none of yet."""
+    session.rollback()
+
+    def first(column: Any, *where: Any) -> int:
+        found = session.exec(select(column).where(*where).order_by(column)).first()
+        return found if found is not None else 1
+
+    return {"plan_id": plan_id, "run_id": run_id or 1,
+            "initiative_id": first(Initiative.id, Initiative.plan_id == plan_id,
+                                   Initiative.team_id == Team.id, Team.name == "IT"),
+            "moment_id": first(Moment.id, Moment.plan_id == plan_id),
+            "scenario_id": first(Scenario.id, Scenario.plan_id == plan_id),
+            "job_id": first(Job.id, Job.plan_id == plan_id),
+            "appeal_id": first(Appeal.id), "member_id": first(Membership.id),
+            "token_id": first(ApiToken.id), "influence_id": first(Influence.id),
+            "measurement_id": first(Measurement.id), "stage_id": first(Stage.id),
+            "period_id": first(Period.id), "resource_id": first(Resource.id)}
 
 
 @pytest.fixture
