@@ -6,6 +6,10 @@ moves it, and a line of the decision record."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from blinker import Signal
+from flask import current_app
 from sqlalchemy import update
 from sqlmodel import Session, select
 
@@ -29,6 +33,12 @@ MEANING = {
     DECIDED: "Decided: a run is published as the decision; teams read it and appeal.",
     CLOSED: "Closed: kept as it was decided; nothing in it can change.",
 }
+
+
+# Sent in the move's transaction, before its commit, with the session and the plan: what
+# builds on plans adds its rows to the change (planner/notices: the mail to the plan's
+# people that proposals are open, with their closing day).
+opened = Signal("a plan is opened for proposals")
 
 
 # The moves asked about first (templates/confirm.html), with the question: what they stop
@@ -74,4 +84,16 @@ def move(session: Session, plan_id: int, start: tuple[str, ...], to: str) -> boo
         return False
     session.add(line(plan_id, "changed", "plan", name, "state", before, to))
     session.expire_all()  # the plan read before holds the old state
+    return True
+
+
+def move_cycle(session: Session, plan: Plan, to: str, proposals_close: date | None) -> bool:
+    """Move the plan's cycle from the state it is in now to `to` (one of moves()), with
+    the last day of proposals when it opens; whether it moved (False: someone moved it at
+    the same moment). The settings page and the API move it so; the caller commits."""
+    if not move(session, plan.id, (plan.state,), to):
+        return False
+    if to == OPEN:
+        plan.proposals_close = proposals_close
+        opened.send(current_app._get_current_object(), session=session, plan=plan)
     return True

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, select
-from wtforms import SelectField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -23,6 +24,7 @@ from planner.amounts import STYLE_CHOICES, STYLES, outside
 from planner.forms import (
     AtLeast,
     Below,
+    ConfirmForm,
     Form,
     Longest,
     Number,
@@ -85,9 +87,13 @@ class PlanForm(Form):
                           *self.share_fields()):
                 field.reread(style or browser_number_style(), currency)
         elif kwargs.get("obj") is not None:
-            for key, field in zip(UNCERTAINTY_KEYS, self.share_fields(), strict=True):
-                pair = (kwargs["obj"].uncertainty or {}).get(key)
-                field.data = tuple(pair) if pair else None
+            self.show_shares(kwargs["obj"])
+
+    def show_shares(self, plan: Plan) -> None:
+        """The plan's default ranges in their boxes, as a form opened on it shows them."""
+        for key, field in zip(UNCERTAINTY_KEYS, self.share_fields(), strict=True):
+            pair = (plan.uncertainty or {}).get(key)
+            field.data = tuple(pair) if pair else None
 
     def share_fields(self) -> list[Any]:
         return [self[f"uncertainty_{key}"] for key in UNCERTAINTY_KEYS]
@@ -119,6 +125,31 @@ class PlanForm(Form):
             plan.horizon_years = self.horizon_years.data or DEFAULT_HORIZON
             rate = self.discount_rate.data
             plan.discount_rate = DEFAULT_RATE if rate is None else rate
+
+
+class Day(DateField):
+    """A day typed or picked; what is not one is refused in words that say what to do."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"{self.label.text}: give a day as YYYY-MM-DD, or leave it "
+                             "empty.") from None
+
+
+class OpenForm(ConfirmForm):
+    """The move that opens a plan for proposals, with the last day teams may propose."""
+
+    proposals_close = Day(
+        "Proposals close", [Optional()],
+        description="Optional: the last day teams may propose; everyone in the plan is "
+                    "reminded two days before.")
+
+    def validate_proposals_close(self, field: Any) -> None:
+        if field.data is not None and field.data < date.today():
+            raise ValidationError(f"{field.label.text}: {field.data:%Y-%m-%d} is in the past; "
+                                  "choose today or a later day, or leave it empty.")
 
 
 class PartForm(Form):

@@ -70,6 +70,16 @@ def in_quotes(name: str) -> str:
     return f'"{quoted(name)[1:-1]}"'  # quoted() strips them, and adds its own
 
 
+def add_part(session: Session, plan_id: int, part: Part, form: Any) -> Any:
+    """A new row of the list from its validated form, at the end of the list, added to the
+    session (the caller commits): the page and the API add them so."""
+    position = session.exec(select(func.count()).where(part.model.plan_id == plan_id)).one()
+    row = part.model(plan_id=plan_id, position=position, key="")
+    form.save(row)
+    session.add(row)
+    return row
+
+
 def _part(kind: str) -> Part:
     if kind not in PARTS:
         abort(404, "There is no such list in a plan.")
@@ -82,10 +92,7 @@ def part_create(kind: str):
     plan, part, session = current_plan(), _part(kind), get_session()
     form = part.form(session=session, plan_id=plan.id)
     if form.validate_on_submit():
-        position = session.exec(select(func.count()).where(part.model.plan_id == plan.id)).one()
-        row = part.model(plan_id=plan.id, position=position, key="")
-        form.save(row)
-        session.add(row)
+        row = add_part(session, plan.id, part, form)
         if commit(f"{part.singular.capitalize()} {_called(row)} added."):
             return redirect(url_for("plans.show"))
     return form_page("plans/part_form.html", form, plan=plan, part=part, kind=kind, row=None)

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import date
-from typing import Any
 
-from blinker import Signal
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import DateField
-from wtforms.validators import Optional, ValidationError
 
 from models import Plan
 from models.plan import OPEN
@@ -19,43 +14,15 @@ from models.queries import plans_with_counts
 from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.plans import members, parts
-from planner.plans.cycle import ASK_FIRST, MEANING, closing_consequences, move, moves
-from planner.plans.forms import PlanForm
+from planner.plans.cycle import ASK_FIRST, MEANING, closing_consequences, move_cycle, moves
+from planner.plans.cycle import opened as opened  # planner/notices listens to it here
+from planner.plans.forms import OpenForm, PlanForm
 from planner.plans.parts import in_quotes
 from planner.views import attachment, claim_version, commit, conflict_page, current_plan, form_page
 
 bp = Blueprint("plans", __name__)
 parts.routes.add_to(bp)  # the stage, period and resource pages
 members.routes.add_to(bp)  # who works on the plan, in which role
-# Sent in the move's transaction, before its commit, with the session and the plan: what
-# builds on plans adds its rows to the change (planner/notices: the mail to the plan's
-# people that proposals are open, with their closing day).
-opened = Signal("a plan is opened for proposals")
-
-
-class Day(DateField):
-    """A day typed or picked; what is not one is refused in words that say what to do."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(f"{self.label.text}: give a day as YYYY-MM-DD, or leave it "
-                             "empty.") from None
-
-
-class OpenForm(ConfirmForm):
-    """The move that opens a plan for proposals, with the last day teams may propose."""
-
-    proposals_close = Day(
-        "Proposals close", [Optional()],
-        description="Optional: the last day teams may propose; everyone in the plan is "
-                    "reminded two days before.")
-
-    def validate_proposals_close(self, field: Any) -> None:
-        if field.data is not None and field.data < date.today():
-            raise ValidationError(f"{field.label.text}: {field.data:%Y-%m-%d} is in the past; "
-                                  "choose today or a later day, or leave it empty.")
 
 
 @bp.get("/")
@@ -116,12 +83,9 @@ def state():
     open_form = OpenForm()
     if to == OPEN and not open_form.validate():
         return _settings_page(plan, open_form, 422)  # the date named, nothing moved
-    if move(session, plan.id, (plan.state,), to):
-        if to == OPEN:
-            plan.proposals_close = open_form.proposals_close.data
-            opened.send(current_app._get_current_object(), session=session, plan=plan)
-        if commit(f"The plan is now {MEANING[to].split(':')[0].lower()}."):
-            return redirect(url_for("plans.show"))
+    if move_cycle(session, plan, to, open_form.proposals_close.data) and commit(
+            f"The plan is now {MEANING[to].split(':')[0].lower()}."):
+        return redirect(url_for("plans.show"))
     abort(409, "Someone moved the plan's cycle at the same moment; reload the page.")
 
 
