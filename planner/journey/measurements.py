@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask import redirect, url_for
+from sqlmodel import Session
 from wtforms import StringField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
@@ -41,6 +42,17 @@ class MeasurementForm(Form):
             raise ValidationError("Enter a date as 2026-03-31.") from error
 
 
+def add_measurement(session: Session, moment: Moment, form: MeasurementForm) -> Measurement:
+    """A new measured score of the moment from its validated form, added to the session
+    (the caller commits): the page and the API add them so."""
+    measurement = Measurement(plan_id=moment.plan_id, moment_id=moment.id,
+                              taken_on=date.fromisoformat(form.taken_on.data),
+                              score=form.score.data, n=form.n.data,
+                              source=(form.source.data or "").strip())
+    session.add(measurement)
+    return measurement
+
+
 @routes.route("/plans/<int:plan_id>/moments/<int:moment_id>/measurements",
           methods=["GET", "POST"])
 def measurements(moment_id: int):
@@ -49,10 +61,7 @@ def measurements(moment_id: int):
     moment = row_or_404(Moment, plan.id, moment_id)
     form = MeasurementForm()
     if form.validate_on_submit():
-        session.add(Measurement(plan_id=plan.id, moment_id=moment.id,
-                                taken_on=date.fromisoformat(form.taken_on.data),
-                                score=form.score.data, n=form.n.data,
-                                source=(form.source.data or "").strip()))
+        add_measurement(session, moment, form)
         if commit(f'Score {number(form.score.data)} of "{moment.name}" on '
                   f"{form.taken_on.data} added."):
             return redirect(url_for("journey.measurements", moment_id=moment.id))
