@@ -15,6 +15,7 @@ from __future__ import annotations
 import http
 from collections.abc import Callable
 from copy import deepcopy
+from dataclasses import replace
 from typing import Any
 
 from flask import Flask
@@ -203,7 +204,8 @@ def register(api: Api, app: Flask, blueprints: list[Blueprint]) -> None:
             raise RuntimeError(f"The API operation {endpoint} names no page of the access "
                                f"table to follow (follows(...)): {web!r}")
         FOLLOWS[endpoint] = web
-        ACCESS[endpoint] = ACCESS[web]
+        # refused, never sent on to a page that reads the row instead (a page, not JSON)
+        ACCESS[endpoint] = replace(ACCESS[web], read_instead="")
     link_operations(api.spec)
 
 
