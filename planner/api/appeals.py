@@ -32,9 +32,13 @@ blp = blueprint("appeals", "Appeals against rejections in the published decision
                            "CX lead's answers.")
 LOCATION = {"Location": {"schema": {"type": "string"}, "required": True,
                          "description": "The new appeal's address."}}
-FIGURE = {"type": ["number", "string", "null"],
+FIGURE_TYPES = {"type": ["number", "string"],
           "description": "A JSON number, or the text as typed on the page (\"70,000 EUR\", "
                          "\"90%\"); null or none: as it is."}
+
+
+def _figure() -> fields.Raw:
+    return fields.Raw(allow_none=True, metadata=FIGURE_TYPES)
 
 
 class AppealSchema(Schema):
@@ -69,13 +73,13 @@ class AppealArgs(PageArgs):
 class AppealBodySchema(Schema):
     note = fields.String(required=True, metadata={
         "description": "What changed: a quote, a pilot's result, a saving."})
-    cost = fields.Raw(metadata=FIGURE)
-    confidence = fields.Raw(metadata=FIGURE)
-    costs = fields.Dict(keys=fields.String(), values=fields.Raw(metadata=FIGURE), metadata={
+    cost = _figure()
+    confidence = _figure()
+    costs = fields.Dict(keys=fields.String(), values=_figure(), metadata={
         "description": "New costs by period id (not with a new total cost)."})
-    effects = fields.Dict(keys=fields.String(), values=fields.Raw(metadata=FIGURE),
+    effects = fields.Dict(keys=fields.String(), values=_figure(),
                           metadata={"description": "New uplifts by moment id."})
-    uses = fields.Dict(keys=fields.String(), values=fields.Raw(metadata=FIGURE),
+    uses = fields.Dict(keys=fields.String(), values=_figure(),
                        metadata={"description": "New uses by resource id."})
 
 

@@ -25,8 +25,10 @@ RANGED = ("From the lowest to the highest: \"60-90k\" as typed on the page, or "
 
 
 def _typed(*kinds: str, words: str = TYPED) -> fields.Raw:
-    return fields.Raw(allow_none="null" in kinds,
-                      metadata={"type": list(kinds), "description": words})
+    """A field of these JSON types; "null" among them: null allowed (which the description
+    then says itself)."""
+    return fields.Raw(allow_none="null" in kinds, metadata={
+        "type": [kind for kind in kinds if kind != "null"], "description": words})
 
 
 def _per_key(what: str, *kinds: str, words: str = TYPED) -> fields.Dict:
