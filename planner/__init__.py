@@ -118,11 +118,12 @@ def _register_blueprints(app: Flask) -> None:
         review,
         runs,
         sso,
+        tokens,
         uncertainty,
     )
 
     for feature in (accounts, api, sso, groups, mail, notices, plans, journey, owners, delivery,
                     review, initiatives, runs, finance, uncertainty, data_io, history,
-                    appeals, jobs):
+                    appeals, jobs, tokens):
         for blueprint in feature.blueprints():
             app.register_blueprint(blueprint)

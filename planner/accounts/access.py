@@ -83,6 +83,7 @@ ACCESS: dict[str, Rule] = {
     "groups.map": ADMIN, "groups.unmap": ADMIN, "groups.passwords": ADMIN,
     # One's own account (the mails one gets) and the installation's outbox (planner/mail)
     "mail.account": SIGNED_IN, "mail.outbox": ADMIN, "mail.resend": ADMIN,
+    "tokens.tokens": SIGNED_IN, "tokens.revoke": SIGNED_IN,
     # The JSON API's description and reference (planner/api); each operation takes the rule
     # of the page it follows when the API is made (planner/api/core.py)
     "api-docs.openapi_json": PUBLIC, "api_docs.reference": PUBLIC,

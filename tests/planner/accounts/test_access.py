@@ -53,7 +53,7 @@ def _urls(app, db, plan_id: int, run_id: int) -> list[tuple[str, str, str, bool]
            "scenario_id": db.exec(select(Scenario.id)).first() or 1, "row_id": 1,
            "kind": "stages", "member_id": db.exec(select(Membership.id)).first(),
            "token": "no-such-token", "direction": "up", "filename": "app.css",
-           "appeal_id": 1, "mapping_id": 1, "message_id": 1, "answer": "accept",
+           "appeal_id": 1, "mapping_id": 1, "message_id": 1, "token_id": 1, "answer": "accept",
            "name": "Stores", "measurement_id": 1,
            "job_id": db.exec(select(Job.id)).first() or 1,
            "person_id": db.exec(select(User.id).where(User.email == PEOPLE["viewer"])).one(),
