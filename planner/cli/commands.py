@@ -21,7 +21,7 @@ from optimizer import (
 )
 from optimizer.finance.frontier import DEFAULT_POINTS, MAX_POINTS, frontier
 from planner.amounts import NotANumberError, read_number
-from planner.cli import groups, plans, serve, users
+from planner.cli import groups, plans, serve, tokens, users
 from planner.cli.alternatives import add_alternatives
 from planner.cli.arguments import plan_or_refused, seconds, whole
 from planner.cli.report import render_explanation, render_frontier, render_report
@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     plans.add_commands(commands)
     users.add_commands(commands)
     groups.add_commands(commands)
+    tokens.add_commands(commands)
     serve.add_commands(commands)
     return parser
 
