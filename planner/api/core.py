@@ -103,6 +103,10 @@ class Api(SmorestApi):
     def _register_error_handlers(self) -> None:
         """None here: problems.py's handler answers the API's errors."""
 
+    def _init_spec(self, **kwargs: Any) -> None:
+        super()._init_spec(**kwargs)
+        self.ma_plugin.converter.add_attribute_function(_types_once)
+
     def _register_responses(self) -> None:
         """A problem response for each error status, declared once (components/responses,
         by the status's name: NOT_FOUND), listed in the description when used."""
@@ -114,6 +118,14 @@ class Api(SmorestApi):
             if status in HEADERS:
                 response["headers"] = HEADERS[status]
             self.spec.components.response(status.name, response, lazy=True)
+
+
+def _types_once(_converter: Any, _field: Any, ret: dict[str, Any], **_kwargs: Any) -> dict:
+    """A field's list of types with each type once: a field that takes null and declares
+    its types (fields.Raw(allow_none=True, metadata={"type": ["number", "string",
+    "null"]})) is given "null" again by apispec, which JSON Schema refuses."""
+    types = ret.get("type")
+    return {"type": list(dict.fromkeys(types))} if isinstance(types, list) else {}
 
 
 def problems(*codes: int) -> Callable[[Callable], Callable]:
