@@ -225,13 +225,19 @@ def _chosen(plan: Plan) -> tuple[list[Scenario], str | None]:
         ids = list(dict.fromkeys(int(value) for value in request.args.getlist("ids")))
     except ValueError:
         return [], "That choice of scenarios could not be read."
+    return chosen(plan, ids)
+
+
+def chosen(plan: Plan, ids: list[int]) -> tuple[list[Scenario], str | None]:
+    """The scenarios of these ids to compare, in this order, or what is wrong with the
+    pick; 404 for one the plan does not have."""
     if not MIN_COMPARED <= len(ids) <= MAX_COMPARED:
         return [], f"Pick {MIN_COMPARED} to {MAX_COMPARED} scenarios to compare."
-    chosen = [row_or_404(Scenario, plan.id, scenario_id) for scenario_id in ids]
-    unsolved = [scenario.name for scenario in chosen if scenario.result is None]
+    picked = [row_or_404(Scenario, plan.id, scenario_id) for scenario_id in ids]
+    unsolved = [scenario.name for scenario in picked if scenario.result is None]
     if unsolved:
         return [], f"Solve {', '.join(unsolved)} first: only solved scenarios can be compared."
-    return chosen, None
+    return picked, None
 
 
 def _promote(session: Session, plan: Plan, scenario: Scenario) -> None:

@@ -1,4 +1,7 @@
-"""Whether the plan changed since a run was made: the notice on every page that shows a
+"""What a run is for and what it changes: the run form that starts one, with what it is
+(a draft of the decision, or a what-if with where it came from in words) and the plan's
+checks said at once, before a job is asked for (the portfolio page and the API start runs
+here); and whether the plan changed since a run was made: the notice on every page that shows a
 run (its page, the portfolio, the say-no pages, the team view, the memo and the exports),
 in words a reader can act on.
 
@@ -12,16 +15,22 @@ import json
 from typing import Any
 
 from flask import g
+from flask_wtf import FlaskForm
 from sqlalchemy import func
 from sqlmodel import Session, select
+from wtforms import HiddenField
+from wtforms.validators import NumberRange, Optional
 
-from models import Plan, Publication, RecordEntry, Run
+import optimizer
+from models import Plan, Publication, RecordEntry, Run, Scenario
 from models.planfile import plan_document
 from optimizer import PlanError
 from optimizer.finance.scenarios import apply_overrides
-from planner.accounts.access import may
-from planner.database import get_session
+from planner.accounts.access import FINANCE, may
+from planner.database import get_session, reading
+from planner.forms import AtLeast, Number, WholeNumber
 from planner.kept import CHANGED_WORDS, PLAN_DOCUMENTS
+from planner.web import LARGEST_ID, money
 
 # Parts of the plan document, in the order a reader thinks of them, and their words.
 PARTS = (("budget", "the budget"), ("max_focus", "the number of focus moments"),
@@ -123,3 +132,68 @@ def _document(session: Session, plan_at: tuple[int, str, int | None]) -> dict[st
     The line is read before the rows: a change committed in between makes the document
     newer than its key, never older (kept.PLAN_DOCUMENTS)."""
     return PLAN_DOCUMENTS.get(plan_at, lambda: plan_document(session, plan_at[0]))
+
+
+DRAFT = "draft"  # Run.kind of the CX lead's runs; WHAT_IF of every other
+FROM_FRONTIER, FROM_SCENARIO = "frontier", "scenario-"  # RunForm.what_if: where it came from
+
+
+class RunForm(FlaskForm):
+    """The form that starts a run of the optimiser."""
+
+    budget = Number("Budget for this run", [Optional(), AtLeast(0)],
+                    description="Empty: the plan's budget.")
+    max_focus = WholeNumber("Focus moments", [Optional(), NumberRange(1, 20)],
+                             description="Empty: the plan's setting.")
+    # Where a what-if comes from, set by the page that saves it: "frontier", or
+    # "scenario-<id>" (its settings are the run's); empty on the portfolio page.
+    what_if = HiddenField()
+
+
+def checked_run(plan_id: int, currency: str, form: RunForm
+                ) -> tuple[dict[str, Any], list[str], list[str]]:
+    """The run job's settings from a valid run form, with why it cannot be run: the
+    problems of where it comes from (the form's what_if), then the plan's own.
+
+    The plan is read and checked in a session that only reads: in the request's own, a
+    POST holds the write lock (on SQLite, the whole database's) from its first read (the
+    access check's, of the plan), and every save would wait while a large plan is read
+    and checked."""
+    get_session().rollback()  # hold no write lock while the plan is read and checked
+    with reading() as session:
+        params, source_problems = run_settings(session, plan_id, currency, form)
+        if source_problems:
+            return params, source_problems, []
+        try:  # a plan that breaks a rule is said here, at once, not by a job
+            optimizer.plan_from_dict(apply_overrides(plan_document(session, plan_id),
+                                                     params.get("overrides") or {}))
+        except optimizer.PlanError as error:
+            return params, [], error.problems
+    return params, [], []
+
+
+def run_settings(session: Session, plan_id: int, currency: str, form: RunForm
+                 ) -> tuple[dict[str, Any], list[str]]:
+    """The run job's settings: what the run is for, and where a what-if came from, in
+    words; or why it cannot be run."""
+    params = {"budget": form.budget.data, "max_focus": form.max_focus.data,
+              "kind": DRAFT, "label": ""}
+    source = form.what_if.data or ""
+    if source == FROM_FRONTIER:
+        budget = "the plan's" if form.budget.data is None else money(form.budget.data,
+                                                                      currency)
+        return {**params, "kind": WHAT_IF, "label": f"Frontier: budget {budget}"}, []
+    if source.startswith(FROM_SCENARIO):
+        number = source.removeprefix(FROM_SCENARIO)
+        scenario = (session.get(Scenario, int(number))
+                    if number.isdigit() and int(number) <= LARGEST_ID else None)
+        if scenario is None or scenario.plan_id != plan_id:
+            return params, ["The scenario to save as a run is no longer in the plan."]
+        return {"budget": None, "max_focus": None, "kind": WHAT_IF,
+                "label": f"Scenario: {scenario.name}", "overrides": scenario.overrides}, []
+    if source:
+        return params, ["Where the run comes from could not be read: open the page again."]
+    membership = g.get("membership")
+    if membership is not None and membership.role == FINANCE:  # never the plan's state
+        return {**params, "kind": WHAT_IF, "label": "Finance's what-if"}, []
+    return params, []

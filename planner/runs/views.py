@@ -11,35 +11,27 @@ from __future__ import annotations
 from datetime import datetime
 
 from blinker import Signal
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func
 from sqlmodel import Session, select
-from wtforms import HiddenField
-from wtforms.validators import NumberRange, Optional
 
 import optimizer
-from models import Plan, Publication, Run, RunExplanation, Scenario
+from models import Plan, Publication, Run, RunExplanation
 from models.plan import DECIDED, OPEN
 from models.plan import DRAFT as PLAN_DRAFT
-from models.planfile import plan_document
 from models.queries import latest_draft, publications_of, published_run, runs_of
-from optimizer.finance.scenarios import apply_overrides
-from planner.accounts.access import FINANCE, may
-from planner.database import get_session, reading
-from planner.forms import AtLeast, ConfirmForm, Number, WholeNumber
+from planner.accounts.access import may
+from planner.database import get_session
+from planner.forms import ConfirmForm
 from planner.jobs.queue import recent_jobs, start
 from planner.jobs.views import WHAT, answer
 from planner.plans.cycle import move
 from planner.runs import exports
-from planner.runs.changes import WHAT_IF, notice, own_changes
+from planner.runs.changes import DRAFT, WHAT_IF, RunForm, checked_run, notice, own_changes
 from planner.runs.reports import shown_report
 from planner.views import commit, current_plan, plan_and_run
 from planner.web import figure, money, when
-
-DRAFT = "draft"  # Run.kind of the CX lead's runs; WHAT_IF of every other
-FROM_FRONTIER, FROM_SCENARIO = "frontier", "scenario-"  # RunForm.what_if: where it came from
 
 bp = Blueprint("portfolio", __name__)
 # Sent in the publication's transaction, before its commit, with the session and the new
@@ -49,18 +41,6 @@ published = Signal("a run is published as the plan's decision")
 # every page that shows a run says when the plan changed since it was made
 bp.add_app_template_global(notice, "run_changed_notice")
 exports.routes.add_to(bp)  # the run's downloads
-
-
-class RunForm(FlaskForm):
-    """The form that starts a run of the optimiser."""
-
-    budget = Number("Budget for this run", [Optional(), AtLeast(0)],
-                    description="Empty: the plan's budget.")
-    max_focus = WholeNumber("Focus moments", [Optional(), NumberRange(1, 20)],
-                             description="Empty: the plan's setting.")
-    # Where a what-if comes from, set by the page that saves it: "frontier", or
-    # "scenario-<id>" (its settings are the run's); empty on the portfolio page.
-    what_if = HiddenField()
 
 
 @bp.get("/plans/<int:plan_id>/portfolio")
@@ -74,55 +54,16 @@ def show():
 @bp.post("/plans/<int:plan_id>/runs")
 def run():
     """Run the plan as it is (with this run's budget and focus count) in a job: solved,
-    saved and every rejection explained by a worker, its progress shown meanwhile.
-
-    The plan is read and checked in a session that only reads: in the request's own, a
-    POST holds the write lock (on SQLite, the whole database's) from its first read (the
-    access check's, of the plan), and every save would wait while a large plan is read
-    and checked."""
+    saved and every rejection explained by a worker, its progress shown meanwhile."""
     plan = current_plan()
-    plan_id, currency, problems = plan.id, plan.currency, []
-    get_session().rollback()  # hold no write lock while the plan is read and checked
-    with reading() as session:
-        form = RunForm()
-        valid = form.validate_on_submit()
-        if valid:
-            params, problems = _what_it_is(session, plan_id, currency, form)
-        if valid and not problems:
-            try:  # a plan that breaks a rule is said here, at once, not by a job
-                optimizer.plan_from_dict(apply_overrides(plan_document(session, plan_id),
-                                                         params.get("overrides") or {}))
-            except optimizer.PlanError as error:
-                problems = error.problems
+    plan_id, currency, form = plan.id, plan.currency, RunForm()
+    valid = form.validate_on_submit()
+    params, source_problems, plan_problems = (checked_run(plan_id, currency, form) if valid
+                                              else ({}, [], []))
+    problems = source_problems + plan_problems
     if not valid or problems:
         return _page(current_plan(), form, problems=problems, status=422)
     return answer(start(get_session(), plan_id, "run", params))
-
-
-def _what_it_is(session: Session, plan_id: int, currency: str, form: RunForm
-                ) -> tuple[dict, list[str]]:
-    """The run job's settings: what the run is for, and where a what-if came from, in
-    words; or why it cannot be run."""
-    params = {"budget": form.budget.data, "max_focus": form.max_focus.data,
-              "kind": DRAFT, "label": ""}
-    source = form.what_if.data or ""
-    if source == FROM_FRONTIER:
-        budget = "the plan's" if form.budget.data is None else money(form.budget.data,
-                                                                      currency)
-        return {**params, "kind": WHAT_IF, "label": f"Frontier: budget {budget}"}, []
-    if source.startswith(FROM_SCENARIO):
-        number = source.removeprefix(FROM_SCENARIO)
-        scenario = session.get(Scenario, int(number)) if number.isdigit() else None
-        if scenario is None or scenario.plan_id != plan_id:
-            return params, ["The scenario to save as a run is no longer in the plan."]
-        return {"budget": None, "max_focus": None, "kind": WHAT_IF,
-                "label": f"Scenario: {scenario.name}", "overrides": scenario.overrides}, []
-    if source:
-        return params, ["Where the run comes from could not be read: open the page again."]
-    membership = g.get("membership")
-    if membership is not None and membership.role == FINANCE:  # never the plan's state
-        return {**params, "kind": WHAT_IF, "label": "Finance's what-if"}, []
-    return params, []
 
 
 RUN_AS_THE_PLAN = {"budget": None, "max_focus": None}  # a run job with the plan's settings
@@ -208,16 +149,11 @@ def _what_goes_with(session: Session, saved: Run) -> list[str]:
 def publish(run_id: int):
     """Publish the run as the plan's decision, after asking: the teams then read it."""
     plan, saved = plan_and_run(run_id)
-    if saved.status not in ("optimal", "feasible"):
-        abort(409, "A run with no portfolio cannot be the decision.")
+    if saved.status not in PUBLISHABLE:
+        abort(409, NO_PORTFOLIO)
     session, form = get_session(), ConfirmForm()
     if form.validate_on_submit():
-        publication = Publication(plan_id=plan.id, run_id=saved.id,
-                                  user_id=current_user.user.id, published_by=current_user.name)
-        session.add(publication)
-        move(session, plan.id, (PLAN_DRAFT, OPEN), DECIDED)  # proposals close with the decision
-        published.send(current_app._get_current_object(), session=session,
-                       publication=publication)
+        publish_run(session, plan, saved)
         if commit(f"Run #{saved.number} published as the plan's decision: the teams now "
                   "read it."):
             return redirect(url_for("portfolio.run_page", run_id=saved.id))
@@ -238,6 +174,22 @@ def publish(run_id: int):
                            title=f"Publish run #{saved.number} as the decision?",
                            consequences=lines + ([changed] if changed else []),
                            cancel=url_for("portfolio.run_page", run_id=saved.id))
+
+
+PUBLISHABLE = ("optimal", "feasible")  # a run's statuses with a portfolio
+NO_PORTFOLIO = "A run with no portfolio cannot be the decision."
+
+
+def publish_run(session: Session, plan: Plan, run: Run) -> Publication:
+    """The run made the plan's decision in the session, by the signed-in person (the caller
+    commits): its publication, the plan decided, and what builds on runs told (published)."""
+    publication = Publication(plan_id=plan.id, run_id=run.id, user_id=current_user.user.id,
+                              published_by=current_user.name)
+    session.add(publication)
+    move(session, plan.id, (PLAN_DRAFT, OPEN), DECIDED)  # proposals close with the decision
+    published.send(current_app._get_current_object(), session=session,
+                   publication=publication)
+    return publication
 
 
 @bp.post("/plans/<int:plan_id>/runs/<int:run_id>/reproduce")

@@ -149,12 +149,12 @@ def test_starting_a_run_lets_others_save_while_the_plan_is_checked(database_url,
     from models import Plan
     from models.db import open_session
     from planner.demo import load_demo
-    from planner.runs import views
+    from planner.runs import changes
     from tests.webapp import make_app, signed_in_client
 
     app = make_app(database_url, DATABASE_BUSY_TIMEOUT_MS=300)
     engine, plan_id = app.extensions["planner_engine"], load_demo(app)
-    real, saved = views.plan_document, []
+    real, saved = changes.plan_document, []
 
     def document_while_another_saves(session, plan):
         with open_session(engine, write=True) as other:  # waits 0.3 s at most for the lock
@@ -163,7 +163,7 @@ def test_starting_a_run_lets_others_save_while_the_plan_is_checked(database_url,
         saved.append(plan)
         return real(session, plan)
 
-    monkeypatch.setattr(views, "plan_document", document_while_another_saves)
+    monkeypatch.setattr(changes, "plan_document", document_while_another_saves)
     answer = signed_in_client(app).post(f"/plans/{plan_id}/runs", data={})
     assert answer.status_code == 302 and saved == [plan_id]
     engine.dispose()
