@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     from planner.accounts.signin import limiter
     from planner.api import appeals, influences, initiatives, journey, parts, plans, settings
     from planner.api.core import Api, register, spec_settings
+    from planner.api.runs import decision, frontier, runs, scenarios, uncertainty
     from planner.api.tokens import authenticate, token_key
     from planner.web import csrf
 
@@ -26,7 +27,8 @@ def init_app(app: Flask) -> None:
     api = Api(app)
     app.extensions["planner_api"] = api
     blueprints = [plans.blp, initiatives.blp, appeals.blp, settings.blp, parts.blp, journey.blp,
-                  influences.blp]
+                  influences.blp, runs.blp, decision.blp, scenarios.blp, frontier.blp,
+                  uncertainty.blp]
     for blp in blueprints:
         csrf.exempt(blp)  # tokens, never cookies: nothing for another site to forge
         limiter.limit(lambda: app.config["API_RATE_LIMIT"], key_func=token_key)(blp)
