@@ -16,7 +16,16 @@ def init_app(app: Flask) -> None:
     """The API's operations, their description, tokens, rate limits and problem
     documents (after the pages' blueprints: each operation takes its page's rule)."""
     from planner.accounts.signin import limiter
-    from planner.api import appeals, influences, initiatives, journey, parts, plans, settings
+    from planner.api import (
+        appeals,
+        files,
+        influences,
+        initiatives,
+        journey,
+        parts,
+        plans,
+        settings,
+    )
     from planner.api.core import Api, register, spec_settings
     from planner.api.runs import decision, frontier, runs, scenarios, uncertainty
     from planner.api.tokens import authenticate, token_key
@@ -28,7 +37,7 @@ def init_app(app: Flask) -> None:
     app.extensions["planner_api"] = api
     blueprints = [plans.blp, initiatives.blp, appeals.blp, settings.blp, parts.blp, journey.blp,
                   influences.blp, runs.blp, decision.blp, scenarios.blp, frontier.blp,
-                  uncertainty.blp]
+                  uncertainty.blp, files.blp]
     for blp in blueprints:
         csrf.exempt(blp)  # tokens, never cookies: nothing for another site to forge
         limiter.limit(lambda: app.config["API_RATE_LIMIT"], key_func=token_key)(blp)
