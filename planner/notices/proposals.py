@@ -16,8 +16,7 @@ from models.plan import OPEN
 from planner.appeals.history import day
 from planner.mail.outbox import absolute, mail_on, producer, wants
 from planner.notices.letters import mail, people
-from planner.plans.cycle import MEANING
-from planner.plans.views import opened
+from planner.plans.cycle import MEANING, opened
 
 KIND = "proposals"
 REMIND_BEFORE = timedelta(days=2)  # the reminder goes out this long before the closing day

@@ -15,7 +15,6 @@ from planner.database import get_session
 from planner.forms import ConfirmForm
 from planner.plans import members, parts
 from planner.plans.cycle import ASK_FIRST, MEANING, closing_consequences, move_cycle, moves
-from planner.plans.cycle import opened as opened  # planner/notices listens to it here
 from planner.plans.forms import OpenForm, PlanForm
 from planner.plans.parts import in_quotes
 from planner.views import attachment, claim_version, commit, conflict_page, current_plan, form_page
