@@ -20,6 +20,7 @@ is not there yet answers 404 to every request: it is left out of the table and n
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -27,6 +28,8 @@ import random
 import re
 import secrets
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -161,8 +164,20 @@ def measure(args: argparse.Namespace, folder: Path) -> dict:
         return {"plan_id": plan_id, "published": published, "missing": missing,
                 "times": times, "errors": errors, "load_average": load_average}
     finally:
-        server.stop()
+        stop(server)
         _remove_queue(queue_file)
+
+
+def stop(server: Group) -> None:
+    """The server's process group ended (gunicorn's master stops its workers on SIGTERM;
+    SIGKILL if it has not within a minute)."""
+    for number, wait in ((signal.SIGTERM, 60), (signal.SIGKILL, 10)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.process.pid, number)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.process.wait(timeout=wait)
+            break
+    server.log.close()
 
 
 def section(result: dict, args: argparse.Namespace) -> str:
