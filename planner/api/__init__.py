@@ -16,17 +16,10 @@ def init_app(app: Flask) -> None:
     """The API's operations, their description, tokens, rate limits and problem
     documents (after the pages' blueprints: each operation takes its page's rule)."""
     from planner.accounts.signin import limiter
-    from planner.api import (
-        appeals,
-        files,
-        influences,
-        initiatives,
-        journey,
-        parts,
-        plans,
-        settings,
-    )
+    from planner.api import files, plans
     from planner.api.core import Api, register, spec_settings
+    from planner.api.initiatives import appeals, initiatives
+    from planner.api.journey import influences, moments, parts, settings
     from planner.api.runs import decision, frontier, runs, scenarios, uncertainty
     from planner.api.tokens import authenticate, token_key
     from planner.web import csrf
@@ -35,7 +28,7 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(name, value)
     api = Api(app)
     app.extensions["planner_api"] = api
-    blueprints = [plans.blp, initiatives.blp, appeals.blp, settings.blp, parts.blp, journey.blp,
+    blueprints = [plans.blp, initiatives.blp, appeals.blp, settings.blp, parts.blp, moments.blp,
                   influences.blp, runs.blp, decision.blp, scenarios.blp, frontier.blp,
                   uncertainty.blp, files.blp]
     for blp in blueprints:

@@ -37,9 +37,19 @@ def typed(data: Mapping[str, Any], base: Mapping[str, Any] | None = None) -> Mul
 
 
 def shown(form: Any) -> dict[str, Any]:
-    """A form's fields as it shows them (its values as text): the base of a change."""
-    return {field.name: field.data if field.type in ("BooleanField", "SelectMultipleField")
-            else field._value() for field in form if field.type != "CSRFTokenField"}
+    """A form's fields as it shows them (its values as text): the base of a change, and of
+    a new row its page's empty form. A select shows its value, and with none its first
+    choice, as a browser sends it untouched."""
+    found = {}
+    for field in form:
+        if field.type == "SelectField":
+            first = next(iter(field.iter_choices()), (None,))[0]
+            found[field.name] = first if field.data is None else field.data
+        elif field.type in ("BooleanField", "SelectMultipleField"):
+            found[field.name] = field.data
+        elif field.type != "CSRFTokenField":
+            found[field.name] = field._value()
+    return found
 
 
 def filled(form_class: type, data: Mapping[str, Any], *,
@@ -58,7 +68,8 @@ def refuse(form: Any, names: Mapping[str, str] | None = None) -> None:
     """422 with each of the form's errors, one per field and word."""
     names = names or {}
     errors = [{"field": names.get(name, name), "detail": str(word)}
-              for name, words in form.errors.items() for word in _flat(words)]
+              for name, words in form.errors.items() if name is not None
+              for word in _flat(words)]
     errors += [{"field": "(body)", "detail": str(word)}
                for word in getattr(form, "form_errors", [])]
     abort(422, errors=errors or [{"field": "(body)", "detail": "Refused."}])

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from models import IdempotentRequest
-from planner.database import reading, writing_apart
+from planner.database import get_session, holds_the_write_lock, reading, writing_apart
 
 HEADER = "Idempotency-Key"
 LONGEST_KEY = 255
@@ -52,6 +52,8 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         answer = view(*args, **kwargs)
         response = answer if isinstance(answer, Response) else None
         if response is not None and response.status_code < 500 and response.is_json:
+            if holds_the_write_lock():  # a read after the view's commit took it again
+                get_session().commit()
             with writing_apart() as session:
                 session.add(IdempotentRequest(
                     user_id=user_id, key=key, request_hash=digest,

@@ -18,9 +18,21 @@ import pytest
 from flask import url_for
 from sqlmodel import select
 
-from models import Appeal, Initiative, Membership, Moment, Run, Team, User
+from models import (
+    Appeal,
+    Influence,
+    Initiative,
+    Measurement,
+    Membership,
+    Moment,
+    Run,
+    Team,
+    User,
+)
+from models.db import open_session
 from models.queries import team_ids
 from planner.accounts.access import ACCESS
+from planner.api.tokens import make_token
 from tests.webapp import nobodys_password_hash, saved_run, signed_in_client
 
 TEAM_MEMBER = "member@example.com"
@@ -68,7 +80,12 @@ def _values(db, plan_id: int) -> dict[str, list]:
             "run_id": [run.id for run in runs], "moment_id": [m.id for m in moments],
             "key": sorted(keys), "name": sorted({m.owner.strip() or "-" for m in moments}),
             "appeal_id": [a.id for a in db.exec(select(Appeal).where(
-                Appeal.plan_id == plan_id)).all()]}
+                Appeal.plan_id == plan_id)).all()],
+            # the JSON API's rows (read with the team member's token)
+            "measurement_id": [m.id for m in db.exec(select(Measurement).where(
+                Measurement.moment_id.in_([m.id for m in moments]))).all()][:3],
+            "influence_id": [i.id for i in db.exec(select(Influence).where(
+                Influence.plan_id == plan_id)).all()]}
 
 
 def _urls(app, db, plan_id: int) -> list[str]:
@@ -115,18 +132,25 @@ def _leaks(app, db, plan_id: int) -> dict[str, list[str]]:
     hidden = _hidden(db, plan_id)
     assert len(hidden) >= 5, "the walk needs other teams' proposals to look for"
     client = signed_in_client(app, TEAM_MEMBER)
+    with open_session(app.extensions["planner_engine"], write=True) as session:
+        member = session.exec(select(User).where(User.email == TEAM_MEMBER)).one()
+        _, token = make_token(session, member, name="walk", scope="read")
+        session.commit()
+    api = {"Authorization": f"Bearer {token}"}  # the API reads no session: a token
     leaks: dict[str, list[str]] = {}
-    walked = 0
+    walked = api_read = 0
     for url in _urls(app, db, plan_id):
-        response = client.get(url)
+        response = client.get(url, headers=api if url.startswith("/api/v1") else {})
         body = response.get_data(as_text=True)
         response.close()
         assert response.status_code < 500, f"{url}: {response.status_code}"
         walked += response.status_code == 200
+        api_read += response.status_code == 200 and url.startswith("/api/v1")
         shown = sorted(name for name in hidden if name in body)
         if shown:
             leaks[url] = shown
     assert walked >= 10, "the team member opened hardly any page"
+    assert api_read >= 5, "the team member's token read hardly any of the API"
     return leaks
 
 

@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from planner.amounts import written_for, written_range
 from planner.api.core import blueprint, follows, problems
-from planner.api.forms import filled
+from planner.api.forms import filled, shown  # noqa: F401 (shown: for the journey modules)
 from planner.api.paging import PageArgs, page_schema, paged
 from planner.api.versions import ETAG_HELP, check_if_match, etag
 from planner.database import get_session
@@ -68,22 +68,6 @@ def _written(value: Any, style: str) -> Any:
             isinstance(end, int | float) and not isinstance(end, bool) for end in value):
         return written_range(value[0], value[1], style)
     return json.dumps(value)
-
-
-def shown(form: Any) -> dict[str, Any]:
-    """A form's fields as it shows them (planner/api/forms.py's `shown`): the base of a
-    change, and of a new row its page's empty form. A select shows its value, and with none
-    its first choice, as a browser sends it untouched."""
-    found = {}
-    for field in form:
-        if field.type == "SelectField":
-            first = next(iter(field.iter_choices()), (None,))[0]
-            found[field.name] = first if field.data is None else field.data
-        elif field.type in ("BooleanField", "SelectMultipleField"):
-            found[field.name] = field.data
-        elif field.type != "CSRFTokenField":
-            found[field.name] = field._value()
-    return found
 
 
 def claimed(row: Any) -> None:

@@ -15,7 +15,7 @@ from models.plan import OPEN, STATES
 from planner.amounts import STYLES
 from planner.api.core import blueprint, follows, problems
 from planner.api.forms import filled
-from planner.api.parts import (
+from planner.api.journey.parts import (
     ETAG,
     RANGE,
     TYPED,

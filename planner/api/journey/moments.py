@@ -16,8 +16,7 @@ from sqlmodel import select
 from models import Measurement, Moment
 from planner.api.core import blueprint, follows, problems
 from planner.api.forms import filled
-from planner.api.paging import PageArgs, page_schema, paged
-from planner.api.parts import (
+from planner.api.journey.parts import (
     ETAG,
     LOCATION,
     RANGE,
@@ -30,6 +29,7 @@ from planner.api.parts import (
     typed,
     with_etag,
 )
+from planner.api.paging import PageArgs, page_schema, paged
 from planner.api.versions import ETAG_HELP, check_if_match
 from planner.database import get_session
 from planner.journey.forms import NO_STAGE, MomentForm

@@ -22,8 +22,8 @@ from models.queries import _initiatives as filtered
 from models.queries import deciding_run
 from planner.accounts.access import own_team
 from planner.api.core import blueprint, follows, problems
-from planner.api.forms import filled
-from planner.api.initiative_items import (
+from planner.api.forms import filled, shown
+from planner.api.initiatives.items import (
     InitiativeBodySchema,
     InitiativeSchema,
     Keys,
@@ -174,7 +174,7 @@ def _checked(body: dict[str, Any], found: Initiative | None) -> ApiInitiativeFor
     if found is not None:
         shown_form = initiative_form(formdata=None, meta={"csrf": False}, **options)
         shown_form.fill(found)
-        base = _shown(shown_form)
+        base = shown(shown_form)
         visible = shown_form.scope.visible
         for kind in ("requires", "excludes"):  # the links it cannot see are kept on save
             base[kind] = [i for i in base[kind] if visible is None or i in visible]
@@ -187,12 +187,6 @@ def _checked(body: dict[str, Any], found: Initiative | None) -> ApiInitiativeFor
         abort(422, errors=[{"field": name, "detail": f"{words} Nothing was saved."}
                            for name, words in refused.items()])
     return form
-
-
-def _shown(form: InitiativeForm) -> dict[str, Any]:
-    """The form's fields as it shows them, a choice (the decision) as its value."""
-    return {field.name: field.data if field.type in ("SelectField", "SelectMultipleField")
-            else field._value() for field in form if field.type != "CSRFTokenField"}
 
 
 def _claim(found: Initiative) -> None:

@@ -19,7 +19,7 @@ from models.queries import published_run
 from optimizer import PlanError
 from planner.api.core import blueprint, follows, problems
 from planner.api.forms import filled, refuse
-from planner.api.initiative_items import typed_text
+from planner.api.initiatives.items import typed_text
 from planner.api.paging import PageArgs, page_schema, paged
 from planner.appeals.forms import AnswerForm, appeal_form
 from planner.appeals.making import ANSWERS, DECLINE_WHY, answer_appeal, make_appeal, unchecked

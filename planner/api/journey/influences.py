@@ -13,9 +13,18 @@ from sqlmodel import select
 from models import Influence
 from planner.api.core import blueprint, follows, problems
 from planner.api.forms import filled
+from planner.api.journey.parts import (
+    ETAG,
+    LOCATION,
+    as_typed,
+    claimed,
+    committed,
+    item_of,
+    shown,
+    typed,
+)
+from planner.api.journey.parts import with_etag as answered
 from planner.api.paging import PageArgs, page_schema, paged
-from planner.api.parts import ETAG, LOCATION, as_typed, claimed, committed, item_of, shown, typed
-from planner.api.parts import with_etag as answered
 from planner.api.versions import ETAG_HELP, check_if_match
 from planner.database import get_session
 from planner.journey.forms import InfluenceForm
