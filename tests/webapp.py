@@ -225,6 +225,18 @@ def add_admin(app) -> None:
         session.commit()
 
 
+def api_token_headers(app, email: str = ADMIN_EMAIL, scope: str = "write") -> dict[str, str]:
+    """The Authorization header of a new personal access token of this account (the
+    tests' admin by default): what the JSON API reads instead of a session."""
+    from planner.api.tokens import make_token
+
+    with open_session(app.extensions["planner_engine"], write=True) as session:
+        user = session.exec(select(User).where(User.email == email)).one()
+        _, token = make_token(session, user, name="tests", scope=scope)
+        session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
 def signed_in_client(app, email: str = ADMIN_EMAIL):
     """A test client signed in as this account (the tests' admin by default), as the
     sign-in page leaves it: Flask-Login's session naming the account and its version."""

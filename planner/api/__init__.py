@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
     documents (after the pages' blueprints: each operation takes its page's rule)."""
     from planner.accounts.signin import limiter
     from planner.api import files, plans
-    from planner.api.core import Api, register, spec_settings
+    from planner.api.core import Api, register, rows_first, spec_settings
     from planner.api.initiatives import appeals, initiatives
     from planner.api.journey import influences, moments, parts, settings
     from planner.api.runs import decision, frontier, runs, scenarios, uncertainty
@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
     register(api, app, blueprints)
     # before the sign-in check (planner/accounts/signin.py): the token, not the session
     app.before_request_funcs.setdefault(None, []).insert(0, authenticate)
+    app.before_request(rows_first)  # after the sign-in and access checks
     app.extensions["planner_error_answer"] = _answer
 
 

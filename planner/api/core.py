@@ -18,11 +18,32 @@ from copy import deepcopy
 from dataclasses import replace
 from typing import Any
 
-from flask import Flask
+from flask import Flask, abort, g, request
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint
 from marshmallow import INCLUDE, Schema, fields
 
+from models import (
+    Appeal,
+    Influence,
+    Initiative,
+    Job,
+    Measurement,
+    Moment,
+    Period,
+    Resource,
+    Run,
+    Scenario,
+    Stage,
+)
+from planner.database import get_session
+from planner.views import current_plan, row_or_404
+from planner.web import LARGEST_ID
+
+# The rows an operation's path may name, by its argument: each must be of the path's plan.
+ROWS = {"initiative_id": Initiative, "moment_id": Moment, "appeal_id": Appeal, "run_id": Run,
+        "scenario_id": Scenario, "influence_id": Influence, "job_id": Job,
+        "stage_id": Stage, "period_id": Period, "resource_id": Resource}
 PREFIX = "/api/v1"
 VERSION = "1.0.0"
 # The web page each operation follows in the access table, by the operation's endpoint
@@ -198,6 +219,26 @@ def follows(web_endpoint: str) -> Callable[[Callable], Callable]:
         view._follows = web_endpoint  # read when the blueprint is registered
         return view
     return mark
+
+
+def rows_first() -> None:
+    """Before an API operation reads its body: 404 for each row its path names that the
+    plan does not have (another plan's row is as missing as one that does not exist), so
+    that a refused body never hides that the row does not exist. After the access check,
+    which has already answered 404 to whoever may not know the plan."""
+    values = request.view_args or {}
+    if not (request.endpoint or "").startswith("api_") or g.get("plan_id") is None:
+        return
+    plan_id = current_plan().id
+    for name, model in ROWS.items():
+        if name in values:
+            row_or_404(model, plan_id, values[name])
+    if "measurement_id" in values:  # a moment's: found through its moment
+        moment = row_or_404(Moment, plan_id, values["moment_id"])
+        number = values["measurement_id"]
+        taken = get_session().get(Measurement, number) if 1 <= number <= LARGEST_ID else None
+        if taken is None or taken.moment_id != moment.id:
+            abort(404, "There is no such record in this plan.")
 
 
 def register(api: Api, app: Flask, blueprints: list[Blueprint]) -> None:

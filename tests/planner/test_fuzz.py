@@ -16,6 +16,7 @@ from models import Influence, Initiative, Moment, Period, Resource, Run, Scenari
 from models.db import open_session
 from models.planfile import import_plan, plan_document
 from planner.demo import demo_document
+from tests.webapp import api_token_headers
 
 VALUES = ["", " ", "0", "-1", "1e309", "nan", "inf", "-inf", "1e12", "1e13", "2.5", "x",
           "99999999999999999999999999", "75,000 EUR", "50k", "=SUM(A1)", "@x", "+1",
@@ -110,10 +111,14 @@ def test_another_plans_rows_are_not_found_through_this_plan(app, client, demo_id
     _with_run_and_scenario(client, other)
     before = _document(app, other)
     theirs = _rows(app, other)
+    api = api_token_headers(app)  # the JSON API's operations read a token, not a session
     for url, methods in _urls(app, demo_id, theirs):
         if any(str(value) in url for value in theirs.values()):
             for method in sorted(methods - {"HEAD", "OPTIONS"}):
-                response = client.open(url, method=method, data={"name": "taken over"})
+                response = (client.open(url, method=method, json={"name": "taken over"},
+                                        headers={**api, "If-Match": '"1"'})
+                            if url.startswith("/api/v1/") else
+                            client.open(url, method=method, data={"name": "taken over"}))
                 assert response.status_code == 404, (method, url)
     assert _document(app, other) == before
 
