@@ -6,8 +6,14 @@ which the pages' forms already check the same way."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, request
 from flask_smorest import abort
+from sqlalchemy.exc import IntegrityError
+
+from planner.database import get_session
+from planner.views import claim_version
 
 ETAG_HELP = "The row's version: send it back as If-Match with a change."
 
@@ -33,3 +39,29 @@ def check_if_match(version: int) -> None:
         abort(412, message=f"This was changed since (it is at version {version} now): read "
                            "it again and make your change on that; nothing was changed.",
               current_version=version, headers={"ETag": etag(version)})
+
+
+def claimed(row: Any) -> None:
+    """Move the row to its next version, or 412 when another change took it first (its
+    If-Match already checked)."""
+    session = get_session()
+    if claim_version(session, row, row.version):
+        return
+    now = session.get(type(row), row.id)
+    if now is None:
+        abort(404, message="It was deleted meanwhile; nothing was changed.")
+    check_if_match(now.version)
+    abort(412, message="This was changed at the same moment: read it again and make your "
+                       "change on that; nothing was changed.", current_version=now.version,
+          headers={"ETag": etag(now.version)})
+
+
+def committed() -> None:
+    """Commit the request's change; 409, nothing saved, where the database refuses it."""
+    session = get_session()
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        abort(409, message="That change clashes with a record saved at the same moment (a "
+                           "duplicate id?). Nothing was saved.")

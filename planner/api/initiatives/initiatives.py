@@ -13,7 +13,6 @@ from typing import Any
 from flask import url_for
 from flask_smorest import abort
 from marshmallow import fields, validate
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
@@ -31,13 +30,13 @@ from planner.api.initiatives.items import (
     item_of,
 )
 from planner.api.paging import PageArgs, page_schema, paged
-from planner.api.versions import ETAG_HELP, check_if_match, etag
+from planner.api.versions import ETAG_HELP, check_if_match, claimed, committed, etag
 from planner.database import get_session
 from planner.initiatives.forms import InitiativeForm, initiative_form
 from planner.initiatives.saving import add_initiative, change_initiative
 from planner.initiatives.scope import narrow, refused_fields, visible_ids
 from planner.runs.reports import Verdicts
-from planner.views import claim_version, current_plan, row_or_404
+from planner.views import current_plan, row_or_404
 
 blp = blueprint("initiatives", "Initiatives: proposals with what each costs, uses and "
                                "moves, and their ranges.")
@@ -121,7 +120,7 @@ def propose(body: dict[str, Any]) -> Any:
                            "least one. Nothing was saved.")
     form = _checked(body, None)
     created = add_initiative(session, plan.id, form, form.scope)
-    _commit()
+    committed()
     return _shaper(plan.id, own)(created), 201, {
         "ETag": etag(created.version),
         "Location": url_for("api_initiatives.initiative", plan_id=plan.id,
@@ -141,9 +140,9 @@ def change(body: dict[str, Any], initiative_id: int) -> Any:
     found = row_or_404(Initiative, plan.id, initiative_id)
     check_if_match(found.version)
     form = _checked(body, found)
-    _claim(found)
+    claimed(found)
     change_initiative(form, form.scope, found)
-    _commit()
+    committed()
     return _shaper(plan.id, own_team())(found), 200, {"ETag": etag(found.version)}
 
 
@@ -157,9 +156,9 @@ def remove(initiative_id: int) -> Any:
     plan, session = current_plan(), get_session()
     found = row_or_404(Initiative, plan.id, initiative_id)
     check_if_match(found.version)
-    _claim(found)
+    claimed(found)
     session.delete(found)
-    _commit()
+    committed()
     return "", 204
 
 
@@ -187,23 +186,6 @@ def _checked(body: dict[str, Any], found: Initiative | None) -> ApiInitiativeFor
         abort(422, errors=[{"field": name, "detail": f"{words} Nothing was saved."}
                            for name, words in refused.items()])
     return form
-
-
-def _claim(found: Initiative) -> None:
-    """Move the initiative to its next version, or 412 if another change took it first."""
-    if not claim_version(get_session(), found, found.version):
-        check_if_match(get_session().get(Initiative, found.id).version)
-
-
-def _commit() -> None:
-    """Commit the request's change; 409, nothing saved, where the database refuses it."""
-    session = get_session()
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        abort(409, message="That change clashes with a record saved at the same moment (a "
-                           "duplicate id?). Nothing was saved.")
 
 
 def _shaper(plan_id: int, own: str | None):

@@ -11,20 +11,24 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import url_for
-from flask_smorest import abort
 from marshmallow import Schema, fields
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from planner.amounts import written_for, written_range
 from planner.api.core import blueprint, follows, problems
 from planner.api.forms import filled, shown  # noqa: F401 (shown: for the journey modules)
 from planner.api.paging import PageArgs, page_schema, paged
-from planner.api.versions import ETAG_HELP, check_if_match, etag
+from planner.api.versions import (  # noqa: F401 (claimed, committed: for the journey modules)
+    ETAG_HELP,
+    check_if_match,
+    claimed,
+    committed,
+    etag,
+)
 from planner.database import get_session
 from planner.forms import page_number_style
 from planner.plans.parts import PARTS, add_part
-from planner.views import claim_version, current_plan, row_or_404
+from planner.views import current_plan, row_or_404
 
 blp = blueprint("plan_parts", "A plan's stages, periods and resources.")
 ETAG = {"ETag": {"schema": {"type": "string"}, "description": ETAG_HELP}}
@@ -68,32 +72,6 @@ def _written(value: Any, style: str) -> Any:
             isinstance(end, int | float) and not isinstance(end, bool) for end in value):
         return written_range(value[0], value[1], style)
     return json.dumps(value)
-
-
-def claimed(row: Any) -> None:
-    """Move the row to its next version, or 412 when another change took it first (its
-    If-Match already checked)."""
-    session = get_session()
-    if claim_version(session, row, row.version):
-        return
-    now = session.get(type(row), row.id)
-    if now is None:
-        abort(404, message="It was deleted meanwhile; nothing was changed.")
-    check_if_match(now.version)
-    abort(412, message="This was changed at the same moment: read it again and make your "
-                       "change on that; nothing was changed.", current_version=now.version,
-          headers={"ETag": etag(now.version)})
-
-
-def committed() -> None:
-    """Commit the request's change; 409, nothing saved, where the database refuses it."""
-    session = get_session()
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        abort(409, message="That change clashes with a record saved at the same moment (a "
-                           "duplicate id?). Nothing was saved.")
 
 
 def item_of(schema: type[Schema]) -> Callable[[Any], dict[str, Any]]:
