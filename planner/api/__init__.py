@@ -33,7 +33,9 @@ def init_app(app: Flask) -> None:
                   uncertainty.blp, files.blp]
     for blp in blueprints:
         csrf.exempt(blp)  # tokens, never cookies: nothing for another site to forge
-        limiter.limit(lambda: app.config["API_RATE_LIMIT"], key_func=token_key)(blp)
+        if not getattr(blp, "rate_limited", False):  # a blueprint outlives an app: once
+            limiter.limit(_rate_limit, key_func=token_key)(blp)
+            blp.rate_limited = True
     register(api, app, blueprints)
     # before the sign-in check (planner/accounts/signin.py): the token, not the session
     app.before_request_funcs.setdefault(None, []).insert(0, authenticate)
@@ -46,6 +48,14 @@ def blueprints() -> tuple[Blueprint, ...]:
     from planner.api import reference
 
     return (reference.bp,)
+
+
+def _rate_limit() -> str:
+    """The running app's API_RATE_LIMIT (read at each request, so a change of the setting
+    holds, in whichever app serves it)."""
+    from flask import current_app
+
+    return current_app.config["API_RATE_LIMIT"]
 
 
 def _answer(code: int, message: str, error: Any, headers: dict[str, str]) -> Response | None:
