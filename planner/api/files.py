@@ -29,9 +29,9 @@ from models.planfile import import_plan, plan_file_document
 from optimizer import PlanError
 from planner.api.core import blueprint, follows, problems
 from planner.api.forms import filled
-from planner.api.idempotency import idempotent
+from planner.api.idempotency import KEY_HEADER, idempotent
 from planner.api.plans import PlanSchema, plan_item
-from planner.api.runs.items import KEY_HEADER, LOCATION, JobSchema, job_item, job_location
+from planner.api.runs.items import LOCATION, JobSchema, job_item, job_location
 from planner.data_io.cells import cell_text, header_key
 from planner.data_io.columns import TABLE_BY_KEY
 from planner.data_io.confirm import ImportRefused, pending_import

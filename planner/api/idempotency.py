@@ -21,6 +21,12 @@ from planner.database import get_session, holds_the_write_lock, reading, writing
 
 HEADER = "Idempotency-Key"
 LONGEST_KEY = 255
+# How an operation that takes the key describes it (put beside @idempotent: @blp.doc).
+KEY_HEADER = {"in": "header", "name": "Idempotency-Key", "required": False,
+              "schema": {"type": "string", "maxLength": LONGEST_KEY},
+              "description": "Any text unique to this request (a UUID): the same key sent "
+                             "again gets the first answer, and starts nothing more."}
+
 
 
 def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:

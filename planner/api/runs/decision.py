@@ -17,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from models import Publication, Run
 from models.queries import published_run
 from planner.api.core import blueprint, follows, problems
-from planner.api.idempotency import idempotent
+from planner.api.idempotency import KEY_HEADER, idempotent
 from planner.api.paging import PageArgs, page_schema
-from planner.api.runs.items import KEY_HEADER, RunSchema, run_item
+from planner.api.runs.items import RunSchema, run_item
 from planner.database import get_session
 from planner.runs.reports import SayNoEntry, group_by_reason, total_cost
 from planner.runs.say_no import explained_entries

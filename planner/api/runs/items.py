@@ -20,12 +20,6 @@ from planner.runs.reports import STATUS_WORDS
 from planner.runs.views import what_it_is
 
 NUMBER = {"type": ["number", "string", "null"]}
-# A write a retry could double (starting a job) takes an Idempotency-Key
-# (planner/api/idempotency.py).
-KEY_HEADER = {"in": "header", "name": "Idempotency-Key", "required": False,
-              "schema": {"type": "string", "maxLength": 255},
-              "description": "Any text unique to this request (a UUID): the same key sent "
-                             "again gets the first answer, and starts nothing more."}
 LOCATION = {"Location": {"schema": {"type": "string"}, "description": "The job's address: "
                                                                       "poll it until it ends."}}
 

@@ -16,10 +16,9 @@ from models import Job, Run
 from models.queries import publications_of
 from planner.api.core import blueprint, follows, problems
 from planner.api.forms import filled
-from planner.api.idempotency import idempotent
+from planner.api.idempotency import KEY_HEADER, idempotent
 from planner.api.paging import PageArgs, page_schema, paged
 from planner.api.runs.items import (
-    KEY_HEADER,
     LOCATION,
     NUMBER,
     JobSchema,

@@ -16,10 +16,9 @@ from models import Scenario
 from models.planfile import plan_document
 from planner.api.core import blueprint, follows, problems
 from planner.api.forms import filled
-from planner.api.idempotency import idempotent
+from planner.api.idempotency import KEY_HEADER, idempotent
 from planner.api.paging import PageArgs, page_schema, paged
 from planner.api.runs.items import (
-    KEY_HEADER,
     LOCATION,
     NUMBER,
     JobSchema,

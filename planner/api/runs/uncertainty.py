@@ -14,8 +14,8 @@ from models import Run, Uncertainty
 from planner.accounts.access import may
 from planner.api.core import blueprint, follows, problems
 from planner.api.forms import filled
-from planner.api.idempotency import idempotent
-from planner.api.runs.items import KEY_HEADER, LOCATION, NUMBER, JobSchema, started
+from planner.api.idempotency import KEY_HEADER, idempotent
+from planner.api.runs.items import LOCATION, NUMBER, JobSchema, started
 from planner.database import get_session
 from planner.jobs.queue import start
 from planner.uncertainty.forms import OBJECTIVE, SAMPLES, SEED, RobustForm
