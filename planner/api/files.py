@@ -35,7 +35,7 @@ from planner.api.runs.items import LOCATION, JobSchema, job_item, job_location
 from planner.data_io.cells import cell_text, header_key
 from planner.data_io.columns import TABLE_BY_KEY
 from planner.data_io.confirm import ImportRefused, pending_import
-from planner.data_io.merge import IMPORTED, Preview, preview_import
+from planner.data_io.merge import IMPORTED, change_count, preview_import
 from planner.data_io.plan_files import read_plan_bytes
 from planner.data_io.plan_sheets import plan_sheets
 from planner.data_io.views import PlanFileForm
@@ -178,8 +178,8 @@ def preview() -> Any:
     if merged.problems:
         abort(422, errors=[error for problem in merged.problems
                            for error in _placed(problem, tables)])
-    summary = {**_summary(merged), "ignored": [key for key in document if key not in IMPORTED]}
-    if not _changes(summary):
+    summary = {**merged.summary(), "ignored": [key for key in document if key not in IMPORTED]}
+    if not change_count(summary):
         return _preview_item(None, summary), 200
     pending = PendingImport(token=secrets.token_urlsafe(16), plan_id=plan.id,
                             filename=SENT_AS, base=plan_fingerprint(current),
@@ -290,16 +290,6 @@ def _pending_or_404(token: str) -> PendingImport:
         abort(404, message=str(gone))
 
 
-def _summary(merged: Preview) -> dict[str, Any]:
-    """What the preview keeps, as the import page keeps it (planner/data_io/views.py)."""
-    return {"added": merged.added, "changed": merged.changed, "unchanged": merged.unchanged,
-            "ignored": merged.ignored, "figures": merged.figures}
-
-
-def _changes(summary: dict[str, Any]) -> int:
-    return sum(len(summary["added"][key]) + len(summary["changed"][key]) for key in IMPORTED)
-
-
 def _preview_item(token: str | None, summary: dict[str, Any]) -> dict[str, Any]:
-    return {"token": token, "changes": _changes(summary),
+    return {"token": token, "changes": change_count(summary),
             **{name: summary[name] for name in ("added", "changed", "unchanged", "ignored")}}

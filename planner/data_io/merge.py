@@ -49,6 +49,16 @@ class Preview:
     figures: dict[str, list[dict[str, Any]]] = field(
         default_factory=lambda: {k: [] for k in IMPORTED})
 
+    def summary(self) -> dict[str, Any]:
+        """What a pending import keeps of it (its confirm page and the API show it)."""
+        return {"added": self.added, "changed": self.changed, "unchanged": self.unchanged,
+                "ignored": self.ignored, "figures": self.figures}
+
+
+def change_count(summary: dict[str, Any]) -> int:
+    """How many rows a kept summary adds or changes."""
+    return sum(len(summary["added"][key]) + len(summary["changed"][key]) for key in IMPORTED)
+
 
 def preview_import(current: dict[str, Any], tables: dict[str, pd.DataFrame], *,
                    style: str = "") -> Preview:

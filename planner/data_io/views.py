@@ -25,7 +25,7 @@ from models.planfile import import_plan, plan_document, plan_file_document
 from optimizer import PlanError
 from planner.data_io.columns import TABLE_BY_KEY
 from planner.data_io.confirm import ImportRefused, pending_import
-from planner.data_io.merge import IMPORTED, Preview, preview_import
+from planner.data_io.merge import IMPORTED, change_count, preview_import
 from planner.data_io.plan_files import plan_file_bytes, read_plan_bytes
 from planner.data_io.plan_sheets import template_sheets
 from planner.data_io.read import FileProblem, read_tables
@@ -86,8 +86,8 @@ def upload():
         return form_page("imports/upload.html", form, plan=plan, status=422)
     # the plan's number style, else the browser's language: "180.000" never guessed
     preview = preview_import(current, tables, style=page_number_style())
-    summary = _summary(preview)
-    if preview.problems or not _changes(summary):
+    summary = preview.summary()
+    if preview.problems or not change_count(summary):
         return _preview_page(plan, filename, summary, preview.problems), (
             422 if preview.problems else 200)
     pending = PendingImport(token=secrets.token_urlsafe(16), plan_id=plan.id,
@@ -188,11 +188,3 @@ def _preview_page(plan: Any, filename: str, summary: dict[str, Any], problems: l
                            pending=pending, form=ConfirmForm())
 
 
-def _summary(preview: Preview) -> dict[str, Any]:
-    return {"added": preview.added, "changed": preview.changed,
-            "unchanged": preview.unchanged, "ignored": preview.ignored,
-            "figures": preview.figures}
-
-
-def _changes(summary: dict[str, Any]) -> int:
-    return sum(len(summary["added"][key]) + len(summary["changed"][key]) for key in IMPORTED)
